@@ -1,5 +1,15 @@
 //! faqsite: a static site generator for FAQ and help-center sites.
-//! The build pipeline is in [`site::build`]; see ARCHITECTURE.md.
+//!
+//! The build pipeline is [`site::build`]: config → content → markdown → images → search →
+//! templates → output, one module per stage. See ARCHITECTURE.md.
 
 pub mod config;
+pub mod content;
 pub mod error;
+pub mod images;
+pub mod markdown;
+pub mod output;
+pub mod search;
+pub mod site;
+pub mod sitemap;
+pub mod templates;

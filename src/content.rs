@@ -1,0 +1,461 @@
+//! Stage 2: `content/**.md` → [`Content`]: front matter, reading order, numbers, slugs, URLs.
+//!
+//! Layout: `content/_index.md` (home intro, optional), one folder per chapter with an
+//! `_index.md`, one `.md` file per question. Pages are kept in one flat list in reading order
+//! (home, chapter 1, its questions, chapter 2, …) so later stages can work on them in parallel
+//! and refer to them by index.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::toml_error;
+use crate::error::{closest, Diagnostic, Error, Result};
+
+pub const CONTENT_DIR: &str = "content";
+pub const INDEX_FILE: &str = "_index.md";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Home,
+    /// A chapter; the index into [`Content::chapters`].
+    Chapter(usize),
+    /// A question: (chapter index, position within the chapter).
+    Question(usize, usize),
+}
+
+impl PageKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Home => "index",
+            PageKind::Chapter(_) => "chapter",
+            PageKind::Question(..) => "question",
+        }
+    }
+}
+
+/// Where a page's Markdown came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file, as it should be shown in messages (e.g. `content/02-drivers/install.md`).
+    pub path: PathBuf,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: PageKind,
+    pub title: String,
+    pub description: String,
+    /// "2" for a chapter, "2.1" for a question, "" for the home page.
+    pub number: String,
+    pub weight: i64,
+    pub slug: String,
+    /// Output path relative to the site root, e.g. `02-drivers/install-driver.html`.
+    pub url: String,
+    pub tags: Vec<String>,
+    /// Extra output paths that redirect here (old URLs).
+    pub aliases: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Index of the chapter's own page in [`Content::pages`].
+    pub page: usize,
+    /// Indexes of its questions in [`Content::pages`], in order.
+    pub questions: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Every page in reading order; `pages[0]` is the home page.
+    pub pages: Vec<Page>,
+    pub chapters: Vec<Chapter>,
+}
+
+impl Content {
+    pub fn question_count(&self) -> usize {
+        self.chapters.iter().map(|c| c.questions.len()).sum()
+    }
+}
+
+const FRONT_MATTER_KEYS: &[&str] = &["title", "weight", "description", "tags", "aliases", "draft"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// A Markdown file split into its front matter and body.
+struct Parsed {
+    front: FrontMatter,
+    source: Source,
+}
+
+/// Load every page under `root/content`. `shown_root` is how `root` appears in messages.
+pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
+    let dir = root.join(CONTENT_DIR);
+    if !dir.is_dir() {
+        return Err(Error::one(
+            Diagnostic::new(&dir, 0, "no content/ folder").hint(
+                "create content/<chapter>/_index.md and content/<chapter>/<question>.md",
+            ),
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut chapter_dirs = Vec::new();
+    let mut home: Option<Parsed> = None;
+
+    let mut entries: Vec<_> = read_dir_sorted(&dir)?;
+    entries.sort();
+    for path in entries {
+        let name = file_name(&path);
+        if path.is_dir() {
+            chapter_dirs.push(path);
+        } else if name == INDEX_FILE {
+            match parse_file(&path, root) {
+                Ok(p) => home = Some(p),
+                Err(e) => errors.extend(e),
+            }
+        } else if name.ends_with(".md") {
+            errors.push(
+                Diagnostic::new(shown(&path, root), 0, "a question must be inside a chapter folder")
+                    .hint("move it to content/<chapter>/, next to that chapter's _index.md"),
+            );
+        }
+    }
+
+    let mut chapters: Vec<(Parsed, String, Vec<(Parsed, String)>)> = Vec::new();
+    for cdir in chapter_dirs {
+        let slug = file_name(&cdir);
+        if let Err(d) = check_slug(&slug, &shown(&cdir, root)) {
+            errors.push(d);
+            continue;
+        }
+        let index = cdir.join(INDEX_FILE);
+        let chapter = if index.is_file() {
+            match parse_file(&index, root) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        } else {
+            errors.push(
+                Diagnostic::new(shown(&cdir, root), 0, "chapter folder has no _index.md")
+                    .hint("add _index.md with +++ title = \"…\" weight = 10 +++"),
+            );
+            None
+        };
+        let mut questions = Vec::new();
+        for path in read_dir_sorted(&cdir)? {
+            let name = file_name(&path);
+            if path.is_dir() {
+                // Folders inside a chapter may hold images next to the Markdown.
+                continue;
+            }
+            if !name.ends_with(".md") || name == INDEX_FILE {
+                continue;
+            }
+            let slug = name.trim_end_matches(".md").to_string();
+            if let Err(d) = check_slug(&slug, &shown(&path, root)) {
+                errors.push(d);
+                continue;
+            }
+            match parse_file(&path, root) {
+                Ok(p) if p.front.draft && !include_drafts => {}
+                Ok(p) => questions.push((p, slug)),
+                Err(e) => errors.extend(e),
+            }
+        }
+        if let Some(c) = chapter {
+            if c.front.draft && !include_drafts {
+                continue;
+            }
+            chapters.push((c, slug, questions));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Input(errors));
+    }
+
+    chapters.sort_by(|a, b| order(&a.0.front, &a.1).cmp(&order(&b.0.front, &b.1)));
+    let home = home.map_or_else(
+        || Page {
+            kind: PageKind::Home,
+            title: String::new(),
+            description: String::new(),
+            number: String::new(),
+            weight: 0,
+            slug: String::new(),
+            url: "index.html".into(),
+            tags: vec![],
+            aliases: vec![],
+            source: Source {
+                path: shown(&dir.join(INDEX_FILE), root),
+                body: String::new(),
+                body_line: 1,
+            },
+        },
+        |p| make_page(p, PageKind::Home, String::new(), String::new(), "index.html".into()),
+    );
+    let mut pages = vec![home];
+    let mut out_chapters = Vec::new();
+    for (ci, (chapter, cslug, mut questions)) in chapters.into_iter().enumerate() {
+        questions.sort_by(|a, b| order(&a.0.front, &a.1).cmp(&order(&b.0.front, &b.1)));
+        let number = (ci + 1).to_string();
+        let url = format!("{cslug}/index.html");
+        let page_index = pages.len();
+        pages.push(make_page(chapter, PageKind::Chapter(ci), cslug.clone(), number.clone(), url));
+        let mut qs = Vec::new();
+        for (qi, (q, qslug)) in questions.into_iter().enumerate() {
+            let url = format!("{cslug}/{qslug}.html");
+            qs.push(pages.len());
+            pages.push(make_page(
+                q,
+                PageKind::Question(ci, qi),
+                qslug,
+                format!("{number}.{}", qi + 1),
+                url,
+            ));
+        }
+        out_chapters.push(Chapter {
+            page: page_index,
+            questions: qs,
+        });
+    }
+    check_aliases(&pages)?;
+    Ok(Content {
+        pages,
+        chapters: out_chapters,
+    })
+}
+
+fn order<'a>(f: &'a FrontMatter, slug: &'a str) -> (i64, &'a str, &'a str) {
+    (f.weight, f.title.as_str(), slug)
+}
+
+fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: String) -> Page {
+    Page {
+        kind,
+        title: p.front.title,
+        description: p.front.description,
+        number,
+        weight: p.front.weight,
+        slug,
+        url,
+        tags: p.front.tags,
+        aliases: p.front.aliases,
+        source: p.source,
+    }
+}
+
+/// Aliases become redirect files: they must be relative `.html` paths that no page uses.
+fn check_aliases(pages: &[Page]) -> Result<()> {
+    let mut errors = Vec::new();
+    let mut taken: BTreeMap<&str, &Path> =
+        pages.iter().map(|p| (p.url.as_str(), p.source.path.as_path())).collect();
+    for p in pages {
+        for a in &p.aliases {
+            let bad = a.starts_with('/')
+                || a.contains("..")
+                || a.contains('\\')
+                || !a.ends_with(".html")
+                || a.contains("://");
+            if bad {
+                errors.push(
+                    Diagnostic::new(&p.source.path, 0, format!("alias {a:?} is not a relative .html path"))
+                        .hint("write aliases like \"old/question-12.html\" (relative to the site root)"),
+                );
+            } else if let Some(other) = taken.insert(a, &p.source.path) {
+                errors.push(Diagnostic::new(
+                    &p.source.path,
+                    0,
+                    format!("alias {a:?} is already used by {}", other.display()),
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(errors))
+    }
+}
+
+fn check_slug(slug: &str, path: &Path) -> Result<(), Diagnostic> {
+    let ok = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(path, 0, format!("file name {slug:?} does not make a clean URL"))
+            .hint("use ASCII letters, digits and '-' in file and folder names, e.g. install-driver.md"))
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// How a path under `root` is shown in messages: relative to `root` when `root` is ".".
+pub fn shown(path: &Path, root: &Path) -> PathBuf {
+    if root == Path::new(".") || root == Path::new("") {
+        path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io("reading folder", dir, e))?;
+    let mut v = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io("reading folder", dir, e))?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        v.push(entry.path());
+    }
+    v.sort();
+    Ok(v)
+}
+
+fn parse_file(path: &Path, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let shown_path = shown(path, root);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::new(&shown_path, 0, format!("cannot read file: {e}"))
+            .hint("content files must be UTF-8 Markdown")]
+    })?;
+    parse(&text, &shown_path)
+}
+
+/// Split `text` into TOML front matter (between `+++` lines) and Markdown body.
+fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Err(vec![Diagnostic::new(path, 1, "missing front matter")
+            .hint("start the file with a line +++, then title = \"…\", then a closing +++ line")]);
+    }
+    let mut offset = first.len();
+    let fm_start = offset;
+    let mut line_no = 1;
+    let mut close = None;
+    for l in lines {
+        line_no += 1;
+        if l.trim_end() == "+++" {
+            close = Some((offset, offset + l.len(), line_no));
+            break;
+        }
+        offset += l.len();
+    }
+    let Some((fm_end, body_start, close_line)) = close else {
+        return Err(vec![Diagnostic::new(path, 1, "front matter is not closed")
+            .hint("add a line +++ after the front matter keys")]);
+    };
+    let fm_text = &text[fm_start..fm_end];
+    let front: FrontMatter = toml::from_str(fm_text).map_err(|e| {
+        let mut ds = toml_error(&e, fm_text, path, 1).diagnostics().to_vec();
+        for d in &mut ds {
+            if let Some(key) = unknown_key(&d.message) {
+                if let Some(s) = closest(&key, FRONT_MATTER_KEYS) {
+                    d.hint = Some(format!("did you mean `{s}`?"));
+                }
+            }
+            if d.message.contains("missing field `title`") {
+                d.line = 1;
+                d.hint = Some("every page needs title = \"…\" in its front matter".into());
+            }
+        }
+        ds
+    })?;
+    if front.title.trim().is_empty() {
+        return Err(vec![Diagnostic::new(path, 2, "`title` is empty")]);
+    }
+    Ok(Parsed {
+        front,
+        source: Source {
+            path: path.to_path_buf(),
+            body: text[body_start..].to_string(),
+            body_line: close_line + 1,
+        },
+    })
+}
+
+fn unknown_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(t: &str) -> Parsed {
+        parse(t, Path::new("x.md")).map_err(|e| e[0].to_string()).unwrap()
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let p = parse_ok("+++\ntitle = \"问\"\nweight = 3\ntags = [\"a\"]\n+++\n\nbody\n");
+        assert_eq!(p.front.title, "问");
+        assert_eq!(p.front.weight, 3);
+        assert_eq!(p.source.body, "\nbody\n");
+        assert_eq!(p.source.body_line, 6);
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let p = parse_ok("\u{feff}+++\r\ntitle = \"t\"\r\n+++\r\nbody");
+        assert_eq!(p.front.title, "t");
+        assert_eq!(p.source.body, "body");
+    }
+
+    #[test]
+    fn bad_toml_names_the_file_line() {
+        let e = parse("+++\ntitle = \"t\"\nweight = \n+++\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e[0].line, 3, "{}", e[0]);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let e = parse("+++\ntitle = \"t\"\nwieght = 1\n+++\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e[0].line, 3);
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter_is_an_error() {
+        assert!(parse("# hi\n", Path::new("a.md")).is_err());
+        assert!(parse("+++\ntitle = \"t\"\n", Path::new("a.md")).is_err());
+    }
+
+    #[test]
+    fn slugs_must_be_ascii() {
+        assert!(check_slug("install-driver", Path::new("x")).is_ok());
+        assert!(check_slug("安装", Path::new("x")).is_err());
+        assert!(check_slug("a b", Path::new("x")).is_err());
+    }
+}

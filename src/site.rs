@@ -1,0 +1,150 @@
+//! The build pipeline, top to bottom: config → content → markdown → images → search →
+//! templates → output. Each stage is a module; data flows forward as plain structs.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, PageKind};
+use crate::error::{Diagnostic, Result};
+use crate::images;
+use crate::markdown;
+use crate::output::{self, OutputFile};
+use crate::search::{self, SearchDoc};
+use crate::sitemap;
+use crate::templates::{Renderer, Theme};
+
+/// What the command line asks for.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holds site.toml).
+    pub root: PathBuf,
+    /// Overrides `output_dir` of site.toml (relative to the current folder, not the site).
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    /// Include pages with `draft = true`.
+    pub drafts: bool,
+    /// Warnings (e.g. missing alt text) become errors.
+    pub strict: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output_dir: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub images_processed: usize,
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time per stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Timer {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Load the configuration with the command line's overrides applied.
+pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = Some(url.clone());
+    }
+    let out = match &opts.output_dir {
+        Some(d) => d.clone(),
+        None => opts.root.join(&config.output_dir),
+    };
+    Ok((config, out))
+}
+
+/// Build the site under `opts.root`. On error nothing in the output folder changes.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let mut t = Timer { last: Instant::now(), laps: Vec::new() };
+    let root = opts.root.as_path();
+
+    let (config, out_dir) = load_config(opts)?;
+    output::check_output_dir(root, &out_dir)?;
+    t.lap("config");
+
+    let content = content::load(root, opts.drafts)?;
+    t.lap("load");
+
+    let mut rendered = markdown::render_all(&content)?;
+    t.lap("markdown");
+
+    let images = images::process(root, &config.images, &content, &mut rendered, opts.strict)?;
+    t.lap("images");
+
+    let mut files: Vec<OutputFile> = Vec::new();
+    let search_index_js = if config.search.enabled {
+        let docs: Vec<SearchDoc> = content
+            .pages
+            .iter()
+            .zip(&rendered)
+            .filter_map(|(p, r)| {
+                let PageKind::Question(ci, _) = p.kind else { return None };
+                Some(SearchDoc {
+                    id: p.url.clone(),
+                    url: p.url.clone(),
+                    title: p.title.clone(),
+                    chapter: content.pages[content.chapters[ci].page].title.clone(),
+                    number: p.number.clone(),
+                    tags: p.tags.clone(),
+                    body: r.text.clone(),
+                })
+            })
+            .collect();
+        let index = search::build(&config.search, &docs)?;
+        let version = images::short_hash(index.js.as_bytes());
+        files.push(OutputFile::new("search-index.js", index.js));
+        files.push(OutputFile::new("search-index.json", index.json));
+        format!("search-index.js?v={}", &version[..8])
+    } else {
+        String::new()
+    };
+    t.lap("search");
+
+    let theme = Theme::load(root, &config)?;
+    let renderer = Renderer {
+        theme: &theme,
+        config: &config,
+        content: &content,
+        rendered: &rendered,
+        search_index_js,
+    };
+    files.extend(renderer.render_pages()?);
+    files.extend(sitemap::aliases(&content));
+    if let Some(base) = config.base_url_trimmed() {
+        files.extend(sitemap::sitemap(base, &content));
+    }
+    files.extend(theme.static_files.iter().cloned());
+    files.extend(images.files);
+    t.lap("templates");
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    output::write_site(&out_dir, &files)?;
+    t.lap("write");
+
+    Ok(BuildReport {
+        output_dir: out_dir,
+        pages: content.pages.len(),
+        files: files.len(),
+        images_processed: images.processed,
+        warnings: images.warnings,
+        timings: t.laps,
+    })
+}
+
+/// The folder a relative `--root` resolves to, for messages.
+pub fn display_root(root: &Path) -> String {
+    if root == Path::new(".") { "this folder".into() } else { root.display().to_string() }
+}

@@ -1,0 +1,44 @@
+//! Files beside the pages: `sitemap.xml` and `robots.txt` (only when `base_url` is set), and
+//! redirect pages for `aliases` (old URLs of a page).
+
+use crate::content::Content;
+use crate::markdown::root_prefix;
+use crate::output::OutputFile;
+
+/// `sitemap.xml` + `robots.txt` for a site served at `base_url`.
+pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
+    let base = base_url.trim_end_matches('/');
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in &content.pages {
+        xml.push_str(&format!("  <url><loc>{}/{}</loc></url>\n", xml_escape(base), xml_escape(&p.url)));
+    }
+    xml.push_str(&format!("  <url><loc>{}/print.html</loc></url>\n", xml_escape(base)));
+    xml.push_str("</urlset>\n");
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n");
+    vec![OutputFile::new("sitemap.xml", xml), OutputFile::new("robots.txt", robots)]
+}
+
+/// One small redirect page per alias, pointing (relatively) at the page that owns it.
+pub fn aliases(content: &Content) -> Vec<OutputFile> {
+    let mut out = Vec::new();
+    for p in &content.pages {
+        for a in &p.aliases {
+            let target = format!("{}{}", root_prefix(a), p.url);
+            let t = xml_escape(&target);
+            let html = format!(
+                "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\
+                 <meta http-equiv=\"refresh\" content=\"0; url={t}\"><link rel=\"canonical\" href=\"{t}\">\
+                 </head><body><p><a href=\"{t}\">{title}</a></p></body></html>\n",
+                title = xml_escape(&p.title)
+            );
+            out.push(OutputFile::new(a, html));
+        }
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

@@ -1,0 +1,483 @@
+//! Stage 6: Tera templates → HTML pages (in parallel).
+//!
+//! The theme is the default theme compiled into the binary (from `themes/default/`), or the
+//! site's `themes/<name>/`; any file can be overridden by one at the same path under the
+//! site's `templates/` or `static/`. The variables a template sees are documented in
+//! ARCHITECTURE.md ("Template context").
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::{Config, Contact};
+use crate::content::{Content, PageKind};
+use crate::error::{Diagnostic, Error, Result};
+use crate::images::short_hash;
+use crate::markdown::{root_prefix, Rendered};
+use crate::output::OutputFile;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Sites with more questions than this get a sidebar with every chapter but only the current
+/// chapter's questions, so page size does not grow with the site (10,000 pages × 10,000 links).
+pub const FULL_NAV_LIMIT: usize = 300;
+
+pub const GENERATOR: &str = concat!("faqsite ", env!("CARGO_PKG_VERSION"));
+
+/// A loaded theme: templates ready to render, static files ready to write.
+pub struct Theme {
+    tera: Tera,
+    /// Template name → (file shown in messages, its text), for error lines.
+    sources: BTreeMap<String, (PathBuf, String)>,
+    /// Static files, output paths under `static/`.
+    pub static_files: Vec<OutputFile>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
+        let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
+        let theme_dir = root.join("themes").join(&config.theme);
+        if theme_dir.is_dir() {
+            collect(&theme_dir, "", &mut files, root)?;
+        } else if config.theme == "default" {
+            for (rel, bytes) in DEFAULT_THEME {
+                files.insert(rel.to_string(), (PathBuf::from(format!("<built-in default theme>/{rel}")), bytes.to_vec()));
+            }
+        } else {
+            return Err(Error::one(
+                Diagnostic::new(root.join("site.toml"), 0, format!("theme {:?} not found at {}", config.theme, theme_dir.display()))
+                    .hint("put the theme in themes/<name>/ or remove `theme` to use the default"),
+            ));
+        }
+        // Site overrides: templates/x.html → templates/x.html, static/y → static/y.
+        for dir in ["templates", "static"] {
+            let d = root.join(dir);
+            if d.is_dir() {
+                collect(&d, &format!("{dir}/"), &mut files, root)?;
+            }
+        }
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut sources = BTreeMap::new();
+        let mut templates = Vec::new();
+        let mut static_files = Vec::new();
+        for (rel, (shown, bytes)) in files {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::one(Diagnostic::new(&shown, 0, "template is not UTF-8 text"))
+                })?;
+                templates.push((name.to_string(), text.clone()));
+                sources.insert(name.to_string(), (shown, text));
+            } else if rel.starts_with("static/") {
+                static_files.push(OutputFile::new(rel, bytes));
+            }
+        }
+        tera.add_raw_templates(templates).map_err(|e| template_error(&e, &sources, None))?;
+        Ok(Theme { tera, sources, static_files })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String> {
+        self.tera.render(name, ctx).map_err(|e| template_error(&e, &self.sources, Some(name)))
+    }
+
+    /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).
+    pub fn asset(&self, file: &str) -> String {
+        let path = format!("static/{file}");
+        match self.static_files.iter().find(|f| f.path == Path::new(&path)) {
+            Some(f) => format!("{path}?v={}", &short_hash(&f.bytes)[..8]),
+            None => path,
+        }
+    }
+}
+
+fn collect(dir: &Path, prefix: &str, files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>, root: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Other(format!("reading {}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("reading", entry.path(), e))?;
+        files.insert(format!("{prefix}{rel}"), (crate::content::shown(entry.path(), root), bytes));
+    }
+    Ok(())
+}
+
+/// A Tera error as a diagnostic: the template file, and the line when it can be found.
+fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>, rendering: Option<&str>) -> Error {
+    let mut chain = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        chain.push(s.to_string());
+        src = s.source();
+    }
+    let message = chain.join(": ");
+    // Which template: the one named in the message, else the one being rendered.
+    let named = sources.keys().find(|k| message.contains(&format!("'{k}'"))).cloned();
+    let name = named.or(rendering.map(str::to_string));
+    let (file, text) = match name.as_ref().and_then(|n| sources.get(n)) {
+        Some((f, t)) => (f.clone(), t.as_str()),
+        None => (PathBuf::from("templates"), ""),
+    };
+    // Parse errors carry "--> line:col"; render errors name the variable.
+    let mut line = 0;
+    let mut file = file;
+    if let Some(pos) = message.find("--> ") {
+        line = message[pos + 4..].split(':').next().and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+    } else if let Some(var) = message.split('`').nth(1) {
+        let find = |t: &str| t.lines().position(|l| l.contains(var)).map(|i| i + 1);
+        if let Some(l) = find(text) {
+            line = l;
+        } else if let Some((f, l)) = sources.values().find_map(|(f, t)| find(t).map(|l| (f.clone(), l))) {
+            file = f;
+            line = l;
+        }
+    }
+    let hint = if message.contains("not found in context") {
+        "the variables a template can use are listed in ARCHITECTURE.md (Template context)"
+    } else {
+        "see https://keats.github.io/tera/docs/ for the template syntax"
+    };
+    Error::one(Diagnostic::new(file, line, message).hint(hint))
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    contact: &'a [Contact],
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    kind: &'a str,
+    title: &'a str,
+    url: &'a str,
+    number: &'a str,
+    content: &'a str,
+    description: String,
+    tags: &'a [String],
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavQuestion<'a> {
+    title: &'a str,
+    url: &'a str,
+    number: &'a str,
+    slug: &'a str,
+    current: bool,
+    /// The answer HTML; only in `chapter`, not in the sidebar list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavChapter<'a> {
+    title: &'a str,
+    url: &'a str,
+    number: &'a str,
+    description: &'a str,
+    slug: &'a str,
+    current: bool,
+    content: &'a str,
+    questions: Vec<NavQuestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct LinkCtx<'a> {
+    title: &'a str,
+    url: &'a str,
+    number: &'a str,
+}
+
+#[derive(Serialize)]
+struct Assets {
+    css: String,
+    search_css: String,
+    search_js: String,
+    search_index_js: String,
+    print_css: String,
+}
+
+#[derive(Serialize)]
+struct PrintCtx<'a> {
+    title: &'a str,
+    subtitle: &'a str,
+    edition: &'a str,
+    date: &'a str,
+    paper: &'a str,
+}
+
+/// Everything the page renderer needs, computed once per build.
+pub struct Renderer<'a> {
+    pub theme: &'a Theme,
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub rendered: &'a [Rendered],
+    /// `search-index.js?v=…`, or empty when search is off.
+    pub search_index_js: String,
+}
+
+impl<'a> Renderer<'a> {
+    /// Render every content page (home, chapters, questions) in parallel, plus 404.html.
+    pub fn render_pages(&self) -> Result<Vec<OutputFile>> {
+        let results: Vec<Result<OutputFile>> = (0..self.content.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &self.content.pages[i];
+                let ctx = self.page_context(i);
+                let html = self.theme.render(&format!("{}.html", page.kind.name()), &ctx)?;
+                Ok(OutputFile::new(&page.url, html))
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len() + 1);
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(Error::Input(ds)) => {
+                    // The same template error repeats on every page: report it once.
+                    for d in ds {
+                        if !errors.contains(&d) {
+                            errors.push(d);
+                        }
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Input(errors));
+        }
+        files.push(OutputFile::new("404.html", self.theme.render("404.html", &self.special_context("404", "页面未找到"))?));
+        Ok(files)
+    }
+
+    /// Context for a page that is not a content page (404, print).
+    pub fn special_context(&self, kind: &str, title: &str) -> Context {
+        let mut ctx = self.base_context("", self.nav(None));
+        ctx.insert(
+            "page",
+            &PageCtx {
+                kind,
+                title,
+                url: "",
+                number: "",
+                content: "",
+                description: self.config.description.clone(),
+                tags: &[],
+            },
+        );
+        ctx.insert("chapter", &None::<()>);
+        ctx.insert("breadcrumbs", &Vec::<LinkCtx>::new());
+        ctx.insert("prev", &None::<()>);
+        ctx.insert("next", &None::<()>);
+        ctx.insert("jsonld", "");
+        ctx
+    }
+
+    fn base_context(&self, root: &str, chapters: Vec<NavChapter<'a>>) -> Context {
+        let c = self.config;
+        let mut ctx = Context::new();
+        ctx.insert("root", root);
+        ctx.insert(
+            "site",
+            &SiteCtx {
+                title: &c.title,
+                description: &c.description,
+                language: &c.language,
+                base_url: c.base_url.as_deref().unwrap_or(""),
+                contact: &c.contact,
+            },
+        );
+        ctx.insert("chapters", &chapters);
+        ctx.insert(
+            "assets",
+            &Assets {
+                css: self.theme.asset("style.css"),
+                search_css: self.theme.asset("search.css"),
+                search_js: self.theme.asset("search.js"),
+                search_index_js: self.search_index_js.clone(),
+                print_css: self.theme.asset("print.css"),
+            },
+        );
+        ctx.insert("search_enabled", &(c.search.enabled && !self.search_index_js.is_empty()));
+        ctx.insert("print_url", "print.html");
+        ctx.insert(
+            "print",
+            &PrintCtx {
+                title: if c.print.title.is_empty() { &c.title } else { &c.print.title },
+                subtitle: &c.print.subtitle,
+                edition: &c.print.edition,
+                date: &c.print.date,
+                paper: &c.print.paper,
+            },
+        );
+        ctx.insert("generator", GENERATOR);
+        ctx
+    }
+
+    /// The chapter list for the sidebar; `current` is the page being rendered.
+    pub fn nav(&self, current: Option<usize>) -> Vec<NavChapter<'a>> {
+        let content = self.content;
+        let full = content.question_count() <= FULL_NAV_LIMIT;
+        let current_chapter = current.and_then(|i| match content.pages[i].kind {
+            PageKind::Chapter(c) | PageKind::Question(c, _) => Some(c),
+            PageKind::Home => None,
+        });
+        let home = current == Some(0);
+        content
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(ci, ch)| {
+                let p = &content.pages[ch.page];
+                let with_questions = full || home || current_chapter == Some(ci);
+                NavChapter {
+                    title: &p.title,
+                    url: &p.url,
+                    number: &p.number,
+                    description: &p.description,
+                    slug: &p.slug,
+                    current: current == Some(ch.page),
+                    content: "",
+                    questions: if with_questions {
+                        ch.questions.iter().map(|&q| self.nav_question(q, current, false)).collect()
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn nav_question(&self, q: usize, current: Option<usize>, with_content: bool) -> NavQuestion<'a> {
+        let p = &self.content.pages[q];
+        NavQuestion {
+            title: &p.title,
+            url: &p.url,
+            number: &p.number,
+            slug: &p.slug,
+            current: current == Some(q),
+            content: with_content.then(|| self.rendered[q].html.as_str()),
+        }
+    }
+
+    /// The current chapter with its questions' answers (for chapter and question pages).
+    fn chapter_context(&self, ci: usize) -> NavChapter<'a> {
+        let ch = &self.content.chapters[ci];
+        let p = &self.content.pages[ch.page];
+        NavChapter {
+            title: &p.title,
+            url: &p.url,
+            number: &p.number,
+            description: &p.description,
+            slug: &p.slug,
+            current: false,
+            content: &self.rendered[ch.page].html,
+            questions: ch.questions.iter().map(|&q| self.nav_question(q, None, true)).collect(),
+        }
+    }
+
+    fn page_context(&self, i: usize) -> Context {
+        let content = self.content;
+        let page = &content.pages[i];
+        let root = root_prefix(&page.url);
+        let mut ctx = self.base_context(&root, self.nav(Some(i)));
+        let description = if page.description.is_empty() {
+            summary(&self.rendered[i].text, 120)
+        } else {
+            page.description.clone()
+        };
+        let title = if page.kind == PageKind::Home && page.title.is_empty() { &self.config.title } else { &page.title };
+        ctx.insert(
+            "page",
+            &PageCtx {
+                kind: page.kind.name(),
+                title,
+                url: &page.url,
+                number: &page.number,
+                content: &self.rendered[i].html,
+                description: if description.is_empty() { self.config.description.clone() } else { description },
+                tags: &page.tags,
+            },
+        );
+        let home = &content.pages[0];
+        let home_link = LinkCtx { title: "首页", url: &home.url, number: "" };
+        let (chapter, breadcrumbs, jsonld) = match page.kind {
+            PageKind::Home => (None, vec![], String::new()),
+            PageKind::Chapter(ci) => {
+                let qs = &content.chapters[ci].questions;
+                (Some(self.chapter_context(ci)), vec![home_link], self.faq_jsonld(qs))
+            }
+            PageKind::Question(ci, _) => {
+                let cp = &content.pages[content.chapters[ci].page];
+                let crumbs = vec![home_link, LinkCtx { title: &cp.title, url: &cp.url, number: &cp.number }];
+                (Some(self.chapter_context(ci)), crumbs, self.faq_jsonld(&[i]))
+            }
+        };
+        ctx.insert("chapter", &chapter);
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        let link = |j: usize| {
+            let p = &content.pages[j];
+            let title = if j == 0 && p.title.is_empty() { &self.config.title } else { &p.title };
+            LinkCtx { title, url: &p.url, number: &p.number }
+        };
+        ctx.insert("prev", &i.checked_sub(1).map(link));
+        ctx.insert("next", &(i + 1 < content.pages.len()).then(|| link(i + 1)));
+        ctx.insert("jsonld", &jsonld);
+        ctx
+    }
+
+    /// schema.org FAQPage JSON-LD for the given question pages (answers as plain text).
+    fn faq_jsonld(&self, questions: &[usize]) -> String {
+        let entities: Vec<_> = questions
+            .iter()
+            .map(|&q| {
+                serde_json::json!({
+                    "@type": "Question",
+                    "name": self.content.pages[q].title,
+                    "acceptedAnswer": { "@type": "Answer", "text": self.rendered[q].text },
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": entities,
+        });
+        // `</script>` inside a string must not end the script element.
+        serde_json::to_string(&doc).expect("JSON values serialize").replace("</", "<\\/")
+    }
+}
+
+/// The first `max` characters of `text` on one line, cut at a character boundary.
+pub fn summary(text: &str, max: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s: String = one_line.chars().take(max).collect();
+    if one_line.chars().count() > max {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_cuts_on_characters() {
+        assert_eq!(summary("安装  驱动\n程序", 4), "安装 驱…");
+        assert_eq!(summary("短", 10), "短");
+    }
+}
