@@ -164,13 +164,21 @@ impl Config {
         if let Some(url) = &self.base_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 errors.push(
-                    Diagnostic::new(path, 0, format!("`base_url` = {url:?} is not an absolute URL"))
-                        .hint("write it like \"https://help.example.com/faq/\""),
+                    Diagnostic::new(
+                        path,
+                        0,
+                        format!("`base_url` = {url:?} is not an absolute URL"),
+                    )
+                    .hint("write it like \"https://help.example.com/faq/\""),
                 );
             }
         }
         if self.images.max_width < 16 {
-            errors.push(Diagnostic::new(path, 0, "`[images] max_width` must be at least 16"));
+            errors.push(Diagnostic::new(
+                path,
+                0,
+                "`[images] max_width` must be at least 16",
+            ));
         }
         if errors.is_empty() {
             Ok(())
@@ -214,12 +222,16 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_valid_keys() {
-        let err = Config::parse("title = \"FAQ\"\ntheem = \"x\"\n", Path::new("site.toml"))
-            .unwrap_err();
+        let err =
+            Config::parse("title = \"FAQ\"\ntheem = \"x\"\n", Path::new("site.toml")).unwrap_err();
         let d = &err.diagnostics()[0];
         assert_eq!(d.line, 2);
         assert!(d.message.contains("theem"), "{}", d.message);
-        assert!(d.message.contains("theme"), "lists valid keys: {}", d.message);
+        assert!(
+            d.message.contains("theme"),
+            "lists valid keys: {}",
+            d.message
+        );
     }
 
     #[test]
@@ -235,8 +247,11 @@ mod tests {
 
     #[test]
     fn relative_base_url_is_rejected() {
-        let err = Config::parse("title = \"FAQ\"\nbase_url = \"faq/\"\n", Path::new("site.toml"))
-            .unwrap_err();
+        let err = Config::parse(
+            "title = \"FAQ\"\nbase_url = \"faq/\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("base_url"));
     }
 }

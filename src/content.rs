@@ -103,6 +103,7 @@ struct FrontMatter {
 }
 
 /// A Markdown file split into its front matter and body.
+#[derive(Debug)]
 struct Parsed {
     front: FrontMatter,
     source: Source,
@@ -113,9 +114,8 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         return Err(Error::one(
-            Diagnostic::new(&dir, 0, "no content/ folder").hint(
-                "create content/<chapter>/_index.md and content/<chapter>/<question>.md",
-            ),
+            Diagnostic::new(&dir, 0, "no content/ folder")
+                .hint("create content/<chapter>/_index.md and content/<chapter>/<question>.md"),
         ));
     }
     let mut errors = Vec::new();
@@ -135,8 +135,12 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             }
         } else if name.ends_with(".md") {
             errors.push(
-                Diagnostic::new(shown(&path, root), 0, "a question must be inside a chapter folder")
-                    .hint("move it to content/<chapter>/, next to that chapter's _index.md"),
+                Diagnostic::new(
+                    shown(&path, root),
+                    0,
+                    "a question must be inside a chapter folder",
+                )
+                .hint("move it to content/<chapter>/, next to that chapter's _index.md"),
             );
         }
     }
@@ -214,7 +218,15 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
                 body_line: 1,
             },
         },
-        |p| make_page(p, PageKind::Home, String::new(), String::new(), "index.html".into()),
+        |p| {
+            make_page(
+                p,
+                PageKind::Home,
+                String::new(),
+                String::new(),
+                "index.html".into(),
+            )
+        },
     );
     let mut pages = vec![home];
     let mut out_chapters = Vec::new();
@@ -223,7 +235,13 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
         let number = (ci + 1).to_string();
         let url = format!("{cslug}/index.html");
         let page_index = pages.len();
-        pages.push(make_page(chapter, PageKind::Chapter(ci), cslug.clone(), number.clone(), url));
+        pages.push(make_page(
+            chapter,
+            PageKind::Chapter(ci),
+            cslug.clone(),
+            number.clone(),
+            url,
+        ));
         let mut qs = Vec::new();
         for (qi, (q, qslug)) in questions.into_iter().enumerate() {
             let url = format!("{cslug}/{qslug}.html");
@@ -270,8 +288,10 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
 /// Aliases become redirect files: they must be relative `.html` paths that no page uses.
 fn check_aliases(pages: &[Page]) -> Result<()> {
     let mut errors = Vec::new();
-    let mut taken: BTreeMap<&str, &Path> =
-        pages.iter().map(|p| (p.url.as_str(), p.source.path.as_path())).collect();
+    let mut taken: BTreeMap<&str, &Path> = pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.source.path.as_path()))
+        .collect();
     for p in pages {
         for a in &p.aliases {
             let bad = a.starts_with('/')
@@ -281,8 +301,14 @@ fn check_aliases(pages: &[Page]) -> Result<()> {
                 || a.contains("://");
             if bad {
                 errors.push(
-                    Diagnostic::new(&p.source.path, 0, format!("alias {a:?} is not a relative .html path"))
-                        .hint("write aliases like \"old/question-12.html\" (relative to the site root)"),
+                    Diagnostic::new(
+                        &p.source.path,
+                        0,
+                        format!("alias {a:?} is not a relative .html path"),
+                    )
+                    .hint(
+                        "write aliases like \"old/question-12.html\" (relative to the site root)",
+                    ),
                 );
             } else if let Some(other) = taken.insert(a, &p.source.path) {
                 errors.push(Diagnostic::new(
@@ -308,19 +334,27 @@ fn check_slug(slug: &str, path: &Path) -> Result<(), Diagnostic> {
     if ok {
         Ok(())
     } else {
-        Err(Diagnostic::new(path, 0, format!("file name {slug:?} does not make a clean URL"))
-            .hint("use ASCII letters, digits and '-' in file and folder names, e.g. install-driver.md"))
+        Err(Diagnostic::new(
+            path,
+            0,
+            format!("file name {slug:?} does not make a clean URL"),
+        )
+        .hint("use ASCII letters, digits and '-' in file and folder names, e.g. install-driver.md"))
     }
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// How a path under `root` is shown in messages: relative to `root` when `root` is ".".
 pub fn shown(path: &Path, root: &Path) -> PathBuf {
     if root == Path::new(".") || root == Path::new("") {
-        path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+        path.strip_prefix(".")
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
     } else {
         path.to_path_buf()
     }
@@ -344,8 +378,10 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
 fn parse_file(path: &Path, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     let shown_path = shown(path, root);
     let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diagnostic::new(&shown_path, 0, format!("cannot read file: {e}"))
-            .hint("content files must be UTF-8 Markdown")]
+        vec![
+            Diagnostic::new(&shown_path, 0, format!("cannot read file: {e}"))
+                .hint("content files must be UTF-8 Markdown"),
+        ]
     })?;
     parse(&text, &shown_path)
 }
@@ -356,8 +392,9 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Err(vec![Diagnostic::new(path, 1, "missing front matter")
-            .hint("start the file with a line +++, then title = \"…\", then a closing +++ line")]);
+        return Err(vec![Diagnostic::new(path, 1, "missing front matter").hint(
+            "start the file with a line +++, then title = \"…\", then a closing +++ line",
+        )]);
     }
     let mut offset = first.len();
     let fm_start = offset;
@@ -414,7 +451,9 @@ mod tests {
     use super::*;
 
     fn parse_ok(t: &str) -> Parsed {
-        parse(t, Path::new("x.md")).map_err(|e| e[0].to_string()).unwrap()
+        parse(t, Path::new("x.md"))
+            .map_err(|e| e[0].to_string())
+            .unwrap()
     }
 
     #[test]

@@ -66,8 +66,12 @@ pub fn process(
         let src_path = &page.source.path;
         for (ii, img) in r.images.iter().enumerate() {
             if img.alt.trim().is_empty() {
-                let d = Diagnostic::new(src_path, img.line, format!("image {} has no alt text", img.src))
-                    .hint("describe what the image shows: ![证书管理工具图标](…)");
+                let d = Diagnostic::new(
+                    src_path,
+                    img.line,
+                    format!("image {} has no alt text", img.src),
+                )
+                .hint("describe what the image shows: ![证书管理工具图标](…)");
                 if strict {
                     errors.push(d);
                 } else {
@@ -76,8 +80,14 @@ pub fn process(
             }
             match resolve(&img.src, src_path, &images_dir, &root_canon) {
                 Ok(file) => {
-                    files.entry(file.clone()).or_insert((src_path.clone(), img.line));
-                    uses.push(Use { page: pi, index: ii, file });
+                    files
+                        .entry(file.clone())
+                        .or_insert((src_path.clone(), img.line));
+                    uses.push(Use {
+                        page: pi,
+                        index: ii,
+                        file,
+                    });
                 }
                 Err(msg) => errors.push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1)),
             }
@@ -113,12 +123,21 @@ pub fn process(
     out_files.sort_by(|a, b| a.path.cmp(&b.path));
     out_files.dedup_by(|a, b| a.path == b.path);
 
-    let mut markup: Vec<Vec<String>> = rendered.iter().map(|r| vec![String::new(); r.images.len()]).collect();
+    let mut markup: Vec<Vec<String>> = rendered
+        .iter()
+        .map(|r| vec![String::new(); r.images.len()])
+        .collect();
     for u in &uses {
         let page = &content.pages[u.page];
         let img = &rendered[u.page].images[u.index];
         let p = &done[u.file.as_path()];
-        markup[u.page][u.index] = img_tag(&root_prefix(&page.url), &img.alt, &img.title, p, u.index > 0);
+        markup[u.page][u.index] = img_tag(
+            &root_prefix(&page.url),
+            &img.alt,
+            &img.title,
+            p,
+            u.index > 0,
+        );
     }
     for (r, m) in rendered.iter_mut().zip(markup) {
         for (i, tag) in m.iter().enumerate() {
@@ -153,7 +172,10 @@ fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> Str
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Resolve `src` (as written in `page`) to a canonical file inside the site.
@@ -167,7 +189,8 @@ fn resolve(
     if clean.starts_with('/') || clean.starts_with('\\') || Path::new(clean).is_absolute() {
         return Err((
             format!("image path {src} is absolute"),
-            "write it relative to the Markdown file (../../images/x.png) or to images/ (x.png)".into(),
+            "write it relative to the Markdown file (../../images/x.png) or to images/ (x.png)"
+                .into(),
         ));
     }
     let mut candidates = vec![page.parent().unwrap_or(Path::new("")).join(clean)];
@@ -191,7 +214,11 @@ fn resolve(
         format!("image {src} not found"),
         format!(
             "looked for {}; put the file in images/ or next to the Markdown file",
-            candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(" and ")
+            candidates
+                .iter()
+                .map(|c| c.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" and ")
         ),
     ))
 }
@@ -201,17 +228,29 @@ fn process_one(file: &Path) -> std::result::Result<(Processed, Vec<OutputFile>),
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
-    let (width, height) = reader.into_dimensions().map_err(|e| format!("cannot decode: {e}"))?;
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| format!("cannot decode: {e}"))?;
     let hash = short_hash(&bytes);
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let ext = file
         .extension()
         .map(|s| s.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let url = format!("{IMAGES_DIR}/{stem}.{hash}.{ext}");
     Ok((
-        Processed { width, height, url: url.clone() },
-        vec![OutputFile { path: PathBuf::from(url), bytes }],
+        Processed {
+            width,
+            height,
+            url: url.clone(),
+        },
+        vec![OutputFile {
+            path: PathBuf::from(url),
+            bytes,
+        }],
     ))
 }
 
@@ -221,25 +260,39 @@ pub fn short_hash(bytes: &[u8]) -> String {
     d.iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
-fn unused_images(images_dir: &Path, used: &BTreeMap<PathBuf, (PathBuf, usize)>, root: &Path) -> Vec<Diagnostic> {
+fn unused_images(
+    images_dir: &Path,
+    used: &BTreeMap<PathBuf, (PathBuf, usize)>,
+    root: &Path,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if !images_dir.is_dir() {
         return out;
     }
-    for entry in walkdir::WalkDir::new(images_dir).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(images_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         let p = entry.path();
-        let is_image = p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp"));
+        let is_image = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "png" | "jpg" | "jpeg" | "gif" | "webp"
+            )
+        });
         if !is_image {
             continue;
         }
         let used_here = p.canonicalize().is_ok_and(|c| used.contains_key(&c));
         if !used_here {
             out.push(
-                Diagnostic::new(crate::content::shown(p, root), 0, "image is not used by any page")
-                    .hint("delete it or refer to it from a question"),
+                Diagnostic::new(
+                    crate::content::shown(p, root),
+                    0,
+                    "image is not used by any page",
+                )
+                .hint("delete it or refer to it from a question"),
             );
         }
     }

@@ -41,8 +41,21 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output_dir, base_url, drafts, strict, timings } => {
-            let opts = faqsite::site::BuildOptions { root, output_dir, base_url, drafts, strict };
+        Command::Build {
+            root,
+            output_dir,
+            base_url,
+            drafts,
+            strict,
+            timings,
+        } => {
+            let opts = faqsite::site::BuildOptions {
+                root,
+                output_dir,
+                base_url,
+                drafts,
+                strict,
+            };
             match faqsite::site::build(&opts) {
                 Ok(report) => {
                     for w in &report.warnings {

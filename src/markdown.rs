@@ -153,10 +153,17 @@ fn render_page(
     // In-page `#anchor` links, checked once all headings of the page are known.
     let mut local_anchors: Vec<(String, usize)> = Vec::new();
 
-    let mut iter = Parser::new_ext(body, options()).into_offset_iter().peekable();
+    let mut iter = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .peekable();
     while let Some((event, range)) = iter.next() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let mut inner = Vec::new();
                 let mut text = String::new();
                 for (e, _) in iter.by_ref() {
@@ -186,7 +193,12 @@ fn render_page(
                 events.extend(inner);
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Image { dest_url, title, link_type, id }) => {
+            Event::Start(Tag::Image {
+                dest_url,
+                title,
+                link_type,
+                id,
+            }) => {
                 let mut alt = String::new();
                 let mut inner = Vec::new();
                 for (e, _) in iter.by_ref() {
@@ -199,7 +211,12 @@ fn render_page(
                     inner.push(e);
                 }
                 if is_external(&dest_url) {
-                    events.push(Event::Start(Tag::Image { dest_url, title, link_type, id }));
+                    events.push(Event::Start(Tag::Image {
+                        dest_url,
+                        title,
+                        link_type,
+                        id,
+                    }));
                     events.extend(inner);
                     events.push(Event::End(TagEnd::Image));
                 } else {
@@ -212,7 +229,12 @@ fn render_page(
                     });
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let line = line_of(range.start);
                 let dest = match rewrite_link(&dest_url, source_dir, sources, content, &root) {
                     LinkTarget::Keep => dest_url,
@@ -220,8 +242,16 @@ fn render_page(
                         local_anchors.push((anchor, line));
                         dest_url
                     }
-                    LinkTarget::Page { url, target, anchor } => {
-                        links.push(PageLink { target, anchor, line });
+                    LinkTarget::Page {
+                        url,
+                        target,
+                        anchor,
+                    } => {
+                        links.push(PageLink {
+                            target,
+                            anchor,
+                            line,
+                        });
                         CowStr::from(url)
                     }
                     LinkTarget::Missing(path) => {
@@ -236,7 +266,12 @@ fn render_page(
                         dest_url
                     }
                 };
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             Event::Html(h) | Event::InlineHtml(h) if h.contains("<img") => {
                 let inline = matches!(iter.peek(), Some((Event::Text(_), _)));
@@ -324,14 +359,21 @@ fn rewrite_link(
                 url.push('#');
                 url.push_str(a);
             }
-            LinkTarget::Page { url, target, anchor }
+            LinkTarget::Page {
+                url,
+                target,
+                anchor,
+            }
         }
         None => LinkTarget::Missing(resolved),
     }
 }
 
 fn nearby_hint(path: &Path, sources: &BTreeMap<PathBuf, usize>) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let same_name: Vec<_> = sources
         .keys()
         .filter(|p| p.file_name().map(|n| n.to_string_lossy()) == Some(name.as_str().into()))
@@ -352,9 +394,13 @@ pub fn is_external(url: &str) -> bool {
         || url.starts_with("data:")
         || url.starts_with("mailto:")
         || url.starts_with("tel:")
-        || url
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.') && scheme.len() > 1)
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && scheme.len() > 1
+        })
 }
 
 /// Lexically resolve `.` and `..` (no file system access, so it works for missing files too).
@@ -402,7 +448,8 @@ pub fn slugify(text: &str) -> String {
     for c in text.trim().chars() {
         if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty()
+        {
             s.push('-');
         }
     }
@@ -426,7 +473,11 @@ fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
 }
 
 fn collapse_blank_lines(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Replace each local `<img …>` in raw HTML by a marker, recording it in `images`.
@@ -434,7 +485,9 @@ fn replace_raw_images(html: &str, images: &mut Vec<ImageRef>, line: usize) -> St
     let mut out = String::new();
     let mut rest = html;
     while let Some(start) = rest.find("<img") {
-        let Some(len) = rest[start..].find('>') else { break };
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
         let tag = &rest[start..start + len + 1];
         out.push_str(&rest[..start]);
         let src = attr(tag, "src").unwrap_or_default();
@@ -472,7 +525,10 @@ fn attr(tag: &str, name: &str) -> Option<String> {
         let v = tag[value_start..].trim_start();
         let value = match v.chars().next() {
             Some(q @ ('"' | '\'')) => v[1..].split(q).next().unwrap_or(""),
-            _ => v.split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or(""),
+            _ => v
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or(""),
         };
         return Some(html_unescape(value));
     }
@@ -480,7 +536,11 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -26,11 +26,18 @@ impl OutputFile {
 
 /// Refuse output folders that would swallow the site itself.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
-    let root_c = root.canonicalize().map_err(|e| Error::io("resolving", root, e))?;
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let root_c = root
+        .canonicalize()
+        .map_err(|e| Error::io("resolving", root, e))?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name_ok = out.file_name().is_some();
     let parent_c = parent.canonicalize().ok();
-    let out_c = parent_c.as_ref().and_then(|p| out.file_name().map(|n| p.join(n)));
+    let out_c = parent_c
+        .as_ref()
+        .and_then(|p| out.file_name().map(|n| p.join(n)));
     let bad = !name_ok || out_c.as_ref().is_some_and(|o| root_c.starts_with(o));
     if bad {
         return Err(Error::one(
@@ -43,8 +50,14 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
 
 /// Write `files` as the new content of `out`, atomically replacing what was there.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging-{pid}"));
@@ -77,15 +90,18 @@ fn write_all(staging: &Path, files: &[OutputFile]) -> Result<()> {
 
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
     if out.exists() {
-        std::fs::rename(out, old).map_err(|e| Error::io("moving the previous output aside", out, e))?;
+        std::fs::rename(out, old)
+            .map_err(|e| Error::io("moving the previous output aside", out, e))?;
         if let Err(e) = std::fs::rename(staging, out) {
             // Put the previous output back.
             let _ = std::fs::rename(old, out);
             return Err(Error::io("moving the new output into place", out, e));
         }
-        std::fs::remove_dir_all(old).map_err(|e| Error::io("removing the previous output", old, e))?;
+        std::fs::remove_dir_all(old)
+            .map_err(|e| Error::io("removing the previous output", old, e))?;
     } else {
-        std::fs::rename(staging, out).map_err(|e| Error::io("moving the new output into place", out, e))?;
+        std::fs::rename(staging, out)
+            .map_err(|e| Error::io("moving the new output into place", out, e))?;
     }
     Ok(())
 }
@@ -98,7 +114,14 @@ mod tests {
     fn swaps_in_new_output_and_removes_old_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[OutputFile::new("a.html", "1"), OutputFile::new("d/b.html", "2")]).unwrap();
+        write_site(
+            &out,
+            &[
+                OutputFile::new("a.html", "1"),
+                OutputFile::new("d/b.html", "2"),
+            ],
+        )
+        .unwrap();
         write_site(&out, &[OutputFile::new("c.html", "3")]).unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "3");
@@ -110,7 +133,10 @@ mod tests {
     fn refuses_output_that_contains_the_site() {
         let dir = tempfile::tempdir().unwrap();
         assert!(check_output_dir(dir.path(), dir.path()).is_err());
-        assert!(check_output_dir(&dir.path().join("site"), dir.path()).is_err() || !dir.path().join("site").exists());
+        assert!(
+            check_output_dir(&dir.path().join("site"), dir.path()).is_err()
+                || !dir.path().join("site").exists()
+        );
         assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
     }
 }

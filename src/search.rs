@@ -25,18 +25,30 @@ pub fn normalize(text: &str) -> String {
 }
 
 pub fn build(_config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
-    let mut index = elasticlunr::IndexBuilder::with_language(Box::new(elasticlunr::lang::Chinese::new()))
-        .save_docs(false)
-        .add_fields(["title", "body", "chapter", "tags"])
-        .set_ref("id")
-        .build();
+    let mut index =
+        elasticlunr::IndexBuilder::with_language(Box::new(elasticlunr::lang::Chinese::new()))
+            .save_docs(false)
+            .add_fields(["title", "body", "chapter", "tags"])
+            .set_ref("id")
+            .build();
     for d in docs {
-        index.add_doc(&d.id, [normalize(&d.title), normalize(&d.body), normalize(&d.chapter), normalize(&d.tags.join(" "))]);
+        index.add_doc(
+            &d.id,
+            [
+                normalize(&d.title),
+                normalize(&d.body),
+                normalize(&d.chapter),
+                normalize(&d.tags.join(" ")),
+            ],
+        );
     }
     #[derive(Serialize)]
     struct File<'a> {
         index: &'a elasticlunr::Index,
     }
     let json = serde_json::to_string(&File { index: &index }).expect("serializable");
-    Ok(SearchFiles { js: format!("window.FAQSITE_SEARCH = {json};\n"), json })
+    Ok(SearchFiles {
+        js: format!("window.FAQSITE_SEARCH = {json};\n"),
+        json,
+    })
 }

@@ -68,7 +68,10 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
 
 /// Build the site under `opts.root`. On error nothing in the output folder changes.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let mut t = Timer { last: Instant::now(), laps: Vec::new() };
+    let mut t = Timer {
+        last: Instant::now(),
+        laps: Vec::new(),
+    };
     let root = opts.root.as_path();
 
     let (config, out_dir) = load_config(opts)?;
@@ -91,7 +94,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .iter()
             .zip(&rendered)
             .filter_map(|(p, r)| {
-                let PageKind::Question(ci, _) = p.kind else { return None };
+                let PageKind::Question(ci, _) = p.kind else {
+                    return None;
+                };
                 Some(SearchDoc {
                     id: p.url.clone(),
                     url: p.url.clone(),
@@ -146,5 +151,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// The folder a relative `--root` resolves to, for messages.
 pub fn display_root(root: &Path) -> String {
-    if root == Path::new(".") { "this folder".into() } else { root.display().to_string() }
+    if root == Path::new(".") {
+        "this folder".into()
+    } else {
+        root.display().to_string()
+    }
 }

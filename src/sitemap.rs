@@ -12,12 +12,22 @@ pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in &content.pages {
-        xml.push_str(&format!("  <url><loc>{}/{}</loc></url>\n", xml_escape(base), xml_escape(&p.url)));
+        xml.push_str(&format!(
+            "  <url><loc>{}/{}</loc></url>\n",
+            xml_escape(base),
+            xml_escape(&p.url)
+        ));
     }
-    xml.push_str(&format!("  <url><loc>{}/print.html</loc></url>\n", xml_escape(base)));
+    xml.push_str(&format!(
+        "  <url><loc>{}/print.html</loc></url>\n",
+        xml_escape(base)
+    ));
     xml.push_str("</urlset>\n");
     let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n");
-    vec![OutputFile::new("sitemap.xml", xml), OutputFile::new("robots.txt", robots)]
+    vec![
+        OutputFile::new("sitemap.xml", xml),
+        OutputFile::new("robots.txt", robots),
+    ]
 }
 
 /// One small redirect page per alias, pointing (relatively) at the page that owns it.
@@ -40,5 +50,8 @@ pub fn aliases(content: &Content) -> Vec<OutputFile> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -44,12 +44,26 @@ impl Theme {
             collect(&theme_dir, "", &mut files, root)?;
         } else if config.theme == "default" {
             for (rel, bytes) in DEFAULT_THEME {
-                files.insert(rel.to_string(), (PathBuf::from(format!("<built-in default theme>/{rel}")), bytes.to_vec()));
+                files.insert(
+                    rel.to_string(),
+                    (
+                        PathBuf::from(format!("<built-in default theme>/{rel}")),
+                        bytes.to_vec(),
+                    ),
+                );
             }
         } else {
             return Err(Error::one(
-                Diagnostic::new(root.join("site.toml"), 0, format!("theme {:?} not found at {}", config.theme, theme_dir.display()))
-                    .hint("put the theme in themes/<name>/ or remove `theme` to use the default"),
+                Diagnostic::new(
+                    root.join("site.toml"),
+                    0,
+                    format!(
+                        "theme {:?} not found at {}",
+                        config.theme,
+                        theme_dir.display()
+                    ),
+                )
+                .hint("put the theme in themes/<name>/ or remove `theme` to use the default"),
             ));
         }
         // Site overrides: templates/x.html → templates/x.html, static/y → static/y.
@@ -62,6 +76,8 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
+        tera.set_escape_fn(escape_html);
         let mut sources = BTreeMap::new();
         let mut templates = Vec::new();
         let mut static_files = Vec::new();
@@ -76,8 +92,13 @@ impl Theme {
                 static_files.push(OutputFile::new(rel, bytes));
             }
         }
-        tera.add_raw_templates(templates).map_err(|e| template_error(&e, &sources, None))?;
-        Ok(Theme { tera, sources, static_files })
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error(&e, &sources, None))?;
+        Ok(Theme {
+            tera,
+            sources,
+            static_files,
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -85,34 +106,58 @@ impl Theme {
     }
 
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String> {
-        self.tera.render(name, ctx).map_err(|e| template_error(&e, &self.sources, Some(name)))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&e, &self.sources, Some(name)))
     }
 
     /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).
     pub fn asset(&self, file: &str) -> String {
         let path = format!("static/{file}");
-        match self.static_files.iter().find(|f| f.path == Path::new(&path)) {
+        match self
+            .static_files
+            .iter()
+            .find(|f| f.path == Path::new(&path))
+        {
             Some(f) => format!("{path}?v={}", &short_hash(&f.bytes)[..8]),
             None => path,
         }
     }
 }
 
-fn collect(dir: &Path, prefix: &str, files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>, root: &Path) -> Result<()> {
+fn collect(
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>,
+    root: &Path,
+) -> Result<()> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::Other(format!("reading {}: {e}", dir.display())))?;
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("reading", entry.path(), e))?;
-        files.insert(format!("{prefix}{rel}"), (crate::content::shown(entry.path(), root), bytes));
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| Error::io("reading", entry.path(), e))?;
+        files.insert(
+            format!("{prefix}{rel}"),
+            (crate::content::shown(entry.path(), root), bytes),
+        );
     }
     Ok(())
 }
 
 /// A Tera error as a diagnostic: the template file, and the line when it can be found.
-fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>, rendering: Option<&str>) -> Error {
+fn template_error(
+    e: &tera::Error,
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    rendering: Option<&str>,
+) -> Error {
     let mut chain = vec![e.to_string()];
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
@@ -121,7 +166,10 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>
     }
     let message = chain.join(": ");
     // Which template: the one named in the message, else the one being rendered.
-    let named = sources.keys().find(|k| message.contains(&format!("'{k}'"))).cloned();
+    let named = sources
+        .keys()
+        .find(|k| message.contains(&format!("'{k}'")))
+        .cloned();
     let name = named.or(rendering.map(str::to_string));
     let (file, text) = match name.as_ref().and_then(|n| sources.get(n)) {
         Some((f, t)) => (f.clone(), t.as_str()),
@@ -131,12 +179,19 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, (PathBuf, String)>
     let mut line = 0;
     let mut file = file;
     if let Some(pos) = message.find("--> ") {
-        line = message[pos + 4..].split(':').next().and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+        line = message[pos + 4..]
+            .split(':')
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
     } else if let Some(var) = message.split('`').nth(1) {
         let find = |t: &str| t.lines().position(|l| l.contains(var)).map(|i| i + 1);
         if let Some(l) = find(text) {
             line = l;
-        } else if let Some((f, l)) = sources.values().find_map(|(f, t)| find(t).map(|l| (f.clone(), l))) {
+        } else if let Some((f, l)) = sources
+            .values()
+            .find_map(|(f, t)| find(t).map(|l| (f.clone(), l)))
+        {
             file = f;
             line = l;
         }
@@ -236,7 +291,9 @@ impl<'a> Renderer<'a> {
             .map(|i| {
                 let page = &self.content.pages[i];
                 let ctx = self.page_context(i);
-                let html = self.theme.render(&format!("{}.html", page.kind.name()), &ctx)?;
+                let html = self
+                    .theme
+                    .render(&format!("{}.html", page.kind.name()), &ctx)?;
                 Ok(OutputFile::new(&page.url, html))
             })
             .collect();
@@ -259,7 +316,11 @@ impl<'a> Renderer<'a> {
         if !errors.is_empty() {
             return Err(Error::Input(errors));
         }
-        files.push(OutputFile::new("404.html", self.theme.render("404.html", &self.special_context("404", "页面未找到"))?));
+        files.push(OutputFile::new(
+            "404.html",
+            self.theme
+                .render("404.html", &self.special_context("404", "页面未找到"))?,
+        ));
         Ok(files)
     }
 
@@ -311,12 +372,19 @@ impl<'a> Renderer<'a> {
                 print_css: self.theme.asset("print.css"),
             },
         );
-        ctx.insert("search_enabled", &(c.search.enabled && !self.search_index_js.is_empty()));
+        ctx.insert(
+            "search_enabled",
+            &(c.search.enabled && !self.search_index_js.is_empty()),
+        );
         ctx.insert("print_url", "print.html");
         ctx.insert(
             "print",
             &PrintCtx {
-                title: if c.print.title.is_empty() { &c.title } else { &c.print.title },
+                title: if c.print.title.is_empty() {
+                    &c.title
+                } else {
+                    &c.print.title
+                },
                 subtitle: &c.print.subtitle,
                 edition: &c.print.edition,
                 date: &c.print.date,
@@ -352,7 +420,10 @@ impl<'a> Renderer<'a> {
                     current: current == Some(ch.page),
                     content: "",
                     questions: if with_questions {
-                        ch.questions.iter().map(|&q| self.nav_question(q, current, false)).collect()
+                        ch.questions
+                            .iter()
+                            .map(|&q| self.nav_question(q, current, false))
+                            .collect()
                     } else {
                         Vec::new()
                     },
@@ -361,7 +432,12 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn nav_question(&self, q: usize, current: Option<usize>, with_content: bool) -> NavQuestion<'a> {
+    fn nav_question(
+        &self,
+        q: usize,
+        current: Option<usize>,
+        with_content: bool,
+    ) -> NavQuestion<'a> {
         let p = &self.content.pages[q];
         NavQuestion {
             title: &p.title,
@@ -385,7 +461,11 @@ impl<'a> Renderer<'a> {
             slug: &p.slug,
             current: false,
             content: &self.rendered[ch.page].html,
-            questions: ch.questions.iter().map(|&q| self.nav_question(q, None, true)).collect(),
+            questions: ch
+                .questions
+                .iter()
+                .map(|&q| self.nav_question(q, None, true))
+                .collect(),
         }
     }
 
@@ -399,7 +479,11 @@ impl<'a> Renderer<'a> {
         } else {
             page.description.clone()
         };
-        let title = if page.kind == PageKind::Home && page.title.is_empty() { &self.config.title } else { &page.title };
+        let title = if page.kind == PageKind::Home && page.title.is_empty() {
+            &self.config.title
+        } else {
+            &page.title
+        };
         ctx.insert(
             "page",
             &PageCtx {
@@ -408,30 +492,61 @@ impl<'a> Renderer<'a> {
                 url: &page.url,
                 number: &page.number,
                 content: &self.rendered[i].html,
-                description: if description.is_empty() { self.config.description.clone() } else { description },
+                description: if description.is_empty() {
+                    self.config.description.clone()
+                } else {
+                    description
+                },
                 tags: &page.tags,
             },
         );
         let home = &content.pages[0];
-        let home_link = LinkCtx { title: "首页", url: &home.url, number: "" };
+        let home_link = LinkCtx {
+            title: "首页",
+            url: &home.url,
+            number: "",
+        };
         let (chapter, breadcrumbs, jsonld) = match page.kind {
             PageKind::Home => (None, vec![], String::new()),
             PageKind::Chapter(ci) => {
                 let qs = &content.chapters[ci].questions;
-                (Some(self.chapter_context(ci)), vec![home_link], self.faq_jsonld(qs))
+                (
+                    Some(self.chapter_context(ci)),
+                    vec![home_link],
+                    self.faq_jsonld(qs),
+                )
             }
             PageKind::Question(ci, _) => {
                 let cp = &content.pages[content.chapters[ci].page];
-                let crumbs = vec![home_link, LinkCtx { title: &cp.title, url: &cp.url, number: &cp.number }];
-                (Some(self.chapter_context(ci)), crumbs, self.faq_jsonld(&[i]))
+                let crumbs = vec![
+                    home_link,
+                    LinkCtx {
+                        title: &cp.title,
+                        url: &cp.url,
+                        number: &cp.number,
+                    },
+                ];
+                (
+                    Some(self.chapter_context(ci)),
+                    crumbs,
+                    self.faq_jsonld(&[i]),
+                )
             }
         };
         ctx.insert("chapter", &chapter);
         ctx.insert("breadcrumbs", &breadcrumbs);
         let link = |j: usize| {
             let p = &content.pages[j];
-            let title = if j == 0 && p.title.is_empty() { &self.config.title } else { &p.title };
-            LinkCtx { title, url: &p.url, number: &p.number }
+            let title = if j == 0 && p.title.is_empty() {
+                &self.config.title
+            } else {
+                &p.title
+            };
+            LinkCtx {
+                title,
+                url: &p.url,
+                number: &p.number,
+            }
         };
         ctx.insert("prev", &i.checked_sub(1).map(link));
         ctx.insert("next", &(i + 1 < content.pages.len()).then(|| link(i + 1)));
@@ -457,8 +572,26 @@ impl<'a> Renderer<'a> {
             "mainEntity": entities,
         });
         // `</script>` inside a string must not end the script element.
-        serde_json::to_string(&doc).expect("JSON values serialize").replace("</", "<\\/")
+        serde_json::to_string(&doc)
+            .expect("JSON values serialize")
+            .replace("</", "<\\/")
     }
+}
+
+/// HTML-escape text for element content and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The first `max` characters of `text` on one line, cut at a character boundary.

@@ -1,0 +1,199 @@
+//! Helpers shared by the integration tests: copy a fixture site into a temp dir, build it,
+//! read the output, and check every link in it.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of `tests/fixtures/<name>` in a fresh temp dir; returns (guard, site root).
+pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("site");
+    copy_dir(&repo_root().join("tests/fixtures").join(name), &dest);
+    (tmp, dest)
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Run the faqsite binary; returns (success, stdout, stderr).
+pub fn run(args: &[&str], cwd: &Path) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run faqsite");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Build the site at `root` with the library, into `out`.
+pub fn build(root: &Path, out: &Path) -> faqsite::site::BuildReport {
+    let opts = faqsite::site::BuildOptions {
+        root: root.to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        ..Default::default()
+    };
+    match faqsite::site::build(&opts) {
+        Ok(r) => r,
+        Err(e) => panic!("build failed:\n{e}"),
+    }
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Values of `attr="…"` in `html`.
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Ids defined in `html`.
+pub fn ids(html: &str) -> BTreeSet<String> {
+    attr_values(html, "id").into_iter().collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 1 && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Every relative `href`/`src`/`srcset` in every HTML file under `out` must point to a file
+/// that exists, and every `#fragment` to an id in that file. Returns the problems found.
+pub fn broken_links(out: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let files = snapshot(out);
+    for (rel, bytes) in &files {
+        if rel.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let mut urls = attr_values(&html, "href");
+        urls.extend(attr_values(&html, "src"));
+        for srcset in attr_values(&html, "srcset") {
+            urls.extend(
+                srcset
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next().map(str::to_string)),
+            );
+        }
+        for url in urls {
+            if url.contains(':') || url.starts_with("//") || url.is_empty() {
+                continue;
+            }
+            let (path, frag) = match url.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                None => (url.clone(), None),
+            };
+            let path = path.split('?').next().unwrap().to_string();
+            if path.starts_with('/') {
+                problems.push(format!("{}: absolute link {url}", rel.display()));
+                continue;
+            }
+            let target_rel = if path.is_empty() {
+                rel.clone()
+            } else {
+                normalize(&rel.parent().unwrap().join(percent_decode(&path)))
+            };
+            let Some(target) = files.get(&target_rel) else {
+                problems.push(format!(
+                    "{}: {url} → missing {}",
+                    rel.display(),
+                    target_rel.display()
+                ));
+                continue;
+            };
+            if let Some(f) = frag {
+                let f = percent_decode(&f);
+                if !f.is_empty() && !ids(&String::from_utf8_lossy(target)).contains(&f) {
+                    problems.push(format!("{}: {url} → no id {f:?}", rel.display()));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The JSON-LD blocks of a page, parsed.
+pub fn jsonld(html: &str) -> Vec<serde_json::Value> {
+    let open = "<script type=\"application/ld+json\">";
+    html.match_indices(open)
+        .map(|(i, _)| {
+            let rest = &html[i + open.len()..];
+            let end = rest.find("</script>").unwrap();
+            serde_json::from_str(&rest[..end])
+                .unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{}", &rest[..end]))
+        })
+        .collect()
+}

@@ -1,0 +1,187 @@
+//! Builds the small fixture site in tests/fixtures/basic and checks the output.
+
+mod common;
+use common::*;
+
+#[test]
+fn builds_pages_for_home_chapters_and_questions() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    // home + 2 chapters + 3 questions (the draft is left out)
+    assert_eq!(report.pages, 6);
+    for f in [
+        "index.html",
+        "404.html",
+        "01-basics/index.html",
+        "01-basics/first.html",
+        "01-basics/second.html",
+        "02-more/index.html",
+        "02-more/third.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        !out.join("02-more/draft.html").exists(),
+        "drafts are not built"
+    );
+    assert!(
+        !out.join("sitemap.xml").exists(),
+        "no sitemap without base_url"
+    );
+    assert!(!out.join("robots.txt").exists());
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let opts = faqsite::site::BuildOptions {
+        root: site,
+        output_dir: Some(out.clone()),
+        drafts: true,
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap();
+    assert!(out.join("02-more/draft.html").is_file());
+}
+
+#[test]
+fn markdown_features_and_link_rewriting() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let first = read(&out.join("01-basics/first.html"));
+    assert!(first.contains("<table>"), "tables");
+    assert!(first.contains("<del>old</del>"), "strikethrough");
+    assert!(first.contains("type=\"checkbox\""), "task lists");
+    assert!(first.contains("footnote-definition"), "footnotes");
+    assert!(first.contains("id=\"安装步骤\""), "Chinese heading id");
+    assert!(
+        first.contains("href=\"../01-basics/second.html\""),
+        "md link rewritten: {first}"
+    );
+    assert!(
+        first.contains("href=\"../01-basics/second.html#%E7%BB%86%E8%8A%82\""),
+        "anchor kept (percent-encoded)"
+    );
+    let second = read(&out.join("01-basics/second.html"));
+    assert!(
+        second.contains("id=\"细节\"") && second.contains("id=\"细节-1\""),
+        "unique ids"
+    );
+    assert!(
+        second.contains("href=\"../02-more/index.html\""),
+        "_index.md → chapter page"
+    );
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
+
+#[test]
+fn images_get_dimensions_and_hashed_names() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    assert_eq!(
+        report.images_processed, 1,
+        "one file, used twice, processed once"
+    );
+    let first = read(&out.join("01-basics/first.html"));
+    assert!(first.contains("width=\"24\" height=\"24\""), "{first}");
+    assert!(first.contains("alt=\"托盘图标\""));
+    let second = read(&out.join("01-basics/second.html"));
+    assert!(
+        second.contains("alt=\"raw icon\""),
+        "raw <img> resolved via images/"
+    );
+    let imgs: Vec<_> = std::fs::read_dir(out.join("images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        imgs.iter().any(|n| n.starts_with("icon.")
+            && n.ends_with(".png")
+            && n.len() > "icon..png".len() + 8),
+        "{imgs:?}"
+    );
+}
+
+#[test]
+fn titles_are_escaped() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let third = read(&out.join("02-more/third.html"));
+    assert!(
+        !third.contains("<script>alert(1)</script>"),
+        "raw script from a title"
+    );
+    assert!(third.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let alias = read(&out.join("old/second.html"));
+    assert!(alias.contains("url=../01-basics/second.html"), "{alias}");
+}
+
+#[test]
+fn base_url_adds_sitemap_and_robots() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let opts = faqsite::site::BuildOptions {
+        root: site,
+        output_dir: Some(out.clone()),
+        base_url: Some("https://help.example.com/faq/".into()),
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap();
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://help.example.com/faq/01-basics/first.html</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        read(&out.join("robots.txt")).contains("Sitemap: https://help.example.com/faq/sitemap.xml")
+    );
+}
+
+#[test]
+fn chapter_and_question_pages_carry_faq_jsonld() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let q = jsonld(&read(&out.join("01-basics/first.html")));
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0]["@type"], "FAQPage");
+    assert_eq!(q[0]["mainEntity"][0]["name"], "如何安装驱动？");
+    let text = q[0]["mainEntity"][0]["acceptedAnswer"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        text.contains("Download the driver") && !text.contains('<'),
+        "answer as text: {text}"
+    );
+    let c = jsonld(&read(&out.join("01-basics/index.html")));
+    assert_eq!(c[0]["mainEntity"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn site_overrides_replace_theme_files() {
+    let (tmp, site) = fixture("basic");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/404.html"),
+        "custom 404 for {{ site.title }}",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(site.join("static/extra.txt"), "hello").unwrap();
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    assert_eq!(read(&out.join("404.html")), "custom 404 for Fixture FAQ");
+    assert_eq!(read(&out.join("static/extra.txt")), "hello");
+}
