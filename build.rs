@@ -12,8 +12,17 @@ fn main() {
     let mut out = String::from("pub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f.strip_prefix(&theme).unwrap().to_string_lossy().replace('\\', "/");
-        writeln!(out, "    ({rel:?}, include_bytes!({:?})),", f.display().to_string()).unwrap();
+        let rel = f
+            .strip_prefix(&theme)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        writeln!(
+            out,
+            "    ({rel:?}, include_bytes!({:?})),",
+            f.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("default_theme.rs");
