@@ -21,9 +21,12 @@ use crate::output::OutputFile;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
-/// Sites with more questions than this get a sidebar with every chapter but only the current
-/// chapter's questions, so page size does not grow with the site (10,000 pages × 10,000 links).
+/// Sites with more questions than this get a sidebar with only the current chapter's
+/// questions, so page size does not grow with the site (10,000 pages × 10,000 links).
 pub const FULL_NAV_LIMIT: usize = 300;
+/// Sites with more chapters than this list only the current chapter in the sidebar (the home
+/// page still lists them all).
+pub const CHAPTER_NAV_LIMIT: usize = 30;
 
 pub const GENERATOR: &str = concat!("faqsite ", env!("CARGO_PKG_VERSION"));
 
@@ -404,10 +407,12 @@ impl<'a> Renderer<'a> {
             PageKind::Home => None,
         });
         let home = current == Some(0);
+        let all_chapters = home || content.chapters.len() <= CHAPTER_NAV_LIMIT;
         content
             .chapters
             .iter()
             .enumerate()
+            .filter(|(ci, _)| all_chapters || current_chapter == Some(*ci))
             .map(|(ci, ch)| {
                 let p = &content.pages[ch.page];
                 let with_questions = full || home || current_chapter == Some(ci);
