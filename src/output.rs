@@ -1,10 +1,10 @@
-//! Last stage: write the files of a build into a staging folder next to the output folder, and
-//! swap it in only when everything was written. A failed build leaves the previous output
-//! exactly as it was.
+//! Last stage: the files of a build go into a staging folder next to the output folder as soon
+//! as they are made (so a 10,000-page site is never held in memory at once), and the staging
+//! folder is swapped in only when the whole build succeeded. A failed build leaves the
+//! previous output exactly as it was, and no half-written folder behind.
 
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Diagnostic, Error, Result};
 
@@ -48,62 +48,105 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write `files` as the new content of `out`, atomically replacing what was there.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-
-    let result = write_all(&staging, files).and_then(|()| swap(&staging, out, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// A build's output in the making. Dropped without [`Staging::commit`], it removes itself.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    committed: bool,
+    files: AtomicUsize,
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<()> {
-    std::fs::create_dir_all(staging).map_err(|e| Error::io("creating", staging, e))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| f.path.parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io("creating", d, e))?;
+impl Staging {
+    /// Start a new staging folder beside `out`.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            old,
+            committed: false,
+            files: AtomicUsize::new(0),
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let p = staging.join(&f.path);
-        std::fs::write(&p, &f.bytes).map_err(|e| Error::io("writing", &p, e))
-    })
-}
 
-fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
-    if out.exists() {
-        std::fs::rename(out, old)
-            .map_err(|e| Error::io("moving the previous output aside", out, e))?;
-        if let Err(e) = std::fs::rename(staging, out) {
-            // Put the previous output back.
-            let _ = std::fs::rename(old, out);
-            return Err(Error::io("moving the new output into place", out, e));
+    /// Write one file (thread-safe; parents are created as needed).
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let p = self.dir.join(rel);
+        if let Some(parent) = p.parent() {
+            if !parent.is_dir() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+            }
         }
-        std::fs::remove_dir_all(old)
-            .map_err(|e| Error::io("removing the previous output", old, e))?;
-    } else {
-        std::fs::rename(staging, out)
-            .map_err(|e| Error::io("moving the new output into place", out, e))?;
+        std::fs::write(&p, bytes).map_err(|e| Error::io("writing", &p, e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
-    Ok(())
+
+    pub fn write_file(&self, f: &OutputFile) -> Result<()> {
+        self.write(&f.path, &f.bytes)
+    }
+
+    /// Files written so far.
+    pub fn count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Where files are being written (for steps that read the new site before the swap).
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Swap the staging folder in as the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        let (dir, out, old) = (&self.dir, &self.out, &self.old);
+        if out.exists() {
+            std::fs::rename(out, old)
+                .map_err(|e| Error::io("moving the previous output aside", out, e))?;
+            if let Err(e) = std::fs::rename(dir, out) {
+                // Put the previous output back.
+                let _ = std::fs::rename(old, out);
+                return Err(Error::io("moving the new output into place", out, e));
+            }
+            self.committed = true;
+            std::fs::remove_dir_all(old)
+                .map_err(|e| Error::io("removing the previous output", old, e))?;
+        } else {
+            std::fs::rename(dir, out)
+                .map_err(|e| Error::io("moving the new output into place", out, e))?;
+            self.committed = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Write `files` as the whole new content of `out`, atomically replacing what was there.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
+    use rayon::prelude::*;
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.write_file(f))?;
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -130,13 +173,23 @@ mod tests {
     }
 
     #[test]
+    fn dropped_staging_leaves_output_and_no_folder_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        {
+            let s = Staging::new(&out).unwrap();
+            s.write(Path::new("a.html"), b"new").unwrap();
+            // dropped: the build failed after writing some files
+        }
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn refuses_output_that_contains_the_site() {
         let dir = tempfile::tempdir().unwrap();
         assert!(check_output_dir(dir.path(), dir.path()).is_err());
-        assert!(
-            check_output_dir(&dir.path().join("site"), dir.path()).is_err()
-                || !dir.path().join("site").exists()
-        );
         assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
     }
 }

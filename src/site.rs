@@ -4,12 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{self, PageKind};
 use crate::error::{Diagnostic, Result};
 use crate::images;
 use crate::markdown;
-use crate::output::{self, OutputFile};
+use crate::output::{self, OutputFile, Staging};
 use crate::search::{self, SearchDoc};
 use crate::sitemap;
 use crate::templates::{Renderer, Theme};
@@ -87,7 +89,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let images = images::process(root, &config.images, &content, &mut rendered, opts.strict)?;
     t.lap("images");
 
-    let mut files: Vec<OutputFile> = Vec::new();
+    // From here on every file goes straight into the staging folder; it is swapped in at the
+    // end, or removed (by Drop) if any stage fails.
+    let staging = Staging::new(&out_dir)?;
     let search_index_js = if config.search.enabled {
         let docs: Vec<SearchDoc> = content
             .pages
@@ -110,8 +114,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .collect();
         let index = search::build(&config.search, &docs)?;
         let version = images::short_hash(index.js.as_bytes());
-        files.push(OutputFile::new("search-index.js", index.js));
-        files.push(OutputFile::new("search-index.json", index.json));
+        staging.write(Path::new("search-index.js"), index.js.as_bytes())?;
+        staging.write(Path::new("search-index.json"), index.json.as_bytes())?;
         format!("search-index.js?v={}", &version[..8])
     } else {
         String::new()
@@ -126,23 +130,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         rendered: &rendered,
         search_index_js,
     };
-    files.extend(renderer.render_pages()?);
-    files.extend(sitemap::aliases(&content));
+    renderer.render_pages(&staging)?;
+    let mut files: Vec<OutputFile> = sitemap::aliases(&content);
     if let Some(base) = config.base_url_trimmed() {
         files.extend(sitemap::sitemap(base, &content));
     }
     files.extend(theme.static_files.iter().cloned());
     files.extend(images.files);
+    files.par_iter().try_for_each(|f| staging.write_file(f))?;
     t.lap("templates");
 
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    output::write_site(&out_dir, &files)?;
+    let files = staging.count();
+    staging.commit()?;
     t.lap("write");
 
     Ok(BuildReport {
         output_dir: out_dir,
         pages: content.pages.len(),
-        files: files.len(),
+        files,
         images_processed: images.processed,
         warnings: images.warnings,
         timings: t.laps,

@@ -17,7 +17,7 @@ use crate::content::{Content, PageKind};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::short_hash;
 use crate::markdown::{root_prefix, Rendered};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Staging};
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -287,24 +287,22 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Render every content page (home, chapters, questions) in parallel, plus 404.html.
-    pub fn render_pages(&self) -> Result<Vec<OutputFile>> {
-        let results: Vec<Result<OutputFile>> = (0..self.content.pages.len())
+    /// Render every content page (home, chapters, questions) in parallel, plus 404.html,
+    /// writing each into `staging` as soon as it is rendered. Returns the number of pages.
+    pub fn render_pages(&self, staging: &Staging) -> Result<usize> {
+        let results: Vec<Result<()>> = (0..self.content.pages.len())
             .into_par_iter()
             .map(|i| {
                 let page = &self.content.pages[i];
                 let ctx = self.page_context(i);
-                let html = self
-                    .theme
-                    .render(&format!("{}.html", page.kind.name()), &ctx)?;
-                Ok(OutputFile::new(&page.url, html))
+                let html = self.theme.render(&format!("{}.html", page.kind.name()), &ctx)?;
+                staging.write(Path::new(&page.url), html.as_bytes())
             })
             .collect();
-        let mut files = Vec::with_capacity(results.len() + 1);
         let mut errors = Vec::new();
         for r in results {
             match r {
-                Ok(f) => files.push(f),
+                Ok(()) => {}
                 Err(Error::Input(ds)) => {
                     // The same template error repeats on every page: report it once.
                     for d in ds {
@@ -319,12 +317,11 @@ impl<'a> Renderer<'a> {
         if !errors.is_empty() {
             return Err(Error::Input(errors));
         }
-        files.push(OutputFile::new(
-            "404.html",
-            self.theme
-                .render("404.html", &self.special_context("404", "页面未找到"))?,
-        ));
-        Ok(files)
+        let not_found = self
+            .theme
+            .render("404.html", &self.special_context("404", "页面未找到"))?;
+        staging.write(Path::new("404.html"), not_found.as_bytes())?;
+        Ok(self.content.pages.len() + 1)
     }
 
     /// Context for a page that is not a content page (404, print).
