@@ -8,7 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn have(cmd: &str) -> bool {
-    Command::new(cmd).arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(cmd)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Whether the browser tooling is there; panics in CI when it is not.
@@ -42,7 +45,10 @@ fn run_node(args: &[&str], env: &[(&str, &Path)]) {
     let out = cmd.output().expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "node {args:?} failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "node {args:?} failed:\n{stdout}\n{stderr}"
+    );
     println!("{stdout}");
 }
 
@@ -54,7 +60,10 @@ fn search_engine_finds_the_right_answers() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(&repo_root(), &out);
-    run_node(&["--test", "tests/js/search.test.mjs"], &[("FAQSITE_SEARCH_INDEX", &out.join("search-index.js"))]);
+    run_node(
+        &["--test", "tests/js/search.test.mjs"],
+        &[("FAQSITE_SEARCH_INDEX", &out.join("search-index.js"))],
+    );
 }
 
 #[test]

@@ -40,7 +40,15 @@ const SEED_QUESTIONS: &[&str] = &[
     "地税网站中有没有介绍数字证书相关内容？",
 ];
 
-const CHAPTERS: &[&str] = &["证书使用的前提条件", "驱动问题", "环境问题", "网络问题", "USB Key问题", "证书更新问题", "其他问题"];
+const CHAPTERS: &[&str] = &[
+    "证书使用的前提条件",
+    "驱动问题",
+    "环境问题",
+    "网络问题",
+    "USB Key问题",
+    "证书更新问题",
+    "其他问题",
+];
 
 fn built() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -55,7 +63,13 @@ fn question_pages(out: &Path) -> Vec<(String, String)> {
     for (rel, bytes) in snapshot(out) {
         let s = rel.to_string_lossy().replace('\\', "/");
         let depth = s.matches('/').count();
-        if depth == 1 && s.ends_with(".html") && !s.ends_with("/index.html") && !s.starts_with("images/") && !s.starts_with("static/") && !s.starts_with("old/") {
+        if depth == 1
+            && s.ends_with(".html")
+            && !s.ends_with("/index.html")
+            && !s.starts_with("images/")
+            && !s.starts_with("static/")
+            && !s.starts_with("old/")
+        {
             pages.push((s, String::from_utf8(bytes).unwrap()));
         }
     }
@@ -81,18 +95,30 @@ fn h1(html: &str) -> String {
     // Drop the generated number ("5.3") the theme may put before the title.
     let text = text.trim();
     let rest = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    if rest.len() < text.len() && text.contains('.') { rest.trim().to_string() } else { text.to_string() }
+    if rest.len() < text.len() && text.contains('.') {
+        rest.trim().to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 #[test]
 fn every_seed_question_and_chapter_has_a_page() {
     let (_tmp, out) = built();
     let pages = question_pages(&out);
-    assert_eq!(pages.len(), 32, "one page per seed question: {:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
+    assert_eq!(
+        pages.len(),
+        32,
+        "one page per seed question: {:?}",
+        pages.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
     let titles: Vec<String> = pages.iter().map(|(_, h)| h1(h)).collect();
     for q in SEED_QUESTIONS {
         let q_core = q.trim_end_matches(['？', '?']);
-        assert!(titles.iter().any(|t| t.contains(q_core)), "no page for seed question {q:?}; titles: {titles:#?}");
+        assert!(
+            titles.iter().any(|t| t.contains(q_core)),
+            "no page for seed question {q:?}; titles: {titles:#?}"
+        );
     }
     let chapter_dirs: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
@@ -114,7 +140,9 @@ fn numbering_follows_the_seed_order() {
     let mut at = 0;
     for q in SEED_QUESTIONS {
         let q_core = q.trim_end_matches(['？', '?']).replace('"', "&quot;");
-        let found = home[at..].find(&q_core).unwrap_or_else(|| panic!("{q} not found in order on the home page"));
+        let found = home[at..]
+            .find(&q_core)
+            .unwrap_or_else(|| panic!("{q} not found in order on the home page"));
         at += found;
     }
 }
@@ -133,7 +161,10 @@ fn answers_keep_the_key_facts() {
     let pin = page_with(&out, "初始口令");
     assert!(pin.contains("1111"));
     let locked = page_with(&out, "锁死");
-    assert!(locked.contains("6次") || locked.contains("6 次"), "locked after 6 wrong tries");
+    assert!(
+        locked.contains("6次") || locked.contains("6 次"),
+        "locked after 6 wrong tries"
+    );
     assert!(locked.contains("http://www.nbca.com.cn/ukey/"));
     assert!(locked.contains("华楼街8号世纪广场C座609室"));
     let renew = page_with(&out, "在线更新网址");
@@ -143,7 +174,10 @@ fn answers_keep_the_key_facts() {
     assert!(page_with(&out, "黑名单").contains("0574-87304500"));
     let ssl = page_with(&out, "无法显示该网页");
     assert!(ssl.contains("工具→Internet选项→高级"), "menu paths use →");
-    assert!(!ssl.contains("工具(Internet"), "the export's '(' glitch is mended");
+    assert!(
+        !ssl.contains("工具(Internet"),
+        "the export's '(' glitch is mended"
+    );
     let manual = page_with(&out, "使用手册");
     assert!(manual.contains("http://www.nbcs.gov.cn/col/col3063/index.html"));
     assert!(manual.contains("《企业数字证书快速使用手册》"));
@@ -154,7 +188,10 @@ fn export_glitches_are_mended() {
     let (_tmp, out) = built();
     for (url, html) in question_pages(&out) {
         let title = h1(&html);
-        assert!(!title.starts_with(|c: char| c.is_ascii_digit()), "{url}: stray digit in {title:?}");
+        assert!(
+            !title.starts_with(|c: char| c.is_ascii_digit()),
+            "{url}: stray digit in {title:?}"
+        );
         assert!(!html.contains("[image:"), "{url}: raw image marker left");
     }
     let lamp = page_with(&out, "灯不亮");
@@ -172,10 +209,15 @@ fn all_links_and_images_resolve() {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
-        for src in attr_values(&html, "src").into_iter().filter(|s| s.contains("images/")) {
+        for src in attr_values(&html, "src")
+            .into_iter()
+            .filter(|s| s.contains("images/"))
+        {
             let path = rel.parent().unwrap().join(src.split('?').next().unwrap());
-            let bytes = std::fs::read(out.join(&path)).unwrap_or_else(|_| panic!("{}: image {src} missing", rel.display()));
-            image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{src} does not decode: {e}"));
+            let bytes = std::fs::read(out.join(&path))
+                .unwrap_or_else(|_| panic!("{}: image {src} missing", rel.display()));
+            image::load_from_memory(&bytes)
+                .unwrap_or_else(|e| panic!("{src} does not decode: {e}"));
             imgs += 1;
         }
     }
@@ -189,8 +231,13 @@ fn question_and_chapter_pages_have_valid_faq_jsonld() {
         let ld = jsonld(&html);
         assert_eq!(ld.len(), 1, "{url}");
         assert_eq!(ld[0]["@type"], "FAQPage");
-        let answer = ld[0]["mainEntity"][0]["acceptedAnswer"]["text"].as_str().unwrap();
-        assert!(!answer.trim().is_empty() && !answer.contains("<p>"), "{url}: answer as text");
+        let answer = ld[0]["mainEntity"][0]["acceptedAnswer"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(
+            !answer.trim().is_empty() && !answer.contains("<p>"),
+            "{url}: answer as text"
+        );
     }
     let ch = read(&out.join("05-usb-key/index.html"));
     assert_eq!(jsonld(&ch)[0]["mainEntity"].as_array().unwrap().len(), 6);
@@ -201,8 +248,14 @@ fn pages_are_linked_relatively_with_sidebar_breadcrumb_and_prev_next() {
     let (_tmp, out) = built();
     for (url, html) in question_pages(&out) {
         assert!(!html.contains("href=\"/"), "{url}: absolute link");
-        assert!(html.contains("aria-current=\"page\""), "{url}: current page marked");
-        assert!(html.contains("href=\"../index.html\""), "{url}: breadcrumb to home");
+        assert!(
+            html.contains("aria-current=\"page\""),
+            "{url}: current page marked"
+        );
+        assert!(
+            html.contains("href=\"../index.html\""),
+            "{url}: breadcrumb to home"
+        );
     }
     assert!(out.join("404.html").is_file());
 }
