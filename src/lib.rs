@@ -6,6 +6,7 @@
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod fresh;
 pub mod images;
 pub mod markdown;
 pub mod output;

@@ -35,6 +35,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Rebuild even if nothing changed since the last build.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
             drafts,
             strict,
             timings,
+            force,
         } => {
             let opts = faqsite::site::BuildOptions {
                 root,
@@ -55,11 +59,19 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 strict,
+                force,
             };
             match faqsite::site::build(&opts) {
                 Ok(report) => {
                     for w in &report.warnings {
                         eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
+                    }
+                    if report.up_to_date {
+                        println!(
+                            "{} is up to date (nothing changed; --force rebuilds)",
+                            report.output_dir.display()
+                        );
+                        return ExitCode::SUCCESS;
                     }
                     println!(
                         "built {} pages ({} files, {} images) into {}",

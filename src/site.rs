@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, PageKind};
 use crate::error::{Diagnostic, Result};
+use crate::fresh;
 use crate::images;
 use crate::markdown;
 use crate::output::{self, OutputFile, Staging};
@@ -28,12 +29,16 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Warnings (e.g. missing alt text) become errors.
     pub strict: bool,
+    /// Build even when nothing changed since the last build into the same folder.
+    pub force: bool,
 }
 
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
     pub output_dir: PathBuf,
+    /// Nothing changed since the last build into this folder: nothing was written.
+    pub up_to_date: bool,
     pub pages: usize,
     pub files: usize,
     pub images_processed: usize,
@@ -78,6 +83,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     let (config, out_dir) = load_config(opts)?;
     output::check_output_dir(root, &out_dir)?;
+    let inputs = fresh::input_hash(root, &config.theme, &format!("{opts:?}"));
+    if !opts.force && fresh::is_fresh(root, &out_dir, &inputs) {
+        t.lap("config");
+        return Ok(BuildReport {
+            output_dir: out_dir,
+            up_to_date: true,
+            pages: 0,
+            files: 0,
+            images_processed: 0,
+            warnings: Vec::new(),
+            timings: t.laps,
+        });
+    }
+    fresh::clear(root);
     t.lap("config");
 
     let content = content::load(root, opts.drafts)?;
@@ -142,10 +161,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     let files = staging.count();
     staging.commit()?;
+    fresh::record(root, &out_dir, &inputs);
     t.lap("write");
 
     Ok(BuildReport {
         output_dir: out_dir,
+        up_to_date: false,
         pages: content.pages.len(),
         files,
         images_processed: images.processed,

@@ -185,3 +185,31 @@ fn site_overrides_replace_theme_files() {
     assert_eq!(read(&out.join("404.html")), "custom 404 for Fixture FAQ");
     assert_eq!(read(&out.join("static/extra.txt")), "hello");
 }
+
+#[test]
+fn unchanged_rebuild_is_skipped_and_changes_rebuild() {
+    let (_tmp, site) = fixture("basic");
+    let (ok, out1, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    assert!(out1.contains("built"), "{out1}");
+    let before = snapshot(&site.join("public"));
+    let (ok, out2, _) = run(&["build"], &site);
+    assert!(ok && out2.contains("up to date"), "{out2}");
+    assert_eq!(snapshot(&site.join("public")), before);
+    // --force rebuilds and gives the same bytes as the full build.
+    let (ok, out3, _) = run(&["build", "--force"], &site);
+    assert!(ok && out3.contains("built"), "{out3}");
+    assert_eq!(snapshot(&site.join("public")), before);
+    // Any change to the input rebuilds.
+    let q = site.join("content/02-more/third.md");
+    let text = std::fs::read_to_string(&q).unwrap();
+    std::fs::write(&q, text.replace("Plain answer", "Changed answer")).unwrap();
+    let (ok, out4, _) = run(&["build"], &site);
+    assert!(ok && out4.contains("built"), "{out4}");
+    assert!(read(&site.join("public/02-more/third.html")).contains("Changed answer"));
+    // A damaged output folder is rebuilt even though the input did not change.
+    std::fs::remove_file(site.join("public/02-more/third.html")).unwrap();
+    let (ok, out5, _) = run(&["build"], &site);
+    assert!(ok && out5.contains("built"), "{out5}");
+    assert!(site.join("public/02-more/third.html").is_file());
+}

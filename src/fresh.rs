@@ -1,0 +1,167 @@
+//! Skipping a build that would change nothing: a hash of every input (site.toml, content/,
+//! images/, templates/, static/, the theme, the build options and faqsite's own version) is
+//! recorded after each successful build together with a fingerprint of the output folder.
+//! When both still match, the output folder already is exactly what a full build would write.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::CONFIG_FILE;
+
+pub const CACHE_DIR: &str = ".faqsite-cache";
+const STAMP_FILE: &str = "build-stamp";
+
+/// Hash of everything a build reads. `extra` carries the build options.
+pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(crate::templates::GENERATOR.as_bytes());
+    h.update(extra.as_bytes());
+    for (rel, bytes) in crate::templates::DEFAULT_THEME {
+        h.update(rel.as_bytes());
+        h.update(bytes);
+    }
+    hash_file(&mut h, root, &root.join(CONFIG_FILE));
+    for dir in ["content", "images", "templates", "static"] {
+        hash_tree(&mut h, root, &root.join(dir));
+    }
+    hash_tree(&mut h, root, &root.join("themes").join(theme));
+    hex(&h.finalize())
+}
+
+fn hash_tree(h: &mut Sha256, root: &Path, dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            hash_file(h, root, entry.path());
+        }
+    }
+}
+
+fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    h.update(rel.to_string_lossy().as_bytes());
+    h.update([0]);
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+        Err(_) => h.update(b"<unreadable>"),
+    }
+}
+
+/// Paths, sizes and modification times of every file in the output folder.
+fn output_fingerprint(out: &Path) -> Option<String> {
+    if !out.is_dir() {
+        return None;
+    }
+    let mut h = Sha256::new();
+    let mut n = 0u64;
+    for entry in walkdir::WalkDir::new(out).sort_by_file_name().into_iter() {
+        let entry = entry.ok()?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let meta = entry.metadata().ok()?;
+        h.update(
+            entry
+                .path()
+                .strip_prefix(out)
+                .ok()?
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.update(meta.len().to_le_bytes());
+        if let Ok(m) = meta.modified() {
+            if let Ok(d) = m.duration_since(std::time::UNIX_EPOCH) {
+                h.update(d.as_nanos().to_le_bytes());
+            }
+        }
+        n += 1;
+    }
+    h.update(n.to_le_bytes());
+    Some(hex(&h.finalize()))
+}
+
+fn stamp_path(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join(STAMP_FILE)
+}
+
+fn stamp_text(inputs: &str, out: &Path) -> Option<String> {
+    let out_abs = out.canonicalize().ok()?;
+    Some(format!(
+        "{inputs}\n{}\n{}\n",
+        out_abs.display(),
+        output_fingerprint(out)?
+    ))
+}
+
+/// Whether `out` holds the result of a build of exactly these inputs, untouched since.
+pub fn is_fresh(root: &Path, out: &Path, inputs: &str) -> bool {
+    let Ok(recorded) = std::fs::read_to_string(stamp_path(root)) else {
+        return false;
+    };
+    stamp_text(inputs, out).is_some_and(|now| now == recorded)
+}
+
+/// Remember that `out` was built from `inputs`. Failing to write the stamp only costs a
+/// rebuild next time, so errors are ignored.
+pub fn record(root: &Path, out: &Path, inputs: &str) {
+    if let Some(text) = stamp_text(inputs, out) {
+        let p = stamp_path(root);
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(p, text);
+    }
+}
+
+/// Forget the stamp (before a build that may fail half-way, or after one that did).
+pub fn clear(root: &Path) {
+    let _ = std::fs::remove_file(stamp_path(root));
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_input_change_changes_the_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::write(root.join("site.toml"), "title = \"t\"").unwrap();
+        std::fs::write(root.join("content/a/q.md"), "x").unwrap();
+        let h1 = input_hash(root, "default", "");
+        assert_eq!(h1, input_hash(root, "default", ""), "stable");
+        std::fs::write(root.join("content/a/q.md"), "y").unwrap();
+        let h2 = input_hash(root, "default", "");
+        assert_ne!(h1, h2);
+        assert_ne!(h2, input_hash(root, "default", "--drafts"));
+        std::fs::create_dir_all(root.join("images")).unwrap();
+        std::fs::write(root.join("images/i.png"), "png").unwrap();
+        assert_ne!(h2, input_hash(root, "default", ""));
+    }
+
+    #[test]
+    fn touching_the_output_makes_it_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let out = root.join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "a").unwrap();
+        record(root, &out, "h");
+        assert!(is_fresh(root, &out, "h"));
+        assert!(!is_fresh(root, &out, "other"));
+        std::fs::write(out.join("extra.html"), "b").unwrap();
+        assert!(!is_fresh(root, &out, "h"));
+    }
+}
