@@ -1,0 +1,97 @@
+// End-to-end search in real headless Chromium, from file:// (no server):
+//   node tests/js/e2e.mjs path/to/public
+// Types a Chinese query the way an input method does (compositionstart, text inserted while
+// composing, compositionend), expects the right answer first, presses Enter and checks the
+// page it lands on. Exits non-zero on any failure.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const site = path.resolve(process.argv[2] || 'public');
+const home = pathToFileURL(path.join(site, 'index.html')).href;
+const failures = [];
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
+});
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(home);
+
+  // IME-style typing: no key events for the Chinese characters, composition events around them.
+  async function imeType(text) {
+    const input = page.locator('#search-input');
+    await input.focus();
+    await input.evaluate((el) => el.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' })));
+    await input.evaluate((el, t) => {
+      el.value = t;
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: t, inputType: 'insertCompositionText' }));
+    }, text);
+    // While composing, nothing is searched.
+    await page.waitForTimeout(250);
+    const during = await page.locator('[data-search-results] a').count();
+    await input.evaluate((el, t) => el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: t })), text);
+    return during;
+  }
+
+  const during = await imeType('忘记密码');
+  check(during === 0, 'no search while the IME is composing');
+  const first = page.locator('[data-search-results] a').first();
+  await first.waitFor({ timeout: 5000 });
+  const href = await first.getAttribute('href');
+  check(href === '05-usb-key/forgot-or-locked-pin.html', `first result for 忘记密码 is 5.4 (got ${href})`);
+  const marks = await page.locator('[data-search-results] mark').count();
+  check(marks > 0, 'matched words are highlighted');
+  check(page.url().includes('q=%E5%BF%98') || page.url().startsWith('file:'), 'query kept in the URL where the browser allows it');
+
+  await page.locator('#search-input').press('Enter');
+  await page.waitForURL(/forgot-or-locked-pin\.html/, { timeout: 5000 });
+  const h1 = await page.locator('h1').innerText();
+  check(h1.includes('密码忘记'), `Enter lands on the answer page (h1: ${h1})`);
+
+  // From a question page (one folder down) results still link correctly.
+  await imeType('初始口令');
+  const first2 = page.locator('[data-search-results] a').first();
+  await first2.waitFor({ timeout: 5000 });
+  const href2 = await first2.getAttribute('href');
+  check(href2 === '../05-usb-key/initial-pin.html', `relative result links from a sub-folder (got ${href2})`);
+
+  // Keyboard: ArrowDown focuses the first result, Escape closes.
+  await page.locator('#search-input').press('ArrowDown');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+  check(focused === '../05-usb-key/initial-pin.html', 'ArrowDown moves to the first result');
+  await page.keyboard.press('Escape');
+  check(await page.locator('[data-search-results]').isHidden(), 'Escape closes the results');
+
+  // No hits: a clear message.
+  await imeType('魑魅魍魉');
+  await page.locator('.search-empty').waitFor({ timeout: 5000 });
+  check((await page.locator('.search-empty').innerText()).includes('没有找到'), '没有找到 shown when nothing matches');
+
+  // ?q= on load runs the search (shareable searches).
+  await page.goto(home + '?q=' + encodeURIComponent('黑名单'));
+  const first3 = page.locator('[data-search-results] a').first();
+  await first3.waitFor({ timeout: 5000 });
+  check((await first3.getAttribute('href')) === '04-network/no-blacklist.html', '?q=黑名单 shows results on load');
+
+  // "/" focuses the search box.
+  await page.locator('#search-input').press('Escape');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('/');
+  check(await page.evaluate(() => document.activeElement.id === 'search-input'), '"/" focuses the search box');
+
+  check(errors.length === 0, `no console errors (${errors.join('; ')})`);
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('all browser checks passed');
