@@ -22,17 +22,71 @@ struct Icon {
 
 const ICONS: &[Icon] = &[
     // 1.3 / 2.2: the two styles of the certificate tool's tray icon.
-    Icon { name: "image1", size: 32, shape: Shape::Shield, fill: [27, 94, 186], mark: [255, 255, 255] },
-    Icon { name: "image2", size: 32, shape: Shape::Key, fill: [196, 54, 45], mark: [255, 236, 179] },
-    Icon { name: "image3", size: 32, shape: Shape::Shield, fill: [27, 94, 186], mark: [255, 255, 255] },
-    Icon { name: "image4", size: 32, shape: Shape::Key, fill: [196, 54, 45], mark: [255, 236, 179] },
-    Icon { name: "image5", size: 32, shape: Shape::Shield, fill: [27, 94, 186], mark: [255, 255, 255] },
-    Icon { name: "image6", size: 32, shape: Shape::Key, fill: [196, 54, 45], mark: [255, 236, 179] },
+    Icon {
+        name: "image1",
+        size: 32,
+        shape: Shape::Shield,
+        fill: [27, 94, 186],
+        mark: [255, 255, 255],
+    },
+    Icon {
+        name: "image2",
+        size: 32,
+        shape: Shape::Key,
+        fill: [196, 54, 45],
+        mark: [255, 236, 179],
+    },
+    Icon {
+        name: "image3",
+        size: 32,
+        shape: Shape::Shield,
+        fill: [27, 94, 186],
+        mark: [255, 255, 255],
+    },
+    Icon {
+        name: "image4",
+        size: 32,
+        shape: Shape::Key,
+        fill: [196, 54, 45],
+        mark: [255, 236, 179],
+    },
+    Icon {
+        name: "image5",
+        size: 32,
+        shape: Shape::Shield,
+        fill: [27, 94, 186],
+        mark: [255, 255, 255],
+    },
+    Icon {
+        name: "image6",
+        size: 32,
+        shape: Shape::Key,
+        fill: [196, 54, 45],
+        mark: [255, 236, 179],
+    },
     // 2.2 note: keys numbered TW15… and 000… show different icons.
-    Icon { name: "image7", size: 48, shape: Shape::Shield, fill: [13, 71, 161], mark: [255, 213, 79] },
-    Icon { name: "image8", size: 48, shape: Shape::Key, fill: [183, 28, 28], mark: [255, 255, 255] },
+    Icon {
+        name: "image7",
+        size: 48,
+        shape: Shape::Shield,
+        fill: [13, 71, 161],
+        mark: [255, 213, 79],
+    },
+    Icon {
+        name: "image8",
+        size: 48,
+        shape: Shape::Key,
+        fill: [183, 28, 28],
+        mark: [255, 255, 255],
+    },
     // 5.1: the 天威盾 (iTrusChina shield) tray icon.
-    Icon { name: "image10", size: 32, shape: Shape::Shield, fill: [46, 125, 50], mark: [255, 214, 0] },
+    Icon {
+        name: "image10",
+        size: 32,
+        shape: Shape::Shield,
+        fill: [46, 125, 50],
+        mark: [255, 214, 0],
+    },
 ];
 
 fn main() {
@@ -64,7 +118,8 @@ fn draw(icon: &Icon) -> RgbaImage {
             // a check mark across the shield
             Shape::Shield => {
                 let on_short = (v - (0.52 + (u - 0.30))).abs() < 0.06 && (0.28..=0.45).contains(&u);
-                let on_long = (v - (0.69 - (u - 0.45) * 1.1)).abs() < 0.06 && (0.43..=0.72).contains(&u);
+                let on_long =
+                    (v - (0.69 - (u - 0.45) * 1.1)).abs() < 0.06 && (0.43..=0.72).contains(&u);
                 on_short || on_long
             }
             // the key's ring hole
@@ -95,7 +150,11 @@ fn shield(u: f32, v: f32) -> bool {
     if !(0.08..=0.94).contains(&v) {
         return false;
     }
-    let half = if v < 0.5 { 0.40 } else { 0.40 * (1.0 - (v - 0.5) / 0.46) };
+    let half = if v < 0.5 {
+        0.40
+    } else {
+        0.40 * (1.0 - (v - 0.5) / 0.46)
+    };
     (u - 0.5).abs() <= half
 }
 

@@ -10,6 +10,7 @@ pub mod fresh;
 pub mod images;
 pub mod markdown;
 pub mod output;
+pub mod print;
 pub mod search;
 pub mod site;
 pub mod sitemap;

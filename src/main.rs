@@ -38,6 +38,9 @@ enum Command {
         /// Rebuild even if nothing changed since the last build.
         #[arg(long)]
         force: bool,
+        /// Also write manual.pdf (the printable manual) with headless Chromium.
+        #[arg(long)]
+        pdf: bool,
     },
 }
 
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
             strict,
             timings,
             force,
+            pdf,
         } => {
             let opts = faqsite::site::BuildOptions {
                 root,
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
                 drafts,
                 strict,
                 force,
+                pdf,
             };
             match faqsite::site::build(&opts) {
                 Ok(report) => {

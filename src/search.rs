@@ -163,10 +163,7 @@ pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
     };
     let json = serde_json::to_string(&file).expect("the index serializes");
     // `</script>` must not end the script element when the file is inlined somewhere.
-    let js = format!(
-        "window.FAQSITE_SEARCH = {};\n",
-        json.replace("</", "<\\/")
-    );
+    let js = format!("window.FAQSITE_SEARCH = {};\n", json.replace("</", "<\\/"));
     Ok(SearchFiles { js, json })
 }
 
@@ -191,7 +188,11 @@ mod tests {
         let mut out = Vec::new();
         fn walk(node: &serde_json::Value, prefix: String, out: &mut Vec<String>) {
             let Some(obj) = node.as_object() else { return };
-            if obj.get("docs").and_then(|d| d.as_object()).is_some_and(|d| !d.is_empty()) {
+            if obj
+                .get("docs")
+                .and_then(|d| d.as_object())
+                .is_some_and(|d| !d.is_empty())
+            {
                 out.push(prefix.clone());
             }
             for (k, child) in obj {
@@ -215,9 +216,21 @@ mod tests {
         let files = build(
             &SearchConfig::default(),
             &[
-                doc("a", "如何下载并安装数字证书驱动程序？", "双击驱动程序，按默认设置点击下一步。"),
-                doc("b", "USB Key的初始口令（PIN码）是多少？", "初始密码为1111。"),
-                doc("c", "不能进入业务网站，提示该窗口已被拦截？", "登录时提示无可用黑名单。"),
+                doc(
+                    "a",
+                    "如何下载并安装数字证书驱动程序？",
+                    "双击驱动程序，按默认设置点击下一步。",
+                ),
+                doc(
+                    "b",
+                    "USB Key的初始口令（PIN码）是多少？",
+                    "初始密码为1111。",
+                ),
+                doc(
+                    "c",
+                    "不能进入业务网站，提示该窗口已被拦截？",
+                    "登录时提示无可用黑名单。",
+                ),
             ],
         )
         .unwrap();
@@ -226,13 +239,20 @@ mod tests {
             assert!(title.contains(&w.to_string()), "{w} in {title:?}");
         }
         assert!(terms(&files.json, "body").contains(&"黑名单".to_string()));
-        assert!(!title.iter().any(|t| t.chars().count() > 8), "no whole sentences: {title:?}");
+        assert!(
+            !title.iter().any(|t| t.chars().count() > 8),
+            "no whole sentences: {title:?}"
+        );
         assert!(!title.contains(&"USB".to_string()), "terms are lower-cased");
     }
 
     #[test]
     fn one_document_per_question_with_its_result_fields() {
-        let files = build(&SearchConfig::default(), &[doc("a", "t1", "b1"), doc("b", "t2", "b2")]).unwrap();
+        let files = build(
+            &SearchConfig::default(),
+            &[doc("a", "t1", "b1"), doc("b", "t2", "b2")],
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&files.json).unwrap();
         assert_eq!(v["index"]["documentStore"]["length"], 2);
         assert_eq!(v["docs"]["a"]["url"], "a.html");
@@ -244,7 +264,10 @@ mod tests {
 
     #[test]
     fn output_is_deterministic() {
-        let docs = [doc("a", "安装驱动", "下载驱动程序"), doc("b", "忘记密码", "解锁")];
+        let docs = [
+            doc("a", "安装驱动", "下载驱动程序"),
+            doc("b", "忘记密码", "解锁"),
+        ];
         let a = build(&SearchConfig::default(), &docs).unwrap().json;
         let b = build(&SearchConfig::default(), &docs).unwrap().json;
         assert_eq!(a, b);
@@ -252,7 +275,11 @@ mod tests {
 
     #[test]
     fn script_end_tags_are_escaped_in_the_js() {
-        let files = build(&SearchConfig::default(), &[doc("a", "</script><script>alert(1)", "x")]).unwrap();
+        let files = build(
+            &SearchConfig::default(),
+            &[doc("a", "</script><script>alert(1)", "x")],
+        )
+        .unwrap();
         assert!(!files.js.contains("</script>"));
     }
 }

@@ -13,6 +13,7 @@ use crate::fresh;
 use crate::images;
 use crate::markdown;
 use crate::output::{self, OutputFile, Staging};
+use crate::print;
 use crate::search::{self, SearchDoc};
 use crate::sitemap;
 use crate::templates::{Renderer, Theme};
@@ -31,6 +32,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Build even when nothing changed since the last build into the same folder.
     pub force: bool,
+    /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
+    pub pdf: bool,
 }
 
 /// What a successful build did.
@@ -150,6 +153,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         search_index_js,
     };
     renderer.render_pages(&staging)?;
+    let manual = print::render(&renderer, &content, &rendered)?;
+    staging.write(Path::new(print::PRINT_PAGE), manual.as_bytes())?;
     let mut files: Vec<OutputFile> = sitemap::aliases(&content);
     if let Some(base) = config.base_url_trimmed() {
         files.extend(sitemap::sitemap(base, &content));
@@ -159,8 +164,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     files.par_iter().try_for_each(|f| staging.write_file(f))?;
     t.lap("templates");
 
-    let files = staging.count();
+    // The PDF is printed from the staging folder, so it is part of the one swap. If printing
+    // fails, the (complete) HTML site is still put in place and the error is reported.
+    let pdf_result = if opts.pdf || config.print.pdf {
+        let r = print::pdf(
+            staging.path(),
+            &config.print,
+            &root.join(crate::config::CONFIG_FILE),
+        );
+        t.lap("pdf");
+        Some(r)
+    } else {
+        None
+    };
+    let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
     staging.commit()?;
+    if let Some(Err(e)) = pdf_result {
+        return Err(e);
+    }
     fresh::record(root, &out_dir, &inputs);
     t.lap("write");
 

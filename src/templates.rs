@@ -295,7 +295,9 @@ impl<'a> Renderer<'a> {
             .map(|i| {
                 let page = &self.content.pages[i];
                 let ctx = self.page_context(i);
-                let html = self.theme.render(&format!("{}.html", page.kind.name()), &ctx)?;
+                let html = self
+                    .theme
+                    .render(&format!("{}.html", page.kind.name()), &ctx)?;
                 staging.write(Path::new(&page.url), html.as_bytes())
             })
             .collect();

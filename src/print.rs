@@ -1,0 +1,376 @@
+//! The printable quick-start manual: `print.html` (the whole FAQ as one document in reading
+//! order, styled with CSS paged media) and, on request, `manual.pdf` printed from it by
+//! headless Chromium.
+//!
+//! The answers were rendered for pages one folder deep; here their links to other pages become
+//! anchors inside the print page, image URLs are re-rooted, and heading ids get a per-question
+//! prefix so the one long page has unique ids.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::config::PrintConfig;
+use crate::content::Content;
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::Rendered;
+use crate::templates::Renderer;
+
+pub const PRINT_PAGE: &str = "print.html";
+pub const PDF_FILE: &str = "manual.pdf";
+
+/// The anchor of a page inside the print page.
+pub fn anchor(url: &str) -> String {
+    let stem = url.trim_end_matches(".html").trim_end_matches("/index");
+    format!("p-{}", stem.replace('/', "-"))
+}
+
+#[derive(Serialize)]
+struct PrintQuestion<'a> {
+    number: &'a str,
+    title: &'a str,
+    anchor: String,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    number: &'a str,
+    title: &'a str,
+    description: &'a str,
+    anchor: String,
+    content: String,
+    questions: Vec<PrintQuestion<'a>>,
+}
+
+/// Render `print.html`.
+pub fn render(renderer: &Renderer, content: &Content, rendered: &[Rendered]) -> Result<String> {
+    let chapters: Vec<PrintChapter> = content
+        .chapters
+        .iter()
+        .map(|ch| {
+            let p = &content.pages[ch.page];
+            PrintChapter {
+                number: &p.number,
+                title: &p.title,
+                description: &p.description,
+                anchor: anchor(&p.url),
+                content: rewrite(&rendered[ch.page].html, &p.url),
+                questions: ch
+                    .questions
+                    .iter()
+                    .map(|&q| {
+                        let qp = &content.pages[q];
+                        PrintQuestion {
+                            number: &qp.number,
+                            title: &qp.title,
+                            anchor: anchor(&qp.url),
+                            content: rewrite(&rendered[q].html, &qp.url),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut ctx = renderer.special_context("print", &renderer.print_title());
+    ctx.insert("manual", &chapters);
+    renderer.theme.render(PRINT_PAGE, &ctx)
+}
+
+/// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root.
+pub fn rewrite(html: &str, page_url: &str) -> String {
+    let base = page_url.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let own = anchor(page_url);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        // The next attribute we care about.
+        let next = ["href=\"", "src=\"", "srcset=\"", "id=\""]
+            .iter()
+            .filter_map(|a| find_attr(rest, a).map(|i| (i, *a)))
+            .min_by_key(|(i, _)| *i);
+        let Some((at, attr)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        let value_start = at + attr.len();
+        let Some(len) = rest[value_start..].find('"') else {
+            out.push_str(rest);
+            break;
+        };
+        let value = &rest[value_start..value_start + len];
+        out.push_str(&rest[..value_start]);
+        let new = match attr {
+            "href=\"" => rewrite_href(value, base, &own),
+            "id=\"" => format!("{own}-{value}"),
+            "srcset=\"" => value
+                .split(", ")
+                .map(|c| rebase(c, base))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => rebase(value, base),
+        };
+        out.push_str(&new);
+        rest = &rest[value_start + len..];
+    }
+    mark_bare_urls(&out)
+}
+
+/// `<a href="X">X</a>` (an autolink): print CSS must not repeat the URL after it.
+fn mark_bare_urls(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<a href=\"") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 9..];
+        let bare = tail.find('"').and_then(|q| {
+            let url = &tail[..q];
+            tail[q..]
+                .strip_prefix("\">")
+                .and_then(|t| t.strip_prefix(url))
+                .map(|t| t.starts_with("</a>"))
+        });
+        out.push_str(if bare == Some(true) {
+            "<a class=\"bare-url\" href=\""
+        } else {
+            "<a href=\""
+        });
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Position of ` attr` (preceded by whitespace, so `data-id=` is not `id=`).
+fn find_attr(s: &str, attr: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find(attr) {
+        let at = from + i;
+        if at > 0 && s.as_bytes()[at - 1].is_ascii_whitespace() {
+            return Some(at);
+        }
+        from = at + attr.len();
+    }
+    None
+}
+
+fn is_external(url: &str) -> bool {
+    crate::markdown::is_external(url) || url.starts_with('/')
+}
+
+/// A relative URL written for a page in `base` (a folder under the root), made root-relative.
+fn rebase(url: &str, base: &str) -> String {
+    if is_external(url) || url.starts_with('#') || url.is_empty() {
+        return url.to_string();
+    }
+    let joined = if base.is_empty() {
+        url.to_string()
+    } else {
+        format!("{base}/{url}")
+    };
+    crate::markdown::normalize_path(Path::new(&joined))
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn rewrite_href(href: &str, base: &str, own: &str) -> String {
+    if let Some(frag) = href.strip_prefix('#') {
+        return format!("#{own}-{frag}");
+    }
+    if is_external(href) {
+        return href.to_string();
+    }
+    let (path, frag) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (href, None),
+    };
+    let target = rebase(path, base);
+    if target.ends_with(".html") {
+        let a = anchor(&target);
+        return match frag {
+            Some(f) => format!("#{a}-{f}"),
+            None => format!("#{a}"),
+        };
+    }
+    target
+}
+
+impl Renderer<'_> {
+    /// The manual's title: `[print] title`, else the site title.
+    pub fn print_title(&self) -> String {
+        if self.config.print.title.is_empty() {
+            self.config.title.clone()
+        } else {
+            self.config.print.title.clone()
+        }
+    }
+}
+
+/// Print `site_dir/print.html` to `site_dir/manual.pdf` with headless Chromium.
+pub fn pdf(site_dir: &Path, config: &PrintConfig, site_toml: &Path) -> Result<PathBuf> {
+    let browser = find_browser(&config.browser).ok_or_else(|| {
+        let what = if config.browser.is_empty() {
+            "no Chromium or Chrome found on PATH (tried chromium, chromium-browser, google-chrome)".to_string()
+        } else {
+            format!("the browser {:?} from [print] browser was not found", config.browser)
+        };
+        Error::one(
+            Diagnostic::new(site_toml, 0, format!("cannot write {PDF_FILE}: {what}"))
+                .hint("install one: apt-get install chromium fonts-noto-cjk (the HTML site was still written)"),
+        )
+    })?;
+    let page = site_dir.join(PRINT_PAGE);
+    let page = page
+        .canonicalize()
+        .map_err(|e| Error::io("resolving", &page, e))?;
+    let out = site_dir.join(PDF_FILE);
+    let profile = std::env::temp_dir().join(format!("faqsite-chromium-{}", std::process::id()));
+    let url = format!("file://{}", page.display());
+    let mut child = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", out.display()))
+        .arg(&url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Other(format!("starting {}: {e}", browser.display())))?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child
+            .try_wait()
+            .map_err(|e| Error::Other(format!("waiting for the browser: {e}")))?
+        {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_dir_all(&profile);
+            return Err(Error::Other(format!(
+                "{} did not finish printing {PDF_FILE} within 180 s",
+                browser.display()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = std::fs::remove_dir_all(&profile);
+    let ok = status.success() && out.metadata().is_ok_and(|m| m.len() > 0);
+    if !ok {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut err);
+        }
+        return Err(Error::Other(format!(
+            "{} could not print {PDF_FILE} ({status}): {}",
+            browser.display(),
+            err.lines().rev().take(5).collect::<Vec<_>>().join(" | ")
+        )));
+    }
+    Ok(out)
+}
+
+fn find_browser(configured: &str) -> Option<PathBuf> {
+    if !configured.is_empty() {
+        let p = PathBuf::from(configured);
+        if p.is_file() {
+            return Some(p);
+        }
+        return which(configured);
+    }
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .find_map(|n| which(n))
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        return None;
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_from_urls() {
+        assert_eq!(
+            anchor("02-drivers/install-driver.html"),
+            "p-02-drivers-install-driver"
+        );
+        assert_eq!(anchor("02-drivers/index.html"), "p-02-drivers");
+    }
+
+    #[test]
+    fn links_become_print_anchors_and_images_are_rerooted() {
+        let html = r##"<h2 id="步骤">步骤</h2><p><a href="../02-drivers/install-driver.html">a</a> <a href="../05-usb-key/index.html">b</a> <a href="../02-drivers/x.html#细节">c</a> <a href="#步骤">d</a> <a href="https://e.com/">e</a> <img src="../images/i.1.png" srcset="../images/i.1.png 1x, ../images/i.2.png 2x" alt="x" data-id="k"></p>"##;
+        let out = rewrite(html, "05-usb-key/q.html");
+        assert!(out.contains(r#"id="p-05-usb-key-q-步骤""#), "{out}");
+        assert!(
+            out.contains("href=\"#p-02-drivers-install-driver\""),
+            "{out}"
+        );
+        assert!(out.contains("href=\"#p-05-usb-key\""), "{out}");
+        assert!(out.contains("href=\"#p-02-drivers-x-细节\""), "{out}");
+        assert!(out.contains("href=\"#p-05-usb-key-q-步骤\""), "{out}");
+        assert!(out.contains("href=\"https://e.com/\""));
+        assert!(out.contains("src=\"images/i.1.png\""), "{out}");
+        assert!(
+            out.contains("srcset=\"images/i.1.png 1x, images/i.2.png 2x\""),
+            "{out}"
+        );
+        assert!(out.contains("data-id=\"k\""), "data-id untouched");
+        let auto = rewrite(
+            "<a href=\"http://x.cn/u/\">http://x.cn/u/</a> <a href=\"http://y.cn/\">y</a>",
+            "a/b.html",
+        );
+        assert!(
+            auto.contains("<a class=\"bare-url\" href=\"http://x.cn/u/\">"),
+            "{auto}"
+        );
+        assert!(auto.contains("<a href=\"http://y.cn/\">y</a>"), "{auto}");
+    }
+
+    #[test]
+    fn missing_browser_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PRINT_PAGE), "<p>x</p>").unwrap();
+        let cfg = PrintConfig {
+            browser: "/nonexistent/chromium".into(),
+            ..Default::default()
+        };
+        let err = pdf(dir.path(), &cfg, Path::new("site.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("apt-get install chromium fonts-noto-cjk"),
+            "{err}"
+        );
+    }
+}

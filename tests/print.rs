@@ -1,0 +1,161 @@
+//! The printable manual: print.html from this repo's content, and manual.pdf via Chromium.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn question_titles(out: &Path) -> Vec<String> {
+    // The home page lists every question in reading order.
+    let home = read(&out.join("index.html"));
+    let list = home
+        .split("class=\"chapter-grid\"")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    list.split("<li><a href=\"")
+        .skip(1)
+        .map(|s| {
+            let text = &s[s.find("</span>").unwrap() + 7..s.find("</a>").unwrap()];
+            text.trim().replace("&quot;", "\"")
+        })
+        .collect()
+}
+
+#[test]
+fn print_page_has_every_question_in_order_with_images() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&repo_root(), &out);
+    let html = read(&out.join("print.html"));
+    let titles = question_titles(&out);
+    assert_eq!(titles.len(), 32);
+    let mut at = 0;
+    for t in &titles {
+        let t = t.replace('"', "&quot;");
+        let pos = html[at..]
+            .find(&t)
+            .unwrap_or_else(|| panic!("{t} missing or out of order in print.html"));
+        at += pos;
+    }
+    // Numbers come from the order: 1 … 7, 1.1 … 7.5.
+    for n in [
+        "<span class=\"num\">1.1</span>",
+        "<span class=\"num\">5.4</span>",
+        "<span class=\"num\">7.5</span>",
+    ] {
+        assert!(html.contains(n), "{n}");
+    }
+    assert_eq!(html.matches("<img ").count(), 9, "the nine screenshots");
+    // Links inside the manual stay inside it.
+    assert!(
+        html.contains("href=\"#p-02-drivers-install-driver\""),
+        "cross-question link is an in-page anchor"
+    );
+    assert!(
+        !html.contains(".html#") && !html.contains("href=\"../"),
+        "no links to other pages from the answers"
+    );
+    assert_eq!(
+        broken_links(&out),
+        Vec::<String>::new(),
+        "every anchor and image of print.html resolves"
+    );
+    // Contact details on the back page, cover from [print].
+    assert!(html.contains("0574-87304500") && html.contains("企业数字证书快速使用手册"));
+    // No site chrome: no sidebar, search box or pager in the manual.
+    for chrome in ["data-search", "class=\"sidebar\"", "class=\"pager\""] {
+        assert!(!html.contains(chrome), "{chrome} in print.html");
+    }
+    let css = read(&out.join("static/print.css"));
+    assert!(
+        css.contains("@media print") && css.contains(".screen-only { display: none !important; }")
+    );
+    assert!(css.contains("break-before: page") && css.contains("counter(page)"));
+    assert!(html.contains("@page { size: A4; }"));
+    // Every page of the site links to the manual.
+    assert!(read(&out.join("02-drivers/install-driver.html")).contains("href=\"../print.html\""));
+}
+
+fn have_pdf_tools() -> bool {
+    let ok = Path::new("/usr/bin/chromium").exists()
+        && Command::new("pdftotext").arg("-v").output().is_ok();
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("chromium and poppler-utils are required in CI (.ci/run installs them)");
+    }
+    if !ok {
+        eprintln!("skipping the PDF test: chromium or poppler-utils not installed");
+    }
+    ok
+}
+
+#[test]
+fn pdf_is_a4_with_selectable_chinese_text() {
+    if !have_pdf_tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let opts = faqsite::site::BuildOptions {
+        root: repo_root(),
+        output_dir: Some(out.clone()),
+        pdf: true,
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    let pdf = out.join("manual.pdf");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("(A4)"), "{info}");
+    let pages: usize = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        (9..=60).contains(&pages),
+        "cover + contents + 7 chapters + back page: {pages} pages"
+    );
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect();
+    for t in question_titles(&out) {
+        let t: String = t.split_whitespace().collect();
+        assert!(text.contains(&t), "{t} not found as text in the PDF");
+    }
+    for fact in [
+        "0574-87304500",
+        "1111",
+        "https://ica-enroll.itrus.com.cn/nbgaoxin1",
+    ] {
+        assert!(text.contains(fact), "{fact} in the PDF text");
+    }
+}
+
+#[test]
+fn missing_browser_fails_with_install_hint_and_keeps_the_html() {
+    let (_tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    std::fs::write(
+        site.join("site.toml"),
+        format!("{toml}\n[print]\npdf = true\nbrowser = \"/nonexistent/chromium\"\n"),
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok, "exit non-zero");
+    assert!(
+        err.contains("apt-get install chromium fonts-noto-cjk"),
+        "{err}"
+    );
+    assert!(
+        site.join("public/index.html").is_file() && site.join("public/print.html").is_file(),
+        "HTML output complete"
+    );
+    assert!(!site.join("public/manual.pdf").exists());
+}
