@@ -78,7 +78,7 @@ impl Default for SearchConfig {
 pub struct ImagesConfig {
     /// Wider images get a resized web copy; the original stays available by clicking.
     pub max_width: u32,
-    /// Offer a (lossless) WebP variant when it is smaller than the original.
+    /// Offer a WebP variant (libwebp, lossy, quality 90) when it is smaller than the original.
     pub webp: bool,
 }
 

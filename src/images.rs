@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -24,18 +26,44 @@ pub const IMAGES_DIR: &str = "images";
 pub struct Images {
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
-    /// Source images processed (each decoded once, however many pages use it).
+    /// Source images used by the site (each processed once, however many pages use it).
     pub processed: usize,
+    /// Variants (resized copies, WebP) encoded in this build.
+    pub encoded: usize,
+    /// Variants taken from the cache instead of being encoded again.
+    pub reused: usize,
 }
 
-/// One decoded source image and the files made from it.
-#[derive(Debug, Clone)]
+/// One source image and the files made from it (URLs relative to the site root).
+#[derive(Debug, Clone, PartialEq)]
 struct Processed {
+    /// Size the page shows it at (the web copy's size when the original is wider).
     width: u32,
     height: u32,
-    /// Output path of the original, relative to the site root.
-    url: String,
+    /// The full-size original.
+    original: String,
+    /// What `<img src>` shows: the original, or its resized web copy.
+    src: String,
+    /// `url width` candidates for `srcset` (empty for images shown as they are).
+    srcset: Vec<(String, u32)>,
+    /// The same candidates as WebP, when every one of them is smaller.
+    webp: Vec<(String, u32)>,
 }
+
+/// Counters of the encoding work, for the build report.
+#[derive(Debug, Default)]
+struct Work {
+    encoded: AtomicUsize,
+    reused: AtomicUsize,
+    cache_errors: Mutex<Vec<String>>,
+}
+
+/// Images at most this big on both sides are icons: copied byte for byte, no variants.
+pub const ICON_MAX: u32 = 128;
+/// Bump when the encoders or their settings change, so cached variants are not reused.
+const ENCODER_VERSION: &str = "image-0.25/png-best/jpeg-85/libwebp-q90/lanczos3/v1";
+/// Quality of the (lossy) WebP variants: visually lossless for screenshots and photos.
+const WEBP_QUALITY: f32 = 90.0;
 
 /// Where a page's image reference points.
 struct Use {
@@ -51,7 +79,6 @@ pub fn process(
     rendered: &mut [Rendered],
     strict: bool,
 ) -> Result<Images> {
-    let _ = config;
     let root_canon = root
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
@@ -97,10 +124,12 @@ pub fn process(
         return Err(Error::Input(errors));
     }
 
+    let cache = root.join(crate::fresh::CACHE_DIR).join(IMAGES_DIR);
+    let work = Work::default();
     let results: Vec<_> = files
         .par_iter()
         .map(|(file, (page, line))| {
-            process_one(file).map_err(|m| {
+            process_one(file, config, &cache, &work).map_err(|m| {
                 Diagnostic::new(page, *line, format!("image {}: {m}", file.display()))
                     .hint("replace the file with a valid PNG, JPEG, GIF or WebP image")
             })
@@ -146,29 +175,72 @@ pub fn process(
     }
 
     warnings.extend(unused_images(&images_dir, &files, root));
+    for e in work.cache_errors.into_inner().unwrap_or_default() {
+        warnings.push(
+            Diagnostic::new(&cache, 0, format!("image cache not written: {e}"))
+                .hint("the build is complete; the next build will encode these images again"),
+        );
+    }
     Ok(Images {
         processed: done.len(),
+        encoded: work.encoded.into_inner(),
+        reused: work.reused.into_inner(),
         files: out_files,
         warnings,
     })
 }
 
 fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> String {
-    let mut s = format!(
+    let list = |c: &[(String, u32)]| {
+        c.iter()
+            .map(|(u, w)| format!("{root}{u} {w}w"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sizes = format!("(max-width: {w}px) 100vw, {w}px", w = p.width);
+    let mut img = format!(
         "<img src=\"{root}{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
-        p.url,
+        p.src,
         escape(alt),
         p.width,
         p.height
     );
+    if !p.srcset.is_empty() {
+        img.push_str(&format!(
+            " srcset=\"{}\" sizes=\"{sizes}\"",
+            list(&p.srcset)
+        ));
+    }
     if !title.is_empty() {
-        s.push_str(&format!(" title=\"{}\"", escape(title)));
+        img.push_str(&format!(" title=\"{}\"", escape(title)));
     }
     if lazy {
-        s.push_str(" loading=\"lazy\" decoding=\"async\"");
+        img.push_str(" loading=\"lazy\" decoding=\"async\"");
     }
-    s.push('>');
-    s
+    img.push('>');
+    if !p.webp.is_empty() {
+        let sizes_attr = if p.srcset.is_empty() {
+            String::new()
+        } else {
+            format!(" sizes=\"{sizes}\"")
+        };
+        let webp = if p.srcset.is_empty() {
+            format!("{root}{}", p.webp[0].0)
+        } else {
+            list(&p.webp)
+        };
+        img = format!(
+            "<picture><source type=\"image/webp\" srcset=\"{webp}\"{sizes_attr}>{img}</picture>"
+        );
+    }
+    if p.src != p.original {
+        // A resized web copy: the full-size original is one click away.
+        img = format!(
+            "<a class=\"image-link\" href=\"{root}{}\">{img}</a>",
+            p.original
+        );
+    }
+    img
 }
 
 fn escape(s: &str) -> String {
@@ -223,11 +295,29 @@ fn resolve(
     ))
 }
 
-fn process_one(file: &Path) -> std::result::Result<(Processed, Vec<OutputFile>), String> {
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Png,
+    Jpeg,
+    Other,
+}
+
+fn process_one(
+    file: &Path,
+    config: &ImagesConfig,
+    cache: &Path,
+    work: &Work,
+) -> std::result::Result<(Processed, Vec<OutputFile>), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
+    let format = match reader.format() {
+        Some(image::ImageFormat::Png) => Format::Png,
+        Some(image::ImageFormat::Jpeg) => Format::Jpeg,
+        Some(_) => Format::Other,
+        None => return Err("not an image this site can use (PNG, JPEG, GIF or WebP)".into()),
+    };
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| format!("cannot decode: {e}"))?;
@@ -236,22 +326,179 @@ fn process_one(file: &Path) -> std::result::Result<(Processed, Vec<OutputFile>),
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let ext = file
-        .extension()
-        .map(|s| s.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let url = format!("{IMAGES_DIR}/{stem}.{hash}.{ext}");
-    Ok((
-        Processed {
-            width,
-            height,
-            url: url.clone(),
-        },
-        vec![OutputFile {
-            path: PathBuf::from(url),
-            bytes,
-        }],
-    ))
+    let ext = match format {
+        Format::Png => "png".to_string(),
+        Format::Jpeg => "jpg".to_string(),
+        Format::Other => file
+            .extension()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default(),
+    };
+    let base = format!("{IMAGES_DIR}/{stem}.{hash}");
+    let original = format!("{base}.{ext}");
+    let mut files = vec![OutputFile::new(&original, bytes.clone())];
+    let mut p = Processed {
+        width,
+        height,
+        original: original.clone(),
+        src: original.clone(),
+        srcset: Vec::new(),
+        webp: Vec::new(),
+    };
+    // Icons and animations (GIF, WebP sources) are used exactly as they are.
+    let is_icon = width <= ICON_MAX && height <= ICON_MAX;
+    if is_icon || format == Format::Other {
+        return Ok((p, files));
+    }
+
+    // The decoded image is needed only when some variant is not in the cache.
+    let decoded = std::sync::OnceLock::new();
+    let decode = || -> std::result::Result<&image::DynamicImage, String> {
+        if let Some(img) = decoded.get() {
+            return Ok(img);
+        }
+        let img = image::load_from_memory(&bytes).map_err(|e| format!("cannot decode: {e}"))?;
+        Ok(decoded.get_or_init(|| img))
+    };
+
+    // Raster candidates: (url, width, bytes).
+    let mut candidates: Vec<(String, u32, Vec<u8>)> = Vec::new();
+    if width > config.max_width {
+        let one = config.max_width;
+        let two = (config.max_width * 2).min(width);
+        for w in [one, two] {
+            if w == width {
+                candidates.push((original.clone(), w, bytes.clone()));
+                continue;
+            }
+            let key = variant_key(&hash, &format!("w{w}.{ext}"));
+            let encoded = cached(cache, &key, work, || {
+                let img = decode()?;
+                let h = scaled_height(width, height, w);
+                let resized = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
+                encode(&resized, format)
+            })?;
+            let url = format!("{base}.w{w}.{ext}");
+            files.push(OutputFile::new(&url, encoded.clone()));
+            candidates.push((url, w, encoded));
+        }
+        p.width = one;
+        p.height = scaled_height(width, height, one);
+        p.src = candidates[0].0.clone();
+        p.srcset = candidates.iter().map(|(u, w, _)| (u.clone(), *w)).collect();
+    } else {
+        candidates.push((original.clone(), width, bytes.clone()));
+    }
+
+    if config.webp {
+        let mut webp = Vec::new();
+        let mut webp_files = Vec::new();
+        for (url, w, raster) in &candidates {
+            let key = variant_key(&hash, &format!("w{w}.webp"));
+            let encoded = cached(cache, &key, work, || {
+                let img = decode()?;
+                let img = if *w == width {
+                    img.clone()
+                } else {
+                    img.resize_exact(
+                        *w,
+                        scaled_height(width, height, *w),
+                        image::imageops::FilterType::Lanczos3,
+                    )
+                };
+                // libwebp's lossy encoder: the image crate only writes lossless WebP, which
+                // is larger than a well-compressed PNG for screenshots.
+                let rgba = img.to_rgba8();
+                let encoded = webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
+                    .encode(WEBP_QUALITY);
+                Ok(encoded.to_vec())
+            })?;
+            if encoded.len() >= raster.len() {
+                // Only worth offering when every WebP candidate is smaller than its fallback.
+                webp.clear();
+                webp_files.clear();
+                break;
+            }
+            let webp_url = format!("{}.webp", url.trim_end_matches(&format!(".{ext}")));
+            webp.push((webp_url.clone(), *w));
+            webp_files.push(OutputFile::new(webp_url, encoded));
+        }
+        p.webp = webp;
+        files.extend(webp_files);
+    }
+    Ok((p, files))
+}
+
+fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
+    ((u64::from(height) * u64::from(to) + u64::from(width) / 2) / u64::from(width)).max(1) as u32
+}
+
+fn encode(img: &image::DynamicImage, format: Format) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    match format {
+        Format::Jpeg => {
+            let rgb = img.to_rgb8();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+                .encode_image(&rgb)
+                .map_err(|e| format!("cannot encode JPEG: {e}"))?;
+        }
+        _ => {
+            use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+            use image::ImageEncoder;
+            let rgba = img.to_rgba8();
+            PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::Adaptive)
+                .write_image(
+                    rgba.as_raw(),
+                    img.width(),
+                    img.height(),
+                    image::ExtendedColorType::Rgba8,
+                )
+                .map_err(|e| format!("cannot encode PNG: {e}"))?;
+        }
+    }
+    Ok(out)
+}
+
+/// The cache key of one variant of the source with content hash `hash`.
+fn variant_key(hash: &str, variant: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(ENCODER_VERSION.as_bytes());
+    h.update(hash.as_bytes());
+    h.update(variant.as_bytes());
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The variant under `key` from the cache, or `make` it (and remember it).
+fn cached(
+    cache: &Path,
+    key: &str,
+    work: &Work,
+    make: impl FnOnce() -> std::result::Result<Vec<u8>, String>,
+) -> std::result::Result<Vec<u8>, String> {
+    let path = cache.join(key);
+    if let Ok(bytes) = std::fs::read(&path) {
+        work.reused.fetch_add(1, Ordering::Relaxed);
+        return Ok(bytes);
+    }
+    let bytes = make()?;
+    work.encoded.fetch_add(1, Ordering::Relaxed);
+    let tmp = cache.join(format!("{key}.tmp{}", std::process::id()));
+    let stored = std::fs::create_dir_all(cache)
+        .and_then(|()| std::fs::write(&tmp, &bytes))
+        .and_then(|()| std::fs::rename(&tmp, &path));
+    if let Err(e) = stored {
+        let _ = std::fs::remove_file(&tmp);
+        if let Ok(mut errs) = work.cache_errors.lock() {
+            if errs.is_empty() {
+                errs.push(e.to_string());
+            }
+        }
+    }
+    Ok(bytes)
 }
 
 /// Ten hex digits of the SHA-256 of `bytes`.

@@ -79,10 +79,12 @@ fn main() -> ExitCode {
                         return ExitCode::SUCCESS;
                     }
                     println!(
-                        "built {} pages ({} files, {} images) into {}",
+                        "built {} pages ({} files, {} images: {} variants encoded, {} from cache) into {}",
                         report.pages,
                         report.files,
                         report.images_processed,
+                        report.images_encoded,
+                        report.images_reused,
                         report.output_dir.display()
                     );
                     if timings {

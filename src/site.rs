@@ -45,6 +45,9 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub images_processed: usize,
+    /// Image variants encoded in this build / taken from the cache.
+    pub images_encoded: usize,
+    pub images_reused: usize,
     pub warnings: Vec<Diagnostic>,
     /// Wall time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
@@ -95,6 +98,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             pages: 0,
             files: 0,
             images_processed: 0,
+            images_encoded: 0,
+            images_reused: 0,
             warnings: Vec::new(),
             timings: t.laps,
         });
@@ -191,6 +196,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: content.pages.len(),
         files,
         images_processed: images.processed,
+        images_encoded: images.encoded,
+        images_reused: images.reused,
         warnings: images.warnings,
         timings: t.laps,
     })
