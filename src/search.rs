@@ -79,11 +79,37 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// elasticlunr's Chinese language, except that its trimmer keeps digits: the stock `zh`
+/// pipeline trims every token to Han and Latin letters, so phone numbers (0574-87304500), the
+/// PIN 1111 or "TW15" could never be found.
+#[derive(Clone)]
+pub struct FaqChinese(elasticlunr::lang::Chinese);
+
+impl elasticlunr::lang::Language for FaqChinese {
+    fn name(&self) -> String {
+        "Chinese".into()
+    }
+    fn code(&self) -> String {
+        "zh".into()
+    }
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        self.0.tokenize(text)
+    }
+    fn make_pipeline(&self) -> elasticlunr::pipeline::Pipeline {
+        let mut p = self.0.make_pipeline();
+        p.queue[0] = Box::new(elasticlunr::lang::common::RegexTrimmer::new(
+            "trimmer-zh",
+            r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
+        ));
+        p
+    }
+}
+
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
 const SEP: char = '\u{1F}';
 
 /// Segment text into words with jieba's search mode (as elasticlunr's Chinese language does).
-fn tokenize(lang: &elasticlunr::lang::Chinese, text: &str) -> String {
+fn tokenize(lang: &FaqChinese, text: &str) -> String {
     use elasticlunr::lang::Language;
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     for t in lang.tokenize(text) {
@@ -110,7 +136,7 @@ fn split_tokens(s: &str) -> Vec<String> {
 pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
     // Word segmentation is the expensive part: do it for all documents in parallel, then hand
     // the tokens to elasticlunr (which runs its zh pipeline: trimmer, stop words, stemmer).
-    let lang = elasticlunr::lang::Chinese::new();
+    let lang = FaqChinese(elasticlunr::lang::Chinese::new());
     let tokens: Vec<[String; 4]> = docs
         .par_iter()
         .map(|d| {
@@ -238,7 +264,9 @@ mod tests {
         for w in ["驱动", "驱动程序", "口令", "拦截", "usb", "key", "pin"] {
             assert!(title.contains(&w.to_string()), "{w} in {title:?}");
         }
-        assert!(terms(&files.json, "body").contains(&"黑名单".to_string()));
+        let body = terms(&files.json, "body");
+        assert!(body.contains(&"黑名单".to_string()));
+        assert!(body.contains(&"1111".to_string()), "digits are kept: {body:?}");
         assert!(
             !title.iter().any(|t| t.chars().count() > 8),
             "no whole sentences: {title:?}"

@@ -48,6 +48,10 @@ const QUERIES = [
   ['地税', '07-other/tax-website.html'],
   ['证书有效期', '01-prerequisites/certificate-valid.html'],
   ['证书管理工具', '01-prerequisites/tool-running.html'],
+  ['0574-87304500 黑名单', '04-network/no-blacklist.html'],
+  ['1111', '05-usb-key/initial-pin.html'],
+  ['TW15', '02-drivers/verify-driver.html'],
+  ['6次 锁死', '05-usb-key/forgot-or-locked-pin.html'],
 ];
 
 test('the query table: expected answer in the top 3', () => {
