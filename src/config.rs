@@ -56,6 +56,8 @@ pub struct SearchConfig {
     /// Characters of context shown around the best hit in a result.
     pub snippet_length: usize,
     pub max_results: usize,
+    /// Sites with more questions than this get a sharded index (loaded on demand per query).
+    pub shard_above: usize,
 }
 
 impl Default for SearchConfig {
@@ -68,6 +70,7 @@ impl Default for SearchConfig {
             tags_boost: 2.0,
             snippet_length: 120,
             max_results: 10,
+            shard_above: 2000,
         }
     }
 }

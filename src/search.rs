@@ -16,6 +16,8 @@ use serde::Serialize;
 
 use crate::config::SearchConfig;
 use crate::error::Result;
+use crate::images::short_hash;
+use crate::output::OutputFile;
 
 /// Format version of the files, bumped when the client must change with them.
 pub const FORMAT_VERSION: u32 = 1;
@@ -37,10 +39,12 @@ pub struct SearchDoc {
     pub body: String,
 }
 
-/// The index, ready to write.
+/// The index files, ready to write, and the one script every page loads.
 pub struct SearchFiles {
-    pub js: String,
-    pub json: String,
+    pub files: Vec<OutputFile>,
+    /// Path (relative to the site root) of the script pages include: `search-index.js`, or
+    /// `search/manifest.js` when the index is sharded.
+    pub script: String,
 }
 
 #[derive(Serialize)]
@@ -108,22 +112,6 @@ impl elasticlunr::lang::Language for FaqChinese {
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
 const SEP: char = '\u{1F}';
 
-/// Segment text into words with jieba's search mode (as elasticlunr's Chinese language does).
-fn tokenize(lang: &FaqChinese, text: &str) -> String {
-    use elasticlunr::lang::Language;
-    let mut out = String::with_capacity(text.len() + text.len() / 2);
-    for t in lang.tokenize(text) {
-        if t.trim().is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(SEP);
-        }
-        out.push_str(&t);
-    }
-    out
-}
-
 fn split_tokens(s: &str) -> Vec<String> {
     if s.is_empty() {
         Vec::new()
@@ -132,44 +120,80 @@ fn split_tokens(s: &str) -> Vec<String> {
     }
 }
 
-/// Build the index of `docs`.
-pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
-    // Word segmentation is the expensive part: do it for all documents in parallel, then hand
-    // the tokens to elasticlunr (which runs its zh pipeline: trimmer, stop words, stemmer).
+/// Tokens of the four fields of one document, after elasticlunr's zh pipeline (running it
+/// again inside elasticlunr changes nothing: trimming and stop words are idempotent).
+type DocTokens = [Vec<String>; 4];
+
+fn tokens_of(docs: &[SearchDoc]) -> Vec<DocTokens> {
+    use elasticlunr::lang::Language;
+    // Word segmentation is the expensive part: all documents in parallel.
     let lang = FaqChinese(elasticlunr::lang::Chinese::new());
-    let tokens: Vec<[String; 4]> = docs
-        .par_iter()
-        .map(|d| {
-            [
-                tokenize(&lang, &normalize(&d.title)),
-                tokenize(&lang, &normalize(&d.body)),
-                tokenize(&lang, &normalize(&d.chapter)),
-                tokenize(&lang, &normalize(&d.tags.join(" "))),
-            ]
-        })
-        .collect();
-    let mut builder = IndexBuilder::with_language(Box::new(lang)).save_docs(false);
+    docs.par_iter()
+        .map_init(
+            || lang.make_pipeline(),
+            |pipeline, d| {
+                let f = |text: &str| {
+                    let raw = lang.tokenize(&normalize(text));
+                    pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect())
+                };
+                [f(&d.title), f(&d.body), f(&d.chapter), f(&d.tags.join(" "))]
+            },
+        )
+        .collect()
+}
+
+fn new_index() -> Index {
+    let mut builder =
+        IndexBuilder::with_language(Box::new(FaqChinese(elasticlunr::lang::Chinese::new())))
+            .save_docs(false);
     for f in FIELDS {
         builder = builder.add_field_with_tokenizer(f, Box::new(split_tokens));
     }
-    let mut index = builder.set_ref("id").build();
+    builder.set_ref("id").build()
+}
+
+fn joined(t: &DocTokens) -> [String; 4] {
+    let sep = SEP.to_string();
+    [
+        t[0].join(&sep),
+        t[1].join(&sep),
+        t[2].join(&sep),
+        t[3].join(&sep),
+    ]
+}
+
+fn options(config: &SearchConfig) -> Options {
+    Options {
+        fields: BTreeMap::from([
+            ("title", config.title_boost),
+            ("body", config.body_boost),
+            ("chapter", config.chapter_boost),
+            ("tags", config.tags_boost),
+        ]),
+        max_results: config.max_results,
+        snippet_length: config.snippet_length,
+    }
+}
+
+/// JSON made safe to embed in a `<script>` file.
+fn script_safe(json: &str) -> String {
+    json.replace("</", "<\\/")
+}
+
+/// Build the index of `docs`: one file, or shards when the site is large.
+pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
+    let tokens = tokens_of(docs);
+    if docs.len() > config.shard_above {
+        return Ok(build_sharded(config, docs, tokens));
+    }
+    let mut index = new_index();
     for (d, t) in docs.iter().zip(&tokens) {
-        index.add_doc(&d.id, t);
+        index.add_doc(&d.id, joined(t));
     }
     drop(tokens);
-
     let file = File {
         version: FORMAT_VERSION,
-        options: Options {
-            fields: BTreeMap::from([
-                ("title", config.title_boost),
-                ("body", config.body_boost),
-                ("chapter", config.chapter_boost),
-                ("tags", config.tags_boost),
-            ]),
-            max_results: config.max_results,
-            snippet_length: config.snippet_length,
-        },
+        options: options(config),
         index: &index,
         docs: docs
             .iter()
@@ -188,9 +212,136 @@ pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
             .collect(),
     };
     let json = serde_json::to_string(&file).expect("the index serializes");
-    // `</script>` must not end the script element when the file is inlined somewhere.
-    let js = format!("window.FAQSITE_SEARCH = {};\n", json.replace("</", "<\\/"));
-    Ok(SearchFiles { js, json })
+    let js = format!("window.FAQSITE_SEARCH = {};\n", script_safe(&json));
+    Ok(SearchFiles {
+        files: vec![
+            OutputFile::new("search-index.js", js),
+            OutputFile::new("search-index.json", json),
+        ],
+        script: "search-index.js".into(),
+    })
+}
+
+/// Documents per `search/d<N>.js` file of a sharded index.
+pub const DOCS_PER_FILE: usize = 50;
+/// Body characters kept per document in a sharded index (for snippets).
+pub const SHARD_BODY_CHARS: usize = 300;
+
+/// How many term shards for `n` documents: about 40 documents' worth of terms per shard.
+pub fn shard_count(n: usize) -> usize {
+    (n / 40).next_power_of_two().clamp(16, 1024)
+}
+
+/// The shard of a term: its first character's code point modulo the shard count (the client
+/// computes the same with `codePointAt(0) % shards`).
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    term.chars().next().map_or(0, |c| c as usize % shards)
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    options: Options,
+    /// Number of documents (for idf).
+    n: usize,
+    shards: usize,
+    docs_per_file: usize,
+    /// Content hashes of the term and document files, for `?v=` cache busting.
+    terms: Vec<String>,
+    docs: Vec<String>,
+    /// Field lengths (tokens) per document, by field: what elasticlunr's docInfo holds.
+    lengths: BTreeMap<&'a str, Vec<usize>>,
+}
+
+/// A large site's index: each shard is an elasticlunr-rs index of the terms whose first
+/// character falls in it (over all documents, so df and tf are those of the whole index),
+/// written as `search/t<k>.js`; documents are stored 50 to a file in `search/d<N>.js`; a small
+/// `search/manifest.js` holds the rest. A query downloads the manifest, the shards of its
+/// characters and the document files of its top results.
+fn build_sharded(config: &SearchConfig, docs: &[SearchDoc], tokens: Vec<DocTokens>) -> SearchFiles {
+    let shards = shard_count(docs.len());
+    let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
+        .iter()
+        .map(|f| (*f, Vec::with_capacity(docs.len())))
+        .collect();
+    let mut per_shard: Vec<Vec<(usize, DocTokens)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (i, fields) in tokens.into_iter().enumerate() {
+        let mut parts: BTreeMap<usize, DocTokens> = BTreeMap::new();
+        for (fi, toks) in fields.into_iter().enumerate() {
+            lengths.get_mut(FIELDS[fi]).expect("field").push(toks.len());
+            for t in toks {
+                parts.entry(shard_of(&t, shards)).or_default()[fi].push(t);
+            }
+        }
+        for (s, p) in parts {
+            per_shard[s].push((i, p));
+        }
+    }
+    let term_files: Vec<OutputFile> = per_shard
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, docs_in_shard)| {
+            let mut index = new_index();
+            for (i, t) in &docs_in_shard {
+                index.add_doc(&i.to_string(), joined(t));
+            }
+            let mut v = serde_json::to_value(&index).expect("the index serializes");
+            let tries: BTreeMap<String, serde_json::Value> = FIELDS
+                .iter()
+                .map(|f| (f.to_string(), v["index"][*f]["root"].take()))
+                .collect();
+            let json = serde_json::to_string(&tries).expect("serializes");
+            OutputFile::new(
+                format!("search/t{k}.js"),
+                format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json)),
+            )
+        })
+        .collect();
+    let doc_files: Vec<OutputFile> = docs
+        .chunks(DOCS_PER_FILE)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rows: Vec<[String; 5]> = chunk
+                .iter()
+                .map(|d| {
+                    [
+                        d.url.clone(),
+                        d.title.clone(),
+                        d.chapter.clone(),
+                        d.number.clone(),
+                        d.body.chars().take(SHARD_BODY_CHARS).collect(),
+                    ]
+                })
+                .collect();
+            let json = serde_json::to_string(&rows).expect("serializes");
+            OutputFile::new(
+                format!("search/d{n}.js"),
+                format!("FAQSITE_SEARCH_LOAD(\"d\",{n},{});\n", script_safe(&json)),
+            )
+        })
+        .collect();
+    let hash8 = |f: &OutputFile| short_hash(&f.bytes)[..8].to_string();
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        options: options(config),
+        n: docs.len(),
+        shards,
+        docs_per_file: DOCS_PER_FILE,
+        terms: term_files.iter().map(hash8).collect(),
+        docs: doc_files.iter().map(hash8).collect(),
+        lengths,
+    };
+    let json = serde_json::to_string(&manifest).expect("serializes");
+    let mut files = vec![OutputFile::new(
+        "search/manifest.js",
+        format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json)),
+    )];
+    files.extend(term_files);
+    files.extend(doc_files);
+    SearchFiles {
+        files,
+        script: "search/manifest.js".into(),
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +358,22 @@ mod tests {
             tags: vec!["驱动".into()],
             body: body.into(),
         }
+    }
+
+    fn json(f: &SearchFiles) -> String {
+        String::from_utf8(
+            f.files
+                .iter()
+                .find(|f| f.path.ends_with("search-index.json"))
+                .unwrap()
+                .bytes
+                .clone(),
+        )
+        .unwrap()
+    }
+
+    fn js(f: &SearchFiles) -> String {
+        String::from_utf8(f.files[0].bytes.clone()).unwrap()
     }
 
     fn terms(json: &str, field: &str) -> Vec<String> {
@@ -260,13 +427,16 @@ mod tests {
             ],
         )
         .unwrap();
-        let title = terms(&files.json, "title");
+        let title = terms(&json(&files), "title");
         for w in ["驱动", "驱动程序", "口令", "拦截", "usb", "key", "pin"] {
             assert!(title.contains(&w.to_string()), "{w} in {title:?}");
         }
-        let body = terms(&files.json, "body");
+        let body = terms(&json(&files), "body");
         assert!(body.contains(&"黑名单".to_string()));
-        assert!(body.contains(&"1111".to_string()), "digits are kept: {body:?}");
+        assert!(
+            body.contains(&"1111".to_string()),
+            "digits are kept: {body:?}"
+        );
         assert!(
             !title.iter().any(|t| t.chars().count() > 8),
             "no whole sentences: {title:?}"
@@ -281,13 +451,69 @@ mod tests {
             &[doc("a", "t1", "b1"), doc("b", "t2", "b2")],
         )
         .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&files.json).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json(&files)).unwrap();
         assert_eq!(v["index"]["documentStore"]["length"], 2);
         assert_eq!(v["docs"]["a"]["url"], "a.html");
         assert_eq!(v["docs"]["b"]["title"], "t2");
         assert_eq!(v["index"]["lang"], "Chinese");
         assert_eq!(v["index"]["pipeline"][0], "trimmer-zh");
-        assert!(files.js.starts_with("window.FAQSITE_SEARCH = {"));
+        assert!(js(&files).starts_with("window.FAQSITE_SEARCH = {"));
+    }
+
+    #[test]
+    fn large_sites_get_a_sharded_index_with_every_term_in_its_shard() {
+        let config = SearchConfig {
+            shard_above: 1,
+            ..Default::default()
+        };
+        let docs = [
+            doc("a", "安装驱动", "下载驱动程序 USB Key"),
+            doc("b", "忘记密码", "解锁 1111"),
+        ];
+        let files = build(&config, &docs).unwrap();
+        assert_eq!(files.script, "search/manifest.js");
+        let shards = shard_count(2);
+        let manifest = String::from_utf8(files.files[0].bytes.clone()).unwrap();
+        assert!(manifest.starts_with("window.FAQSITE_SEARCH_MANIFEST = {"));
+        assert!(manifest.contains(&format!("\"shards\":{shards}")));
+        assert!(manifest.contains("\"n\":2"));
+        for (term, field) in [
+            ("驱动", "title"),
+            ("usb", "body"),
+            ("1111", "body"),
+            ("密码", "title"),
+        ] {
+            let k = shard_of(term, shards);
+            let shard = files
+                .files
+                .iter()
+                .find(|f| f.path == std::path::Path::new(&format!("search/t{k}.js")))
+                .unwrap();
+            let text = String::from_utf8(shard.bytes.clone()).unwrap();
+            let json: serde_json::Value = serde_json::from_str(
+                text.trim_end()
+                    .trim_end_matches(");")
+                    .split_once(',')
+                    .unwrap()
+                    .1
+                    .split_once(',')
+                    .unwrap()
+                    .1,
+            )
+            .unwrap();
+            let mut node = &json[field];
+            for c in term.chars() {
+                node = &node[c.to_string()];
+            }
+            assert!(
+                node["docs"].as_object().is_some_and(|d| !d.is_empty()),
+                "{term} in shard {k}"
+            );
+        }
+        assert!(files
+            .files
+            .iter()
+            .any(|f| f.path == std::path::Path::new("search/d0.js")));
     }
 
     #[test]
@@ -296,8 +522,8 @@ mod tests {
             doc("a", "安装驱动", "下载驱动程序"),
             doc("b", "忘记密码", "解锁"),
         ];
-        let a = build(&SearchConfig::default(), &docs).unwrap().json;
-        let b = build(&SearchConfig::default(), &docs).unwrap().json;
+        let a = json(&build(&SearchConfig::default(), &docs).unwrap());
+        let b = json(&build(&SearchConfig::default(), &docs).unwrap());
         assert_eq!(a, b);
     }
 
@@ -308,6 +534,6 @@ mod tests {
             &[doc("a", "</script><script>alert(1)", "x")],
         )
         .unwrap();
-        assert!(!files.js.contains("</script>"));
+        assert!(!js(&files).contains("</script>"));
     }
 }

@@ -140,10 +140,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             })
             .collect();
         let index = search::build(&config.search, &docs)?;
-        let version = images::short_hash(index.js.as_bytes());
-        staging.write(Path::new("search-index.js"), index.js.as_bytes())?;
-        staging.write(Path::new("search-index.json"), index.json.as_bytes())?;
-        format!("search-index.js?v={}", &version[..8])
+        let script = index
+            .files
+            .iter()
+            .find(|f| f.path == Path::new(&index.script))
+            .map(|f| images::short_hash(&f.bytes))
+            .unwrap_or_default();
+        index
+            .files
+            .par_iter()
+            .try_for_each(|f| staging.write_file(f))?;
+        format!("{}?v={}", index.script, &script[..8.min(script.len())])
     } else {
         String::new()
     };

@@ -77,3 +77,38 @@ fn search_box_works_in_chromium_from_file_url() {
     let out_s = out.to_string_lossy().into_owned();
     run_node(&["tests/js/e2e.mjs", &out_s], &[]);
 }
+
+/// This repo's site with `[search] shard_above = 0`: the sharded index layout of large sites.
+fn sharded_copy(tmp: &Path) -> std::path::PathBuf {
+    let site = tmp.join("sharded");
+    copy_dir(&repo_root().join("content"), &site.join("content"));
+    copy_dir(&repo_root().join("images"), &site.join("images"));
+    let toml =
+        read(&repo_root().join("site.toml")).replace("[search]\n", "[search]\nshard_above = 0\n");
+    assert!(toml.contains("shard_above = 0"));
+    std::fs::write(site.join("site.toml"), toml).unwrap();
+    build(&site, &site.join("public"));
+    site.join("public")
+}
+
+#[test]
+fn sharded_index_gives_the_same_results_and_works_in_chromium() {
+    if !tooling_ready(true) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full");
+    build(&repo_root(), &full);
+    let sharded = sharded_copy(tmp.path());
+    assert!(sharded.join("search/manifest.js").is_file());
+    assert!(!sharded.join("search-index.js").exists());
+    run_node(
+        &["--test", "tests/js/sharded.test.mjs"],
+        &[
+            ("FAQSITE_SEARCH_INDEX", &full.join("search-index.js")),
+            ("FAQSITE_SHARDED_SITE", &sharded),
+        ],
+    );
+    let s = sharded.to_string_lossy().into_owned();
+    run_node(&["tests/js/e2e.mjs", &s], &[]);
+}

@@ -8,11 +8,35 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
 
 export function load(indexPath = process.env.FAQSITE_SEARCH_INDEX || path.join(repo, 'public/search-index.js')) {
-  const window = {};
-  const ctx = vm.createContext({ window });
+  const ctx = vm.createContext({});
+  ctx.window = ctx; // as in a browser, window is the global object
+  const window = ctx;
   vm.runInContext(fs.readFileSync(indexPath, 'utf8'), ctx, { filename: indexPath });
   const engineFile = path.join(repo, 'themes/default/static/search.js');
   vm.runInContext(fs.readFileSync(engineFile, 'utf8'), ctx, { filename: engineFile });
   const api = window.FAQSITE_SEARCH_ENGINE;
   return { api, data: window.FAQSITE_SEARCH, engine: new api.Engine(window.FAQSITE_SEARCH) };
+}
+
+// A sharded index (search/manifest.js + shards) in a fresh sandbox, with a loader that reads
+// the shard files from disk instead of adding <script> tags. Returns the ShardedSource and a
+// log of the files each query loaded.
+export function loadSharded(siteDir) {
+  const ctx = vm.createContext({});
+  ctx.window = ctx;
+  const manifestPath = path.join(siteDir, 'search/manifest.js');
+  vm.runInContext(fs.readFileSync(manifestPath, 'utf8'), ctx, { filename: manifestPath });
+  const engineFile = path.join(repo, 'themes/default/static/search.js');
+  vm.runInContext(fs.readFileSync(engineFile, 'utf8'), ctx, { filename: engineFile });
+  const loaded = [];
+  const loader = (url) => {
+    const file = path.join(siteDir, url.split('?')[0]);
+    loaded.push(file);
+    let captured;
+    ctx.__capture = (kind, n, data) => { captured = data; };
+    vm.runInContext(`(function (FAQSITE_SEARCH_LOAD) {\n${fs.readFileSync(file, 'utf8')}\n})(__capture);`, ctx, { filename: file });
+    return Promise.resolve(captured);
+  };
+  const source = new ctx.FAQSITE_SEARCH_ENGINE.ShardedSource(ctx.FAQSITE_SEARCH_MANIFEST, '', loader);
+  return { source, loaded, manifest: ctx.FAQSITE_SEARCH_MANIFEST };
 }

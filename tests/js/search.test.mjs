@@ -9,7 +9,7 @@ const { api, engine, data } = load();
 // Values made in the sandbox have its own Array prototype: compare plain copies.
 const plain = (x) => JSON.parse(JSON.stringify(x));
 
-const QUERIES = [
+export const QUERIES = [
   ['USB Key 锁死', '05-usb-key/forgot-or-locked-pin.html'],
   ['忘记密码', '05-usb-key/forgot-or-locked-pin.html'],
   ['解锁', '05-usb-key/forgot-or-locked-pin.html'],

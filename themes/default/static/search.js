@@ -144,6 +144,7 @@
     if (!tokens.length) return [];
     var self = this;
     var docInfo = this.index.documentStore.docInfo;
+    var fieldLength = this.data.fieldLength || function (ref, field) { return docInfo[ref] && docInfo[ref][field]; };
     var total = Object.create(null); // ref -> score
     var matched = Object.create(null); // ref -> {token: true}
     var hitTerms = Object.create(null); // ref -> {term: true}
@@ -157,7 +158,7 @@
           var idf = self.idf(e.node.df);
           var penalty = e.term === token ? 1 : 0.15 * (1 - (e.term.length - token.length) / e.term.length);
           for (var ref in e.node.docs) {
-            var len = docInfo[ref] && docInfo[ref][field];
+            var len = fieldLength(ref, field);
             var norm = len ? 1 / Math.sqrt(len) : 1;
             var s = e.node.docs[ref].tf * idf * norm * penalty;
             fieldScores[ref] = (fieldScores[ref] || 0) + s;
@@ -209,7 +210,108 @@
     return pieces;
   }
 
-  global.FAQSITE_SEARCH_ENGINE = { normalize: normalize, Engine: Engine, snippet: snippet };
+  /* ---------------- where the index comes from ---------------- */
+
+  // The whole index in one file (window.FAQSITE_SEARCH).
+  function FullSource(data) {
+    this.engine = new Engine(data);
+    this.options = data.options;
+  }
+  FullSource.prototype.search = function (query, limit) {
+    return Promise.resolve(this.engine.search(query, limit));
+  };
+
+  // Files loaded by <script> call this with their data (works from file://, unlike fetch).
+  var registry = Object.create(null);
+  var waiting = Object.create(null);
+  global.FAQSITE_SEARCH_LOAD = function (kind, n, data) {
+    var key = kind + n;
+    registry[key] = data;
+    (waiting[key] || []).forEach(function (f) { f(data); });
+    delete waiting[key];
+  };
+
+  function scriptLoader(url, key) {
+    return new Promise(function (resolve, reject) {
+      if (registry[key]) { resolve(registry[key]); return; }
+      (waiting[key] = waiting[key] || []).push(resolve);
+      var s = document.createElement('script');
+      s.src = url;
+      s.async = true;
+      s.onerror = function () { reject(new Error('cannot load ' + url)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  // A sharded index (large sites, window.FAQSITE_SEARCH_MANIFEST): a query loads the term
+  // shards of its characters and the document files of its top results, nothing else.
+  // `load(url, key)` returns a promise of the file's data (script tags in the browser).
+  function ShardedSource(manifest, base, load) {
+    this.m = manifest;
+    this.base = base;
+    this.load = load || scriptLoader;
+    this.options = manifest.options;
+    this.fields = Object.keys(manifest.options.fields);
+    this.roots = {};
+    var self = this;
+    this.fields.forEach(function (f) { self.roots[f] = {}; });
+    this.have = Object.create(null);
+    this.docs = Object.create(null);
+    this.engine = null;
+  }
+
+  ShardedSource.prototype.shardsFor = function (query) {
+    var m = this.m, out = Object.create(null);
+    runs(normalize(query)).forEach(function (r) {
+      var chars = r.kind === 'han' ? r.text : r.text[0];
+      for (var i = 0; i < chars.length; i++) out[chars.codePointAt(i) % m.shards] = true;
+    });
+    return Object.keys(out).map(Number);
+  };
+
+  ShardedSource.prototype.file = function (kind, n) {
+    var v = kind === 't' ? this.m.terms[n] : this.m.docs[n];
+    return this.load(this.base + 'search/' + kind + n + '.js?v=' + v, kind + n);
+  };
+
+  ShardedSource.prototype.search = function (query, limit) {
+    var self = this;
+    var missing = this.shardsFor(query).filter(function (k) { return !self.have[k]; });
+    return Promise.all(missing.map(function (k) { return self.file('t', k); })).then(function (loaded) {
+      loaded.forEach(function (data, i) {
+        self.have[missing[i]] = true;
+        self.fields.forEach(function (f) {
+          var root = data[f] || {};
+          for (var ch in root) if (ch !== 'docs' && ch !== 'df') self.roots[f][ch] = root[ch];
+        });
+      });
+      if (loaded.length || !self.engine) {
+        var index = { index: {}, documentStore: { length: self.m.n, docInfo: {} } };
+        self.fields.forEach(function (f) { index.index[f] = { root: self.roots[f] }; });
+        var lengths = self.m.lengths;
+        self.engine = new Engine({
+          index: index, docs: self.docs, options: self.m.options,
+          fieldLength: function (ref, f) { return lengths[f][+ref]; },
+        });
+      }
+      var results = self.engine.search(query, limit);
+      var per = self.m.docs_per_file;
+      var files = Object.create(null);
+      results.forEach(function (r) { files[Math.floor(+r.ref / per)] = true; });
+      var need = Object.keys(files).map(Number);
+      return Promise.all(need.map(function (n) { return self.file('d', n); })).then(function (rows) {
+        rows.forEach(function (list, i) {
+          list.forEach(function (row, j) {
+            self.docs[need[i] * per + j] = { url: row[0], title: row[1], chapter: row[2], number: row[3], body: row[4] };
+          });
+        });
+        results.forEach(function (r) { r.doc = self.docs[r.ref]; });
+        return results;
+      });
+    });
+  };
+
+  global.FAQSITE_SEARCH_ENGINE = { normalize: normalize, Engine: Engine, snippet: snippet, FullSource: FullSource, ShardedSource: ShardedSource };
 
   /* ---------------- the search box ---------------- */
   if (typeof document === 'undefined') return;
@@ -217,12 +319,14 @@
   function init() {
     var box = document.querySelector('[data-search]');
     var data = global.FAQSITE_SEARCH;
-    if (!box || !data) return;
+    var manifest = global.FAQSITE_SEARCH_MANIFEST;
+    if (!box || !(data || manifest)) return;
     var input = box.querySelector('input[type="search"]');
     var panel = box.querySelector('[data-search-results]');
     var root = box.getAttribute('data-root') || '';
-    var engine = new Engine(data);
-    var snippetLength = data.options.snippet_length || 120;
+    var source = data ? new FullSource(data) : new ShardedSource(manifest, root);
+    var snippetLength = source.options.snippet_length || 120;
+    var latest = 0;
     var timer = null;
     var links = [];
 
@@ -239,12 +343,21 @@
       links = [];
     }
 
+    // Search, then show the results unless a newer query has been typed meanwhile.
     function render(query) {
+      var q = query.trim();
+      var ticket = ++latest;
+      if (!q) { close(); return Promise.resolve(); }
+      return source.search(q).then(function (results) {
+        if (ticket === latest) show(q, results);
+      }, function () {
+        if (ticket === latest) show(q, []);
+      });
+    }
+
+    function show(q, results) {
       panel.textContent = '';
       links = [];
-      var q = query.trim();
-      if (!q) { close(); return; }
-      var results = engine.search(q);
       panel.hidden = false;
       if (!results.length) {
         var empty = el('div', 'search-empty');
@@ -304,13 +417,14 @@
 
     input.addEventListener('keydown', function (e) {
       if (e.isComposing) return;
-      if (e.key === 'ArrowDown') { e.preventDefault(); render(input.value); focusLink(0); }
-      else if (e.key === 'Enter') {
+      if (e.key === 'ArrowDown') {
+        e.preventDefault();
+        render(input.value).then(function () { focusLink(0); });
+      } else if (e.key === 'Enter') {
         e.preventDefault();
         clearTimeout(timer);
-        render(input.value);
         remember(input.value);
-        if (links.length) location.href = links[0].href;
+        render(input.value).then(function () { if (links.length) location.href = links[0].href; });
       } else if (e.key === 'Escape') { close(); }
     });
 

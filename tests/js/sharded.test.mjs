@@ -1,0 +1,34 @@
+// The sharded index (large sites) gives exactly the results of the one-file index:
+//   FAQSITE_SEARCH_INDEX=full/search-index.js FAQSITE_SHARDED_SITE=sharded-site node --test tests/js/sharded.test.mjs
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { load, loadSharded } from './load.mjs';
+
+const QUERIES = fs.readFileSync(new URL('./search.test.mjs', import.meta.url), 'utf8')
+  .match(/\[\s*'[^']+',\s*'[^']+'\s*\]/g)
+  .map((row) => row.match(/'([^']+)'/g).map((s) => s.slice(1, -1)))
+  .filter(([, url]) => url.endsWith('.html'));
+const site = process.env.FAQSITE_SHARDED_SITE;
+
+test('sharded and one-file indexes rank every query of the table identically', async () => {
+  assert.ok(site, 'set FAQSITE_SHARDED_SITE');
+  assert.ok(QUERIES.length >= 20);
+  const full = load();
+  const { source } = loadSharded(site);
+  for (const [q] of QUERIES) {
+    const a = full.engine.search(q, 10).map((r) => [r.doc.url, r.score.toFixed(9)]);
+    const b = (await source.search(q, 10)).map((r) => [r.doc.url, r.score.toFixed(9)]);
+    assert.deepEqual(JSON.parse(JSON.stringify(b)), JSON.parse(JSON.stringify(a)), `query ${q}`);
+  }
+});
+
+test('a query loads only the shards of its characters and its results\' documents', async () => {
+  const { source, loaded, manifest } = loadSharded(site);
+  const results = await source.search('忘记密码', 10);
+  assert.ok(results.length > 0);
+  const terms = loaded.filter((f) => path.basename(f).startsWith('t'));
+  assert.ok(terms.length <= 4, `at most one shard per character: ${terms}`);
+  assert.ok(terms.length < manifest.shards);
+});
