@@ -7,8 +7,9 @@
 //                                                   and runs until killed (used by audit.sh)
 //   node tests/browser/audit.mjs --list [public]   print the pages audited, one a line
 //
+// Each page is checked at a desktop and a phone width (the sidebar is a collapsed menu there).
 // Environment: CHROMIUM (default /usr/bin/chromium), AUDIT_PAGES (comma-separated paths
-// relative to the site root, overriding the default pages).
+// relative to the site root, overriding the default pages), AUDIT_WIDTHS (default "1280,390").
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,12 +93,13 @@ if (serveOnly) {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const widths = (process.env.AUDIT_WIDTHS || '1280,390').split(',').map(Number).filter(Boolean);
   let total = 0;
   let checked = 0;
   const consoleErrors = [];
   try {
-    for (const scheme of ['light', 'dark']) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    for (const scheme of ['light', 'dark']) for (const width of widths) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();
       await page.emulateMedia({ colorScheme: scheme });
       page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${scheme} ${page.url()}: ${m.text()}`); });
@@ -105,7 +107,7 @@ if (serveOnly) {
       for (const p of pages) {
         const response = await page.goto(url + p, { waitUntil: 'load' });
         if (!response || response.status() !== 200) {
-          console.log(`axe ${scheme.padEnd(5)} ${p}: HTTP ${response && response.status()}`);
+          console.log(`axe ${scheme.padEnd(5)} ${String(width).padStart(4)}px ${p}: HTTP ${response && response.status()}`);
           total++;
           continue;
         }
@@ -114,7 +116,7 @@ if (serveOnly) {
           await window.axe.run(document, { resultTypes: ['violations'] }));
         checked++;
         total += result.violations.length;
-        console.log(`axe ${scheme.padEnd(5)} ${p}: ${result.violations.length} violations`);
+        console.log(`axe ${scheme.padEnd(5)} ${String(width).padStart(4)}px ${p}: ${result.violations.length} violations`);
         for (const v of result.violations) {
           console.log(`  - ${v.id} (${v.impact}): ${v.help} [${v.nodes.length} nodes] ${v.helpUrl}`);
           for (const n of v.nodes.slice(0, 5)) {
@@ -131,6 +133,6 @@ if (serveOnly) {
     server.close();
   }
   for (const e of consoleErrors) console.log(`console error: ${e}`);
-  console.log(`axe: ${total} violations on ${checked} page checks (${pages.length} pages × light, dark); ${consoleErrors.length} console errors`);
+  console.log(`axe: ${total} violations on ${checked} page checks (${pages.length} pages × light, dark × ${widths.join(', ')}px); ${consoleErrors.length} console errors`);
   process.exit(total || consoleErrors.length ? 1 : 0);
 }
