@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use elasticlunr::inverted_index::InvertedIndex;
 use elasticlunr::{Index, IndexBuilder};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -83,11 +84,39 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// elasticlunr's Chinese language, except that its trimmer keeps digits: the stock `zh`
-/// pipeline trims every token to Han and Latin letters, so phone numbers (0574-87304500), the
-/// PIN 1111 or "TW15" could never be found.
-#[derive(Clone)]
-pub struct FaqChinese(elasticlunr::lang::Chinese);
+/// elasticlunr's Chinese language (jieba search-mode segmentation and the `zh` pipeline),
+/// except that its trimmer keeps digits: the stock trimmer cuts every token down to Han and
+/// Latin letters, so phone numbers (0574-87304500), the PIN 1111 or "TW15" could never be
+/// found. Segmentation happens once, in parallel, before the index is built (see `tokens_of`);
+/// the indexes themselves get pre-segmented tokens, so building one loads no dictionary.
+pub struct FaqChinese {
+    jieba: Option<elasticlunr::lang::Chinese>,
+}
+
+impl FaqChinese {
+    /// With the jieba dictionary, for segmenting text.
+    fn segmenter() -> Self {
+        FaqChinese {
+            jieba: Some(elasticlunr::lang::Chinese::new()),
+        }
+    }
+    /// Without it, for indexes that receive pre-segmented tokens.
+    fn pre_segmented() -> Self {
+        FaqChinese { jieba: None }
+    }
+}
+
+fn zh_stop_words(token: String) -> Option<String> {
+    // elasticlunr-rs's zh stop-word filter.
+    match token.as_str() {
+        "的" | "了" => None,
+        _ => Some(token),
+    }
+}
+
+fn zh_stemmer(token: String) -> Option<String> {
+    Some(token)
+}
 
 impl elasticlunr::lang::Language for FaqChinese {
     fn name(&self) -> String {
@@ -97,15 +126,23 @@ impl elasticlunr::lang::Language for FaqChinese {
         "zh".into()
     }
     fn tokenize(&self, text: &str) -> Vec<String> {
-        self.0.tokenize(text)
+        match &self.jieba {
+            Some(zh) => zh.tokenize(text),
+            None => split_tokens(text),
+        }
     }
     fn make_pipeline(&self) -> elasticlunr::pipeline::Pipeline {
-        let mut p = self.0.make_pipeline();
-        p.queue[0] = Box::new(elasticlunr::lang::common::RegexTrimmer::new(
-            "trimmer-zh",
-            r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
-        ));
-        p
+        use elasticlunr::pipeline::FnWrapper;
+        elasticlunr::pipeline::Pipeline {
+            queue: vec![
+                Box::new(elasticlunr::lang::common::RegexTrimmer::new(
+                    "trimmer-zh",
+                    r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
+                )),
+                Box::new(FnWrapper("stopWordFilter-zh".into(), zh_stop_words)),
+                Box::new(FnWrapper("stemmer-zh".into(), zh_stemmer)),
+            ],
+        }
     }
 }
 
@@ -124,10 +161,9 @@ fn split_tokens(s: &str) -> Vec<String> {
 /// again inside elasticlunr changes nothing: trimming and stop words are idempotent).
 type DocTokens = [Vec<String>; 4];
 
-fn tokens_of(docs: &[SearchDoc]) -> Vec<DocTokens> {
+fn tokens_of(docs: &[SearchDoc], lang: &FaqChinese) -> Vec<DocTokens> {
     use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
-    let lang = FaqChinese(elasticlunr::lang::Chinese::new());
     docs.par_iter()
         .map_init(
             || lang.make_pipeline(),
@@ -144,8 +180,7 @@ fn tokens_of(docs: &[SearchDoc]) -> Vec<DocTokens> {
 
 fn new_index() -> Index {
     let mut builder =
-        IndexBuilder::with_language(Box::new(FaqChinese(elasticlunr::lang::Chinese::new())))
-            .save_docs(false);
+        IndexBuilder::with_language(Box::new(FaqChinese::pre_segmented())).save_docs(false);
     for f in FIELDS {
         builder = builder.add_field_with_tokenizer(f, Box::new(split_tokens));
     }
@@ -182,10 +217,11 @@ fn script_safe(json: &str) -> String {
 
 /// Build the index of `docs`: one file, or shards when the site is large.
 pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
-    let tokens = tokens_of(docs);
+    let lang = FaqChinese::segmenter();
     if docs.len() > config.shard_above {
-        return Ok(build_sharded(config, docs, tokens));
+        return Ok(build_sharded(config, docs, &lang));
     }
+    let tokens = tokens_of(docs, &lang);
     let mut index = new_index();
     for (d, t) in docs.iter().zip(&tokens) {
         index.add_doc(&d.id, joined(t));
@@ -253,44 +289,60 @@ struct Manifest<'a> {
     lengths: BTreeMap<&'a str, Vec<usize>>,
 }
 
-/// A large site's index: each shard is an elasticlunr-rs index of the terms whose first
-/// character falls in it (over all documents, so df and tf are those of the whole index),
+/// A large site's index: each shard holds elasticlunr-rs inverted indexes (one per field) of
+/// the terms whose first character falls in it, over all documents, so df and tf are those of
+/// the whole index;
 /// written as `search/t<k>.js`; documents are stored 50 to a file in `search/d<N>.js`; a small
 /// `search/manifest.js` holds the rest. A query downloads the manifest, the shards of its
 /// characters and the document files of its top results.
-fn build_sharded(config: &SearchConfig, docs: &[SearchDoc], tokens: Vec<DocTokens>) -> SearchFiles {
+fn build_sharded(config: &SearchConfig, docs: &[SearchDoc], lang: &FaqChinese) -> SearchFiles {
+    /// Documents segmented at a time: bounds the memory of the tokens.
+    const CHUNK: usize = 512;
     let shards = shard_count(docs.len());
     let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
         .iter()
         .map(|f| (*f, Vec::with_capacity(docs.len())))
         .collect();
-    let mut per_shard: Vec<Vec<(usize, DocTokens)>> = (0..shards).map(|_| Vec::new()).collect();
-    for (i, fields) in tokens.into_iter().enumerate() {
-        let mut parts: BTreeMap<usize, DocTokens> = BTreeMap::new();
-        for (fi, toks) in fields.into_iter().enumerate() {
-            lengths.get_mut(FIELDS[fi]).expect("field").push(toks.len());
-            for t in toks {
-                parts.entry(shard_of(&t, shards)).or_default()[fi].push(t);
+    // elasticlunr-rs's own inverted index per shard and field, filled the way Index::add_doc
+    // fills it: one add_token per (document, term), with tf = sqrt(count).
+    let mut tries: Vec<Vec<InvertedIndex>> = (0..shards)
+        .map(|_| FIELDS.iter().map(|_| InvertedIndex::new()).collect())
+        .collect();
+    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        let tokens = tokens_of(chunk, lang);
+        let mut buckets: Vec<Vec<(usize, usize, &str)>> = (0..shards).map(|_| Vec::new()).collect();
+        for (j, fields) in tokens.iter().enumerate() {
+            for (fi, toks) in fields.iter().enumerate() {
+                lengths.get_mut(FIELDS[fi]).expect("field").push(toks.len());
+                for t in toks {
+                    buckets[shard_of(t, shards)].push((c * CHUNK + j, fi, t.as_str()));
+                }
             }
         }
-        for (s, p) in parts {
-            per_shard[s].push((i, p));
-        }
+        tries
+            .par_iter_mut()
+            .zip(buckets.par_iter())
+            .for_each(|(fields, bucket)| {
+                // Entries of one (document, field) are next to each other.
+                for group in bucket.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+                    let (doc, fi, _) = group[0];
+                    let mut freq: BTreeMap<&str, u64> = BTreeMap::new();
+                    for (_, _, t) in group {
+                        *freq.entry(t).or_insert(0) += 1;
+                    }
+                    let doc_ref = doc.to_string();
+                    for (t, n) in freq {
+                        fields[fi].add_token(&doc_ref, t, (n as f64).sqrt());
+                    }
+                }
+            });
     }
-    let term_files: Vec<OutputFile> = per_shard
+    let term_files: Vec<OutputFile> = tries
         .into_par_iter()
         .enumerate()
-        .map(|(k, docs_in_shard)| {
-            let mut index = new_index();
-            for (i, t) in &docs_in_shard {
-                index.add_doc(&i.to_string(), joined(t));
-            }
-            let mut v = serde_json::to_value(&index).expect("the index serializes");
-            let tries: BTreeMap<String, serde_json::Value> = FIELDS
-                .iter()
-                .map(|f| (f.to_string(), v["index"][*f]["root"].take()))
-                .collect();
-            let json = serde_json::to_string(&tries).expect("serializes");
+        .map(|(k, fields)| {
+            let named: BTreeMap<&str, InvertedIndex> = FIELDS.iter().copied().zip(fields).collect();
+            let json = serde_json::to_string(&named).expect("serializes");
             OutputFile::new(
                 format!("search/t{k}.js"),
                 format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json)),
@@ -501,7 +553,7 @@ mod tests {
                     .1,
             )
             .unwrap();
-            let mut node = &json[field];
+            let mut node = &json[field]["root"];
             for c in term.chars() {
                 node = &node[c.to_string()];
             }

@@ -281,7 +281,7 @@
       loaded.forEach(function (data, i) {
         self.have[missing[i]] = true;
         self.fields.forEach(function (f) {
-          var root = data[f] || {};
+          var root = (data[f] && data[f].root) || {};
           for (var ch in root) if (ch !== 'docs' && ch !== 'df') self.roots[f][ch] = root[ch];
         });
       });
