@@ -328,7 +328,13 @@ impl<'a> Renderer<'a> {
 
     /// Context for a page that is not a content page (404, print).
     pub fn special_context(&self, kind: &str, title: &str) -> Context {
-        let mut ctx = self.base_context("", self.nav(None));
+        // A server answers any missing URL, at any depth, with 404.html: with a base_url its
+        // links are absolute so they work wherever it is shown.
+        let root = match (kind, self.config.base_url_trimmed()) {
+            ("404", Some(base)) => format!("{base}/"),
+            _ => String::new(),
+        };
+        let mut ctx = self.base_context(&root, self.nav(None));
         ctx.insert(
             "page",
             &PageCtx {

@@ -213,3 +213,19 @@ fn unchanged_rebuild_is_skipped_and_changes_rebuild() {
     assert!(ok && out5.contains("built"), "{out5}");
     assert!(site.join("public/02-more/third.html").is_file());
 }
+
+#[test]
+fn not_found_page_links_absolutely_when_base_url_is_set() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let opts = faqsite::site::BuildOptions {
+        root: site,
+        output_dir: Some(out.clone()),
+        base_url: Some("https://help.example.com/faq/".into()),
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap();
+    let nf = read(&out.join("404.html"));
+    assert!(nf.contains("href=\"https://help.example.com/faq/index.html\""), "{nf}");
+    assert!(nf.contains("https://help.example.com/faq/static/style.css?v="));
+}
