@@ -459,8 +459,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The current chapter with its questions' answers (for chapter and question pages).
-    fn chapter_context(&self, ci: usize) -> NavChapter<'a> {
+    /// The current chapter; with its questions' answers on the chapter page itself (a question
+    /// page does not need its 49 siblings' answers, and copying them made large sites slow).
+    fn chapter_context(&self, ci: usize, with_answers: bool) -> NavChapter<'a> {
         let ch = &self.content.chapters[ci];
         let p = &self.content.pages[ch.page];
         NavChapter {
@@ -474,7 +475,7 @@ impl<'a> Renderer<'a> {
             questions: ch
                 .questions
                 .iter()
-                .map(|&q| self.nav_question(q, None, true))
+                .map(|&q| self.nav_question(q, None, with_answers))
                 .collect(),
         }
     }
@@ -521,7 +522,7 @@ impl<'a> Renderer<'a> {
             PageKind::Chapter(ci) => {
                 let qs = &content.chapters[ci].questions;
                 (
-                    Some(self.chapter_context(ci)),
+                    Some(self.chapter_context(ci, true)),
                     vec![home_link],
                     self.faq_jsonld(qs),
                 )
@@ -537,7 +538,7 @@ impl<'a> Renderer<'a> {
                     },
                 ];
                 (
-                    Some(self.chapter_context(ci)),
+                    Some(self.chapter_context(ci, false)),
                     crumbs,
                     self.faq_jsonld(&[i]),
                 )
