@@ -2,8 +2,17 @@
 //! `cargo run --release --example gen-corpus -- N DIR [--peers]`.
 //!
 //! DIR/faqsite/ is a faqsite site with N questions (50 per chapter, ~2 KB of Markdown each,
-//! some tables and screenshots). The same pages are written for the peers by
-//! `benches/peers.rs`-style helpers when `--peers` is given (see benches/README.md).
+//! some tables and screenshots). With `--peers` the same pages are also written in the layouts
+//! of the peers, with equivalent minimal templates (a page per question, a chapter page listing
+//! its questions with their answers, a home page listing every chapter and question):
+//!
+//! - DIR/zola/: `config.toml` (no search index) and `config-search.toml` (search index on,
+//!   Zola's default English pipeline), `templates/{index,section,page}.html`;
+//! - DIR/hugo/: `config.toml` (no RSS, sitemap, taxonomies), `layouts/…`;
+//! - DIR/mdbook/: `book.toml` with mdBook's default theme and its default search,
+//!   `src/SUMMARY.md` listing every chapter and question.
+//!
+//! `benches/compare.sh` builds them side by side (see benches/README.md).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -196,15 +205,190 @@ fn faqsite_layout(qs: &[Question], dir: &Path) {
     }
 }
 
+const ZOLA_CONFIG: &str = r#"base_url = "/"
+title = "基准测试 FAQ"
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+
+[markdown]
+highlight_code = false
+"#;
+
+const ZOLA_INDEX: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ config.title }}</title></head>
+<body><h1>{{ section.title }}</h1>{{ section.content | safe }}
+{% for s in section.subsections %}{% set sub = get_section(path=s) %}
+<h2><a href="{{ sub.permalink | safe }}">{{ sub.title }}</a></h2>
+<ul>{% for p in sub.pages %}<li><a href="{{ p.permalink | safe }}">{{ p.title }}</a></li>{% endfor %}</ul>
+{% endfor %}</body></html>
+"#;
+
+const ZOLA_SECTION: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ section.title }} - {{ config.title }}</title></head>
+<body><nav><a href="{{ config.base_url | safe }}">{{ config.title }}</a></nav>
+<h1>{{ section.title }}</h1>{{ section.content | safe }}
+<ul>{% for p in section.pages %}<li><a href="{{ p.permalink | safe }}">{{ p.title }}</a></li>{% endfor %}</ul>
+{% for p in section.pages %}<section><h2><a href="{{ p.permalink | safe }}">{{ p.title }}</a></h2>{{ p.content | safe }}</section>{% endfor %}
+</body></html>
+"#;
+
+const ZOLA_PAGE: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ page.title }} - {{ config.title }}</title></head>
+<body><nav><a href="{{ config.base_url | safe }}">{{ config.title }}</a></nav>
+<article><h1>{{ page.title }}</h1>{{ page.content | safe }}</article>
+<nav>{% if page.lower %}<a href="{{ page.lower.permalink | safe }}">{{ page.lower.title }}</a>{% endif %}
+{% if page.higher %}<a href="{{ page.higher.permalink | safe }}">{{ page.higher.title }}</a>{% endif %}</nav>
+</body></html>
+"#;
+
+fn zola_layout(qs: &[Question], dir: &Path) {
+    write(&dir.join("config.toml"), ZOLA_CONFIG);
+    write(
+        &dir.join("config-search.toml"),
+        &ZOLA_CONFIG.replace("build_search_index = false", "build_search_index = true"),
+    );
+    write(&dir.join("templates/index.html"), ZOLA_INDEX);
+    write(&dir.join("templates/section.html"), ZOLA_SECTION);
+    write(&dir.join("templates/page.html"), ZOLA_PAGE);
+    write(
+        &dir.join("content/_index.md"),
+        "+++\ntitle = \"基准测试 FAQ\"\nsort_by = \"weight\"\n+++\n\n生成的常见问题语料。\n",
+    );
+    screenshots(&dir.join("static/images"));
+    for q in qs {
+        if q.index == 0 {
+            write(
+                &dir.join(format!("content/ch{:04}/_index.md", q.chapter)),
+                &format!(
+                    "+++\ntitle = \"第{}章 常见问题\"\nweight = {}\nsort_by = \"weight\"\n+++\n",
+                    q.chapter + 1,
+                    q.chapter + 1
+                ),
+            );
+        }
+        // Page URL /chNNNN/qNNN/: the body's ../../images/ resolves to /images/ as in faqsite.
+        write(
+            &dir.join(format!("content/ch{:04}/q{:03}.md", q.chapter, q.index)),
+            &format!("+++\ntitle = \"{}\"\nweight = {}\n+++\n\n{}", q.title, q.index + 1, q.body),
+        );
+    }
+}
+
+const HUGO_CONFIG: &str = r#"baseURL = "/"
+title = "基准测试 FAQ"
+languageCode = "zh-cn"
+defaultContentLanguage = "zh"
+hasCJKLanguage = true
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
+"#;
+
+const HUGO_INDEX: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ .Site.Title }}</title></head>
+<body><h1>{{ .Title }}</h1>{{ .Content }}
+{{ range .Sections }}<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ end }}</body></html>
+"#;
+
+const HUGO_SECTION: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ .Title }} - {{ .Site.Title }}</title></head>
+<body><nav><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a></nav>
+<h1>{{ .Title }}</h1>{{ .Content }}
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ range .Pages }}<section><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>{{ .Content }}</section>{{ end }}
+</body></html>
+"#;
+
+const HUGO_SINGLE: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ .Title }} - {{ .Site.Title }}</title></head>
+<body><nav><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a></nav>
+<article><h1>{{ .Title }}</h1>{{ .Content }}</article>
+<nav>{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
+</body></html>
+"#;
+
+fn hugo_layout(qs: &[Question], dir: &Path) {
+    write(&dir.join("config.toml"), HUGO_CONFIG);
+    write(&dir.join("layouts/index.html"), HUGO_INDEX);
+    write(&dir.join("layouts/_default/section.html"), HUGO_SECTION);
+    write(&dir.join("layouts/_default/single.html"), HUGO_SINGLE);
+    write(
+        &dir.join("content/_index.md"),
+        "+++\ntitle = \"基准测试 FAQ\"\n+++\n\n生成的常见问题语料。\n",
+    );
+    screenshots(&dir.join("static/images"));
+    for q in qs {
+        if q.index == 0 {
+            write(
+                &dir.join(format!("content/ch{:04}/_index.md", q.chapter)),
+                &format!("+++\ntitle = \"第{}章 常见问题\"\nweight = {}\n+++\n", q.chapter + 1, q.chapter + 1),
+            );
+        }
+        write(
+            &dir.join(format!("content/ch{:04}/q{:03}.md", q.chapter, q.index)),
+            &format!("+++\ntitle = \"{}\"\nweight = {}\n+++\n\n{}", q.title, q.index + 1, q.body),
+        );
+    }
+}
+
+fn mdbook_layout(qs: &[Question], dir: &Path) {
+    write(
+        &dir.join("book.toml"),
+        "[book]\ntitle = \"基准测试 FAQ\"\nlanguage = \"zh\"\nsrc = \"src\"\n\n[build]\ncreate-missing = false\n\n[output.html]\n\n[output.html.search]\nenable = true\n",
+    );
+    screenshots(&dir.join("src/images"));
+    let mut summary = String::from("# Summary\n\n[基准测试 FAQ](README.md)\n\n");
+    let mut home = String::from("# 基准测试 FAQ\n\n生成的常见问题语料。\n");
+    let mut chapter = String::new();
+    for (i, q) in qs.iter().enumerate() {
+        let ch = format!("ch{:04}", q.chapter);
+        if q.index == 0 {
+            let title = format!("第{}章 常见问题", q.chapter + 1);
+            let _ = writeln!(summary, "- [{title}]({ch}/index.md)");
+            let _ = write!(home, "\n## [{title}]({ch}/index.md)\n\n");
+            chapter = format!("# {title}\n\n");
+            let mut list = String::new();
+            for q2 in qs[i..].iter().take_while(|q2| q2.chapter == q.chapter) {
+                let _ = writeln!(list, "- [{}](q{:03}.md)", q2.title, q2.index);
+            }
+            chapter.push_str(&list);
+        }
+        let _ = writeln!(summary, "  - [{}]({ch}/q{:03}.md)", q.title, q.index);
+        let _ = writeln!(home, "- [{}]({ch}/q{:03}.md)", q.title, q.index);
+        // src/chNNNN/qNNN.md: the images are one level up.
+        let body = q.body.replace("](../../images/", "](../images/");
+        let _ = write!(chapter, "\n## [{}](q{:03}.md)\n\n{}\n", q.title, q.index, body);
+        write(&dir.join(format!("src/{ch}/q{:03}.md", q.index)), &format!("# {}\n\n{}", q.title, body));
+        if qs.get(i + 1).map_or(true, |n| n.chapter != q.chapter) {
+            write(&dir.join(format!("src/{ch}/index.md")), &chapter);
+        }
+    }
+    write(&dir.join("src/SUMMARY.md"), &summary);
+    write(&dir.join("src/README.md"), &home);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args
         .first()
         .and_then(|a| a.parse().ok())
-        .expect("usage: gen-corpus N DIR");
-    let dir = Path::new(args.get(1).expect("usage: gen-corpus N DIR"));
+        .expect("usage: gen-corpus N DIR [--peers]");
+    let dir = Path::new(args.get(1).expect("usage: gen-corpus N DIR [--peers]"));
     let qs = corpus(n);
     let _ = std::fs::remove_dir_all(dir.join("faqsite"));
     faqsite_layout(&qs, &dir.join("faqsite"));
     println!("wrote {n} questions to {}", dir.join("faqsite").display());
+    if args.iter().any(|a| a == "--peers") {
+        for (name, layout) in [
+            ("zola", zola_layout as fn(&[Question], &Path)),
+            ("hugo", hugo_layout),
+            ("mdbook", mdbook_layout),
+        ] {
+            let _ = std::fs::remove_dir_all(dir.join(name));
+            layout(&qs, &dir.join(name));
+            println!("wrote {n} questions to {}", dir.join(name).display());
+        }
+    }
 }
