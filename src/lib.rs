@@ -3,6 +3,7 @@
 //! The build pipeline is [`site::build`]: config → content → markdown → images → search →
 //! templates → output, one module per stage. See ARCHITECTURE.md.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -11,7 +12,9 @@ pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod print;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod sitemap;
 pub mod templates;

@@ -1,9 +1,12 @@
 //! Command line: parses arguments and hands them to the library.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use faqsite::error::Diagnostic;
+use faqsite::site::BuildOptions;
 
 /// faqsite: build a static FAQ / help-center site from Markdown.
 #[derive(Parser)]
@@ -13,22 +16,28 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct Site {
+    /// The site folder, where site.toml is.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site (overrides output_dir of site.toml).
+    #[arg(long)]
+    output_dir: Option<PathBuf>,
+    /// Absolute URL the site will be served from (enables sitemap.xml and robots.txt).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked draft = true.
+    #[arg(long)]
+    drafts: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// The site folder, where site.toml is.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (overrides output_dir of site.toml).
-        #[arg(long)]
-        output_dir: Option<PathBuf>,
-        /// Absolute URL the site will be served from (enables sitemap.xml and robots.txt).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages marked draft = true.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: Site,
         /// Treat warnings (e.g. an image without alt text) as errors.
         #[arg(long)]
         strict: bool,
@@ -42,34 +51,118 @@ enum Command {
         #[arg(long)]
         pdf: bool,
     },
+    /// Build, serve on http://127.0.0.1:1111, rebuild and reload the browser on every save.
+    Serve {
+        #[command(flatten)]
+        site: Site,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Report dead links, missing images, missing alt text, duplicate titles, empty answers and
+    /// unknown front matter keys, without writing any output.
+    Check {
+        /// The site folder, where site.toml is.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also check that external links' hosts answer (skipped when offline).
+        #[arg(long)]
+        external: bool,
+    },
+    /// Create a new question or chapter with the next weight and an ASCII file name.
+    New {
+        /// The site folder, where site.toml is.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Create a minimal working site in DIR.
+    Init { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// faqsite new question --chapter 02-drivers "如何安装驱动？"
+    Question {
+        /// The chapter folder under content/.
+        #[arg(long)]
+        chapter: String,
+        title: String,
+    },
+    /// faqsite new chapter "证书更新问题"
+    Chapter { title: String },
+}
+
+/// Diagnostics in red/yellow on a terminal, plain otherwise (and with NO_COLOR).
+fn print_diagnostic(d: &Diagnostic, warning: bool) {
+    let text = if warning {
+        d.to_string().replacen(": error: ", ": warning: ", 1)
+    } else {
+        d.to_string()
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if color {
+        let code = if warning { "33" } else { "31" };
+        let mut lines = text.lines();
+        if let Some(first) = lines.next() {
+            eprintln!("\x1b[1;{code}m{first}\x1b[0m");
+        }
+        for l in lines {
+            eprintln!("\x1b[2m{l}\x1b[0m");
+        }
+    } else {
+        eprintln!("{text}");
+    }
+}
+
+fn fail(e: faqsite::error::Error) -> ExitCode {
+    if e.diagnostics().is_empty() {
+        eprintln!("error: {e}");
+    } else {
+        for d in e.diagnostics() {
+            print_diagnostic(d, false);
+        }
+        if e.diagnostics().len() > 1 {
+            eprintln!("{} errors", e.diagnostics().len());
+        }
+    }
+    ExitCode::FAILURE
+}
+
+fn options(site: Site) -> BuildOptions {
+    BuildOptions {
+        root: site.root,
+        output_dir: site.output_dir,
+        base_url: site.base_url,
+        drafts: site.drafts,
+        ..Default::default()
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            root,
-            output_dir,
-            base_url,
-            drafts,
+            site,
             strict,
             timings,
             force,
             pdf,
         } => {
-            let opts = faqsite::site::BuildOptions {
-                root,
-                output_dir,
-                base_url,
-                drafts,
+            let opts = BuildOptions {
                 strict,
                 force,
                 pdf,
+                ..options(site)
             };
             match faqsite::site::build(&opts) {
                 Ok(report) => {
                     for w in &report.warnings {
-                        eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
+                        print_diagnostic(w, true);
                     }
                     if report.up_to_date {
                         println!(
@@ -95,11 +188,66 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    let code = fail(e);
                     eprintln!("build failed; the output folder was left as it was");
-                    ExitCode::FAILURE
+                    code
                 }
             }
         }
+        Command::Serve { site, port, bind } => {
+            // Serving rebuilds on every change: never skip a build as "up to date".
+            let opts = BuildOptions {
+                force: true,
+                ..options(site)
+            };
+            match faqsite::serve::serve(&opts, &bind, port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Check { root, external } => {
+            let report = faqsite::check::check(&root, external);
+            for d in &report.errors {
+                print_diagnostic(d, false);
+            }
+            for d in &report.warnings {
+                print_diagnostic(d, true);
+            }
+            for n in &report.notes {
+                eprintln!("note: {n}");
+            }
+            println!("{}", report.summary());
+            if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::New { root, what } => {
+            let made = match what {
+                New::Question { chapter, title } => {
+                    faqsite::scaffold::new_question(&root, &chapter, &title)
+                }
+                New::Chapter { title } => faqsite::scaffold::new_chapter(&root, &title),
+            };
+            match made {
+                Ok(path) => {
+                    println!("created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Init { dir } => match faqsite::scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "created a new site in {}; build it with: faqsite build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
     }
 }

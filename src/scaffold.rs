@@ -1,0 +1,206 @@
+//! `faqsite new question|chapter` and `faqsite init`: files a writer would otherwise copy by
+//! hand, with the next weight and an ASCII file name made from the Chinese title (pinyin).
+
+use std::path::{Path, PathBuf};
+
+use pinyin::ToPinyin;
+
+use crate::content::{CONTENT_DIR, INDEX_FILE};
+use crate::error::{Diagnostic, Error, Result};
+
+/// An ASCII slug for a title: pinyin for Chinese characters, letters and digits kept, the rest
+/// becomes '-'; at most `max` characters, cut at a '-'. Never empty.
+pub fn slug(title: &str, max: usize) -> String {
+    let mut s = String::new();
+    let push_dash = |s: &mut String| {
+        if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    };
+    for (c, py) in title.chars().zip(title.to_pinyin()) {
+        if let Some(py) = py {
+            push_dash(&mut s);
+            s.push_str(py.plain());
+            push_dash(&mut s);
+        } else if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else {
+            push_dash(&mut s);
+        }
+    }
+    let mut s = s.trim_matches('-').to_string();
+    if s.len() > max {
+        let cut = s[..max].rfind('-').unwrap_or(max);
+        s.truncate(cut);
+    }
+    if s.is_empty() {
+        "question".into()
+    } else {
+        s
+    }
+}
+
+/// `base`, or `base-2`, `base-3` … whichever does not exist yet (with `ext` appended).
+fn free_name(dir: &Path, base: &str, ext: &str) -> PathBuf {
+    let mut n = 1;
+    loop {
+        let name = if n == 1 {
+            format!("{base}{ext}")
+        } else {
+            format!("{base}-{n}{ext}")
+        };
+        let p = dir.join(name);
+        if !p.exists() {
+            return p;
+        }
+        n += 1;
+    }
+}
+
+/// The largest `weight = N` among the front matters of `files`.
+fn max_weight(files: impl Iterator<Item = PathBuf>) -> i64 {
+    files
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|t| {
+            // Only the front matter: the lines between the first two +++ lines.
+            t.lines()
+                .skip(1)
+                .take_while(|l| l.trim() != "+++")
+                .find_map(|l| {
+                    l.trim()
+                        .strip_prefix("weight")
+                        .and_then(|r| r.trim().strip_prefix('='))
+                        .and_then(|v| v.trim().parse::<i64>().ok())
+                })
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::io("writing", path, e))
+}
+
+/// Write a new question into `content/<chapter>/`; returns its path.
+pub fn new_question(root: &Path, chapter: &str, title: &str) -> Result<PathBuf> {
+    let content = root.join(CONTENT_DIR);
+    let dir = content.join(chapter);
+    if !dir.join(INDEX_FILE).is_file() {
+        let mut chapters: Vec<String> = std::fs::read_dir(&content)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.path().join(INDEX_FILE).is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        chapters.sort();
+        return Err(Error::one(
+            Diagnostic::new(&dir, 0, format!("no chapter {chapter:?}"))
+                .hint(format!("use one of: {}", chapters.join(", "))),
+        ));
+    }
+    let md_files = std::fs::read_dir(&dir)
+        .map_err(|e| Error::io("reading", &dir, e))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with(INDEX_FILE));
+    let weight = max_weight(md_files) + 10;
+    let path = free_name(&dir, &slug(title, 60), ".md");
+    write_new(
+        &path,
+        &format!(
+            "+++\ntitle = {}\nweight = {weight}\ntags = []\n+++\n\n",
+            toml_string(title)
+        ),
+    )?;
+    Ok(path)
+}
+
+/// Write a new chapter folder `content/NN-<slug>/_index.md`; returns the folder.
+pub fn new_chapter(root: &Path, title: &str) -> Result<PathBuf> {
+    let content = root.join(CONTENT_DIR);
+    let indexes: Vec<PathBuf> = std::fs::read_dir(&content)
+        .map_err(|e| Error::io("reading", &content, e))?
+        .flatten()
+        .map(|e| e.path().join(INDEX_FILE))
+        .filter(|p| p.is_file())
+        .collect();
+    let weight = max_weight(indexes.clone().into_iter()) + 10;
+    let dir = free_name(
+        &content,
+        &format!("{:02}-{}", indexes.len() + 1, slug(title, 40)),
+        "",
+    );
+    write_new(
+        &dir.join(INDEX_FILE),
+        &format!(
+            "+++\ntitle = {}\nweight = {weight}\ndescription = \"\"\n+++\n",
+            toml_string(title)
+        ),
+    )?;
+    Ok(dir)
+}
+
+/// Write a minimal working site into `dir` (which must not hold a site already).
+pub fn init(dir: &Path) -> Result<()> {
+    if dir.join(crate::config::CONFIG_FILE).exists() {
+        return Err(Error::one(
+            Diagnostic::new(
+                dir.join(crate::config::CONFIG_FILE),
+                0,
+                "a site already exists here",
+            )
+            .hint("choose an empty folder for the new site"),
+        ));
+    }
+    let files = [
+        ("site.toml", "title = \"常见问题\"\ndescription = \"常见问题解答\"\nlanguage = \"zh-CN\"\n\n[[contact]]\nlabel = \"客服电话\"\nvalue = \"400-000-0000\"\n"),
+        ("content/_index.md", "+++\ntitle = \"常见问题\"\n+++\n\n欢迎使用帮助中心。\n"),
+        ("content/01-getting-started/_index.md", "+++\ntitle = \"入门\"\nweight = 10\ndescription = \"第一次使用前请阅读。\"\n+++\n"),
+        ("content/01-getting-started/first-question.md", "+++\ntitle = \"如何开始？\"\nweight = 10\ntags = [\"入门\"]\n+++\n\n在 `content/` 下按章节添加 Markdown 文件，然后运行 `faqsite build`。\n"),
+        (".gitignore", "public/\n.faqsite-cache/\n"),
+    ];
+    for (rel, text) in files {
+        write_new(&dir.join(rel), text)?;
+    }
+    std::fs::create_dir_all(dir.join("images")).map_err(|e| Error::io("creating", dir, e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_pinyin() {
+        assert_eq!(slug("如何安装驱动？", 60), "ru-he-an-zhuang-qu-dong");
+        assert_eq!(slug("USB Key 的 PIN码", 60), "usb-key-de-pin-ma");
+        assert_eq!(slug("？！", 60), "question");
+        let long = slug("为什么点击在线更新按钮后进入的页面什么也没显示", 20);
+        assert!(long.len() <= 20 && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn new_question_gets_next_weight_and_a_free_name() {
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path()).unwrap();
+        let a = new_question(dir.path(), "01-getting-started", "如何安装驱动？").unwrap();
+        let b = new_question(dir.path(), "01-getting-started", "如何安装驱动？").unwrap();
+        assert!(a.ends_with("ru-he-an-zhuang-qu-dong.md"));
+        assert!(b.ends_with("ru-he-an-zhuang-qu-dong-2.md"));
+        assert!(std::fs::read_to_string(&a).unwrap().contains("weight = 20"));
+        assert!(std::fs::read_to_string(&b).unwrap().contains("weight = 30"));
+        assert!(new_question(dir.path(), "99-nope", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("01-getting-started"));
+    }
+}
