@@ -85,10 +85,22 @@ const ICONS: &[Icon] = &[
         ..icon("image6", 32, Shape::Key, RED, CREAM)
     },
     // 2.2 note: keys numbered TW15… and 000… show these icons.
-    icon("image7", 48, Shape::CheckShield, [13, 71, 161], [255, 213, 79]),
+    icon(
+        "image7",
+        48,
+        Shape::CheckShield,
+        [13, 71, 161],
+        [255, 213, 79],
+    ),
     icon("image8", 48, Shape::Key, [183, 28, 28], WHITE),
     // 5.1: the 天威盾 tray icon (the seed has no image9).
-    icon("image10", 32, Shape::RingShield, [46, 125, 50], [255, 214, 0]),
+    icon(
+        "image10",
+        32,
+        Shape::RingShield,
+        [46, 125, 50],
+        [255, 214, 0],
+    ),
 ];
 
 /// Samples per pixel along each axis (anti-aliasing).
@@ -163,21 +175,33 @@ fn glyph(icon: &Icon, u: f32, v: f32) -> Option<[u8; 3]> {
     let lift = |[r, g, b]: [u8; 3]| {
         // A lighter top edge gives the icon some depth.
         let k = if v < 0.22 { 28 } else { 0 };
-        [r.saturating_add(k), g.saturating_add(k), b.saturating_add(k)]
+        [
+            r.saturating_add(k),
+            g.saturating_add(k),
+            b.saturating_add(k),
+        ]
     };
     match icon.shape {
         Shape::CheckShield => {
             if !shield(u, v) {
                 return None;
             }
-            Some(if check_mark(u, v) { icon.mark } else { lift(icon.fill) })
+            Some(if check_mark(u, v) {
+                icon.mark
+            } else {
+                lift(icon.fill)
+            })
         }
         Shape::RingShield => {
             if !shield(u, v) {
                 return None;
             }
             let d = dist(u, v, 0.5, 0.45);
-            Some(if (0.11..0.19).contains(&d) { icon.mark } else { lift(icon.fill) })
+            Some(if (0.11..0.19).contains(&d) {
+                icon.mark
+            } else {
+                lift(icon.fill)
+            })
         }
         Shape::Key => {
             if !key(u, v) || dist(u, v, 0.32, 0.32) < 0.09 {

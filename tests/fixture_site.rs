@@ -226,6 +226,9 @@ fn not_found_page_links_absolutely_when_base_url_is_set() {
     };
     faqsite::site::build(&opts).unwrap();
     let nf = read(&out.join("404.html"));
-    assert!(nf.contains("href=\"https://help.example.com/faq/index.html\""), "{nf}");
+    assert!(
+        nf.contains("href=\"https://help.example.com/faq/index.html\""),
+        "{nf}"
+    );
     assert!(nf.contains("https://help.example.com/faq/static/style.css?v="));
 }
