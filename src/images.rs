@@ -486,7 +486,11 @@ fn cached(
     }
     let bytes = make()?;
     work.encoded.fetch_add(1, Ordering::Relaxed);
-    let tmp = cache.join(format!("{key}.tmp{}", std::process::id()));
+    // Two identical images (same content hash) may be encoded at the same time: each writes
+    // its own temporary file, and the rename makes either complete copy the cached one.
+    static TMP: AtomicUsize = AtomicUsize::new(0);
+    let n = TMP.fetch_add(1, Ordering::Relaxed);
+    let tmp = cache.join(format!("{key}.tmp{}-{n}", std::process::id()));
     let stored = std::fs::create_dir_all(cache)
         .and_then(|()| std::fs::write(&tmp, &bytes))
         .and_then(|()| std::fs::rename(&tmp, &path));
