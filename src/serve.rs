@@ -63,8 +63,14 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     // Watch the sources; rebuild after 100 ms of quiet.
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if let Ok(ev) = ev {
-            let _ = tx.send(ev.paths);
+        match ev {
+            // Reading a file is no change, and every build reads them all: notify's inotify
+            // backend reports opens as Access events, which would rebuild forever.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
+            Ok(ev) => {
+                let _ = tx.send(ev.paths);
+            }
+            Err(_) => {}
         }
     })
     .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;

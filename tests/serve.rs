@@ -1,0 +1,81 @@
+//! `faqsite serve` regressions that need a quiet server: a build reads every source file, and
+//! reading is no change (notify's inotify backend reports opens): an idle server must not
+//! rebuild, or open pages would reload for ever.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `faqsite serve`, killed when dropped (also when a test fails).
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faqsite"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut addr = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.split('/').next().unwrap().to_string();
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    assert!(!addr.is_empty(), "serve printed its address");
+    Server { child, addr }
+}
+
+/// Every `event:` line seen on the stream within `window`.
+fn events_within(r: &mut BufReader<TcpStream>, window: Duration) -> Vec<String> {
+    let deadline = Instant::now() + window;
+    let mut seen = Vec::new();
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        match r.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) if line.starts_with("event:") => seen.push(line.trim().to_string()),
+            _ => {}
+        }
+    }
+    seen
+}
+
+#[test]
+fn idle_server_does_not_rebuild_and_one_save_reloads_once() {
+    let (_tmp, site) = fixture("basic");
+    let server = serve(&site);
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    // Idle: no events at all (the old watcher rebuilt on its own reads, every ~0.3 s).
+    let idle = events_within(&mut r, Duration::from_millis(1500));
+    assert!(idle.is_empty(), "idle server sent {idle:?}");
+    // One save: exactly one reload, then quiet again.
+    let page = site.join("content/01-basics/first.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nOne more line.\n")).unwrap();
+    let after = events_within(&mut r, Duration::from_millis(2500));
+    assert_eq!(after, vec!["event: reload".to_string()], "{after:?}");
+}
