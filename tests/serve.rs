@@ -66,7 +66,8 @@ fn idle_server_does_not_rebuild_and_one_save_reloads_once() {
     let (_tmp, site) = fixture("basic");
     let server = serve(&site);
     let mut s = TcpStream::connect(&server.addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
     write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let mut r = BufReader::new(s);
     // Idle: no events at all (the old watcher rebuilt on its own reads, every ~0.3 s).
