@@ -54,27 +54,38 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| addr.to_string());
-    println!(
-        "serving {} at http://{local}/ (Ctrl+C to stop)",
-        out_dir.display()
-    );
-    let _ = std::io::stdout().flush();
 
-    // Watch the sources; rebuild after 100 ms of quiet.
+    // Watch the sources; rebuild after 50 ms of quiet.
+    const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
     let (tx, rx) = channel();
+    // notify reports absolute paths (it joins relative ones onto the current folder).
+    let watch_root = std::env::current_dir()
+        .map(|d| d.join(&root))
+        .unwrap_or_else(|_| root.clone());
+    // site.toml is watched through the site folder (a watch on the file itself ends when an
+    // editor saves by writing a new file and renaming it over the old one); of that folder's own
+    // entries only site.toml counts (not public/, its staging folder or .faqsite-cache).
+    let source = move |p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n == crate::config::CONFIG_FILE)
+            || WATCHED.iter().any(|d| p.starts_with(watch_root.join(d)))
+    };
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         match ev {
             // Reading a file is no change, and every build reads them all: notify's inotify
             // backend reports opens as Access events, which would rebuild forever.
             Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
             Ok(ev) => {
-                let _ = tx.send(ev.paths);
+                let paths: Vec<PathBuf> = ev.paths.into_iter().filter(|p| source(p)).collect();
+                if !paths.is_empty() {
+                    let _ = tx.send(paths);
+                }
             }
             Err(_) => {}
         }
     })
     .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
-    for dir in ["content", "images", "themes", "templates", "static"] {
+    for dir in WATCHED {
         let p = root.join(dir);
         if p.is_dir() {
             watcher
@@ -83,17 +94,20 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
         }
     }
     watcher
-        .watch(
-            &root.join(crate::config::CONFIG_FILE),
-            RecursiveMode::NonRecursive,
-        )
-        .map_err(|e| Error::Other(format!("cannot watch site.toml: {e}")))?;
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Other(format!("cannot watch {}: {e}", root.display())))?;
     {
         let opts = opts.clone();
         let hub = hub.clone();
         std::thread::spawn(move || watch_loop(rx, &opts, &hub));
     }
     let _ = config;
+    // Announced only now that the watcher is in place: a save right after this line counts.
+    println!(
+        "serving {} at http://{local}/ (Ctrl+C to stop)",
+        out_dir.display()
+    );
+    let _ = std::io::stdout().flush();
 
     for stream in listener.incoming().flatten() {
         let out_dir = out_dir.clone();
@@ -117,7 +131,7 @@ fn watch_loop(rx: Receiver<Vec<PathBuf>>, opts: &BuildOptions, hub: &Arc<Mutex<H
     while let Ok(paths) = rx.recv() {
         let mut relevant = paths.iter().any(|p| !ignored(p));
         // Debounce: editors write several events per save.
-        let deadline = Instant::now() + Duration::from_millis(100);
+        let deadline = Instant::now() + Duration::from_millis(50);
         loop {
             match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(more) => relevant |= more.iter().any(|p| !ignored(p)),

@@ -80,3 +80,29 @@ fn idle_server_does_not_rebuild_and_one_save_reloads_once() {
     let after = events_within(&mut r, Duration::from_millis(2500));
     assert_eq!(after, vec!["event: reload".to_string()], "{after:?}");
 }
+
+#[test]
+fn site_toml_saved_by_rename_rebuilds_every_time() {
+    let (_tmp, site) = fixture("basic");
+    let server = serve(&site);
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let config = site.join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    // Editors often save by writing a new file and renaming it over the old one; a watch on
+    // the file itself saw only the first such save.
+    for n in 0..3 {
+        let tmp = site.join(".site.toml.swp");
+        std::fs::write(&tmp, format!("{text}\n# save {n}\n")).unwrap();
+        std::fs::rename(&tmp, &config).unwrap();
+        let seen = events_within(&mut r, Duration::from_millis(2500));
+        assert_eq!(
+            seen,
+            vec!["event: reload".to_string()],
+            "save {n}: {seen:?}"
+        );
+    }
+}
