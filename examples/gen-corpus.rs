@@ -210,9 +210,6 @@ title = "基准测试 FAQ"
 compile_sass = false
 build_search_index = false
 generate_feeds = false
-
-[markdown]
-highlight_code = false
 "#;
 
 const ZOLA_INDEX: &str = r#"<!doctype html>
@@ -270,7 +267,12 @@ fn zola_layout(qs: &[Question], dir: &Path) {
         // Page URL /chNNNN/qNNN/: the body's ../../images/ resolves to /images/ as in faqsite.
         write(
             &dir.join(format!("content/ch{:04}/q{:03}.md", q.chapter, q.index)),
-            &format!("+++\ntitle = \"{}\"\nweight = {}\n+++\n\n{}", q.title, q.index + 1, q.body),
+            &format!(
+                "+++\ntitle = \"{}\"\nweight = {}\n+++\n\n{}",
+                q.title,
+                q.index + 1,
+                q.body
+            ),
         );
     }
 }
@@ -323,12 +325,21 @@ fn hugo_layout(qs: &[Question], dir: &Path) {
         if q.index == 0 {
             write(
                 &dir.join(format!("content/ch{:04}/_index.md", q.chapter)),
-                &format!("+++\ntitle = \"第{}章 常见问题\"\nweight = {}\n+++\n", q.chapter + 1, q.chapter + 1),
+                &format!(
+                    "+++\ntitle = \"第{}章 常见问题\"\nweight = {}\n+++\n",
+                    q.chapter + 1,
+                    q.chapter + 1
+                ),
             );
         }
         write(
             &dir.join(format!("content/ch{:04}/q{:03}.md", q.chapter, q.index)),
-            &format!("+++\ntitle = \"{}\"\nweight = {}\n+++\n\n{}", q.title, q.index + 1, q.body),
+            &format!(
+                "+++\ntitle = \"{}\"\nweight = {}\n+++\n\n{}",
+                q.title,
+                q.index + 1,
+                q.body
+            ),
         );
     }
 }
@@ -359,8 +370,15 @@ fn mdbook_layout(qs: &[Question], dir: &Path) {
         let _ = writeln!(home, "- [{}]({ch}/q{:03}.md)", q.title, q.index);
         // src/chNNNN/qNNN.md: the images are one level up.
         let body = q.body.replace("](../../images/", "](../images/");
-        let _ = write!(chapter, "\n## [{}](q{:03}.md)\n\n{}\n", q.title, q.index, body);
-        write(&dir.join(format!("src/{ch}/q{:03}.md", q.index)), &format!("# {}\n\n{}", q.title, body));
+        let _ = write!(
+            chapter,
+            "\n## [{}](q{:03}.md)\n\n{}\n",
+            q.title, q.index, body
+        );
+        write(
+            &dir.join(format!("src/{ch}/q{:03}.md", q.index)),
+            &format!("# {}\n\n{}", q.title, body),
+        );
         if qs.get(i + 1).map_or(true, |n| n.chapter != q.chapter) {
             write(&dir.join(format!("src/{ch}/index.md")), &chapter);
         }
