@@ -276,6 +276,20 @@ fn handle(stream: TcpStream, out: &Path, hub: &Arc<Mutex<Hub>>) {
         );
         return;
     };
+    // A folder asked for without its trailing slash: redirect, so the page's relative links
+    // resolve against the folder (`/02-drivers` → `/02-drivers/`).
+    let (path, query) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    if file.is_file()
+        && !path.ends_with('/')
+        && !path.ends_with("index.html")
+        && file.ends_with("index.html")
+    {
+        let _ = write!(
+            stream,
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: {path}/{query}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        return;
+    }
     let (status, file) = if file.is_file() {
         (200, file)
     } else {

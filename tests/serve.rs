@@ -106,3 +106,27 @@ fn site_toml_saved_by_rename_rebuilds_every_time() {
         );
     }
 }
+
+#[test]
+fn folder_without_slash_redirects() {
+    let (_tmp, site) = fixture("basic");
+    let server = serve(&site);
+    let head = |path: &str| {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut s, &mut text).unwrap();
+        text.split("\r\n\r\n").next().unwrap().to_string()
+    };
+    let h = head("/01-basics?x=1");
+    assert!(h.starts_with("HTTP/1.1 301"), "{h}");
+    assert!(h.contains("Location: /01-basics/?x=1"), "{h}");
+    assert!(head("/01-basics/").starts_with("HTTP/1.1 200"));
+    assert!(head("/01-basics/index.html").starts_with("HTTP/1.1 200"));
+    assert!(head("/01-basics/first.html").starts_with("HTTP/1.1 200"));
+    assert!(head("/").starts_with("HTTP/1.1 200"));
+}
