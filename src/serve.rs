@@ -40,11 +40,9 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     let (config, out_dir) = load_config(opts)?;
     let root = opts.root.clone();
     let hub = Arc::new(Mutex::new(Hub::default()));
-    let first = rebuild(opts, &hub);
-    if !out_dir.join("index.html").is_file() {
-        // Nothing to serve yet: the first build failed and there is no previous output.
-        return first.map(|_| ());
-    }
+    // A failed first build does not stop the server either: with no earlier output to show,
+    // every page is a placeholder that shows the error overlay and reloads once a save fixes it.
+    let _ = rebuild(opts, &hub);
     let addr: SocketAddr = format!("{bind}:{port}")
         .parse()
         .map_err(|e| Error::Other(format!("cannot listen on {bind}:{port}: {e}")))?;
@@ -295,15 +293,13 @@ fn handle(stream: TcpStream, out: &Path, hub: &Arc<Mutex<Hub>>) {
     } else {
         (404, out.join("404.html"))
     };
-    let Ok(mut bytes) = std::fs::read(&file) else {
-        let _ = respond(
-            &mut stream,
-            404,
-            "text/plain; charset=utf-8",
-            b"not found",
-            method == "HEAD",
-        );
-        return;
+    let (file, mut bytes) = match std::fs::read(&file) {
+        Ok(b) => (file, b),
+        // No 404.html: nothing was built yet (the first build failed) or the theme has none.
+        Err(_) => (
+            PathBuf::from("404.html"),
+            b"<!doctype html><html><head><meta charset=\"utf-8\"><title>faqsite</title></head><body><p>Not found, or the site has not been built yet.</p></body></html>".to_vec(),
+        ),
     };
     if mime(&file).starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes);

@@ -130,3 +130,48 @@ fn folder_without_slash_redirects() {
     assert!(head("/01-basics/first.html").starts_with("HTTP/1.1 200"));
     assert!(head("/").starts_with("HTTP/1.1 200"));
 }
+
+#[test]
+fn broken_site_at_start_is_served_with_the_error_and_recovers() {
+    let (_tmp, site) = fixture("basic");
+    let page = site.join("content/01-basics/first.md");
+    let good = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, "+++\ntitle = \n+++\nbody\n").unwrap();
+    let server = serve(&site);
+    let get = |path: &str| {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut s, &mut text).unwrap();
+        text
+    };
+    let home = get("/");
+    assert!(home.starts_with("HTTP/1.1 404"), "{home}");
+    assert!(
+        home.contains("/__faqsite/events"),
+        "placeholder has the reload script"
+    );
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut data = String::new();
+    while Instant::now() < deadline && data.is_empty() {
+        line.clear();
+        if r.read_line(&mut line).is_ok() && line.trim() == "event: error-report" {
+            r.read_line(&mut data).unwrap();
+        }
+    }
+    assert!(data.contains("first.md:2"), "error names file:line: {data}");
+    std::fs::write(&page, good).unwrap();
+    let seen = events_within(&mut r, Duration::from_millis(2500));
+    assert!(seen.contains(&"event: reload".to_string()), "{seen:?}");
+    assert!(get("/").starts_with("HTTP/1.1 200"));
+}
