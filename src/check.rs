@@ -72,6 +72,9 @@ pub fn check(root: &Path, external: bool) -> CheckReport {
         Ok(r) => r,
         Err(e) => {
             absorb(&mut report, e);
+            // The markdown stage is all or nothing; so that one run still shows every
+            // problem, look at the images of the Markdown source directly.
+            images_from_source(root, &content, &mut report);
             return report;
         }
     };
@@ -92,6 +95,82 @@ pub fn check(root: &Path, external: bool) -> CheckReport {
         external_links(&content, &rendered, &mut report);
     }
     report
+}
+
+/// Image checks straight from the Markdown (used when the markdown stage failed, e.g. on a
+/// dead link): missing alt text and missing files are errors, files in images/ that no page
+/// refers to are warnings, with the same messages as the images stage.
+fn images_from_source(root: &Path, content: &Content, report: &mut CheckReport) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let images_dir = root.join(images::IMAGES_DIR);
+    let mut used = std::collections::BTreeSet::new();
+    for p in &content.pages {
+        let body = &p.source.body;
+        let mut open: Option<(String, usize, String)> = None;
+        for (ev, range) in Parser::new_ext(body, pulldown_cmark::Options::all()).into_offset_iter()
+        {
+            match ev {
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    let line = p.source.body_line + body[..range.start].matches('\n').count();
+                    open = Some((dest_url.to_string(), line, String::new()));
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, _, alt)) = open.as_mut() {
+                        alt.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Image) => {
+                    let Some((src, line, alt)) = open.take() else {
+                        continue;
+                    };
+                    if markdown::is_external(&src) {
+                        continue;
+                    }
+                    let path = &p.source.path;
+                    if alt.trim().is_empty() {
+                        report.errors.push(
+                            Diagnostic::new(path, line, format!("image {src} has no alt text"))
+                                .hint("describe what the image shows: ![证书管理工具图标](…)"),
+                        );
+                    }
+                    let clean = src.split(['?', '#']).next().unwrap_or(&src);
+                    let mut candidates = vec![path.parent().unwrap_or(Path::new("")).join(clean)];
+                    if !clean.starts_with("..") {
+                        candidates.push(images_dir.join(clean));
+                    }
+                    match candidates
+                        .iter()
+                        .find_map(|c| c.canonicalize().ok().filter(|c| c.is_file()))
+                    {
+                        Some(found) => {
+                            used.insert(found);
+                        }
+                        None => report.errors.push(
+                            Diagnostic::new(path, line, format!("image {src} not found")).hint(
+                                "put the file in images/ and refer to it as ../../images/<name>",
+                            ),
+                        ),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for entry in walkdir::WalkDir::new(&images_dir).into_iter().flatten() {
+        let f = entry.path();
+        let is_image = f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "png" | "jpg" | "jpeg" | "gif" | "webp"
+            )
+        });
+        if is_image && !f.canonicalize().is_ok_and(|c| used.contains(&c)) {
+            report.warnings.push(
+                Diagnostic::new(content::shown(f, root), 0, "image is not used by any page")
+                    .hint("delete it or refer to it from a question"),
+            );
+        }
+    }
 }
 
 fn duplicates_and_empty(content: &Content, report: &mut CheckReport) {

@@ -1,0 +1,73 @@
+//! `faqsite check` on `tests/fixtures/check` (one problem of each kind) and on the clean
+//! `tests/fixtures/basic`: every problem in one run, file:line for each, a summary line,
+//! exit status, no output written.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_problem_in_one_run() {
+    let (_tmp, site) = fixture("check");
+    let (ok, out, err) = run(&["check"], &site);
+    assert!(!ok, "errors exit non-zero");
+    let expect = [
+        ("content/01-a/links.md:6", "gone.md"),
+        ("content/01-a/same.md:6", "#nowhere"),
+        ("content/01-a/links.md:8", "no alt text"),
+        ("content/01-a/links.md:10", "missing.png not found"),
+        ("images/spare.png", "not used by any page"),
+        ("content/01-a/empty.md", "no answer"),
+        ("content/01-a/same.md", "also used by"),
+    ];
+    for (place, what) in expect {
+        assert!(
+            err.lines().any(|l| l.contains(place) && l.contains(what)),
+            "{place}: {what} missing in:\n{err}"
+        );
+    }
+    assert!(out.contains("5 errors, 2 warnings"), "summary: {out}");
+    assert!(!site.join("public").exists(), "check writes no output");
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_right_one() {
+    let (_tmp, site) = fixture("check");
+    std::fs::write(
+        site.join("content/01-a/empty.md"),
+        "+++\ntitle = \"没有答案\"\nwieght = 30\n+++\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["check"], &site);
+    assert!(!ok);
+    assert!(
+        err.contains("content/01-a/empty.md:3") && err.contains("did you mean `weight`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn external_links_are_skipped_with_a_notice_when_offline() {
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(
+        site.join("content/02-more/third.md"),
+        "+++\ntitle = \"外部链接\"\nweight = 1\n+++\n\nSee [the vendor](https://no-such-host.invalid/help).\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["check", "--external"], &site);
+    assert!(
+        ok,
+        "an unreachable or unresolvable host is not an error: {out}{err}"
+    );
+    assert!(
+        err.contains("external") || out.contains("external"),
+        "a notice or warning about external links: {out}{err}"
+    );
+}
+
+#[test]
+fn clean_site_passes() {
+    let (_tmp, site) = fixture("basic");
+    let (ok, out, err) = run(&["check"], &site);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("0 errors, 0 warnings"), "{out}");
+}
