@@ -37,6 +37,10 @@ impl Hub {
 
 /// Serve `opts.root` on `bind:port` until the process is stopped.
 pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
+    let opts = &BuildOptions {
+        no_pdf: true,
+        ..opts.clone()
+    };
     let (config, out_dir) = load_config(opts)?;
     let root = opts.root.clone();
     let hub = Arc::new(Mutex::new(Hub::default()));

@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
     pub pdf: bool,
+    /// Never print `manual.pdf`, whatever `[print] pdf` says (`serve` rebuilds on every save;
+    /// seconds of Chromium per save, or an error where it is missing, would get in the way).
+    pub no_pdf: bool,
 }
 
 /// What a successful build did.
@@ -178,7 +181,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     // The PDF is printed from the staging folder, so it is part of the one swap. If printing
     // fails, the (complete) HTML site is still put in place and the error is reported.
-    let pdf_result = if opts.pdf || config.print.pdf {
+    let pdf_result = if !opts.no_pdf && (opts.pdf || config.print.pdf) {
         let r = print::pdf(
             staging.path(),
             &config.print,

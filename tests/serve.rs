@@ -175,3 +175,29 @@ fn broken_site_at_start_is_served_with_the_error_and_recovers() {
     assert!(seen.contains(&"event: reload".to_string()), "{seen:?}");
     assert!(get("/").starts_with("HTTP/1.1 200"));
 }
+
+#[test]
+fn serve_never_prints_the_pdf() {
+    let (_tmp, site) = fixture("basic");
+    let config = site.join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[print]\npdf = true\nbrowser = \"/no/such/chromium\"\n"),
+    )
+    .unwrap();
+    // A build does try (and fails without the browser) …
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok, "build prints the PDF: {err}");
+    // … serve does not: no error, a page served.
+    let server = serve(&site);
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let seen = events_within(&mut r, Duration::from_millis(800));
+    assert!(seen.is_empty(), "{seen:?}");
+    assert!(!site.join("public/manual.pdf").exists());
+    assert!(site.join("public/index.html").is_file());
+}
