@@ -174,6 +174,31 @@ fn images_from_source(root: &Path, content: &Content, report: &mut CheckReport) 
 }
 
 fn duplicates_and_empty(content: &Content, report: &mut CheckReport) {
+    // Slugs (file and folder names) that differ only in case give URLs that are one file on
+    // Windows and macOS: one page would overwrite the other when built or served there.
+    let mut urls: BTreeMap<String, &Path> = BTreeMap::new();
+    for p in &content.pages {
+        let names = std::iter::once(&p.url).chain(&p.aliases);
+        for url in names {
+            match urls.get(&url.to_ascii_lowercase()) {
+                Some(first) if *first != p.source.path.as_path() => report.errors.push(
+                    Diagnostic::new(
+                        &p.source.path,
+                        0,
+                        format!(
+                            "the URL {url} differs only in case from one of {}",
+                            first.display()
+                        ),
+                    )
+                    .hint("on Windows and macOS they are the same file: rename one (lower case is usual)"),
+                ),
+                Some(_) => {}
+                None => {
+                    urls.insert(url.to_ascii_lowercase(), &p.source.path);
+                }
+            }
+        }
+    }
     let mut titles: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
     for p in &content.pages {
         if let PageKind::Question(..) = p.kind {

@@ -71,3 +71,20 @@ fn clean_site_passes() {
     assert!(ok, "{out}{err}");
     assert!(out.contains("0 errors, 0 warnings"), "{out}");
 }
+
+#[test]
+fn slugs_differing_only_in_case_are_errors() {
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(
+        site.join("content/01-basics/Second.md"),
+        "+++\ntitle = \"大写的文件名\"\nweight = 90\n+++\n\nAn answer.\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["check"], &site);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("content/01-basics/") && err.contains("differs only in case"),
+        "{err}"
+    );
+    assert!(out.contains("1 error,"), "{out}");
+}
