@@ -88,3 +88,44 @@ fn slugs_differing_only_in_case_are_errors() {
     );
     assert!(out.contains("1 error,"), "{out}");
 }
+
+#[test]
+fn external_http_links_are_asked_with_head() {
+    // A local server stands in for the web: /gone answers 404, everything else 200.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            let mut line = String::new();
+            let mut r = std::io::BufReader::new(&s);
+            let _ = std::io::BufRead::read_line(&mut r, &mut line);
+            let status = if line.starts_with("HEAD /gone ") {
+                "404 Not Found"
+            } else {
+                "200 OK"
+            };
+            let _ = std::io::Write::write_all(
+                &mut &s,
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n").as_bytes(),
+            );
+        }
+    });
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(
+        site.join("content/02-more/third.md"),
+        format!(
+            "+++\ntitle = \"外部链接\"\nweight = 1\n+++\n\n[ok](http://127.0.0.1:{port}/fine) \
+             [gone](http://127.0.0.1:{port}/gone) [nohost](https://no-such-host.invalid/)\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["check", "--external"], &site);
+    assert!(ok, "external problems are warnings: {out}{err}");
+    assert!(err.contains("/gone: it answers HTTP 404"), "{err}");
+    assert!(!err.contains("/fine"), "{err}");
+    assert!(
+        err.contains("no-such-host.invalid/: its host name does not resolve"),
+        "{err}"
+    );
+    assert!(out.contains("0 errors, 2 warnings"), "{out}");
+}
