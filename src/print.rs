@@ -226,9 +226,33 @@ pub fn pdf(site_dir: &Path, config: &PrintConfig, site_toml: &Path) -> Result<Pa
         .canonicalize()
         .map_err(|e| Error::io("resolving", &page, e))?;
     let out = site_dir.join(PDF_FILE);
-    let profile = std::env::temp_dir().join(format!("faqsite-chromium-{}", std::process::id()));
+    print_once(&browser, &page, &out)?;
+    // Second pass: the contents get the page each chapter and question landed on (read from
+    // the PDF outline Chromium wrote, with poppler's pdftohtml), then the page is printed again.
+    // The page-number boxes have a fixed width, so filling them moves nothing. Without
+    // pdftohtml the manual keeps its contents without page numbers.
+    if let Some(pages) = outline_pages(&out) {
+        let html = std::fs::read_to_string(&page).map_err(|e| Error::io("reading", &page, e))?;
+        let filled = fill_toc_pages(&html, &pages);
+        if filled != html {
+            std::fs::write(&page, filled).map_err(|e| Error::io("writing", &page, e))?;
+            print_once(&browser, &page, &out)?;
+        }
+    }
+    Ok(out)
+}
+
+/// One headless Chromium run: `page` → `out`, with a fresh profile and a time limit.
+fn print_once(browser: &Path, page: &Path, out: &Path) -> Result<()> {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let profile = std::env::temp_dir().join(format!(
+        "faqsite-chromium-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     let url = format!("file://{}", page.display());
-    let mut child = Command::new(&browser)
+    let _ = std::fs::remove_file(out);
+    let mut child = Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -282,7 +306,57 @@ pub fn pdf(site_dir: &Path, config: &PrintConfig, site_toml: &Path) -> Result<Pa
             err.lines().rev().take(5).collect::<Vec<_>>().join(" | ")
         )));
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Chapter/question number → page, from the PDF's outline (`pdftohtml -xml`; its items are
+/// the headings, "2.1 标题"). None when pdftohtml is missing or fails.
+fn outline_pages(pdf: &Path) -> Option<Vec<(String, u32)>> {
+    let out = Command::new("pdftohtml")
+        .args(["-xml", "-i", "-q", "-stdout"])
+        .arg(pdf)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let pages = parse_outline(&xml);
+    (!pages.is_empty()).then_some(pages)
+}
+
+fn parse_outline(xml: &str) -> Vec<(String, u32)> {
+    let mut pages = Vec::new();
+    for item in xml.split("<item page=\"").skip(1) {
+        let Some((n, rest)) = item.split_once('"') else {
+            continue;
+        };
+        let Ok(n) = n.parse::<u32>() else { continue };
+        let text = rest.trim_start_matches('>');
+        let first = text.split([' ', '<', '\u{a0}']).next().unwrap_or("");
+        if !first.is_empty()
+            && first.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !pages.iter().any(|(k, _): &(String, u32)| k == first)
+        {
+            pages.push((first.to_string(), n));
+        }
+    }
+    pages
+}
+
+/// Fill `<span class="pg" data-n="2.1"></span>` in the contents with the page numbers.
+pub fn fill_toc_pages(html: &str, pages: &[(String, u32)]) -> String {
+    let mut out = html.to_string();
+    for (num, page) in pages {
+        let empty = format!("<span class=\"pg\" data-n=\"{num}\"></span>");
+        out = out.replace(
+            &empty,
+            &format!("<span class=\"pg\" data-n=\"{num}\">{page}</span>"),
+        );
+    }
+    out
 }
 
 fn find_browser(configured: &str) -> Option<PathBuf> {
@@ -355,6 +429,18 @@ mod tests {
             "{auto}"
         );
         assert!(auto.contains("<a href=\"http://y.cn/\">y</a>"), "{auto}");
+    }
+
+    #[test]
+    fn outline_pages_fill_the_contents() {
+        let xml = "<outline>\n<item page=\"1\">手册</item>\n<outline><item page=\"4\">1 前提条件</item><outline><item page=\"5\">1.2 电脑</item></outline></outline>";
+        let pages = parse_outline(xml);
+        assert_eq!(pages, vec![("1".to_string(), 4), ("1.2".to_string(), 5)]);
+        let html = r##"<a href="#x">1 前提<span class="pg" data-n="1"></span></a><span class="pg" data-n="1.2"></span><span class="pg" data-n="1.1"></span>"##;
+        let out = fill_toc_pages(html, &pages);
+        assert!(out.contains(r#"data-n="1">4</span>"#), "{out}");
+        assert!(out.contains(r#"data-n="1.2">5</span>"#), "{out}");
+        assert!(out.contains(r#"data-n="1.1"></span>"#), "{out}");
     }
 
     #[test]

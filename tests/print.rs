@@ -136,6 +136,52 @@ fn pdf_is_a4_with_selectable_chinese_text() {
     ] {
         assert!(text.contains(fact), "{fact} in the PDF text");
     }
+    // The contents carry real page numbers (second pass): each entry's number is the page on
+    // which pdftotext finds that heading.
+    let html = std::fs::read_to_string(out.join("print.html")).unwrap();
+    let page_text = |p: usize| {
+        let o = Command::new("pdftotext")
+            .args(["-f", &p.to_string(), "-l", &p.to_string()])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .collect::<String>()
+    };
+    let mut checked = 0;
+    for part in html.split("<span class=\"pg\" data-n=\"").skip(1) {
+        let (num, rest) = part.split_once("\">").unwrap();
+        let page: usize = rest
+            .split('<')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|_| panic!("contents entry {num} has no page number"));
+        assert!(page > 2 && page <= pages, "{num} on page {page}");
+        if num.contains('.') {
+            let title = html
+                .split(&format!(
+                    "<span class=\"num\">{num}</span> <span class=\"t\">"
+                ))
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .unwrap();
+            let head: String = title
+                .split_whitespace()
+                .collect::<String>()
+                .chars()
+                .take(8)
+                .collect();
+            assert!(
+                page_text(page).contains(&format!("{num}{head}")),
+                "{num} {title} not on page {page}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, question_titles(&out).len());
 }
 
 #[test]
