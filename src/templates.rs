@@ -290,6 +290,7 @@ impl<'a> Renderer<'a> {
     /// Render every content page (home, chapters, questions) in parallel, plus 404.html,
     /// writing each into `staging` as soon as it is rendered. Returns the number of pages.
     pub fn render_pages(&self, staging: &Staging) -> Result<usize> {
+        let progress = progress_bar(self.content.pages.len());
         let results: Vec<Result<()>> = (0..self.content.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -298,9 +299,11 @@ impl<'a> Renderer<'a> {
                 let html = self
                     .theme
                     .render(&format!("{}.html", page.kind.name()), &ctx)?;
+                progress.inc(1);
                 staging.write(Path::new(&page.url), html.as_bytes())
             })
             .collect();
+        progress.finish_and_clear();
         let mut errors = Vec::new();
         for r in results {
             match r {
@@ -587,6 +590,21 @@ impl<'a> Renderer<'a> {
             .expect("JSON values serialize")
             .replace("</", "<\\/")
     }
+}
+
+/// Progress of page rendering for long builds on a terminal; hidden when stderr is not a
+/// terminal, in CI, or for sites small enough to build in a blink.
+fn progress_bar(pages: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let show = pages >= 2000 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(pages as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("rendering {bar:30} {pos}/{len} pages") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// HTML-escape text for element content and quoted attribute values.
