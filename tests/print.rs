@@ -61,6 +61,14 @@ fn print_page_has_every_question_in_order_with_images() {
         Vec::<String>::new(),
         "every anchor and image of print.html resolves"
     );
+    // Heading ids of different answers cannot collide: every id is unique on the page.
+    let ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids in print.html");
     // Contact details on the back page, cover from [print].
     assert!(html.contains("0574-87304500") && html.contains("企业数字证书快速使用手册"));
     // No site chrome: no sidebar, search box or pager in the manual.
