@@ -601,7 +601,9 @@ fn progress_bar(pages: usize) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(pages as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("rendering {bar:30} {pos}/{len} pages") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("rendering {bar:30} {pos}/{len} pages")
+    {
         bar.set_style(style);
     }
     bar
