@@ -6,7 +6,9 @@
 #
 # Environment: BENCH_DIR (work folder, default ${TMPDIR:-/tmp}/faqsite-bench), PEERS_DIR (where
 # peers are installed / looked for, default /work/peers), ZOLA, HUGO, MDBOOK (explicit binaries),
-# NO_INSTALL=1 (do not install missing peers), SMALL_N (default 1000, the linearity check).
+# NO_INSTALL=1 (do not install missing peers), SMALL_N (default 1000, the linearity check),
+# REPORT_ONLY=1 (no builds: print the report from an earlier (possibly interrupted) run's
+# BENCH_DIR/results.tsv and outputs).
 set -euo pipefail
 
 N=${1:-10000}
@@ -18,7 +20,8 @@ PEERS_DIR=${PEERS_DIR:-/work/peers}
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 mkdir -p "$WORK/bin" "$WORK/out" "$WORK/time"
 RESULTS="$WORK/results.tsv"
-: >"$RESULTS"
+[ -n "${REPORT_ONLY:-}" ] && NO_INSTALL=1
+[ -n "${REPORT_ONLY:-}" ] || : >"$RESULTS"
 
 note() { printf '%s\n' "$*" >&2; }
 
@@ -28,11 +31,13 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
 fi
 
+if [ -z "${REPORT_ONLY:-}" ]; then
 note "building faqsite and the corpus generator (release)"
 (cd "$REPO" && cargo build --release --quiet --bin faqsite --example gen-corpus)
 # A private copy, so a rebuild of the working tree during the benchmark does not swap binaries.
 cp "$TARGET/release/faqsite" "$WORK/bin/faqsite"
 cp "$TARGET/release/examples/gen-corpus" "$WORK/bin/gen-corpus"
+fi
 FAQSITE="$WORK/bin/faqsite"
 
 find_zola() {
@@ -68,9 +73,11 @@ MDBOOK_BIN=$(find_mdbook)
 [ -n "$MDBOOK_BIN" ] || note "NOTICE: mdbook not found and not installable: mdBook is skipped"
 
 # ---------------------------------------------------------------- corpus
+if [ -z "${REPORT_ONLY:-}" ]; then
 note "generating the corpus: $N questions (+ $SMALL_N for the linearity check) in $WORK"
 "$WORK/bin/gen-corpus" "$N" "$WORK/corpus" --peers >/dev/null
 "$WORK/bin/gen-corpus" "$SMALL_N" "$WORK/corpus-small" >/dev/null
+fi
 
 # ---------------------------------------------------------------- one build per tool
 # prepare_<tool>: untimed (clean output and caches: every timed build is a full build);
@@ -124,6 +131,11 @@ measure() {
   note "  $tool run $run: ${wall}s, $((rss / 1024)) MiB"
 }
 
+if [ -n "${REPORT_ONLY:-}" ]; then
+  mapfile -t TOOLS < <(cut -f1 "$RESULTS" | awk '!seen[$0]++')
+  # The last round every tool completed.
+  RUNS=$(awk -F'\t' '{ if (!($1 in m) || $2 > m[$1]) m[$1] = $2 } END { r = -1; for (t in m) if (r < 0 || m[t] < r) r = m[t]; print r }' "$RESULTS")
+else
 # A warm-up build of each tool (untimed): checks that it works and fills the page cache.
 note "warm-up: one untimed build per tool"
 ok=()
@@ -138,10 +150,11 @@ for r in $(seq 1 "$RUNS"); do
   note "round $r of $RUNS"
   for t in "${TOOLS[@]}"; do measure "$t" "$r" || true; done
 done
+fi
 
 # ---------------------------------------------------------------- reporting
 median() { # median of column $2 for tool $1, runs >= 1
-  awk -F'\t' -v t="$1" -v c="$2" '$1 == t && $2 >= 1 { print $c }' "$RESULTS" | sort -g |
+  awk -F'\t' -v t="$1" -v c="$2" -v n="$RUNS" '$1 == t && $2 >= 1 && $2 <= n { print $c }' "$RESULTS" | sort -g |
     awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 gzsize() { gzip -9 -c "$1" | wc -c; }

@@ -6,44 +6,7 @@ mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A running `faqsite serve`, killed when dropped (also when a test fails).
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(site: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faqsite"))
-        .args(["serve", "--port", "0"])
-        .current_dir(site)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut addr = String::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            addr = rest.split('/').next().unwrap().to_string();
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    assert!(!addr.is_empty(), "serve printed its address");
-    Server { child, addr }
-}
 
 /// Every `event:` line seen on the stream within `window`.
 fn events_within(r: &mut BufReader<TcpStream>, window: Duration) -> Vec<String> {
