@@ -7,7 +7,6 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-
 /// Wait (up to 15 s) for an `event: NAME` line; returns the data line that follows.
 fn wait_event(r: &mut BufReader<TcpStream>, name: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
