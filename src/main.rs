@@ -172,9 +172,10 @@ fn main() -> ExitCode {
                         return ExitCode::SUCCESS;
                     }
                     println!(
-                        "built {} pages ({} files, {} images: {} variants encoded, {} from cache) into {}",
+                        "built {} pages ({} files, {} unchanged; {} images: {} variants encoded, {} from cache) into {}",
                         report.pages,
                         report.files,
+                        report.unchanged_files,
                         report.images_processed,
                         report.images_encoded,
                         report.images_reused,

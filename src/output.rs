@@ -2,6 +2,13 @@
 //! as they are made (so a 10,000-page site is never held in memory at once), and the staging
 //! folder is swapped in only when the whole build succeeded. A failed build leaves the
 //! previous output exactly as it was, and no half-written folder behind.
+//!
+//! A file whose bytes equal the previous output's file at the same path is not written again:
+//! it is hard-linked from the previous output into the staging folder. Unchanged files keep
+//! their modification time (caches and rsync see no change), a rebuild after a small edit
+//! writes only what changed, and no new inode is needed for them (on ext4 without a journal,
+//! creating thousands of files soon after deleting thousands scans the recently deleted
+//! inodes for every new one: creating files is what makes a rebuild slow there).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -55,6 +62,7 @@ pub struct Staging {
     old: PathBuf,
     committed: bool,
     files: AtomicUsize,
+    linked: AtomicUsize,
 }
 
 impl Staging {
@@ -80,6 +88,7 @@ impl Staging {
             old,
             committed: false,
             files: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
         })
     }
 
@@ -91,9 +100,13 @@ impl Staging {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
             }
         }
-        std::fs::write(&p, bytes).map_err(|e| Error::io("writing", &p, e))?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        let previous = self.out.join(rel);
+        if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &p).is_ok() {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        write_new_file(&p, bytes)
     }
 
     pub fn write_file(&self, f: &OutputFile) -> Result<()> {
@@ -103,6 +116,11 @@ impl Staging {
     /// Files written so far.
     pub fn count(&self) -> usize {
         self.files.load(Ordering::Relaxed)
+    }
+
+    /// Of those, files identical to the previous output's, linked instead of written.
+    pub fn unchanged(&self) -> usize {
+        self.linked.load(Ordering::Relaxed)
     }
 
     /// Where files are being written (for steps that read the new site before the swap).
@@ -141,6 +159,39 @@ impl Drop for Staging {
     }
 }
 
+/// Write `bytes` to `path` as a new file. A file already there is unlinked first, never
+/// truncated: in a staging folder it may be a hard link to the previous output's file, which
+/// must stay as it was until the swap.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path).map_err(|e| Error::io("replacing", path, e))?;
+            create()
+        }
+        r => r,
+    }
+    .map_err(|e| Error::io("writing", path, e))?;
+    file.write_all(bytes)
+        .map_err(|e| Error::io("writing", path, e))
+}
+
+/// Whether the file at `path` (of the previous output) holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
 /// Write `files` as the whole new content of `out`, atomically replacing what was there.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
     use rayon::prelude::*;
@@ -170,6 +221,77 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "3");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging or old folders left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_not_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            &out,
+            &[
+                OutputFile::new("same.html", "1"),
+                OutputFile::new("d/changed.html", "2"),
+            ],
+        )
+        .unwrap();
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        let (same, changed) = (inode("same.html"), inode("d/changed.html"));
+        let s = Staging::new(&out).unwrap();
+        s.write(Path::new("same.html"), b"1").unwrap();
+        s.write(Path::new("d/changed.html"), b"3").unwrap();
+        assert_eq!((s.count(), s.unchanged()), (2, 1));
+        s.commit().unwrap();
+        assert_eq!(
+            inode("same.html"),
+            same,
+            "the unchanged file is the same file"
+        );
+        assert_ne!(inode("d/changed.html"), changed);
+        assert_eq!(
+            std::fs::read_to_string(out.join("d/changed.html")).unwrap(),
+            "3"
+        );
+        assert_eq!(std::fs::metadata(out.join("same.html")).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn failed_build_after_linking_leaves_the_previous_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        {
+            let s = Staging::new(&out).unwrap();
+            s.write(Path::new("a.html"), b"old").unwrap();
+            assert_eq!(s.unchanged(), 1);
+        }
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn rewriting_a_linked_file_leaves_the_previous_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("print.html", "old")]).unwrap();
+        {
+            let s = Staging::new(&out).unwrap();
+            s.write(Path::new("print.html"), b"old").unwrap();
+            // a later step fills in the staged file (as the PDF step does with print.html)
+            write_new_file(&s.path().join("print.html"), b"filled").unwrap();
+            assert_eq!(
+                std::fs::read_to_string(s.path().join("print.html")).unwrap(),
+                "filled"
+            );
+            s.write(Path::new("print.html"), b"again").unwrap();
+            // dropped: the build failed
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("print.html")).unwrap(),
+            "old"
+        );
     }
 
     #[test]

@@ -235,7 +235,9 @@ pub fn pdf(site_dir: &Path, config: &PrintConfig, site_toml: &Path) -> Result<Pa
         let html = std::fs::read_to_string(&page).map_err(|e| Error::io("reading", &page, e))?;
         let filled = fill_toc_pages(&html, &pages);
         if filled != html {
-            std::fs::write(&page, filled).map_err(|e| Error::io("writing", &page, e))?;
+            // Never written in place: the staged print.html may be a hard link to the previous
+            // output's (see output.rs).
+            crate::output::write_new_file(&page, filled.as_bytes())?;
             print_once(&browser, &page, &out)?;
         }
     }

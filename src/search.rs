@@ -9,6 +9,7 @@
 //! data to `window.FAQSITE_SEARCH` so search works from `file://`, where fetch() is blocked.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use elasticlunr::inverted_index::InvertedIndex;
 use elasticlunr::{Index, IndexBuilder};
@@ -40,12 +41,35 @@ pub struct SearchDoc {
     pub body: String,
 }
 
-/// The index files, ready to write, and the one script every page loads.
+/// The one script every page loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchScript {
+    /// Path relative to the site root: `search-index.js`, or `search/manifest.js` when the
+    /// index is sharded.
+    pub path: String,
+    /// Content hash of that file (8 hex digits), for `?v=` cache busting.
+    pub version: String,
+}
+
+impl SearchScript {
+    /// `search-index.js?v=1a2b3c4d`: what pages put in their `<script src>`.
+    pub fn url(&self) -> String {
+        format!("{}?v={}", self.path, self.version)
+    }
+}
+
+/// The index files in memory (script first, then by path), and the script: for tests and
+/// small tools; the build uses [`build_into`], which hands each file on as it is made.
 pub struct SearchFiles {
     pub files: Vec<OutputFile>,
-    /// Path (relative to the site root) of the script pages include: `search-index.js`, or
-    /// `search/manifest.js` when the index is sharded.
     pub script: String,
+}
+
+/// Where [`build_into`] puts each file as soon as it is made (the staging folder, in a build).
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<()> + Sync);
+
+fn hash8(bytes: &[u8]) -> String {
+    short_hash(bytes)[..8].to_string()
 }
 
 #[derive(Serialize)]
@@ -215,11 +239,30 @@ fn script_safe(json: &str) -> String {
     json.replace("</", "<\\/")
 }
 
-/// Build the index of `docs`: one file, or shards when the site is large.
+/// Build the index of `docs` in memory (see [`build_into`]).
 pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let script = build_into(config, docs, &|f| {
+        files.lock().expect("not poisoned").push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().expect("not poisoned");
+    files.sort_by(|a, b| {
+        (a.path != Path::new(&script.path), &a.path)
+            .cmp(&(b.path != Path::new(&script.path), &b.path))
+    });
+    Ok(SearchFiles {
+        files,
+        script: script.path,
+    })
+}
+
+/// Build the index of `docs`, one file or shards when the site is large, handing every file
+/// to `sink` as soon as it is made, so a large index is never held in memory at once.
+pub fn build_into(config: &SearchConfig, docs: &[SearchDoc], sink: Sink) -> Result<SearchScript> {
     let lang = FaqChinese::segmenter();
     if docs.len() > config.shard_above {
-        return Ok(build_sharded(config, docs, &lang));
+        return build_sharded(config, docs, &lang, sink);
     }
     let tokens = tokens_of(docs, &lang);
     let mut index = new_index();
@@ -249,13 +292,13 @@ pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
     };
     let json = serde_json::to_string(&file).expect("the index serializes");
     let js = format!("window.FAQSITE_SEARCH = {};\n", script_safe(&json));
-    Ok(SearchFiles {
-        files: vec![
-            OutputFile::new("search-index.js", js),
-            OutputFile::new("search-index.json", json),
-        ],
-        script: "search-index.js".into(),
-    })
+    let script = SearchScript {
+        path: "search-index.js".into(),
+        version: hash8(js.as_bytes()),
+    };
+    sink(OutputFile::new("search-index.json", json))?;
+    sink(OutputFile::new("search-index.js", js))?;
+    Ok(script)
 }
 
 /// Documents per `search/d<N>.js` file of a sharded index.
@@ -289,13 +332,29 @@ struct Manifest<'a> {
     lengths: BTreeMap<&'a str, Vec<usize>>,
 }
 
+/// One (document, field, term) of a sharded index: the term as an id into the vocabulary.
+struct Posting {
+    doc: u32,
+    term: u32,
+    count: u32,
+    field: u8,
+}
+
 /// A large site's index: each shard holds elasticlunr-rs inverted indexes (one per field) of
 /// the terms whose first character falls in it, over all documents, so df and tf are those of
-/// the whole index;
-/// written as `search/t<k>.js`; documents are stored 50 to a file in `search/d<N>.js`; a small
-/// `search/manifest.js` holds the rest. A query downloads the manifest, the shards of its
-/// characters and the document files of its top results.
-fn build_sharded(config: &SearchConfig, docs: &[SearchDoc], lang: &FaqChinese) -> SearchFiles {
+/// the whole index; written as `search/t<k>.js`; documents are stored 50 to a file in
+/// `search/d<N>.js`; a small `search/manifest.js` holds the rest. A query downloads the
+/// manifest, the shards of its characters and the document files of its top results.
+///
+/// Memory stays small at 10,000+ documents: documents are segmented a chunk at a time, their
+/// terms interned (a posting is 16 bytes, not a string and a tree node), and each shard's
+/// inverted index exists only while it is serialized and handed to `sink`.
+fn build_sharded(
+    config: &SearchConfig,
+    docs: &[SearchDoc],
+    lang: &FaqChinese,
+    sink: Sink,
+) -> Result<SearchScript> {
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
     let shards = shard_count(docs.len());
@@ -303,97 +362,127 @@ fn build_sharded(config: &SearchConfig, docs: &[SearchDoc], lang: &FaqChinese) -
         .iter()
         .map(|f| (*f, Vec::with_capacity(docs.len())))
         .collect();
-    // elasticlunr-rs's own inverted index per shard and field, filled the way Index::add_doc
-    // fills it: one add_token per (document, term), with tf = sqrt(count).
-    let mut tries: Vec<Vec<InvertedIndex>> = (0..shards)
-        .map(|_| FIELDS.iter().map(|_| InvertedIndex::new()).collect())
-        .collect();
+    let mut vocab: std::collections::HashMap<String, u32> = Default::default();
+    let mut terms: Vec<String> = Vec::new();
+    let mut buckets: Vec<Vec<Posting>> = (0..shards).map(|_| Vec::new()).collect();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
-        let tokens = tokens_of(chunk, lang);
-        let mut buckets: Vec<Vec<(usize, usize, &str)>> = (0..shards).map(|_| Vec::new()).collect();
-        for (j, fields) in tokens.iter().enumerate() {
-            for (fi, toks) in fields.iter().enumerate() {
-                lengths.get_mut(FIELDS[fi]).expect("field").push(toks.len());
-                for t in toks {
-                    buckets[shard_of(t, shards)].push((c * CHUNK + j, fi, t.as_str()));
+        // Segmentation and term counts in parallel; interning in document order.
+        let counted: Vec<[Vec<(String, u32)>; 4]> = tokens_of(chunk, lang)
+            .into_par_iter()
+            .map(|fields| fields.map(|toks| term_counts(toks)))
+            .collect();
+        for (j, fields) in counted.into_iter().enumerate() {
+            let doc = (c * CHUNK + j) as u32;
+            for (fi, counts) in fields.into_iter().enumerate() {
+                let field_len: u32 = counts.iter().map(|(_, n)| n).sum();
+                lengths
+                    .get_mut(FIELDS[fi])
+                    .expect("field")
+                    .push(field_len as usize);
+                for (t, count) in counts {
+                    let k = shard_of(&t, shards);
+                    let term = match vocab.get(&t) {
+                        Some(&id) => id,
+                        None => {
+                            let id = terms.len() as u32;
+                            terms.push(t.clone());
+                            vocab.insert(t, id);
+                            id
+                        }
+                    };
+                    buckets[k].push(Posting {
+                        doc,
+                        term,
+                        count,
+                        field: fi as u8,
+                    });
                 }
             }
         }
-        tries
-            .par_iter_mut()
-            .zip(buckets.par_iter())
-            .for_each(|(fields, bucket)| {
-                // Entries of one (document, field) are next to each other.
-                for group in bucket.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-                    let (doc, fi, _) = group[0];
-                    let mut freq: BTreeMap<&str, u64> = BTreeMap::new();
-                    for (_, _, t) in group {
-                        *freq.entry(t).or_insert(0) += 1;
-                    }
-                    let doc_ref = doc.to_string();
-                    for (t, n) in freq {
-                        fields[fi].add_token(&doc_ref, t, (n as f64).sqrt());
-                    }
-                }
-            });
     }
-    let term_files: Vec<OutputFile> = tries
+    drop(vocab);
+    // elasticlunr-rs's own inverted index per field, filled the way Index::add_doc fills it:
+    // one add_token per (document, term), with tf = sqrt(count).
+    let term_hashes: Vec<String> = buckets
         .into_par_iter()
         .enumerate()
-        .map(|(k, fields)| {
+        .map(|(k, bucket)| {
+            let mut fields: Vec<InvertedIndex> =
+                FIELDS.iter().map(|_| InvertedIndex::new()).collect();
+            for p in &bucket {
+                fields[p.field as usize].add_token(
+                    &p.doc.to_string(),
+                    &terms[p.term as usize],
+                    (p.count as f64).sqrt(),
+                );
+            }
+            drop(bucket);
             let named: BTreeMap<&str, InvertedIndex> = FIELDS.iter().copied().zip(fields).collect();
             let json = serde_json::to_string(&named).expect("serializes");
-            OutputFile::new(
-                format!("search/t{k}.js"),
-                format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json)),
-            )
+            drop(named);
+            let js = format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json));
+            let hash = hash8(js.as_bytes());
+            sink(OutputFile::new(format!("search/t{k}.js"), js))?;
+            Ok(hash)
         })
-        .collect();
-    let doc_files: Vec<OutputFile> = docs
-        .chunks(DOCS_PER_FILE)
+        .collect::<Result<_>>()?;
+    drop(terms);
+    let doc_hashes: Vec<String> = docs
+        .par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(n, chunk)| {
-            let rows: Vec<[String; 5]> = chunk
+            let rows: Vec<[&str; 5]> = chunk
                 .iter()
                 .map(|d| {
-                    [
-                        d.url.clone(),
-                        d.title.clone(),
-                        d.chapter.clone(),
-                        d.number.clone(),
-                        d.body.chars().take(SHARD_BODY_CHARS).collect(),
-                    ]
+                    let end = d
+                        .body
+                        .char_indices()
+                        .nth(SHARD_BODY_CHARS)
+                        .map_or(d.body.len(), |(i, _)| i);
+                    [&d.url, &d.title, &d.chapter, &d.number, &d.body[..end]]
                 })
                 .collect();
             let json = serde_json::to_string(&rows).expect("serializes");
-            OutputFile::new(
-                format!("search/d{n}.js"),
-                format!("FAQSITE_SEARCH_LOAD(\"d\",{n},{});\n", script_safe(&json)),
-            )
+            let js = format!("FAQSITE_SEARCH_LOAD(\"d\",{n},{});\n", script_safe(&json));
+            let hash = hash8(js.as_bytes());
+            sink(OutputFile::new(format!("search/d{n}.js"), js))?;
+            Ok(hash)
         })
-        .collect();
-    let hash8 = |f: &OutputFile| short_hash(&f.bytes)[..8].to_string();
+        .collect::<Result<_>>()?;
     let manifest = Manifest {
         version: FORMAT_VERSION,
         options: options(config),
         n: docs.len(),
         shards,
         docs_per_file: DOCS_PER_FILE,
-        terms: term_files.iter().map(hash8).collect(),
-        docs: doc_files.iter().map(hash8).collect(),
+        terms: term_hashes,
+        docs: doc_hashes,
         lengths,
     };
     let json = serde_json::to_string(&manifest).expect("serializes");
-    let mut files = vec![OutputFile::new(
-        "search/manifest.js",
-        format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json)),
-    )];
-    files.extend(term_files);
-    files.extend(doc_files);
-    SearchFiles {
-        files,
-        script: "search/manifest.js".into(),
+    let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
+    let script = SearchScript {
+        path: "search/manifest.js".into(),
+        version: hash8(js.as_bytes()),
+    };
+    sink(OutputFile::new("search/manifest.js", js))?;
+    Ok(script)
+}
+
+/// Each distinct token with its number of occurrences, in token order of first occurrence.
+fn term_counts(tokens: Vec<String>) -> Vec<(String, u32)> {
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    let mut out: Vec<(&str, u32)> = Vec::new();
+    for t in &tokens {
+        match seen.get(t.as_str()) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                seen.insert(t, out.len());
+                out.push((t, 1));
+            }
+        }
     }
+    out.into_iter().map(|(t, n)| (t.to_string(), n)).collect()
 }
 
 #[cfg(test)]

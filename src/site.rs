@@ -47,6 +47,8 @@ pub struct BuildReport {
     pub up_to_date: bool,
     pub pages: usize,
     pub files: usize,
+    /// Files identical to the previous output's, kept (hard-linked) instead of written.
+    pub unchanged_files: usize,
     pub images_processed: usize,
     /// Image variants encoded in this build / taken from the cache.
     pub images_encoded: usize,
@@ -100,6 +102,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             up_to_date: true,
             pages: 0,
             files: 0,
+            unchanged_files: 0,
             images_processed: 0,
             images_encoded: 0,
             images_reused: 0,
@@ -142,18 +145,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
                 })
             })
             .collect();
-        let index = search::build(&config.search, &docs)?;
-        let script = index
-            .files
-            .iter()
-            .find(|f| f.path == Path::new(&index.script))
-            .map(|f| images::short_hash(&f.bytes))
-            .unwrap_or_default();
-        index
-            .files
-            .par_iter()
-            .try_for_each(|f| staging.write_file(f))?;
-        format!("{}?v={}", index.script, &script[..8.min(script.len())])
+        search::build_into(&config.search, &docs, &|f| staging.write_file(&f))?.url()
     } else {
         String::new()
     };
@@ -193,6 +185,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         None
     };
     let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
+    let unchanged_files = staging.unchanged();
     staging.commit()?;
     if let Some(Err(e)) = pdf_result {
         return Err(e);
@@ -205,6 +198,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         up_to_date: false,
         pages: content.pages.len(),
         files,
+        unchanged_files,
         images_processed: images.processed,
         images_encoded: images.encoded,
         images_reused: images.reused,

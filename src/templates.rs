@@ -37,6 +37,8 @@ pub struct Theme {
     sources: BTreeMap<String, (PathBuf, String)>,
     /// Static files, output paths under `static/`.
     pub static_files: Vec<OutputFile>,
+    /// `static/<file>` → `static/<file>?v=<hash>`, hashed once per build (not once per page).
+    versioned: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -97,10 +99,19 @@ impl Theme {
         }
         tera.add_raw_templates(templates)
             .map_err(|e| template_error(&e, &sources, None))?;
+        let versioned = static_files
+            .iter()
+            .map(|f| {
+                let path = f.path.to_string_lossy().replace('\\', "/");
+                let v = format!("{path}?v={}", &short_hash(&f.bytes)[..8]);
+                (path, v)
+            })
+            .collect();
         Ok(Theme {
             tera,
             sources,
             static_files,
+            versioned,
         })
     }
 
@@ -117,14 +128,7 @@ impl Theme {
     /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).
     pub fn asset(&self, file: &str) -> String {
         let path = format!("static/{file}");
-        match self
-            .static_files
-            .iter()
-            .find(|f| f.path == Path::new(&path))
-        {
-            Some(f) => format!("{path}?v={}", &short_hash(&f.bytes)[..8]),
-            None => path,
-        }
+        self.versioned.get(&path).cloned().unwrap_or(path)
     }
 }
 
