@@ -28,17 +28,18 @@ pub const FIELDS: [&str; 4] = ["title", "body", "chapter", "tags"];
 /// Characters of body text kept per document for snippets.
 pub const BODY_CHARS: usize = 1500;
 
-/// One question page, as the search stage sees it.
-#[derive(Debug, Clone)]
-pub struct SearchDoc {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub chapter: String,
-    pub number: String,
-    pub tags: Vec<String>,
+/// One question page, as the search stage sees it (borrowed from the earlier stages' data:
+/// a 10,000-page site's text is not copied).
+#[derive(Debug, Clone, Copy)]
+pub struct SearchDoc<'a> {
+    pub id: &'a str,
+    pub url: &'a str,
+    pub title: &'a str,
+    pub chapter: &'a str,
+    pub number: &'a str,
+    pub tags: &'a [String],
     /// Plain text: markup stripped, images dropped.
-    pub body: String,
+    pub body: &'a str,
 }
 
 /// The one script every page loads.
@@ -185,7 +186,7 @@ fn split_tokens(s: &str) -> Vec<String> {
 /// again inside elasticlunr changes nothing: trimming and stop words are idempotent).
 type DocTokens = [Vec<String>; 4];
 
-fn tokens_of(docs: &[SearchDoc], lang: &FaqChinese) -> Vec<DocTokens> {
+fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese) -> Vec<DocTokens> {
     use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
     docs.par_iter()
@@ -196,7 +197,7 @@ fn tokens_of(docs: &[SearchDoc], lang: &FaqChinese) -> Vec<DocTokens> {
                     let raw = lang.tokenize(&normalize(text));
                     pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect())
                 };
-                [f(&d.title), f(&d.body), f(&d.chapter), f(&d.tags.join(" "))]
+                [f(d.title), f(d.body), f(d.chapter), f(&d.tags.join(" "))]
             },
         )
         .collect()
@@ -240,7 +241,7 @@ fn script_safe(json: &str) -> String {
 }
 
 /// Build the index of `docs` in memory (see [`build_into`]).
-pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
+pub fn build(config: &SearchConfig, docs: &[SearchDoc<'_>]) -> Result<SearchFiles> {
     let files = std::sync::Mutex::new(Vec::new());
     let script = build_into(config, docs, &|f| {
         files.lock().expect("not poisoned").push(f);
@@ -259,7 +260,11 @@ pub fn build(config: &SearchConfig, docs: &[SearchDoc]) -> Result<SearchFiles> {
 
 /// Build the index of `docs`, one file or shards when the site is large, handing every file
 /// to `sink` as soon as it is made, so a large index is never held in memory at once.
-pub fn build_into(config: &SearchConfig, docs: &[SearchDoc], sink: Sink) -> Result<SearchScript> {
+pub fn build_into(
+    config: &SearchConfig,
+    docs: &[SearchDoc<'_>],
+    sink: Sink,
+) -> Result<SearchScript> {
     let lang = FaqChinese::segmenter();
     if docs.len() > config.shard_above {
         return build_sharded(config, docs, &lang, sink);
@@ -267,7 +272,7 @@ pub fn build_into(config: &SearchConfig, docs: &[SearchDoc], sink: Sink) -> Resu
     let tokens = tokens_of(docs, &lang);
     let mut index = new_index();
     for (d, t) in docs.iter().zip(&tokens) {
-        index.add_doc(&d.id, joined(t));
+        index.add_doc(d.id, joined(t));
     }
     drop(tokens);
     let file = File {
@@ -278,12 +283,12 @@ pub fn build_into(config: &SearchConfig, docs: &[SearchDoc], sink: Sink) -> Resu
             .iter()
             .map(|d| {
                 (
-                    d.id.as_str(),
+                    d.id,
                     StoredDoc {
-                        url: &d.url,
-                        title: &d.title,
-                        chapter: &d.chapter,
-                        number: &d.number,
+                        url: d.url,
+                        title: d.title,
+                        chapter: d.chapter,
+                        number: d.number,
                         body: d.body.chars().take(BODY_CHARS).collect(),
                     },
                 )
@@ -351,7 +356,7 @@ struct Posting {
 /// inverted index exists only while it is serialized and handed to `sink`.
 fn build_sharded(
     config: &SearchConfig,
-    docs: &[SearchDoc],
+    docs: &[SearchDoc<'_>],
     lang: &FaqChinese,
     sink: Sink,
 ) -> Result<SearchScript> {
@@ -439,7 +444,7 @@ fn build_sharded(
                         .char_indices()
                         .nth(SHARD_BODY_CHARS)
                         .map_or(d.body.len(), |(i, _)| i);
-                    [&d.url, &d.title, &d.chapter, &d.number, &d.body[..end]]
+                    [d.url, d.title, d.chapter, d.number, &d.body[..end]]
                 })
                 .collect();
             let json = serde_json::to_string(&rows).expect("serializes");
@@ -489,15 +494,17 @@ fn term_counts(tokens: Vec<String>) -> Vec<(String, u32)> {
 mod tests {
     use super::*;
 
-    fn doc(id: &str, title: &str, body: &str) -> SearchDoc {
+    fn doc(id: &'static str, title: &'static str, body: &'static str) -> SearchDoc<'static> {
+        // Test documents live for the whole test run.
+        let tags: &'static [String] = Box::leak(vec!["驱动".to_string()].into_boxed_slice());
         SearchDoc {
-            id: id.into(),
-            url: format!("{id}.html"),
-            title: title.into(),
-            chapter: "驱动问题".into(),
-            number: "2.1".into(),
-            tags: vec!["驱动".into()],
-            body: body.into(),
+            id,
+            url: Box::leak(format!("{id}.html").into_boxed_str()),
+            title,
+            chapter: "驱动问题",
+            number: "2.1",
+            tags,
+            body,
         }
     }
 

@@ -113,10 +113,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     fresh::clear(root);
     t.lap("config");
 
-    let content = content::load(root, opts.drafts)?;
+    let mut content = content::load(root, opts.drafts)?;
     t.lap("load");
 
     let mut rendered = markdown::render_all(&content)?;
+    content.release_sources();
     t.lap("markdown");
 
     let images = images::process(root, &config.images, &content, &mut rendered, opts.strict)?;
@@ -135,13 +136,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
                     return None;
                 };
                 Some(SearchDoc {
-                    id: p.url.clone(),
-                    url: p.url.clone(),
-                    title: p.title.clone(),
-                    chapter: content.pages[content.chapters[ci].page].title.clone(),
-                    number: p.number.clone(),
-                    tags: p.tags.clone(),
-                    body: r.text.clone(),
+                    id: &p.url,
+                    url: &p.url,
+                    title: &p.title,
+                    chapter: &content.pages[content.chapters[ci].page].title,
+                    number: &p.number,
+                    tags: &p.tags,
+                    body: &r.text,
                 })
             })
             .collect();
@@ -159,9 +160,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         rendered: &rendered,
         search_index_js,
     };
-    renderer.render_pages(&staging)?;
-    let manual = print::render(&renderer, &content, &rendered)?;
-    staging.write(Path::new(print::PRINT_PAGE), manual.as_bytes())?;
+    // The pages and the one large print page render side by side.
+    let (pages, manual) = rayon::join(
+        || renderer.render_pages(&staging),
+        || print::render(&renderer, &content, &rendered),
+    );
+    pages?;
+    staging.write(Path::new(print::PRINT_PAGE), manual?.as_bytes())?;
+    t.lap("templates");
     let mut files: Vec<OutputFile> = sitemap::aliases(&content);
     if let Some(base) = config.base_url_trimmed() {
         files.extend(sitemap::sitemap(base, &content));
@@ -169,7 +175,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     files.extend(theme.static_files.iter().cloned());
     files.extend(images.files);
     files.par_iter().try_for_each(|f| staging.write_file(f))?;
-    t.lap("templates");
+    t.lap("assets");
 
     // The PDF is printed from the staging folder, so it is part of the one swap. If printing
     // fails, the (complete) HTML site is still put in place and the error is reported.
