@@ -615,17 +615,23 @@ fn progress_bar(pages: usize) -> indicatif::ProgressBar {
 
 /// HTML-escape text for element content and quoted attribute values.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    // The five special characters are ASCII: copy the runs between them as they are.
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(entity);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -642,6 +648,20 @@ pub fn summary(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_escapes_the_five_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'驱动' & 口令</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;驱动&#39; &amp; 口令&lt;/a&gt;"
+        );
+        assert_eq!(
+            escape_html("../02-drivers/安装.html"),
+            "../02-drivers/安装.html"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("&"), "&amp;");
+    }
 
     #[test]
     fn summary_cuts_on_characters() {
