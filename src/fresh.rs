@@ -21,22 +21,36 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
         h.update(rel.as_bytes());
         h.update(bytes);
     }
-    hash_file(&mut h, root, &root.join(CONFIG_FILE));
+    let mut files = vec![root.join(CONFIG_FILE)];
     for dir in ["content", "images", "templates", "static"] {
-        hash_tree(&mut h, root, &root.join(dir));
+        list_tree(&mut files, &root.join(dir));
     }
-    hash_tree(&mut h, root, &root.join("themes").join(theme));
+    list_tree(&mut files, &root.join("themes").join(theme));
+    // Files are read and hashed in parallel (a large site is tens of MB); the digests are
+    // combined in file order.
+    use rayon::prelude::*;
+    let digests: Vec<Vec<u8>> = files
+        .par_iter()
+        .map(|path| {
+            let mut fh = Sha256::new();
+            hash_file(&mut fh, root, path);
+            fh.finalize().to_vec()
+        })
+        .collect();
+    for d in digests {
+        h.update(d);
+    }
     hex(&h.finalize())
 }
 
-fn hash_tree(h: &mut Sha256, root: &Path, dir: &Path) {
+fn list_tree(files: &mut Vec<PathBuf>, dir: &Path) {
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .flatten()
     {
         if entry.file_type().is_file() {
-            hash_file(h, root, entry.path());
+            files.push(entry.into_path());
         }
     }
 }
@@ -100,12 +114,46 @@ fn stamp_text(inputs: &str, out: &Path) -> Option<String> {
     ))
 }
 
+/// What the last recorded build left, compared with the output folder as it is now (the
+/// output is walked once).
+pub struct OutputState {
+    recorded: Option<String>,
+    now: Option<(String, String)>,
+}
+
+impl OutputState {
+    pub fn read(root: &Path, out: &Path) -> OutputState {
+        let recorded = std::fs::read_to_string(stamp_path(root)).ok();
+        let now = recorded.as_ref().and_then(|_| {
+            let out_abs = out.canonicalize().ok()?;
+            Some((out_abs.display().to_string(), output_fingerprint(out)?))
+        });
+        OutputState { recorded, now }
+    }
+
+    /// Whether the output holds the result of a build of exactly these inputs, untouched since.
+    pub fn is_fresh(&self, inputs: &str) -> bool {
+        match (&self.recorded, &self.now) {
+            (Some(r), Some((out, fp))) => *r == format!("{inputs}\n{out}\n{fp}\n"),
+            _ => false,
+        }
+    }
+
+    /// Whether the output is exactly as the last recorded build left it (whatever its inputs).
+    pub fn untouched(&self) -> bool {
+        match (&self.recorded, &self.now) {
+            (Some(r), Some((out, fp))) => {
+                let mut lines = r.lines().skip(1);
+                lines.next() == Some(out.as_str()) && lines.next() == Some(fp.as_str())
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Whether `out` holds the result of a build of exactly these inputs, untouched since.
 pub fn is_fresh(root: &Path, out: &Path, inputs: &str) -> bool {
-    let Ok(recorded) = std::fs::read_to_string(stamp_path(root)) else {
-        return false;
-    };
-    stamp_text(inputs, out).is_some_and(|now| now == recorded)
+    OutputState::read(root, out).is_fresh(inputs)
 }
 
 /// Remember that `out` was built from `inputs`. Failing to write the stamp only costs a

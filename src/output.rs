@@ -78,9 +78,25 @@ impl Staging {
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
         let pid = std::process::id();
+        // One process (`serve`) builds many times; an earlier build's old output may still be
+        // being removed in the background.
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let n = BUILDS.fetch_add(1, Ordering::Relaxed);
         let dir = parent.join(format!(".{name}.staging-{pid}"));
-        let old = parent.join(format!(".{name}.old-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}-{n}"));
         let _ = std::fs::remove_dir_all(&dir);
+        // Old outputs another process left while removing them in the background (`serve`
+        // stopped at that moment) go now.
+        let own = format!(".{name}.old-{pid}-");
+        let stale = format!(".{name}.old-");
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for e in entries.flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.starts_with(&stale) && !n.starts_with(&own) {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
         Ok(Staging {
             dir,
@@ -109,6 +125,23 @@ impl Staging {
         write_new_file(&p, bytes)
     }
 
+    /// Keep the previous output's file at `rel` as it is (a hard link into the staging
+    /// folder), for a file the caller knows is unchanged. False if there is none to keep.
+    pub fn keep_previous(&self, rel: &Path) -> bool {
+        let p = self.dir.join(rel);
+        if let Some(parent) = p.parent() {
+            if !parent.is_dir() && std::fs::create_dir_all(parent).is_err() {
+                return false;
+            }
+        }
+        let kept = std::fs::hard_link(self.out.join(rel), &p).is_ok();
+        if kept {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.linked.fetch_add(1, Ordering::Relaxed);
+        }
+        kept
+    }
+
     pub fn write_file(&self, f: &OutputFile) -> Result<()> {
         self.write(&f.path, &f.bytes)
     }
@@ -129,7 +162,17 @@ impl Staging {
     }
 
     /// Swap the staging folder in as the output folder.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.swap(false)
+    }
+
+    /// [`Staging::commit`], removing the previous output in a background thread (for a
+    /// process that goes on, like `serve`: the new site is in place a little sooner).
+    pub fn commit_removing_in_background(self) -> Result<()> {
+        self.swap(true)
+    }
+
+    fn swap(mut self, background: bool) -> Result<()> {
         let (dir, out, old) = (&self.dir, &self.out, &self.old);
         if out.exists() {
             std::fs::rename(out, old)
@@ -140,8 +183,13 @@ impl Staging {
                 return Err(Error::io("moving the new output into place", out, e));
             }
             self.committed = true;
-            std::fs::remove_dir_all(old)
-                .map_err(|e| Error::io("removing the previous output", old, e))?;
+            if background {
+                let old = old.clone();
+                std::thread::spawn(move || std::fs::remove_dir_all(old));
+            } else {
+                std::fs::remove_dir_all(old)
+                    .map_err(|e| Error::io("removing the previous output", old, e))?;
+            }
         } else {
             std::fs::rename(dir, out)
                 .map_err(|e| Error::io("moving the new output into place", out, e))?;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
-use crate::site::{build, load_config, BuildOptions};
+use crate::site::{build_cached, load_config, BuildCache, BuildOptions};
 
 /// URL path of the event stream.
 pub const EVENTS: &str = "/__faqsite/events";
@@ -38,7 +38,7 @@ impl Hub {
 /// Serve `opts.root` on `bind:port` until the process is stopped.
 pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     let opts = &BuildOptions {
-        no_pdf: true,
+        serving: true,
         ..opts.clone()
     };
     let (config, out_dir) = load_config(opts)?;
@@ -46,7 +46,8 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     let hub = Arc::new(Mutex::new(Hub::default()));
     // A failed first build does not stop the server either: with no earlier output to show,
     // every page is a placeholder that shows the error overlay and reloads once a save fixes it.
-    let _ = rebuild(opts, &hub);
+    let mut cache = BuildCache::default();
+    let _ = rebuild(opts, &hub, &mut cache);
     let addr: SocketAddr = format!("{bind}:{port}")
         .parse()
         .map_err(|e| Error::Other(format!("cannot listen on {bind}:{port}: {e}")))?;
@@ -101,7 +102,7 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     {
         let opts = opts.clone();
         let hub = hub.clone();
-        std::thread::spawn(move || watch_loop(rx, &opts, &hub));
+        std::thread::spawn(move || watch_loop(rx, &opts, &hub, cache));
     }
     let _ = config;
     // Announced only now that the watcher is in place: a save right after this line counts.
@@ -120,7 +121,12 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     Ok(())
 }
 
-fn watch_loop(rx: Receiver<Vec<PathBuf>>, opts: &BuildOptions, hub: &Arc<Mutex<Hub>>) {
+fn watch_loop(
+    rx: Receiver<Vec<PathBuf>>,
+    opts: &BuildOptions,
+    hub: &Arc<Mutex<Hub>>,
+    mut cache: BuildCache,
+) {
     let ignored = |p: &Path| {
         p.components().any(|c| {
             let s = c.as_os_str().to_string_lossy();
@@ -142,15 +148,15 @@ fn watch_loop(rx: Receiver<Vec<PathBuf>>, opts: &BuildOptions, hub: &Arc<Mutex<H
             }
         }
         if relevant {
-            let _ = rebuild(opts, hub);
+            let _ = rebuild(opts, hub, &mut cache);
         }
     }
 }
 
 /// Build; tell the browsers to reload, or show them the error.
-fn rebuild(opts: &BuildOptions, hub: &Arc<Mutex<Hub>>) -> Result<()> {
+fn rebuild(opts: &BuildOptions, hub: &Arc<Mutex<Hub>>, cache: &mut BuildCache) -> Result<()> {
     let start = Instant::now();
-    let result = build(opts);
+    let result = build_cached(opts, cache);
     let mut hub = hub.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(report) => {

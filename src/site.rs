@@ -14,9 +14,9 @@ use crate::images;
 use crate::markdown;
 use crate::output::{self, OutputFile, Staging};
 use crate::print;
-use crate::search::{self, SearchDoc};
+use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
-use crate::templates::{Renderer, Theme};
+use crate::templates::{PageKeys, Renderer, Theme};
 
 /// What the command line asks for.
 #[derive(Debug, Clone, Default)]
@@ -34,9 +34,27 @@ pub struct BuildOptions {
     pub force: bool,
     /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
     pub pdf: bool,
-    /// Never print `manual.pdf`, whatever `[print] pdf` says (`serve` rebuilds on every save;
-    /// seconds of Chromium per save, or an error where it is missing, would get in the way).
-    pub no_pdf: bool,
+    /// Built for `serve`, which rebuilds on every save: never print `manual.pdf`, whatever
+    /// `[print] pdf` says (seconds of Chromium per save, or an error where it is missing, would
+    /// get in the way), and name the search index without a `?v=` version (the dev server
+    /// sends `Cache-Control: no-store`), so an edit to one answer changes only the pages that
+    /// show it, not every page.
+    pub serving: bool,
+}
+
+/// What one build leaves for the next in the same process (`serve`): the key of every page's
+/// template context and of every search shard, so those that did not change are kept instead
+/// of made again.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    previous: Option<Previous>,
+}
+
+#[derive(Debug)]
+struct Previous {
+    out_dir: PathBuf,
+    pages: PageKeys,
+    shards: ShardKeys,
 }
 
 /// What a successful build did.
@@ -49,6 +67,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Files identical to the previous output's, kept (hard-linked) instead of written.
     pub unchanged_files: usize,
+    /// Content pages rendered with their template (under `serve`, pages whose template
+    /// context did not change since the previous build are kept, not rendered).
+    pub pages_rendered: usize,
     pub images_processed: usize,
     /// Image variants encoded in this build / taken from the cache.
     pub images_encoded: usize,
@@ -86,6 +107,12 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
 
 /// Build the site under `opts.root`. On error nothing in the output folder changes.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_cached(opts, &mut BuildCache::default())
+}
+
+/// [`build`], reusing what an earlier build in this process left in `cache` (and leaving
+/// this build's there when it succeeds).
+pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuildReport> {
     let mut t = Timer {
         last: Instant::now(),
         laps: Vec::new(),
@@ -95,7 +122,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let (config, out_dir) = load_config(opts)?;
     output::check_output_dir(root, &out_dir)?;
     let inputs = fresh::input_hash(root, &config.theme, &format!("{opts:?}"));
-    if !opts.force && fresh::is_fresh(root, &out_dir, &inputs) {
+    let state = fresh::OutputState::read(root, &out_dir);
+    if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
         return Ok(BuildReport {
             output_dir: out_dir,
@@ -103,6 +131,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             pages: 0,
             files: 0,
             unchanged_files: 0,
+            pages_rendered: 0,
             images_processed: 0,
             images_encoded: 0,
             images_reused: 0,
@@ -110,6 +139,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             timings: t.laps,
         });
     }
+    // Keys of an earlier build count only if the output is still what that build wrote.
+    let previous = cache
+        .previous
+        .take()
+        .filter(|p| p.out_dir == out_dir && state.untouched());
     fresh::clear(root);
     t.lap("config");
 
@@ -126,6 +160,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // From here on every file goes straight into the staging folder; it is swapped in at the
     // end, or removed (by Drop) if any stage fails.
     let staging = Staging::new(&out_dir)?;
+    let mut shard_keys = ShardKeys::new();
     let search_index_js = if config.search.enabled {
         let docs: Vec<SearchDoc> = content
             .pages
@@ -146,7 +181,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
                 })
             })
             .collect();
-        search::build_into(&config.search, &docs, &|f| staging.write_file(&f))?.url()
+        let cache_dir = root.join(fresh::CACHE_DIR);
+        let (script, shards) = search::build_into(
+            &config.search,
+            &docs,
+            Some(&cache_dir),
+            previous.as_ref().map(|p| &p.shards),
+            &staging,
+        )?;
+        shard_keys = shards;
+        if opts.serving {
+            script.path
+        } else {
+            script.url()
+        }
     } else {
         String::new()
     };
@@ -162,10 +210,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     // The pages and the one large print page render side by side.
     let (pages, manual) = rayon::join(
-        || renderer.render_pages(&staging),
+        || renderer.render_pages(&staging, opts.serving, previous.as_ref().map(|p| &p.pages)),
         || print::render(&renderer, &content, &rendered),
     );
-    pages?;
+    let (page_keys, pages_rendered) = pages?;
     staging.write(Path::new(print::PRINT_PAGE), manual?.as_bytes())?;
     t.lap("templates");
     let mut files: Vec<OutputFile> = sitemap::aliases(&content);
@@ -179,7 +227,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     // The PDF is printed from the staging folder, so it is part of the one swap. If printing
     // fails, the (complete) HTML site is still put in place and the error is reported.
-    let pdf_result = if !opts.no_pdf && (opts.pdf || config.print.pdf) {
+    let pdf_result = if !opts.serving && (opts.pdf || config.print.pdf) {
         let r = print::pdf(
             staging.path(),
             &config.print,
@@ -192,11 +240,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
     let unchanged_files = staging.unchanged();
-    staging.commit()?;
+    if opts.serving {
+        staging.commit_removing_in_background()?;
+    } else {
+        staging.commit()?;
+    }
     if let Some(Err(e)) = pdf_result {
         return Err(e);
     }
     fresh::record(root, &out_dir, &inputs);
+    if opts.serving {
+        cache.previous = Some(Previous {
+            out_dir: out_dir.clone(),
+            pages: page_keys,
+            shards: shard_keys,
+        });
+    }
     t.lap("write");
 
     Ok(BuildReport {
@@ -205,6 +264,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: content.pages.len(),
         files,
         unchanged_files,
+        pages_rendered,
         images_processed: images.processed,
         images_encoded: images.encoded,
         images_reused: images.reused,

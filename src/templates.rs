@@ -39,7 +39,14 @@ pub struct Theme {
     pub static_files: Vec<OutputFile>,
     /// `static/<file>` → `static/<file>?v=<hash>`, hashed once per build (not once per page).
     versioned: BTreeMap<String, String>,
+    /// Hash of every template (and faqsite's version): part of each page's key.
+    templates_hash: Vec<u8>,
 }
+
+/// A hash of everything a page's HTML is made from: its template context and the theme.
+pub type PageKey = [u8; 16];
+/// The key of every content page, by URL.
+pub type PageKeys = std::collections::HashMap<String, PageKey>;
 
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
@@ -107,11 +114,24 @@ impl Theme {
                 (path, v)
             })
             .collect();
+        let templates_hash = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(GENERATOR.as_bytes());
+            for (name, (_, text)) in &sources {
+                h.update(name.as_bytes());
+                h.update([0]);
+                h.update(text.as_bytes());
+                h.update([0]);
+            }
+            h.finalize().to_vec()
+        };
         Ok(Theme {
             tera,
             sources,
             static_files,
             versioned,
+            templates_hash,
         })
     }
 
@@ -123,6 +143,20 @@ impl Theme {
         self.tera
             .render(name, ctx)
             .map_err(|e| template_error(&e, &self.sources, Some(name)))
+    }
+
+    /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML.
+    pub fn page_key(&self, template: &str, ctx: &PageContext<'_>) -> PageKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(&self.templates_hash);
+        h.update(template.as_bytes());
+        h.update([0]);
+        let json = serde_json::to_vec(ctx).expect("a context serializes");
+        h.update(&json);
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&h.finalize()[..16]);
+        key
     }
 
     /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).
@@ -262,6 +296,39 @@ struct LinkCtx<'a> {
     number: &'a str,
 }
 
+/// What every page's template sees (ARCHITECTURE.md, "Template context").
+#[derive(Serialize)]
+struct BaseCtx<'a> {
+    root: String,
+    site: SiteCtx<'a>,
+    chapters: Vec<NavChapter<'a>>,
+    assets: Assets,
+    search_enabled: bool,
+    print_url: &'static str,
+    print: PrintCtx<'a>,
+    generator: &'static str,
+}
+
+/// A page's whole template context, typed: serialized once for the page's key, and into a
+/// Tera context only when the page is rendered.
+#[derive(Serialize)]
+pub struct PageContext<'a> {
+    #[serde(flatten)]
+    base: BaseCtx<'a>,
+    page: PageCtx<'a>,
+    chapter: Option<NavChapter<'a>>,
+    breadcrumbs: Vec<LinkCtx<'a>>,
+    prev: Option<LinkCtx<'a>>,
+    next: Option<LinkCtx<'a>>,
+    jsonld: String,
+}
+
+impl PageContext<'_> {
+    pub fn to_tera(&self) -> Context {
+        Context::from_serialize(self).expect("a page context is a map")
+    }
+}
+
 #[derive(Serialize)]
 struct Assets {
     css: String,
@@ -292,26 +359,48 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// Render every content page (home, chapters, questions) in parallel, plus 404.html,
-    /// writing each into `staging` as soon as it is rendered. Returns the number of pages.
-    pub fn render_pages(&self, staging: &Staging) -> Result<usize> {
+    /// writing each into `staging` as soon as it is rendered. Returns the key of every page's
+    /// template context (see [`PageKeys`]) and how many content pages were rendered.
+    ///
+    /// With `keys` the page keys are computed (`serve` keeps them between its rebuilds), and
+    /// with `previous` (the keys of the build that made the current output) a page whose
+    /// context is the same as then is not rendered again: the previous output's file is kept.
+    pub fn render_pages(
+        &self,
+        staging: &Staging,
+        keys: bool,
+        previous: Option<&PageKeys>,
+    ) -> Result<(PageKeys, usize)> {
         let progress = progress_bar(self.content.pages.len());
-        let results: Vec<Result<()>> = (0..self.content.pages.len())
+        let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<Result<Option<(String, PageKey)>>> = (0..self.content.pages.len())
             .into_par_iter()
             .map(|i| {
                 let page = &self.content.pages[i];
+                let template = format!("{}.html", page.kind.name());
                 let ctx = self.page_context(i);
-                let html = self
-                    .theme
-                    .render(&format!("{}.html", page.kind.name()), &ctx)?;
+                let key =
+                    (keys || previous.is_some()).then(|| self.theme.page_key(&template, &ctx));
+                let rel = Path::new(&page.url);
+                let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
+                if !(same && staging.keep_previous(rel)) {
+                    let html = self.theme.render(&template, &ctx.to_tera())?;
+                    staging.write(rel, html.as_bytes())?;
+                    rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
                 progress.inc(1);
-                staging.write(Path::new(&page.url), html.as_bytes())
+                Ok(key.map(|k| (page.url.clone(), k)))
             })
             .collect();
         progress.finish_and_clear();
         let mut errors = Vec::new();
+        let mut page_keys = PageKeys::new();
         for r in results {
             match r {
-                Ok(()) => {}
+                Ok(Some((url, key))) => {
+                    page_keys.insert(url, key);
+                }
+                Ok(None) => {}
                 Err(Error::Input(ds)) => {
                     // The same template error repeats on every page: report it once.
                     for d in ds {
@@ -330,7 +419,7 @@ impl<'a> Renderer<'a> {
             .theme
             .render("404.html", &self.special_context("404", "页面未找到"))?;
         staging.write(Path::new("404.html"), not_found.as_bytes())?;
-        Ok(self.content.pages.len() + 1)
+        Ok((page_keys, rendered.into_inner()))
     }
 
     /// Context for a page that is not a content page (404, print).
@@ -341,10 +430,9 @@ impl<'a> Renderer<'a> {
             ("404", Some(base)) => format!("{base}/"),
             _ => String::new(),
         };
-        let mut ctx = self.base_context(&root, self.nav(None));
-        ctx.insert(
-            "page",
-            &PageCtx {
+        let ctx = PageContext {
+            base: self.base_context(root, self.nav(None)),
+            page: PageCtx {
                 kind,
                 title,
                 url: "",
@@ -353,48 +441,37 @@ impl<'a> Renderer<'a> {
                 description: self.config.description.clone(),
                 tags: &[],
             },
-        );
-        ctx.insert("chapter", &None::<()>);
-        ctx.insert("breadcrumbs", &Vec::<LinkCtx>::new());
-        ctx.insert("prev", &None::<()>);
-        ctx.insert("next", &None::<()>);
-        ctx.insert("jsonld", "");
-        ctx
+            chapter: None,
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            jsonld: String::new(),
+        };
+        ctx.to_tera()
     }
 
-    fn base_context(&self, root: &str, chapters: Vec<NavChapter<'a>>) -> Context {
+    fn base_context(&self, root: String, chapters: Vec<NavChapter<'a>>) -> BaseCtx<'a> {
         let c = self.config;
-        let mut ctx = Context::new();
-        ctx.insert("root", root);
-        ctx.insert(
-            "site",
-            &SiteCtx {
+        BaseCtx {
+            root,
+            site: SiteCtx {
                 title: &c.title,
                 description: &c.description,
                 language: &c.language,
                 base_url: c.base_url.as_deref().unwrap_or(""),
                 contact: &c.contact,
             },
-        );
-        ctx.insert("chapters", &chapters);
-        ctx.insert(
-            "assets",
-            &Assets {
+            chapters,
+            assets: Assets {
                 css: self.theme.asset("style.css"),
                 search_css: self.theme.asset("search.css"),
                 search_js: self.theme.asset("search.js"),
                 search_index_js: self.search_index_js.clone(),
                 print_css: self.theme.asset("print.css"),
             },
-        );
-        ctx.insert(
-            "search_enabled",
-            &(c.search.enabled && !self.search_index_js.is_empty()),
-        );
-        ctx.insert("print_url", "print.html");
-        ctx.insert(
-            "print",
-            &PrintCtx {
+            search_enabled: c.search.enabled && !self.search_index_js.is_empty(),
+            print_url: "print.html",
+            print: PrintCtx {
                 title: if c.print.title.is_empty() {
                     &c.title
                 } else {
@@ -405,9 +482,8 @@ impl<'a> Renderer<'a> {
                 date: &c.print.date,
                 paper: &c.print.paper,
             },
-        );
-        ctx.insert("generator", GENERATOR);
-        ctx
+            generator: GENERATOR,
+        }
     }
 
     /// The chapter list for the sidebar; `current` is the page being rendered.
@@ -487,11 +563,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page_context(&self, i: usize) -> Context {
+    fn page_context(&self, i: usize) -> PageContext<'a> {
         let content = self.content;
         let page = &content.pages[i];
         let root = root_prefix(&page.url);
-        let mut ctx = self.base_context(&root, self.nav(Some(i)));
+        let base = self.base_context(root, self.nav(Some(i)));
         let description = if page.description.is_empty() {
             summary(&self.rendered[i].text, 120)
         } else {
@@ -502,22 +578,19 @@ impl<'a> Renderer<'a> {
         } else {
             &page.title
         };
-        ctx.insert(
-            "page",
-            &PageCtx {
-                kind: page.kind.name(),
-                title,
-                url: &page.url,
-                number: &page.number,
-                content: &self.rendered[i].html,
-                description: if description.is_empty() {
-                    self.config.description.clone()
-                } else {
-                    description
-                },
-                tags: &page.tags,
+        let page_ctx = PageCtx {
+            kind: page.kind.name(),
+            title,
+            url: &page.url,
+            number: &page.number,
+            content: &self.rendered[i].html,
+            description: if description.is_empty() {
+                self.config.description.clone()
+            } else {
+                description
             },
-        );
+            tags: &page.tags,
+        };
         let home = &content.pages[0];
         let home_link = LinkCtx {
             title: "首页",
@@ -551,8 +624,6 @@ impl<'a> Renderer<'a> {
                 )
             }
         };
-        ctx.insert("chapter", &chapter);
-        ctx.insert("breadcrumbs", &breadcrumbs);
         let link = |j: usize| {
             let p = &content.pages[j];
             let title = if j == 0 && p.title.is_empty() {
@@ -566,32 +637,60 @@ impl<'a> Renderer<'a> {
                 number: &p.number,
             }
         };
-        ctx.insert("prev", &i.checked_sub(1).map(link));
-        ctx.insert("next", &(i + 1 < content.pages.len()).then(|| link(i + 1)));
-        ctx.insert("jsonld", &jsonld);
-        ctx
+        PageContext {
+            base,
+            page: page_ctx,
+            chapter,
+            breadcrumbs,
+            prev: i.checked_sub(1).map(link),
+            next: (i + 1 < content.pages.len()).then(|| link(i + 1)),
+            jsonld,
+        }
     }
 
     /// schema.org FAQPage JSON-LD for the given question pages (answers as plain text).
     fn faq_jsonld(&self, questions: &[usize]) -> String {
-        let entities: Vec<_> = questions
-            .iter()
-            .map(|&q| {
-                serde_json::json!({
-                    "@type": "Question",
-                    "name": self.content.pages[q].title,
-                    "acceptedAnswer": { "@type": "Answer", "text": self.rendered[q].text },
+        #[derive(Serialize)]
+        struct Answer<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            text: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Question<'a> {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            name: &'a str,
+            #[serde(rename = "acceptedAnswer")]
+            accepted_answer: Answer<'a>,
+        }
+        #[derive(Serialize)]
+        struct FaqPage<'a> {
+            #[serde(rename = "@context")]
+            context: &'static str,
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            #[serde(rename = "mainEntity")]
+            main_entity: Vec<Question<'a>>,
+        }
+        let doc = FaqPage {
+            context: "https://schema.org",
+            kind: "FAQPage",
+            main_entity: questions
+                .iter()
+                .map(|&q| Question {
+                    kind: "Question",
+                    name: &self.content.pages[q].title,
+                    accepted_answer: Answer {
+                        kind: "Answer",
+                        text: &self.rendered[q].text,
+                    },
                 })
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "FAQPage",
-            "mainEntity": entities,
-        });
+                .collect(),
+        };
         // `</script>` inside a string must not end the script element.
         serde_json::to_string(&doc)
-            .expect("JSON values serialize")
+            .expect("JSON-LD serializes")
             .replace("</", "<\\/")
     }
 }
@@ -637,12 +736,27 @@ pub fn escape_html(s: &str) -> String {
 
 /// The first `max` characters of `text` on one line, cut at a character boundary.
 pub fn summary(text: &str, max: usize) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s: String = one_line.chars().take(max).collect();
-    if one_line.chars().count() > max {
-        s.push('…');
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            if chars == max {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars == max {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
     }
-    s
+    out
 }
 
 #[cfg(test)]
@@ -667,5 +781,9 @@ mod tests {
     fn summary_cuts_on_characters() {
         assert_eq!(summary("安装  驱动\n程序", 4), "安装 驱…");
         assert_eq!(summary("短", 10), "短");
+        assert_eq!(summary("ab cd ", 5), "ab cd");
+        assert_eq!(summary("ab cd", 4), "ab c…");
+        assert_eq!(summary("ab cd", 2), "ab…");
+        assert_eq!(summary("  ", 3), "");
     }
 }

@@ -67,3 +67,73 @@ fn rebuild_after_an_edit_rewrites_only_what_changed_and_equals_a_full_build() {
         "rebuild = build from scratch"
     );
 }
+
+fn serve_build(
+    site: &std::path::Path,
+    out: &std::path::Path,
+    cache: &mut faqsite::site::BuildCache,
+) -> faqsite::site::BuildReport {
+    let opts = faqsite::site::BuildOptions {
+        root: site.to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        serving: true,
+        ..Default::default()
+    };
+    faqsite::site::build_cached(&opts, cache).unwrap_or_else(|e| panic!("build failed:\n{e}"))
+}
+
+/// `serve`'s rebuilds: after an edit to one answer only the pages that show it are rendered
+/// again (the question, its chapter page); the search shards whose postings did not change are
+/// kept; and the output is exactly what a fresh build gives. Checked with the one-file index
+/// and with a sharded one.
+#[test]
+fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
+    for shard_above in [2000, 1] {
+        let (tmp, site) = fixture("basic");
+        let config = site.join("site.toml");
+        let text = read(&config);
+        std::fs::write(
+            &config,
+            format!("{text}\n[search]\nshard_above = {shard_above}\n"),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let mut cache = faqsite::site::BuildCache::default();
+        let first = serve_build(&site, &out, &mut cache);
+        assert_eq!(
+            first.pages_rendered, first.pages,
+            "a first build renders every page"
+        );
+
+        let page = site.join("content/01-basics/first.md");
+        let text = read(&page);
+        std::fs::write(&page, format!("{text}\n独一无二的新说明。\n")).unwrap();
+        let second = serve_build(&site, &out, &mut cache);
+        assert_eq!(
+            second.pages_rendered, 2,
+            "shard_above {shard_above}: only the question and its chapter page are rendered: {second:?}"
+        );
+        assert!(read(&out.join("01-basics/first.html")).contains("独一无二的新说明"));
+        assert!(read(&out.join("01-basics/index.html")).contains("独一无二的新说明"));
+        assert!(read(&out.join("print.html")).contains("独一无二的新说明"));
+        let index = if shard_above == 1 {
+            snapshot(&out.join("search"))
+                .values()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect::<String>()
+        } else {
+            read(&out.join("search-index.js"))
+        };
+        assert!(index.contains("独一无二"), "the index has the new words");
+
+        let fresh = tmp.path().join("fresh");
+        serve_build(&site, &fresh, &mut faqsite::site::BuildCache::default());
+        assert_eq!(snapshot(&out), snapshot(&fresh), "rebuild = fresh build");
+
+        // A build into another folder, or after the output was touched, renders everything.
+        std::fs::write(out.join("01-basics/second.html"), "touched").unwrap();
+        let third = serve_build(&site, &out, &mut cache);
+        assert_eq!(third.pages_rendered, third.pages);
+        assert_eq!(snapshot(&out), snapshot(&fresh));
+    }
+}

@@ -16,10 +16,13 @@ use elasticlunr::{Index, IndexBuilder};
 use rayon::prelude::*;
 use serde::Serialize;
 
+mod cache;
+use cache::{DocTerms, TermCache};
+
 use crate::config::SearchConfig;
 use crate::error::Result;
 use crate::images::short_hash;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Staging};
 
 /// Format version of the files, bumped when the client must change with them.
 pub const FORMAT_VERSION: u32 = 1;
@@ -67,7 +70,35 @@ pub struct SearchFiles {
 }
 
 /// Where [`build_into`] puts each file as soon as it is made (the staging folder, in a build).
-pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<()> + Sync);
+pub trait IndexSink: Sync {
+    fn write(&self, file: OutputFile) -> Result<()>;
+    /// Keep the previous build's file at `path` (known to be unchanged); false if it cannot.
+    fn keep(&self, _path: &str) -> bool {
+        false
+    }
+}
+
+impl IndexSink for Staging {
+    fn write(&self, file: OutputFile) -> Result<()> {
+        self.write_file(&file)
+    }
+    fn keep(&self, path: &str) -> bool {
+        self.keep_previous(Path::new(path))
+    }
+}
+
+/// Collects the files in memory (tests, [`build`]).
+impl IndexSink for std::sync::Mutex<Vec<OutputFile>> {
+    fn write(&self, file: OutputFile) -> Result<()> {
+        self.lock().expect("not poisoned").push(file);
+        Ok(())
+    }
+}
+
+/// The input key and content hash of every term shard a build wrote, by file: a rebuild in the
+/// same process (`serve`) keeps the shards whose postings did not change instead of building,
+/// serializing and writing them again.
+pub type ShardKeys = std::collections::HashMap<String, (u64, String)>;
 
 fn hash8(bytes: &[u8]) -> String {
     short_hash(bytes)[..8].to_string()
@@ -172,7 +203,7 @@ impl elasticlunr::lang::Language for FaqChinese {
 }
 
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
-const SEP: char = '\u{1F}';
+pub(crate) const SEP: char = '\u{1F}';
 
 fn split_tokens(s: &str) -> Vec<String> {
     if s.is_empty() {
@@ -192,15 +223,23 @@ fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese) -> Vec<DocTokens> {
     docs.par_iter()
         .map_init(
             || lang.make_pipeline(),
-            |pipeline, d| {
-                let f = |text: &str| {
-                    let raw = lang.tokenize(&normalize(text));
-                    pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect())
-                };
-                [f(d.title), f(d.body), f(d.chapter), f(&d.tags.join(" "))]
-            },
+            |pipeline, d| segment(d, lang, pipeline),
         )
         .collect()
+}
+
+/// The tokens of one document's four fields: normalised, segmented, through the zh pipeline.
+fn segment(
+    d: &SearchDoc<'_>,
+    lang: &FaqChinese,
+    pipeline: &elasticlunr::pipeline::Pipeline,
+) -> DocTokens {
+    use elasticlunr::lang::Language;
+    let f = |text: &str| {
+        let raw = lang.tokenize(&normalize(text));
+        pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect())
+    };
+    [f(d.title), f(d.body), f(d.chapter), f(&d.tags.join(" "))]
 }
 
 fn new_index() -> Index {
@@ -243,10 +282,7 @@ fn script_safe(json: &str) -> String {
 /// Build the index of `docs` in memory (see [`build_into`]).
 pub fn build(config: &SearchConfig, docs: &[SearchDoc<'_>]) -> Result<SearchFiles> {
     let files = std::sync::Mutex::new(Vec::new());
-    let script = build_into(config, docs, &|f| {
-        files.lock().expect("not poisoned").push(f);
-        Ok(())
-    })?;
+    let (script, _) = build_into(config, docs, None, None, &files)?;
     let mut files = files.into_inner().expect("not poisoned");
     files.sort_by(|a, b| {
         (a.path != Path::new(&script.path), &a.path)
@@ -260,14 +296,23 @@ pub fn build(config: &SearchConfig, docs: &[SearchDoc<'_>]) -> Result<SearchFile
 
 /// Build the index of `docs`, one file or shards when the site is large, handing every file
 /// to `sink` as soon as it is made, so a large index is never held in memory at once.
+/// `cache_dir` (the site's `.faqsite-cache`) keeps the segmentation of a large site's documents
+/// for the next build (see `cache.rs`); `previous` are the shard keys of the build that wrote
+/// the current output, if this process made it.
 pub fn build_into(
     config: &SearchConfig,
     docs: &[SearchDoc<'_>],
-    sink: Sink,
-) -> Result<SearchScript> {
+    cache_dir: Option<&Path>,
+    previous: Option<&ShardKeys>,
+    sink: &dyn IndexSink,
+) -> Result<(SearchScript, ShardKeys)> {
     let lang = FaqChinese::segmenter();
     if docs.len() > config.shard_above {
-        return build_sharded(config, docs, &lang, sink);
+        let cache = match cache_dir {
+            Some(dir) => TermCache::load(&dir.join(TERMS_CACHE_FILE)),
+            None => TermCache::none(),
+        };
+        return build_sharded(config, docs, &lang, cache, previous, sink);
     }
     let tokens = tokens_of(docs, &lang);
     let mut index = new_index();
@@ -301,10 +346,13 @@ pub fn build_into(
         path: "search-index.js".into(),
         version: hash8(js.as_bytes()),
     };
-    sink(OutputFile::new("search-index.json", json))?;
-    sink(OutputFile::new("search-index.js", js))?;
-    Ok(script)
+    sink.write(OutputFile::new("search-index.json", json))?;
+    sink.write(OutputFile::new("search-index.js", js))?;
+    Ok((script, ShardKeys::new()))
 }
+
+/// The segmentation cache's file in the site's cache folder.
+pub const TERMS_CACHE_FILE: &str = "search-terms.bin";
 
 /// Documents per `search/d<N>.js` file of a sharded index.
 pub const DOCS_PER_FILE: usize = 50;
@@ -358,8 +406,10 @@ fn build_sharded(
     config: &SearchConfig,
     docs: &[SearchDoc<'_>],
     lang: &FaqChinese,
-    sink: Sink,
-) -> Result<SearchScript> {
+    mut cache: TermCache,
+    previous: Option<&ShardKeys>,
+    sink: &dyn IndexSink,
+) -> Result<(SearchScript, ShardKeys)> {
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
     let shards = shard_count(docs.len());
@@ -371,47 +421,78 @@ fn build_sharded(
     let mut terms: Vec<String> = Vec::new();
     let mut buckets: Vec<Vec<Posting>> = (0..shards).map(|_| Vec::new()).collect();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
-        // Segmentation and term counts in parallel; interning in document order.
-        let counted: Vec<[Vec<(String, u32)>; 4]> = tokens_of(chunk, lang)
-            .into_par_iter()
-            .map(|fields| fields.map(|toks| term_counts(toks)))
-            .collect();
-        for (j, fields) in counted.into_iter().enumerate() {
+        // Segmentation and term counts in parallel (or from the cache); interning in document
+        // order.
+        let keys: Vec<cache::Key> = chunk.par_iter().map(cache::key).collect();
+        let counted: Vec<DocTerms> = {
+            use elasticlunr::lang::Language;
+            let cache = &cache;
+            chunk
+                .par_iter()
+                .zip(&keys)
+                .map_init(
+                    || lang.make_pipeline(),
+                    |pipeline, (d, k)| match cache.get(k) {
+                        Some(t) => t.clone(),
+                        None => DocTerms::from_counts(segment(d, lang, pipeline).map(term_counts)),
+                    },
+                )
+                .collect()
+        };
+        for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
+            if cache.get(k).is_some() {
+                cache.hits += 1;
+            }
+            cache.keep(k, &doc_terms);
             let doc = (c * CHUNK + j) as u32;
-            for (fi, counts) in fields.into_iter().enumerate() {
-                let field_len: u32 = counts.iter().map(|(_, n)| n).sum();
-                lengths
-                    .get_mut(FIELDS[fi])
-                    .expect("field")
-                    .push(field_len as usize);
-                for (t, count) in counts {
-                    let k = shard_of(&t, shards);
-                    let term = match vocab.get(&t) {
-                        Some(&id) => id,
-                        None => {
-                            let id = terms.len() as u32;
-                            terms.push(t.clone());
-                            vocab.insert(t, id);
-                            id
-                        }
-                    };
-                    buckets[k].push(Posting {
-                        doc,
-                        term,
-                        count,
-                        field: fi as u8,
-                    });
-                }
+            let mut field_len = [0usize; 4];
+            for (fi, t, count) in doc_terms.iter() {
+                field_len[fi] += count as usize;
+                let term = match vocab.get(t) {
+                    Some(&id) => id,
+                    None => {
+                        let id = terms.len() as u32;
+                        terms.push(t.to_string());
+                        vocab.insert(t.to_string(), id);
+                        id
+                    }
+                };
+                buckets[shard_of(t, shards)].push(Posting {
+                    doc,
+                    term,
+                    count,
+                    field: fi as u8,
+                });
+            }
+            for (fi, n) in field_len.into_iter().enumerate() {
+                lengths.get_mut(FIELDS[fi]).expect("field").push(n);
             }
         }
     }
+    cache.save();
     drop(vocab);
     // elasticlunr-rs's own inverted index per field, filled the way Index::add_doc fills it:
     // one add_token per (document, term), with tf = sqrt(count).
-    let term_hashes: Vec<String> = buckets
+    let shard_files: Vec<(String, (u64, String))> = buckets
         .into_par_iter()
         .enumerate()
         .map(|(k, bucket)| {
+            let path = format!("search/t{k}.js");
+            // A shard is a function of its postings alone.
+            let key = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (k, shards).hash(&mut h);
+                for p in &bucket {
+                    (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
+                }
+                h.finish()
+            };
+            if let Some((old_key, hash)) = previous.and_then(|p| p.get(&path)) {
+                if *old_key == key && sink.keep(&path) {
+                    return Ok((path, (key, hash.clone())));
+                }
+            }
             let mut fields: Vec<InvertedIndex> =
                 FIELDS.iter().map(|_| InvertedIndex::new()).collect();
             for p in &bucket {
@@ -427,10 +508,11 @@ fn build_sharded(
             drop(named);
             let js = format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json));
             let hash = hash8(js.as_bytes());
-            sink(OutputFile::new(format!("search/t{k}.js"), js))?;
-            Ok(hash)
+            sink.write(OutputFile::new(path.clone(), js))?;
+            Ok((path, (key, hash)))
         })
         .collect::<Result<_>>()?;
+    let term_hashes: Vec<String> = shard_files.iter().map(|(_, (_, h))| h.clone()).collect();
     drop(terms);
     let doc_hashes: Vec<String> = docs
         .par_chunks(DOCS_PER_FILE)
@@ -450,7 +532,7 @@ fn build_sharded(
             let json = serde_json::to_string(&rows).expect("serializes");
             let js = format!("FAQSITE_SEARCH_LOAD(\"d\",{n},{});\n", script_safe(&json));
             let hash = hash8(js.as_bytes());
-            sink(OutputFile::new(format!("search/d{n}.js"), js))?;
+            sink.write(OutputFile::new(format!("search/d{n}.js"), js))?;
             Ok(hash)
         })
         .collect::<Result<_>>()?;
@@ -470,8 +552,8 @@ fn build_sharded(
         path: "search/manifest.js".into(),
         version: hash8(js.as_bytes()),
     };
-    sink(OutputFile::new("search/manifest.js", js))?;
-    Ok(script)
+    sink.write(OutputFile::new("search/manifest.js", js))?;
+    Ok((script, shard_files.into_iter().collect()))
 }
 
 /// Each distinct token with its number of occurrences, in token order of first occurrence.

@@ -1,0 +1,244 @@
+//! The segmentation cache of large (sharded) indexes: word segmentation (jieba) is most of the
+//! search stage's time, and a rebuild after a small edit segments the same text again. The term
+//! counts of every document are kept in `.faqsite-cache/search-terms.bin`, keyed by a hash of
+//! the document's text (and faqsite's version), so the next build segments only the documents
+//! whose text changed. The file is rewritten with this build's documents only, so it never
+//! grows beyond the site. A missing, stale or damaged file is an empty cache, never an error.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{SearchDoc, FIELDS, SEP};
+
+const MAGIC: &[u8] = b"FAQSITE-TERMS-1\n";
+
+pub type Key = [u8; 16];
+
+/// The distinct terms of one document's four fields with their counts, compactly: the terms
+/// of all fields in one string (separated by `SEP`), `fields[f]` terms per field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocTerms {
+    pub terms: String,
+    pub counts: Vec<u32>,
+    pub fields: [u32; 4],
+}
+
+impl DocTerms {
+    pub fn from_counts(fields: [Vec<(String, u32)>; 4]) -> DocTerms {
+        let mut out = DocTerms::default();
+        for (fi, counts) in fields.into_iter().enumerate() {
+            out.fields[fi] = counts.len() as u32;
+            for (t, n) in counts {
+                if !out.counts.is_empty() {
+                    out.terms.push(SEP);
+                }
+                out.terms.push_str(&t);
+                out.counts.push(n);
+            }
+        }
+        out
+    }
+
+    /// (field, term, count) in field order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &str, u32)> + '_ {
+        let field_of = self
+            .fields
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, &n)| std::iter::repeat_n(fi, n as usize));
+        let terms = self.terms.split(SEP).take(self.counts.len());
+        field_of
+            .zip(terms)
+            .zip(&self.counts)
+            .map(|((fi, t), &n)| (fi, t, n))
+    }
+}
+
+/// The cache key of a document: its text as the index sees it.
+pub fn key(d: &SearchDoc<'_>) -> Key {
+    let mut h = Sha256::new();
+    h.update(crate::templates::GENERATOR.as_bytes());
+    for part in [d.title, d.body, d.chapter] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    for t in d.tags {
+        h.update(t.as_bytes());
+        h.update([0x1e]);
+    }
+    h.update([FIELDS.len() as u8]);
+    let full = h.finalize();
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&full[..16]);
+    k
+}
+
+/// The cache of the previous build, and the writer of this build's.
+pub struct TermCache {
+    path: Option<PathBuf>,
+    old: HashMap<Key, DocTerms>,
+    new: Vec<u8>,
+    pub hits: usize,
+}
+
+impl TermCache {
+    /// No cache (tests, sites without a cache folder).
+    pub fn none() -> TermCache {
+        TermCache {
+            path: None,
+            old: HashMap::new(),
+            new: Vec::new(),
+            hits: 0,
+        }
+    }
+
+    pub fn load(path: &Path) -> TermCache {
+        let old = std::fs::read(path)
+            .ok()
+            .and_then(|b| parse(&b))
+            .unwrap_or_default();
+        TermCache {
+            path: Some(path.to_path_buf()),
+            old,
+            new: MAGIC.to_vec(),
+            hits: 0,
+        }
+    }
+
+    pub fn get(&self, k: &Key) -> Option<&DocTerms> {
+        self.old.get(k)
+    }
+
+    /// Record a document of this build (in document order).
+    pub fn keep(&mut self, k: &Key, d: &DocTerms) {
+        if self.path.is_none() {
+            return;
+        }
+        let b = &mut self.new;
+        b.extend_from_slice(k);
+        for n in d.fields {
+            b.extend_from_slice(&n.to_le_bytes());
+        }
+        b.extend_from_slice(&(d.counts.len() as u32).to_le_bytes());
+        for n in &d.counts {
+            b.extend_from_slice(&n.to_le_bytes());
+        }
+        b.extend_from_slice(&(d.terms.len() as u32).to_le_bytes());
+        b.extend_from_slice(d.terms.as_bytes());
+    }
+
+    /// Replace the cache file with this build's documents (best effort: a cache that cannot be
+    /// written only makes the next build slower).
+    pub fn save(self) {
+        let Some(path) = self.path else { return };
+        drop(self.old);
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let ok = std::fs::File::create(&tmp)
+            .and_then(|mut f| f.write_all(&self.new))
+            .and_then(|()| std::fs::rename(&tmp, &path));
+        if ok.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Reads a cache file; `None` if it is not one or is damaged.
+fn parse(b: &[u8]) -> Option<HashMap<Key, DocTerms>> {
+    struct Reader<'a>(&'a [u8]);
+    impl<'a> Reader<'a> {
+        fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+            if self.0.len() < n {
+                return None;
+            }
+            let (a, r) = self.0.split_at(n);
+            self.0 = r;
+            Some(a)
+        }
+        fn u32(&mut self) -> Option<u32> {
+            Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+        }
+    }
+    let mut r = Reader(b.strip_prefix(MAGIC)?);
+    let mut map = HashMap::new();
+    while !r.0.is_empty() {
+        let key: Key = r.take(16)?.try_into().ok()?;
+        let mut fields = [0u32; 4];
+        for f in &mut fields {
+            *f = r.u32()?;
+        }
+        let n = r.u32()? as usize;
+        let counts: Vec<u32> = r
+            .take(n.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let len = r.u32()? as usize;
+        let terms = String::from_utf8(r.take(len)?.to_vec()).ok()?;
+        if fields.iter().map(|&f| f as usize).sum::<usize>() != counts.len() {
+            return None;
+        }
+        map.insert(
+            key,
+            DocTerms {
+                terms,
+                counts,
+                fields,
+            },
+        );
+    }
+    Some(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms() -> DocTerms {
+        DocTerms::from_counts([
+            vec![("安装".into(), 1), ("驱动".into(), 2)],
+            vec![("usb".into(), 3)],
+            vec![],
+            vec![("驱动".into(), 1)],
+        ])
+    }
+
+    #[test]
+    fn doc_terms_iterate_by_field() {
+        let t = terms();
+        let got: Vec<_> = t.iter().collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "安装", 1),
+                (0, "驱动", 2),
+                (1, "usb", 3),
+                (3, "驱动", 1)
+            ]
+        );
+        assert_eq!(DocTerms::default().iter().count(), 0);
+    }
+
+    #[test]
+    fn saved_cache_loads_back_and_damage_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c/search-terms.bin");
+        let mut c = TermCache::load(&path);
+        assert!(c.get(&[1; 16]).is_none());
+        c.keep(&[1; 16], &terms());
+        c.keep(&[2; 16], &DocTerms::default());
+        c.save();
+        let c = TermCache::load(&path);
+        assert_eq!(c.get(&[1; 16]), Some(&terms()));
+        assert_eq!(c.get(&[2; 16]), Some(&DocTerms::default()));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() - 3);
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(TermCache::load(&path).get(&[1; 16]).is_none());
+    }
+}
