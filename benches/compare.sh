@@ -270,5 +270,10 @@ echo "| peak RSS faqsite $N | $fmib MiB | < 250 MiB | $(check "$fmib" '<' 250) |
 echo "| time $N / time $SMALL_N (linearity) | $lin | ≤ $((11 * N / SMALL_N / 10)).$((11 * N / SMALL_N % 10)) | $(check "$lin" '<=' "$(awk -v n="$N" -v s="$SMALL_N" 'BEGIN { print 1.1 * n / s }')") |"
 echo "| speed-up 2 threads vs 1 | $spd | ≥ 1.7 | $(check "$spd" '>=' 1.7) |"
 echo "| no-change rebuild / full build | $reb | ≤ 0.20 | $(check "$reb" '<=' 0.2) |"
+echo "| rebuild --force / full build | $(ratio "$(median faqsite_force 3)" "$F") | | |"
+read -r _ fq_gz < <(faqsite_first_query_bytes "$(outdir faqsite)")
+fq_kb=$(awk -v b="$fq_gz" 'BEGIN { if (b == "-") print "n/a"; else printf "%.0f", b / 1000 }')
+echo "| search index downloaded before the first result (gzip) | $fq_kb kB | ≤ 300 kB | $(check "$fq_kb" '<=' 300) |"
 echo
+rm -rf "$WORK/trash" &
 echo "raw measurements: $RESULTS (tool, run, wall s, peak RSS KiB; run 0 = warm-up, not counted)"

@@ -76,11 +76,12 @@ pub fn key(d: &SearchDoc<'_>) -> Key {
     k
 }
 
-/// The cache of the previous build, and the writer of this build's.
+/// The cache of the previous build, and the writer of this build's (streamed to a temporary
+/// file beside the cache file, renamed over it at the end).
 pub struct TermCache {
     path: Option<PathBuf>,
     old: HashMap<Key, DocTerms>,
-    new: Vec<u8>,
+    new: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
     pub hits: usize,
 }
 
@@ -90,7 +91,7 @@ impl TermCache {
         TermCache {
             path: None,
             old: HashMap::new(),
-            new: Vec::new(),
+            new: None,
             hits: 0,
         }
     }
@@ -100,10 +101,19 @@ impl TermCache {
             .ok()
             .and_then(|b| parse(&b))
             .unwrap_or_default();
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let new = std::fs::File::create(&tmp).ok().and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            w.write_all(MAGIC).ok()?;
+            Some((tmp, w))
+        });
         TermCache {
             path: Some(path.to_path_buf()),
             old,
-            new: MAGIC.to_vec(),
+            new,
             hits: 0,
         }
     }
@@ -114,10 +124,8 @@ impl TermCache {
 
     /// Record a document of this build (in document order).
     pub fn keep(&mut self, k: &Key, d: &DocTerms) {
-        if self.path.is_none() {
-            return;
-        }
-        let b = &mut self.new;
+        let Some((_, w)) = &mut self.new else { return };
+        let mut b = Vec::with_capacity(32 + d.counts.len() * 4 + d.terms.len());
         b.extend_from_slice(k);
         for n in d.fields {
             b.extend_from_slice(&n.to_le_bytes());
@@ -128,23 +136,37 @@ impl TermCache {
         }
         b.extend_from_slice(&(d.terms.len() as u32).to_le_bytes());
         b.extend_from_slice(d.terms.as_bytes());
+        if w.write_all(&b).is_err() {
+            // A cache that cannot be written only makes the next build slower.
+            self.discard();
+        }
     }
 
-    /// Replace the cache file with this build's documents (best effort: a cache that cannot be
-    /// written only makes the next build slower).
-    pub fn save(self) {
-        let Some(path) = self.path else { return };
-        drop(self.old);
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+    fn discard(&mut self) {
+        if let Some((tmp, _)) = self.new.take() {
+            let _ = std::fs::remove_file(tmp);
         }
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let ok = std::fs::File::create(&tmp)
-            .and_then(|mut f| f.write_all(&self.new))
-            .and_then(|()| std::fs::rename(&tmp, &path));
+    }
+
+    /// Replace the cache file with this build's documents (best effort, as above).
+    pub fn save(mut self) {
+        let (Some(path), Some((tmp, w))) = (self.path.take(), self.new.take()) else {
+            return;
+        };
+        let ok = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|_| std::fs::rename(&tmp, &path));
         if ok.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
+    }
+}
+
+impl Drop for TermCache {
+    /// A build that stopped half-way leaves no temporary file.
+    fn drop(&mut self) {
+        self.discard();
     }
 }
 
