@@ -121,7 +121,14 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
 
     let (config, out_dir) = load_config(opts)?;
     output::check_output_dir(root, &out_dir)?;
-    let inputs = fresh::input_hash(root, &config.theme, &format!("{opts:?}"));
+    // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
+    // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
+    // records the output's fingerprint (see `OutputState::untouched`).
+    let inputs = if opts.serving && cache.previous.is_some() {
+        String::from("(rebuilt by serve after a change)")
+    } else {
+        fresh::input_hash(root, &config.theme, &format!("{opts:?}"))
+    };
     let state = fresh::OutputState::read(root, &out_dir);
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
@@ -201,13 +208,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     t.lap("search");
 
     let theme = Theme::load(root, &config)?;
-    let renderer = Renderer {
-        theme: &theme,
-        config: &config,
-        content: &content,
-        rendered: &rendered,
-        search_index_js,
-    };
+    let renderer = Renderer::new(&theme, &config, &content, &rendered, search_index_js);
     // The pages and the one large print page render side by side.
     let (pages, manual) = rayon::join(
         || renderer.render_pages(&staging, opts.serving, previous.as_ref().map(|p| &p.pages)),

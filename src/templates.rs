@@ -146,13 +146,16 @@ impl Theme {
     }
 
     /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML.
-    pub fn page_key(&self, template: &str, ctx: &PageContext<'_>) -> PageKey {
+    pub fn page_key(&self, template: &str, ctx: &PageContext<'_, '_>) -> PageKey {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(&self.templates_hash);
         h.update(template.as_bytes());
         h.update([0]);
-        let json = serde_json::to_vec(ctx).expect("a context serializes");
+        KEY_MODE.with(|k| k.set(true));
+        let json = serde_json::to_vec(ctx);
+        KEY_MODE.with(|k| k.set(false));
+        let json = json.expect("a context serializes");
         h.update(&json);
         let mut key = [0u8; 16];
         key.copy_from_slice(&h.finalize()[..16]);
@@ -254,13 +257,86 @@ struct SiteCtx<'a> {
     contact: &'a [Contact],
 }
 
+thread_local! {
+    /// Set while a context is serialized for a page's key (see [`Theme::page_key`]).
+    static KEY_MODE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Rendered HTML in a template context: the HTML itself when rendering; only its digest when
+/// the context is serialized for the page's key (a chapter page's context holds the answers
+/// of the whole chapter: hashing digests instead keeps keys cheap).
+#[derive(Clone, Copy)]
+pub struct Html<'a> {
+    html: &'a str,
+    /// The page it belongs to, for its digest.
+    of: Option<(&'a Digests<'a>, usize)>,
+}
+
+impl Html<'static> {
+    const EMPTY: Html<'static> = Html { html: "", of: None };
+}
+
+impl Serialize for Html<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.of {
+            Some((digests, page)) if KEY_MODE.with(|k| k.get()) => {
+                s.serialize_bytes(&digests.get()[page].0)
+            }
+            _ => s.serialize_str(self.html),
+        }
+    }
+}
+
+/// Digests of every page's HTML and text, computed the first time a page key needs them
+/// (only `serve` computes page keys).
+pub struct Digests<'a> {
+    rendered: &'a [Rendered],
+    table: std::sync::OnceLock<Vec<(PageKey, PageKey)>>,
+}
+
+impl Digests<'_> {
+    fn get(&self) -> &[(PageKey, PageKey)] {
+        self.table.get_or_init(|| {
+            self.rendered
+                .par_iter()
+                .map(|r| (digest(&r.html), digest(&r.text)))
+                .collect()
+        })
+    }
+}
+
+/// schema.org FAQPage JSON-LD of some question pages: built (as a string) only when the page
+/// is rendered; for the key, the digests of what it is made of.
+pub struct JsonLd<'r, 'a> {
+    renderer: &'r Renderer<'a>,
+    questions: Vec<usize>,
+}
+
+impl Serialize for JsonLd<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.questions.is_empty() {
+            s.serialize_str("")
+        } else if KEY_MODE.with(|k| k.get()) {
+            use serde::ser::SerializeSeq;
+            let digests = self.renderer.digests.get();
+            let mut seq = s.serialize_seq(Some(self.questions.len()))?;
+            for &q in &self.questions {
+                seq.serialize_element(&(&self.renderer.content.pages[q].title, &digests[q].1))?;
+            }
+            seq.end()
+        } else {
+            s.serialize_str(&self.renderer.faq_jsonld(&self.questions))
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct PageCtx<'a> {
     kind: &'a str,
     title: &'a str,
     url: &'a str,
     number: &'a str,
-    content: &'a str,
+    content: Html<'a>,
     description: String,
     tags: &'a [String],
 }
@@ -274,7 +350,7 @@ pub struct NavQuestion<'a> {
     current: bool,
     /// The answer HTML; only in `chapter`, not in the sidebar list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    content: Option<&'a str>,
+    content: Option<Html<'a>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -285,7 +361,7 @@ pub struct NavChapter<'a> {
     description: &'a str,
     slug: &'a str,
     current: bool,
-    content: &'a str,
+    content: Html<'a>,
     questions: Vec<NavQuestion<'a>>,
 }
 
@@ -312,18 +388,18 @@ struct BaseCtx<'a> {
 /// A page's whole template context, typed: serialized once for the page's key, and into a
 /// Tera context only when the page is rendered.
 #[derive(Serialize)]
-pub struct PageContext<'a> {
+pub struct PageContext<'r, 'a> {
     #[serde(flatten)]
-    base: BaseCtx<'a>,
-    page: PageCtx<'a>,
-    chapter: Option<NavChapter<'a>>,
-    breadcrumbs: Vec<LinkCtx<'a>>,
-    prev: Option<LinkCtx<'a>>,
-    next: Option<LinkCtx<'a>>,
-    jsonld: String,
+    base: BaseCtx<'r>,
+    page: PageCtx<'r>,
+    chapter: Option<NavChapter<'r>>,
+    breadcrumbs: Vec<LinkCtx<'r>>,
+    prev: Option<LinkCtx<'r>>,
+    next: Option<LinkCtx<'r>>,
+    jsonld: JsonLd<'r, 'a>,
 }
 
-impl PageContext<'_> {
+impl PageContext<'_, '_> {
     pub fn to_tera(&self) -> Context {
         Context::from_serialize(self).expect("a page context is a map")
     }
@@ -355,9 +431,44 @@ pub struct Renderer<'a> {
     pub rendered: &'a [Rendered],
     /// `search-index.js?v=…`, or empty when search is off.
     pub search_index_js: String,
+    digests: Digests<'a>,
+}
+
+fn digest(s: &str) -> PageKey {
+    use sha2::{Digest, Sha256};
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&Sha256::digest(s.as_bytes())[..16]);
+    key
 }
 
 impl<'a> Renderer<'a> {
+    pub fn new(
+        theme: &'a Theme,
+        config: &'a Config,
+        content: &'a Content,
+        rendered: &'a [Rendered],
+        search_index_js: String,
+    ) -> Self {
+        Renderer {
+            theme,
+            config,
+            content,
+            rendered,
+            search_index_js,
+            digests: Digests {
+                rendered,
+                table: std::sync::OnceLock::new(),
+            },
+        }
+    }
+
+    fn html(&self, page: usize) -> Html<'_> {
+        Html {
+            html: &self.rendered[page].html,
+            of: Some((&self.digests, page)),
+        }
+    }
+
     /// Render every content page (home, chapters, questions) in parallel, plus 404.html,
     /// writing each into `staging` as soon as it is rendered. Returns the key of every page's
     /// template context (see [`PageKeys`]) and how many content pages were rendered.
@@ -371,6 +482,13 @@ impl<'a> Renderer<'a> {
         keys: bool,
         previous: Option<&PageKeys>,
     ) -> Result<(PageKeys, usize)> {
+        let want_keys = keys || previous.is_some();
+        if want_keys {
+            // Before any key is computed: the digests are computed in parallel, and a rayon
+            // worker waiting for them may run another page's rendering, which must not happen
+            // inside `page_key`'s key mode.
+            self.digests.get();
+        }
         let progress = progress_bar(self.content.pages.len());
         let rendered = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<Option<(String, PageKey)>>> = (0..self.content.pages.len())
@@ -379,8 +497,7 @@ impl<'a> Renderer<'a> {
                 let page = &self.content.pages[i];
                 let template = format!("{}.html", page.kind.name());
                 let ctx = self.page_context(i);
-                let key =
-                    (keys || previous.is_some()).then(|| self.theme.page_key(&template, &ctx));
+                let key = want_keys.then(|| self.theme.page_key(&template, &ctx));
                 let rel = Path::new(&page.url);
                 let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
                 if !(same && staging.keep_previous(rel)) {
@@ -437,7 +554,7 @@ impl<'a> Renderer<'a> {
                 title,
                 url: "",
                 number: "",
-                content: "",
+                content: Html::EMPTY,
                 description: self.config.description.clone(),
                 tags: &[],
             },
@@ -445,12 +562,15 @@ impl<'a> Renderer<'a> {
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,
-            jsonld: String::new(),
+            jsonld: JsonLd {
+                renderer: self,
+                questions: Vec::new(),
+            },
         };
         ctx.to_tera()
     }
 
-    fn base_context(&self, root: String, chapters: Vec<NavChapter<'a>>) -> BaseCtx<'a> {
+    fn base_context<'r>(&'r self, root: String, chapters: Vec<NavChapter<'r>>) -> BaseCtx<'r> {
         let c = self.config;
         BaseCtx {
             root,
@@ -487,7 +607,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The chapter list for the sidebar; `current` is the page being rendered.
-    pub fn nav(&self, current: Option<usize>) -> Vec<NavChapter<'a>> {
+    pub fn nav(&self, current: Option<usize>) -> Vec<NavChapter<'_>> {
         let content = self.content;
         let full = content.question_count() <= FULL_NAV_LIMIT;
         let current_chapter = current.and_then(|i| match content.pages[i].kind {
@@ -511,7 +631,7 @@ impl<'a> Renderer<'a> {
                     description: &p.description,
                     slug: &p.slug,
                     current: current == Some(ch.page),
-                    content: "",
+                    content: Html::EMPTY,
                     questions: if with_questions {
                         ch.questions
                             .iter()
@@ -530,7 +650,7 @@ impl<'a> Renderer<'a> {
         q: usize,
         current: Option<usize>,
         with_content: bool,
-    ) -> NavQuestion<'a> {
+    ) -> NavQuestion<'_> {
         let p = &self.content.pages[q];
         NavQuestion {
             title: &p.title,
@@ -538,13 +658,13 @@ impl<'a> Renderer<'a> {
             number: &p.number,
             slug: &p.slug,
             current: current == Some(q),
-            content: with_content.then(|| self.rendered[q].html.as_str()),
+            content: with_content.then(|| self.html(q)),
         }
     }
 
     /// The current chapter; with its questions' answers on the chapter page itself (a question
     /// page does not need its 49 siblings' answers, and copying them made large sites slow).
-    fn chapter_context(&self, ci: usize, with_answers: bool) -> NavChapter<'a> {
+    fn chapter_context(&self, ci: usize, with_answers: bool) -> NavChapter<'_> {
         let ch = &self.content.chapters[ci];
         let p = &self.content.pages[ch.page];
         NavChapter {
@@ -554,7 +674,7 @@ impl<'a> Renderer<'a> {
             description: &p.description,
             slug: &p.slug,
             current: false,
-            content: &self.rendered[ch.page].html,
+            content: self.html(ch.page),
             questions: ch
                 .questions
                 .iter()
@@ -563,7 +683,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page_context(&self, i: usize) -> PageContext<'a> {
+    fn page_context(&self, i: usize) -> PageContext<'_, 'a> {
         let content = self.content;
         let page = &content.pages[i];
         let root = root_prefix(&page.url);
@@ -583,7 +703,7 @@ impl<'a> Renderer<'a> {
             title,
             url: &page.url,
             number: &page.number,
-            content: &self.rendered[i].html,
+            content: self.html(i),
             description: if description.is_empty() {
                 self.config.description.clone()
             } else {
@@ -598,13 +718,13 @@ impl<'a> Renderer<'a> {
             number: "",
         };
         let (chapter, breadcrumbs, jsonld) = match page.kind {
-            PageKind::Home => (None, vec![], String::new()),
+            PageKind::Home => (None, vec![], Vec::new()),
             PageKind::Chapter(ci) => {
                 let qs = &content.chapters[ci].questions;
                 (
                     Some(self.chapter_context(ci, true)),
                     vec![home_link],
-                    self.faq_jsonld(qs),
+                    qs.clone(),
                 )
             }
             PageKind::Question(ci, _) => {
@@ -617,11 +737,7 @@ impl<'a> Renderer<'a> {
                         number: &cp.number,
                     },
                 ];
-                (
-                    Some(self.chapter_context(ci, false)),
-                    crumbs,
-                    self.faq_jsonld(&[i]),
-                )
+                (Some(self.chapter_context(ci, false)), crumbs, vec![i])
             }
         };
         let link = |j: usize| {
@@ -644,7 +760,10 @@ impl<'a> Renderer<'a> {
             breadcrumbs,
             prev: i.checked_sub(1).map(link),
             next: (i + 1 < content.pages.len()).then(|| link(i + 1)),
-            jsonld,
+            jsonld: JsonLd {
+                renderer: self,
+                questions: jsonld,
+            },
         }
     }
 

@@ -130,6 +130,42 @@ fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
         serve_build(&site, &fresh, &mut faqsite::site::BuildCache::default());
         assert_eq!(snapshot(&out), snapshot(&fresh), "rebuild = fresh build");
 
+        // What serve writes is what `build` writes, but for the index's `?v=` version.
+        let cli = tmp.path().join("cli");
+        build(&site, &cli);
+        let unversioned = |bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(".js?v=") {
+                out.push_str(&rest[..i + 3]);
+                rest = &rest[i + 3..];
+                let end = rest.find('"').unwrap_or(rest.len());
+                let version = &rest[..end];
+                if !(version.len() == 11 && version[3..].bytes().all(|b| b.is_ascii_hexdigit())) {
+                    out.push_str(version);
+                }
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+            out
+        };
+        let (served, built) = (snapshot(&out), snapshot(&cli));
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            built.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &served {
+            if path.extension().is_some_and(|e| e == "html") {
+                assert_eq!(
+                    unversioned(bytes),
+                    unversioned(&built[path]),
+                    "{} differs between serve and build",
+                    path.display()
+                );
+            }
+        }
+
         // A build into another folder, or after the output was touched, renders everything.
         std::fs::write(out.join("01-basics/second.html"), "touched").unwrap();
         let third = serve_build(&site, &out, &mut cache);
