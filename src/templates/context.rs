@@ -1,47 +1,19 @@
-//! Stage 6: Tera templates → HTML pages (in parallel).
-//!
-//! The theme is the default theme compiled into the binary (from `themes/default/`), or the
-//! site's `themes/<name>/`; any file can be overridden by one at the same path under the
-//! site's `templates/` or `static/`. The variables a template sees are documented in
-//! ARCHITECTURE.md ("Template context").
+//! The template context, the contract between Rust and the theme (ARCHITECTURE.md, "Template
+//! context"), typed; page keys (what `serve` compares to keep unchanged pages); and the
+//! rendering of every page in parallel.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
+use super::{summary, Theme, CHAPTER_NAV_LIMIT, FULL_NAV_LIMIT, GENERATOR};
 use crate::config::{Config, Contact};
 use crate::content::{Content, PageKind};
-use crate::error::{Diagnostic, Error, Result};
-use crate::images::short_hash;
+use crate::error::{Error, Result};
 use crate::markdown::{root_prefix, Rendered};
-use crate::output::{OutputFile, Staging};
-
-include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
-
-/// Sites with more questions than this get a sidebar with only the current chapter's
-/// questions, so page size does not grow with the site (10,000 pages × 10,000 links).
-pub const FULL_NAV_LIMIT: usize = 300;
-/// Sites with more chapters than this list only the current chapter in the sidebar (the home
-/// page still lists them all).
-pub const CHAPTER_NAV_LIMIT: usize = 30;
-
-pub const GENERATOR: &str = concat!("faqsite ", env!("CARGO_PKG_VERSION"));
-
-/// A loaded theme: templates ready to render, static files ready to write.
-pub struct Theme {
-    tera: Tera,
-    /// Template name → (file shown in messages, its text), for error lines.
-    sources: BTreeMap<String, (PathBuf, String)>,
-    /// Static files, output paths under `static/`.
-    pub static_files: Vec<OutputFile>,
-    /// `static/<file>` → `static/<file>?v=<hash>`, hashed once per build (not once per page).
-    versioned: BTreeMap<String, String>,
-    /// Hash of every template (and faqsite's version): part of each page's key.
-    templates_hash: Vec<u8>,
-}
+use crate::output::Staging;
 
 /// A hash of everything a page's HTML is made from: its template context and the theme.
 pub type PageKey = [u8; 16];
@@ -49,102 +21,6 @@ pub type PageKey = [u8; 16];
 pub type PageKeys = std::collections::HashMap<String, PageKey>;
 
 impl Theme {
-    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
-        let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
-        let theme_dir = root.join("themes").join(&config.theme);
-        if theme_dir.is_dir() {
-            collect(&theme_dir, "", &mut files, root)?;
-        } else if config.theme == "default" {
-            for (rel, bytes) in DEFAULT_THEME {
-                files.insert(
-                    rel.to_string(),
-                    (
-                        PathBuf::from(format!("<built-in default theme>/{rel}")),
-                        bytes.to_vec(),
-                    ),
-                );
-            }
-        } else {
-            return Err(Error::one(
-                Diagnostic::new(
-                    root.join("site.toml"),
-                    0,
-                    format!(
-                        "theme {:?} not found at {}",
-                        config.theme,
-                        theme_dir.display()
-                    ),
-                )
-                .hint("put the theme in themes/<name>/ or remove `theme` to use the default"),
-            ));
-        }
-        // Site overrides: templates/x.html → templates/x.html, static/y → static/y.
-        for dir in ["templates", "static"] {
-            let d = root.join(dir);
-            if d.is_dir() {
-                collect(&d, &format!("{dir}/"), &mut files, root)?;
-            }
-        }
-
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
-        tera.set_escape_fn(escape_html);
-        let mut sources = BTreeMap::new();
-        let mut templates = Vec::new();
-        let mut static_files = Vec::new();
-        for (rel, (shown, bytes)) in files {
-            if let Some(name) = rel.strip_prefix("templates/") {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    Error::one(Diagnostic::new(&shown, 0, "template is not UTF-8 text"))
-                })?;
-                templates.push((name.to_string(), text.clone()));
-                sources.insert(name.to_string(), (shown, text));
-            } else if rel.starts_with("static/") {
-                static_files.push(OutputFile::new(rel, bytes));
-            }
-        }
-        tera.add_raw_templates(templates)
-            .map_err(|e| template_error(&e, &sources, None))?;
-        let versioned = static_files
-            .iter()
-            .map(|f| {
-                let path = f.path.to_string_lossy().replace('\\', "/");
-                let v = format!("{path}?v={}", &short_hash(&f.bytes)[..8]);
-                (path, v)
-            })
-            .collect();
-        let templates_hash = {
-            use sha2::{Digest, Sha256};
-            let mut h = Sha256::new();
-            h.update(GENERATOR.as_bytes());
-            for (name, (_, text)) in &sources {
-                h.update(name.as_bytes());
-                h.update([0]);
-                h.update(text.as_bytes());
-                h.update([0]);
-            }
-            h.finalize().to_vec()
-        };
-        Ok(Theme {
-            tera,
-            sources,
-            static_files,
-            versioned,
-            templates_hash,
-        })
-    }
-
-    pub fn has_template(&self, name: &str) -> bool {
-        self.sources.contains_key(name)
-    }
-
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| template_error(&e, &self.sources, Some(name)))
-    }
-
     /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML.
     pub fn page_key(&self, template: &str, ctx: &PageContext<'_, '_>) -> PageKey {
         use sha2::{Digest, Sha256};
@@ -161,91 +37,6 @@ impl Theme {
         key.copy_from_slice(&h.finalize()[..16]);
         key
     }
-
-    /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).
-    pub fn asset(&self, file: &str) -> String {
-        let path = format!("static/{file}");
-        self.versioned.get(&path).cloned().unwrap_or(path)
-    }
-}
-
-fn collect(
-    dir: &Path,
-    prefix: &str,
-    files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>,
-    root: &Path,
-) -> Result<()> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Other(format!("reading {}: {e}", dir.display())))?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| Error::io("reading", entry.path(), e))?;
-        files.insert(
-            format!("{prefix}{rel}"),
-            (crate::content::shown(entry.path(), root), bytes),
-        );
-    }
-    Ok(())
-}
-
-/// A Tera error as a diagnostic: the template file, and the line when it can be found.
-fn template_error(
-    e: &tera::Error,
-    sources: &BTreeMap<String, (PathBuf, String)>,
-    rendering: Option<&str>,
-) -> Error {
-    let mut chain = vec![e.to_string()];
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        chain.push(s.to_string());
-        src = s.source();
-    }
-    let message = chain.join(": ");
-    // Which template: the one named in the message, else the one being rendered.
-    let named = sources
-        .keys()
-        .find(|k| message.contains(&format!("'{k}'")))
-        .cloned();
-    let name = named.or(rendering.map(str::to_string));
-    let (file, text) = match name.as_ref().and_then(|n| sources.get(n)) {
-        Some((f, t)) => (f.clone(), t.as_str()),
-        None => (PathBuf::from("templates"), ""),
-    };
-    // Parse errors carry "--> line:col"; render errors name the variable.
-    let mut line = 0;
-    let mut file = file;
-    if let Some(pos) = message.find("--> ") {
-        line = message[pos + 4..]
-            .split(':')
-            .next()
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or(0);
-    } else if let Some(var) = message.split('`').nth(1) {
-        let find = |t: &str| t.lines().position(|l| l.contains(var)).map(|i| i + 1);
-        if let Some(l) = find(text) {
-            line = l;
-        } else if let Some((f, l)) = sources
-            .values()
-            .find_map(|(f, t)| find(t).map(|l| (f.clone(), l)))
-        {
-            file = f;
-            line = l;
-        }
-    }
-    let hint = if message.contains("not found in context") {
-        "the variables a template can use are listed in ARCHITECTURE.md (Template context)"
-    } else {
-        "see https://keats.github.io/tera/docs/ for the template syntax"
-    };
-    Error::one(Diagnostic::new(file, line, message).hint(hint))
 }
 
 #[derive(Serialize)]
@@ -829,80 +620,4 @@ fn progress_bar(pages: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// HTML-escape text for element content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut last = 0;
-    // The five special characters are ASCII: copy the runs between them as they are.
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(entity);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
-/// The first `max` characters of `text` on one line, cut at a character boundary.
-pub fn summary(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        if chars > 0 {
-            if chars == max {
-                out.push('…');
-                return out;
-            }
-            out.push(' ');
-            chars += 1;
-        }
-        for c in word.chars() {
-            if chars == max {
-                out.push('…');
-                return out;
-            }
-            out.push(c);
-            chars += 1;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_html_escapes_the_five_and_keeps_the_rest() {
-        assert_eq!(
-            escape_html(r#"<a href="x">'驱动' & 口令</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;驱动&#39; &amp; 口令&lt;/a&gt;"
-        );
-        assert_eq!(
-            escape_html("../02-drivers/安装.html"),
-            "../02-drivers/安装.html"
-        );
-        assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("&"), "&amp;");
-    }
-
-    #[test]
-    fn summary_cuts_on_characters() {
-        assert_eq!(summary("安装  驱动\n程序", 4), "安装 驱…");
-        assert_eq!(summary("短", 10), "短");
-        assert_eq!(summary("ab cd ", 5), "ab cd");
-        assert_eq!(summary("ab cd", 4), "ab c…");
-        assert_eq!(summary("ab cd", 2), "ab…");
-        assert_eq!(summary("  ", 3), "");
-    }
 }
