@@ -747,6 +747,38 @@ mod tests {
     }
 
     #[test]
+    fn a_sharded_index_from_the_segmentation_cache_is_the_same_index() {
+        let config = SearchConfig {
+            shard_above: 1,
+            ..Default::default()
+        };
+        let docs = [
+            doc("a", "安装驱动", "下载驱动程序 USB Key 驱动"),
+            doc("b", "忘记密码", "解锁 1111"),
+            doc("c", "证书过期", "续期 驱动"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let run = |docs: &[SearchDoc<'_>]| {
+            let files = std::sync::Mutex::new(Vec::new());
+            build_into(&config, docs, Some(dir.path()), None, &files).unwrap();
+            let mut files = files.into_inner().unwrap();
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            files
+        };
+        let cold = run(&docs);
+        assert!(dir.path().join(TERMS_CACHE_FILE).is_file());
+        let warm = run(&docs);
+        assert_eq!(cold, warm);
+        // One document changed: the cache serves the others, the index is a fresh build's.
+        let changed = [docs[0], doc("b", "忘记密码", "解锁 1111 重新设置"), docs[2]];
+        let from_cache = run(&changed);
+        let fresh = build(&config, &changed).unwrap();
+        let mut fresh = fresh.files;
+        fresh.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(from_cache, fresh);
+    }
+
+    #[test]
     fn output_is_deterministic() {
         let docs = [
             doc("a", "安装驱动", "下载驱动程序"),
