@@ -379,7 +379,7 @@ fn mdbook_layout(qs: &[Question], dir: &Path) {
             &dir.join(format!("src/{ch}/q{:03}.md", q.index)),
             &format!("# {}\n\n{}", q.title, body),
         );
-        if qs.get(i + 1).map_or(true, |n| n.chapter != q.chapter) {
+        if qs.get(i + 1).is_none_or(|n| n.chapter != q.chapter) {
             write(&dir.join(format!("src/{ch}/index.md")), &chapter);
         }
     }

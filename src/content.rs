@@ -119,18 +119,16 @@ struct Parsed {
     source: Source,
 }
 
-/// Load every page under `root/content`. `shown_root` is how `root` appears in messages.
+/// A chapter as read: its `_index.md`, its folder name, its questions with their file stems.
+type LoadedChapter = (Parsed, String, Vec<(Parsed, String)>);
+
 /// One chapter folder: its `_index.md` and its questions (drafts left out unless asked for),
 /// or the problems found in it.
-#[allow(clippy::type_complexity)]
 fn load_chapter(
     cdir: &Path,
     root: &Path,
     include_drafts: bool,
-) -> Result<(
-    Option<(Parsed, String, Vec<(Parsed, String)>)>,
-    Vec<Diagnostic>,
-)> {
+) -> Result<(Option<LoadedChapter>, Vec<Diagnostic>)> {
     let mut errors = Vec::new();
     let slug = file_name(cdir);
     if let Err(d) = check_slug(&slug, &shown(cdir, root)) {
@@ -180,6 +178,8 @@ fn load_chapter(
     Ok((chapter, errors))
 }
 
+/// Load every page under `root/content` (drafts only with `include_drafts`); every problem
+/// found in any file is reported together.
 pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
@@ -216,15 +216,11 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     }
 
     // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
-    type Loaded = (
-        Option<(Parsed, String, Vec<(Parsed, String)>)>,
-        Vec<Diagnostic>,
-    );
-    let loaded: Vec<Result<Loaded>> = chapter_dirs
+    let loaded: Vec<Result<(Option<LoadedChapter>, Vec<Diagnostic>)>> = chapter_dirs
         .par_iter()
         .map(|cdir| load_chapter(cdir, root, include_drafts))
         .collect();
-    let mut chapters: Vec<(Parsed, String, Vec<(Parsed, String)>)> = Vec::new();
+    let mut chapters: Vec<LoadedChapter> = Vec::new();
     for r in loaded {
         let (chapter, errs) = r?;
         errors.extend(errs);

@@ -66,7 +66,7 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
         .enumerate()
         .map(|(i, p)| (normalize_path(&p.source.path), i))
         .collect();
-    let results: Vec<std::result::Result<(Rendered, Vec<PageLink>), Vec<Diagnostic>>> = content
+    let results: Vec<PageResult> = content
         .pages
         .par_iter()
         .map(|p| render_page(p, content, &sources))
@@ -135,11 +135,10 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-fn render_page(
-    page: &Page,
-    content: &Content,
-    sources: &BTreeMap<PathBuf, usize>,
-) -> std::result::Result<(Rendered, Vec<PageLink>), Vec<Diagnostic>> {
+/// One page rendered, with the links it makes to other pages; or every problem in it.
+type PageResult = std::result::Result<(Rendered, Vec<PageLink>), Vec<Diagnostic>>;
+
+fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize>) -> PageResult {
     let body = &page.source.body;
     let line_of = |offset: usize| page.source.body_line + body[..offset].matches('\n').count();
     let source_dir = page.source.path.parent().unwrap_or(Path::new(""));
