@@ -82,7 +82,6 @@ pub struct TermCache {
     path: Option<PathBuf>,
     old: HashMap<Key, DocTerms>,
     new: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
-    pub hits: usize,
 }
 
 impl TermCache {
@@ -92,7 +91,6 @@ impl TermCache {
             path: None,
             old: HashMap::new(),
             new: None,
-            hits: 0,
         }
     }
 
@@ -114,7 +112,6 @@ impl TermCache {
             path: Some(path.to_path_buf()),
             old,
             new,
-            hits: 0,
         }
     }
 

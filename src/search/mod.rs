@@ -440,9 +440,6 @@ fn build_sharded(
                 .collect()
         };
         for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
-            if cache.get(k).is_some() {
-                cache.hits += 1;
-            }
             cache.keep(k, &doc_terms);
             let doc = (c * CHUNK + j) as u32;
             let mut field_len = [0usize; 4];
