@@ -44,10 +44,21 @@ pub struct BuildOptions {
 
 /// What one build leaves for the next in the same process (`serve`): the key of every page's
 /// template context and of every search shard, so those that did not change are kept instead
-/// of made again.
-#[derive(Debug, Default)]
+/// of made again, and the word segmenter's dictionary.
+#[derive(Default)]
 pub struct BuildCache {
     previous: Option<Previous>,
+    /// The jieba dictionary, loaded by the first build that needs it.
+    segmenter: Option<search::FaqChinese>,
+}
+
+impl std::fmt::Debug for BuildCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildCache")
+            .field("previous", &self.previous)
+            .field("segmenter", &self.segmenter.is_some())
+            .finish()
+    }
 }
 
 #[derive(Debug)]
@@ -189,13 +200,15 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
             })
             .collect();
         let cache_dir = root.join(fresh::CACHE_DIR);
-        let (script, shards) = search::build_into(
-            &config.search,
-            &docs,
-            Some(&cache_dir),
-            previous.as_ref().map(|p| &p.shards),
-            &staging,
-        )?;
+        let segmenter = cache
+            .segmenter
+            .get_or_insert_with(search::FaqChinese::segmenter);
+        let reuse = search::Reuse {
+            segmenter,
+            cache_dir: Some(&cache_dir),
+            previous: previous.as_ref().map(|p| &p.shards),
+        };
+        let (script, shards) = search::build_into(&config.search, &docs, &reuse, &staging)?;
         shard_keys = shards;
         if opts.serving {
             script.path
