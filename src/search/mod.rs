@@ -146,14 +146,16 @@ pub fn normalize(text: &str) -> String {
 /// found. Segmentation happens once, in parallel, before the index is built (see `tokens_of`);
 /// the indexes themselves get pre-segmented tokens, so building one loads no dictionary.
 pub struct FaqChinese {
-    jieba: Option<elasticlunr::lang::Chinese>,
+    /// The jieba dictionary (~0.1 s and tens of MB), loaded when text is first segmented: a
+    /// build whose documents all come from the segmentation cache never loads it.
+    jieba: Option<std::sync::OnceLock<elasticlunr::lang::Chinese>>,
 }
 
 impl FaqChinese {
-    /// With the jieba dictionary (loading it takes ~0.1 s), for segmenting text.
+    /// For segmenting text.
     pub fn segmenter() -> Self {
         FaqChinese {
-            jieba: Some(elasticlunr::lang::Chinese::new()),
+            jieba: Some(std::sync::OnceLock::new()),
         }
     }
     /// Without it, for indexes that receive pre-segmented tokens.
@@ -183,7 +185,9 @@ impl elasticlunr::lang::Language for FaqChinese {
     }
     fn tokenize(&self, text: &str) -> Vec<String> {
         match &self.jieba {
-            Some(zh) => zh.tokenize(text),
+            Some(zh) => zh
+                .get_or_init(elasticlunr::lang::Chinese::new)
+                .tokenize(text),
             None => split_tokens(text),
         }
     }
