@@ -105,13 +105,15 @@ fn stamp_path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(STAMP_FILE)
 }
 
-fn stamp_text(inputs: &str, out: &Path) -> Option<String> {
+/// The output folder as it is now: its absolute path and its fingerprint (one walk).
+fn output_now(out: &Path) -> Option<(String, String)> {
     let out_abs = out.canonicalize().ok()?;
-    Some(format!(
-        "{inputs}\n{}\n{}\n",
-        out_abs.display(),
-        output_fingerprint(out)?
-    ))
+    Some((out_abs.display().to_string(), output_fingerprint(out)?))
+}
+
+/// The stamp's text: inputs, output folder, fingerprint, a line each.
+fn stamp((out, fingerprint): &(String, String), inputs: &str) -> String {
+    format!("{inputs}\n{out}\n{fingerprint}\n")
 }
 
 /// What the last recorded build left, compared with the output folder as it is now (the
@@ -124,17 +126,14 @@ pub struct OutputState {
 impl OutputState {
     pub fn read(root: &Path, out: &Path) -> OutputState {
         let recorded = std::fs::read_to_string(stamp_path(root)).ok();
-        let now = recorded.as_ref().and_then(|_| {
-            let out_abs = out.canonicalize().ok()?;
-            Some((out_abs.display().to_string(), output_fingerprint(out)?))
-        });
+        let now = recorded.as_ref().and_then(|_| output_now(out));
         OutputState { recorded, now }
     }
 
     /// Whether the output holds the result of a build of exactly these inputs, untouched since.
     pub fn is_fresh(&self, inputs: &str) -> bool {
         match (&self.recorded, &self.now) {
-            (Some(r), Some((out, fp))) => *r == format!("{inputs}\n{out}\n{fp}\n"),
+            (Some(r), Some(now)) => *r == stamp(now, inputs),
             _ => false,
         }
     }
@@ -151,15 +150,10 @@ impl OutputState {
     }
 }
 
-/// Whether `out` holds the result of a build of exactly these inputs, untouched since.
-pub fn is_fresh(root: &Path, out: &Path, inputs: &str) -> bool {
-    OutputState::read(root, out).is_fresh(inputs)
-}
-
 /// Remember that `out` was built from `inputs`. Failing to write the stamp only costs a
 /// rebuild next time, so errors are ignored.
 pub fn record(root: &Path, out: &Path, inputs: &str) {
-    if let Some(text) = stamp_text(inputs, out) {
+    if let Some(text) = output_now(out).map(|now| stamp(&now, inputs)) {
         let p = stamp_path(root);
         if let Some(dir) = p.parent() {
             let _ = std::fs::create_dir_all(dir);
@@ -207,9 +201,9 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("index.html"), "a").unwrap();
         record(root, &out, "h");
-        assert!(is_fresh(root, &out, "h"));
-        assert!(!is_fresh(root, &out, "other"));
+        assert!(OutputState::read(root, &out).is_fresh("h"));
+        assert!(!OutputState::read(root, &out).is_fresh("other"));
         std::fs::write(out.join("extra.html"), "b").unwrap();
-        assert!(!is_fresh(root, &out, "h"));
+        assert!(!OutputState::read(root, &out).is_fresh("h"));
     }
 }

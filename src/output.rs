@@ -91,8 +91,8 @@ impl Staging {
         let stale = format!(".{name}.old-");
         if let Ok(entries) = std::fs::read_dir(parent) {
             for e in entries.flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&stale) && !n.starts_with(&own) {
+                let entry = e.file_name().to_string_lossy().into_owned();
+                if entry.starts_with(&stale) && !entry.starts_with(&own) {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
@@ -110,16 +110,9 @@ impl Staging {
 
     /// Write one file (thread-safe; parents are created as needed).
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
-        let p = self.dir.join(rel);
-        if let Some(parent) = p.parent() {
-            if !parent.is_dir() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-            }
-        }
+        let p = self.staged(rel)?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        let previous = self.out.join(rel);
-        if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &p).is_ok() {
-            self.linked.fetch_add(1, Ordering::Relaxed);
+        if same_bytes(&self.out.join(rel), bytes) && self.link_previous(rel, &p) {
             return Ok(());
         }
         write_new_file(&p, bytes)
@@ -128,18 +121,34 @@ impl Staging {
     /// Keep the previous output's file at `rel` as it is (a hard link into the staging
     /// folder), for a file the caller knows is unchanged. False if there is none to keep.
     pub fn keep_previous(&self, rel: &Path) -> bool {
-        let p = self.dir.join(rel);
-        if let Some(parent) = p.parent() {
-            if !parent.is_dir() && std::fs::create_dir_all(parent).is_err() {
-                return false;
-            }
-        }
-        let kept = std::fs::hard_link(self.out.join(rel), &p).is_ok();
+        let Ok(p) = self.staged(rel) else {
+            return false;
+        };
+        let kept = self.link_previous(rel, &p);
         if kept {
             self.files.fetch_add(1, Ordering::Relaxed);
-            self.linked.fetch_add(1, Ordering::Relaxed);
         }
         kept
+    }
+
+    /// Where `rel` goes in the staging folder, its parent folders created.
+    fn staged(&self, rel: &Path) -> Result<PathBuf> {
+        let p = self.dir.join(rel);
+        if let Some(parent) = p.parent() {
+            if !parent.is_dir() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+            }
+        }
+        Ok(p)
+    }
+
+    /// Hard-link the previous output's file at `rel` to `staged`; false if it cannot.
+    fn link_previous(&self, rel: &Path, staged: &Path) -> bool {
+        let linked = std::fs::hard_link(self.out.join(rel), staged).is_ok();
+        if linked {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
     }
 
     pub fn write_file(&self, f: &OutputFile) -> Result<()> {

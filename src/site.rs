@@ -210,14 +210,12 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         };
         let (script, shards) = search::build_into(&config.search, &docs, &reuse, &staging)?;
         shard_keys = shards;
-        if !opts.serving {
-            // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
-            // peak of the stages still to come.
-            cache.segmenter = None;
-        }
         if opts.serving {
             script.path
         } else {
+            // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
+            // peak of the stages still to come.
+            cache.segmenter = None;
             script.url()
         }
     } else {

@@ -169,7 +169,7 @@ struct BaseCtx<'a> {
     root: String,
     site: SiteCtx<'a>,
     chapters: Vec<NavChapter<'a>>,
-    assets: Assets,
+    assets: &'a Assets,
     search_enabled: bool,
     print_url: &'static str,
     print: PrintCtx<'a>,
@@ -220,8 +220,9 @@ pub struct Renderer<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub rendered: &'a [Rendered],
-    /// `search-index.js?v=…`, or empty when search is off.
-    pub search_index_js: String,
+    /// The theme's asset URLs and the search index's (`search-index.js?v=…`, or empty when
+    /// search is off): the same on every page, so made once.
+    assets: Assets,
     digests: Digests<'a>,
 }
 
@@ -240,12 +241,19 @@ impl<'a> Renderer<'a> {
         rendered: &'a [Rendered],
         search_index_js: String,
     ) -> Self {
+        let assets = Assets {
+            css: theme.asset("style.css"),
+            search_css: theme.asset("search.css"),
+            search_js: theme.asset("search.js"),
+            search_index_js,
+            print_css: theme.asset("print.css"),
+        };
         Renderer {
             theme,
             config,
             content,
             rendered,
-            search_index_js,
+            assets,
             digests: Digests {
                 rendered,
                 table: std::sync::OnceLock::new(),
@@ -373,14 +381,8 @@ impl<'a> Renderer<'a> {
                 contact: &c.contact,
             },
             chapters,
-            assets: Assets {
-                css: self.theme.asset("style.css"),
-                search_css: self.theme.asset("search.css"),
-                search_js: self.theme.asset("search.js"),
-                search_index_js: self.search_index_js.clone(),
-                print_css: self.theme.asset("print.css"),
-            },
-            search_enabled: c.search.enabled && !self.search_index_js.is_empty(),
+            assets: &self.assets,
+            search_enabled: c.search.enabled && !self.assets.search_index_js.is_empty(),
             print_url: "print.html",
             print: PrintCtx {
                 title: if c.print.title.is_empty() {
@@ -413,25 +415,16 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .filter(|(ci, _)| all_chapters || current_chapter == Some(*ci))
             .map(|(ci, ch)| {
-                let p = &content.pages[ch.page];
                 let with_questions = full || home || current_chapter == Some(ci);
-                NavChapter {
-                    title: &p.title,
-                    url: &p.url,
-                    number: &p.number,
-                    description: &p.description,
-                    slug: &p.slug,
-                    current: current == Some(ch.page),
-                    content: Html::EMPTY,
-                    questions: if with_questions {
-                        ch.questions
-                            .iter()
-                            .map(|&q| self.nav_question(q, current, false))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                }
+                let questions = if with_questions {
+                    ch.questions
+                        .iter()
+                        .map(|&q| self.nav_question(q, current, false))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                self.nav_chapter(ci, current == Some(ch.page), Html::EMPTY, questions)
             })
             .collect()
     }
@@ -457,20 +450,32 @@ impl<'a> Renderer<'a> {
     /// page does not need its 49 siblings' answers, and copying them made large sites slow).
     fn chapter_context(&self, ci: usize, with_answers: bool) -> NavChapter<'_> {
         let ch = &self.content.chapters[ci];
-        let p = &self.content.pages[ch.page];
+        let questions = ch
+            .questions
+            .iter()
+            .map(|&q| self.nav_question(q, None, with_answers))
+            .collect();
+        self.nav_chapter(ci, false, self.html(ch.page), questions)
+    }
+
+    /// Chapter `ci` as the templates see it, with the given intro HTML and questions.
+    fn nav_chapter<'r>(
+        &'r self,
+        ci: usize,
+        current: bool,
+        content: Html<'r>,
+        questions: Vec<NavQuestion<'r>>,
+    ) -> NavChapter<'r> {
+        let p = &self.content.pages[self.content.chapters[ci].page];
         NavChapter {
             title: &p.title,
             url: &p.url,
             number: &p.number,
             description: &p.description,
             slug: &p.slug,
-            current: false,
-            content: self.html(ch.page),
-            questions: ch
-                .questions
-                .iter()
-                .map(|&q| self.nav_question(q, None, with_answers))
-                .collect(),
+            current,
+            content,
+            questions,
         }
     }
 
