@@ -220,15 +220,15 @@ pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<
                     .hint("install one: apt-get install chromium fonts-noto-cjk, or name it with --browser PATH or FAQSITE_BROWSER=PATH (the HTML site was still written)"),
             )
         })?;
-    let server = PrintServer::start(site_dir).map_err(|e| Error::io("serving", site_dir, e))?;
-    let url = format!("{}/{PRINT_PAGE}", server.origin());
+    let server =
+        PrintServer::start(site_dir, PRINT_PAGE).map_err(|e| Error::io("serving", site_dir, e))?;
     let page = site_dir.join(PRINT_PAGE);
     let out = site_dir.join(PDF_FILE);
     let chromium = Chromium {
         browser: &browser,
         proxy: server.origin(),
     };
-    chromium.print(&url, &out)?;
+    chromium.print(&server.open(), &out)?;
     // Second pass: the contents get the page each chapter and question landed on (read from
     // the PDF outline Chromium wrote, with poppler's pdftohtml), then the page is printed again.
     // The page-number boxes have a fixed width, so filling them moves nothing. Without
@@ -240,7 +240,7 @@ pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<
             // Never written in place: the staged print.html may be a hard link to the previous
             // output's (see output.rs).
             crate::output::write_new_file(&page, filled.as_bytes())?;
-            chromium.print(&url, &out)?;
+            chromium.print(&server.open(), &out)?;
         }
     }
     Ok(out)

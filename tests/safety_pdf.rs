@@ -168,7 +168,8 @@ fn printing_reads_no_file_outside_the_site() {
         "<iframe src=\"{url}\"></iframe>\n\
          <object data=\"{url}\" type=\"text/plain\"></object>\n\
          <embed src=\"{url}\" type=\"text/plain\">\n\
-         <iframe src=\"../secret-beside.txt\"></iframe>"
+         <iframe src=\"../secret-beside.txt\"></iframe>\n\
+         <meta http-equiv=\"refresh\" content=\"0;url=01-basics/second.html\">"
     ));
     // A secret beside the site, reachable by a relative path from the staging folder.
     std::fs::write(tmp.path().join("secret-beside.txt"), "BESIDEx9z2\n").unwrap();
