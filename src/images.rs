@@ -16,16 +16,28 @@ use sha2::{Digest, Sha256};
 use crate::config::ImagesConfig;
 use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
-use crate::markdown::{image_marker, root_prefix, Rendered};
+use crate::markdown::{image_marker, normalize_path, root_prefix, Rendered};
 use crate::output::OutputFile;
 
 pub const IMAGES_DIR: &str = "images";
+
+/// What the images stage is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Resolve, read and measure every image, and encode its variants (or take them from the
+    /// cache, `.faqsite-cache/images/`, writing the new ones there): a build.
+    Encode,
+    /// Resolve, read and measure every image, with every problem [`Mode::Encode`] reports about
+    /// the sources, but encode nothing and write nothing, not even to the cache: `check`.
+    Validate,
+}
 
 /// What the images stage produced.
 #[derive(Debug, Default)]
 pub struct Images {
     pub files: Vec<OutputFile>,
-    pub warnings: Vec<Diagnostic>,
+    /// Every problem found (errors and warnings), in page order, then the unused images.
+    pub diagnostics: Vec<Diagnostic>,
     /// Source images used by the site (each processed once, however many pages use it).
     pub processed: usize,
     /// Variants (resized copies, WebP) encoded in this build.
@@ -72,20 +84,22 @@ struct Use {
     file: PathBuf,
 }
 
+/// Resolve every image of every page and replace its marker with the final markup (an image
+/// with a problem is left out of its page). Problems are reported in [`Images::diagnostics`];
+/// only an I/O failure of the site folder itself ends the stage.
 pub fn process(
     root: &Path,
     config: &ImagesConfig,
     content: &Content,
     rendered: &mut [Rendered],
-    strict: bool,
+    mode: Mode,
 ) -> Result<Images> {
     let root_canon = root
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
     let images_dir = root.join(IMAGES_DIR);
 
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut diagnostics = Vec::new();
     let mut uses = Vec::new();
     // First use of each file, for messages about the file itself.
     let mut files: BTreeMap<PathBuf, (PathBuf, usize)> = BTreeMap::new();
@@ -98,12 +112,9 @@ pub fn process(
                     img.line,
                     format!("image {} has no alt text", img.src),
                 )
-                .hint("describe what the image shows: ![证书管理工具图标](…)");
-                if strict {
-                    errors.push(d);
-                } else {
-                    warnings.push(d);
-                }
+                .hint("describe what the image shows: ![证书管理工具图标](…)")
+                .warning();
+                diagnostics.push(d);
             }
             match resolve(&img.src, src_path, &images_dir, &root_canon) {
                 Ok(file) => {
@@ -116,12 +127,11 @@ pub fn process(
                         file,
                     });
                 }
-                Err(msg) => errors.push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1)),
+                Err(msg) => {
+                    diagnostics.push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1))
+                }
             }
         }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
     }
 
     let cache = root.join(crate::fresh::CACHE_DIR).join(IMAGES_DIR);
@@ -129,8 +139,13 @@ pub fn process(
     let results: Vec<_> = files
         .par_iter()
         .map(|(file, (page, line))| {
-            process_one(file, config, &cache, &work).map_err(|m| {
-                Diagnostic::new(page, *line, format!("image {}: {m}", file.display()))
+            process_one(file, config, &cache, &work, mode).map_err(|m| {
+                // The file as the writer knows it: relative to the site, not canonical.
+                let shown = file.strip_prefix(&root_canon).map_or_else(
+                    |_| file.clone(),
+                    |rel| crate::content::shown(&root.join(rel), root),
+                );
+                Diagnostic::new(page, *line, format!("image {}: {m}", shown.display()))
                     .hint("replace the file with a valid PNG, JPEG, GIF or WebP image")
             })
         })
@@ -143,11 +158,8 @@ pub fn process(
                 done.insert(file.as_path(), p);
                 out_files.extend(f);
             }
-            Err(d) => errors.push(d),
+            Err(d) => diagnostics.push(d),
         }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
     }
     out_files.sort_by(|a, b| a.path.cmp(&b.path));
     out_files.dedup_by(|a, b| a.path == b.path);
@@ -159,7 +171,9 @@ pub fn process(
     for u in &uses {
         let page = &content.pages[u.page];
         let img = &rendered[u.page].images[u.index];
-        let p = &done[u.file.as_path()];
+        let Some(p) = done.get(u.file.as_path()) else {
+            continue;
+        };
         markup[u.page][u.index] = img_tag(
             &root_prefix(&page.url),
             &img.alt,
@@ -174,11 +188,12 @@ pub fn process(
         }
     }
 
-    warnings.extend(unused_images(&images_dir, &files, root));
+    diagnostics.extend(unused_images(&images_dir, &files, root));
     for e in work.cache_errors.into_inner().unwrap_or_default() {
-        warnings.push(
+        diagnostics.push(
             Diagnostic::new(&cache, 0, format!("image cache not written: {e}"))
-                .hint("the build is complete; the next build will encode these images again"),
+                .hint("the build is complete; the next build will encode these images again")
+                .warning(),
         );
     }
     Ok(Images {
@@ -186,7 +201,7 @@ pub fn process(
         encoded: work.encoded.into_inner(),
         reused: work.reused.into_inner(),
         files: out_files,
-        warnings,
+        diagnostics,
     })
 }
 
@@ -288,7 +303,7 @@ fn resolve(
             "looked for {}; put the file in images/ or next to the Markdown file",
             candidates
                 .iter()
-                .map(|c| c.display().to_string())
+                .map(|c| normalize_path(c).display().to_string())
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),
@@ -307,6 +322,7 @@ fn process_one(
     config: &ImagesConfig,
     cache: &Path,
     work: &Work,
+    mode: Mode,
 ) -> std::result::Result<(Processed, Vec<OutputFile>), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
@@ -347,7 +363,7 @@ fn process_one(
     };
     // Icons and animations (GIF, WebP sources) are used exactly as they are.
     let is_icon = width <= ICON_MAX && height <= ICON_MAX;
-    if is_icon || format == Format::Other {
+    if is_icon || format == Format::Other || mode == Mode::Validate {
         return Ok((p, files));
     }
 
@@ -543,7 +559,8 @@ fn unused_images(
                     0,
                     "image is not used by any page",
                 )
-                .hint("delete it or refer to it from a question"),
+                .hint("delete it or refer to it from a question")
+                .warning(),
             );
         }
     }

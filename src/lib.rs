@@ -10,6 +10,7 @@ pub mod error;
 pub mod fresh;
 pub mod http;
 pub mod images;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod print;

@@ -13,7 +13,7 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 use rayon::prelude::*;
 
 use crate::content::{Content, Page, PageKind};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::Diagnostic;
 
 /// Ids the theme uses itself; headings never take them.
 const RESERVED_IDS: &[&str] = &["main", "search-input", "search-results", "top", "content"];
@@ -58,8 +58,10 @@ struct PageLink {
     line: usize,
 }
 
-/// Render every page of `content`; errors from all pages are reported together.
-pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
+/// Render every page of `content`, with every problem of every page. A page with a problem
+/// is still rendered whole (a dead link stays as written), so its headings and its other
+/// links count: no false "no such heading" elsewhere, no problem hidden behind another.
+pub fn render_all(content: &Content) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let sources: BTreeMap<PathBuf, usize> = content
         .pages
         .iter()
@@ -72,21 +74,13 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
         .map(|p| render_page(p, content, &sources))
         .collect();
 
-    let mut errors = Vec::new();
+    let mut problems = Vec::new();
     let mut rendered = Vec::with_capacity(results.len());
     let mut links = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok((page, l)) => {
-                rendered.push(page);
-                links.push(l);
-            }
-            Err(e) => {
-                errors.extend(e);
-                rendered.push(Rendered::default());
-                links.push(Vec::new());
-            }
-        }
+    for (page, l, d) in results {
+        rendered.push(page);
+        links.push(l);
+        problems.push(d);
     }
     // Anchors: `other.md#id` must name a heading of that page (or, on a chapter page, one of
     // its questions, which the chapter template gives the question's slug as id).
@@ -94,7 +88,7 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
         for link in page_links {
             let Some(anchor) = &link.anchor else { continue };
             if !anchor_exists(content, &rendered, link.target, anchor) {
-                errors.push(
+                problems[from].push(
                     Diagnostic::new(
                         &content.pages[from].source.path,
                         link.line,
@@ -103,17 +97,22 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
                             content.pages[link.target].source.path.display()
                         ),
                     )
-                    .hint("check the heading text; ids are the heading text in lower case with spaces as '-'"),
+                    .hint(ANCHOR_HINT),
                 );
             }
         }
     }
-    if errors.is_empty() {
-        Ok(rendered)
-    } else {
-        Err(Error::Input(errors))
+    // Each page's problems in line order, pages in reading order.
+    let mut diagnostics = Vec::new();
+    for mut d in problems {
+        d.sort_by_key(|d| (d.line, d.col));
+        diagnostics.extend(d);
     }
+    (rendered, diagnostics)
 }
+
+const ANCHOR_HINT: &str =
+    "check the heading text; ids are the heading text in lower case with spaces as '-'";
 
 fn anchor_exists(content: &Content, rendered: &[Rendered], target: usize, anchor: &str) -> bool {
     if rendered[target].headings.iter().any(|h| h.id == anchor) {
@@ -135,8 +134,8 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// One page rendered, with the links it makes to other pages; or every problem in it.
-type PageResult = std::result::Result<(Rendered, Vec<PageLink>), Vec<Diagnostic>>;
+/// One page rendered, the links it makes to other pages, and every problem in it.
+type PageResult = (Rendered, Vec<PageLink>, Vec<Diagnostic>);
 
 fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize>) -> PageResult {
     let body = &page.source.body;
@@ -254,14 +253,14 @@ fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize
                         CowStr::from(url)
                     }
                     LinkTarget::Missing(path) => {
-                        errors.push(
-                            Diagnostic::new(
-                                &page.source.path,
-                                line,
-                                format!("link to {dest_url}: {} does not exist", path.display()),
-                            )
-                            .hint(nearby_hint(&path, sources)),
-                        );
+                        errors.push(missing_page(
+                            &page.source.path,
+                            line,
+                            &dest_url,
+                            &path,
+                            content,
+                            sources,
+                        ));
                         dest_url
                     }
                 };
@@ -305,17 +304,48 @@ fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize
     for (anchor, line) in local_anchors {
         if !out.headings.iter().any(|h| h.id == anchor) {
             errors.push(
-                Diagnostic::new(&page.source.path, line, format!("link to #{anchor}: no such heading on this page"))
-                    .hint("check the heading text; ids are the heading text in lower case with spaces as '-'"),
+                Diagnostic::new(
+                    &page.source.path,
+                    line,
+                    format!("link to #{anchor}: no such heading on this page"),
+                )
+                .hint(ANCHOR_HINT),
             );
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     html::push_html(&mut out.html, events.into_iter());
     out.text = collapse_blank_lines(&out.text);
-    Ok((out, links))
+    (out, links, errors)
+}
+
+/// A link to a `.md` file that is not among the pages built: a draft left out, or no file.
+fn missing_page(
+    from: &Path,
+    line: usize,
+    dest: &str,
+    path: &Path,
+    content: &Content,
+    sources: &BTreeMap<PathBuf, usize>,
+) -> Diagnostic {
+    if content.drafts.iter().any(|d| normalize_path(d) == path) {
+        return Diagnostic::new(
+            from,
+            line,
+            format!(
+                "link to {dest}: {} is a draft (draft = true), so it is not built",
+                path.display()
+            ),
+        )
+        .hint(
+            "build with --drafts to include drafts, or remove the link until the page is published",
+        );
+    }
+    Diagnostic::new(
+        from,
+        line,
+        format!("link to {dest}: {} does not exist", path.display()),
+    )
+    .hint(nearby_hint(path, sources))
 }
 
 enum LinkTarget {

@@ -162,7 +162,7 @@ fn rebuild(opts: &BuildOptions, hub: &Arc<Mutex<Hub>>, cache: &mut BuildCache) -
     match result {
         Ok(report) => {
             for w in &report.warnings {
-                eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
+                eprintln!("{w}");
             }
             println!("rebuilt in {} ms", start.elapsed().as_millis());
             hub.last_error = None;

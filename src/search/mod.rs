@@ -22,7 +22,7 @@ use cache::{DocTerms, TermCache};
 use crate::config::SearchConfig;
 use crate::error::Result;
 use crate::images::short_hash;
-use crate::output::{OutputFile, Staging};
+use crate::output::{OutputFile, Sink};
 
 /// Format version of the files, bumped when the client must change with them.
 pub const FORMAT_VERSION: u32 = 1;
@@ -78,7 +78,7 @@ pub trait IndexSink: Sync {
     }
 }
 
-impl IndexSink for Staging {
+impl<S: Sink> IndexSink for S {
     fn write(&self, file: OutputFile) -> Result<()> {
         self.write_file(&file)
     }
