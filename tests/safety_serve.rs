@@ -153,6 +153,34 @@ fn first_build_that_panics_keeps_the_server_and_recovers() {
 }
 
 #[test]
+fn site_toml_broken_at_start_is_served_with_the_error_and_recovers() {
+    let (_tmp, site) = fixture("basic");
+    let config = site.join("site.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "title = \n").unwrap();
+    // The old server ended at once with the config error.
+    let server = serve(&site);
+    let (status, _, body) = get(&server.addr, "/");
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body.contains("/__faqsite/events"),
+        "placeholder has the reload script"
+    );
+    let mut r = events(&server.addr);
+    let report = next_event(&mut r, "error-report", Duration::from_secs(10)).unwrap_or_default();
+    assert!(
+        report.contains("site.toml"),
+        "the error names site.toml: {report}"
+    );
+    std::fs::write(&config, good).unwrap();
+    assert!(
+        next_event(&mut r, "reload", Duration::from_secs(30)).is_some(),
+        "the fixed site.toml rebuilt"
+    );
+    assert_eq!(get(&server.addr, "/01-basics/first.html").0, 200);
+}
+
+#[test]
 fn a_save_that_panics_leaves_the_watcher_alive() {
     let (_tmp, site) = fixture("basic");
     let page = site.join("content/01-basics/first.md");
@@ -245,7 +273,7 @@ fn no_404_while_rebuilds_swap_the_output() {
     }
     let stop = Arc::new(AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(Vec::<(u16, String)>::new()));
-    let clients: Vec<_> = (0..3)
+    let clients: Vec<_> = (0..4)
         .map(|t| {
             let (stop, seen, addr) = (stop.clone(), seen.clone(), server.addr.clone());
             std::thread::spawn(move || {
