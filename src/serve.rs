@@ -281,7 +281,12 @@ fn build_reported(shared: &Shared, build: impl FnOnce() -> Result<BuildReport>) 
             ),
         ),
     };
-    eprintln!("{text}\nbuild failed; still serving the last good site");
+    let served = if shared.out().is_some_and(|o| o.is_dir()) {
+        "still serving the last good site"
+    } else {
+        "every page shows this error until a save fixes it"
+    };
+    eprintln!("{text}\nbuild failed; {served}");
     let json = serde_json::to_string(&text).unwrap_or_default();
     let mut hub = shared.hub();
     hub.last_error = Some(json.clone());

@@ -125,14 +125,9 @@ fn double_slash_never_redirects_off_the_site() {
     assert!(head.starts_with("HTTP/1.1 400"), "{head}");
 }
 
-#[test]
-fn first_build_that_panics_keeps_the_server_and_recovers() {
-    let (_tmp, site) = fixture("basic");
-    let page = site.join("content/01-basics/first.md");
-    let good = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, format!("{good}\n{PANICKING_LINK}\n")).unwrap();
-    // The old server died here (exit 101) before it printed its address.
-    let server = serve(&site);
+/// With nothing built, every page is the placeholder (with the reload script) and the event
+/// stream reports the error; returns the stream and the report.
+fn placeholder_and_error(server: &Server) -> (BufReader<TcpStream>, String) {
     let (status, _, body) = get(&server.addr, "/");
     assert_eq!(status, 404, "{body}");
     assert!(
@@ -141,7 +136,19 @@ fn first_build_that_panics_keeps_the_server_and_recovers() {
     );
     let mut r = events(&server.addr);
     let report = next_event(&mut r, "error-report", Duration::from_secs(10));
-    assert!(report.is_some(), "the error is reported to the browser");
+    let report = report.expect("the error is reported to the browser");
+    (r, report)
+}
+
+#[test]
+fn first_build_that_panics_keeps_the_server_and_recovers() {
+    let (_tmp, site) = fixture("basic");
+    let page = site.join("content/01-basics/first.md");
+    let good = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{good}\n{PANICKING_LINK}\n")).unwrap();
+    // The old server died here (exit 101) before it printed its address.
+    let server = serve(&site);
+    let (mut r, _) = placeholder_and_error(&server);
     std::fs::write(&page, format!("{good}\nFixed.\n")).unwrap();
     assert!(
         next_event(&mut r, "reload", Duration::from_secs(30)).is_some(),
@@ -160,14 +167,7 @@ fn site_toml_broken_at_start_is_served_with_the_error_and_recovers() {
     std::fs::write(&config, "title = \n").unwrap();
     // The old server ended at once with the config error.
     let server = serve(&site);
-    let (status, _, body) = get(&server.addr, "/");
-    assert_eq!(status, 404, "{body}");
-    assert!(
-        body.contains("/__faqsite/events"),
-        "placeholder has the reload script"
-    );
-    let mut r = events(&server.addr);
-    let report = next_event(&mut r, "error-report", Duration::from_secs(10)).unwrap_or_default();
+    let (mut r, report) = placeholder_and_error(&server);
     assert!(
         report.contains("site.toml"),
         "the error names site.toml: {report}"
