@@ -1,6 +1,7 @@
-//! The HTTP/1.1 side of `faqsite serve`: reading one request head within fixed limits,
-//! mapping its path to a file of the output, and writing the answer. Nothing here knows about
-//! builds; `serve.rs` decides what to answer.
+//! Static-file HTTP/1.1: reading one request head within fixed limits, mapping a request path
+//! to a file that cannot leave the served folder, its content type, and writing the answer.
+//! Used by `serve` (which decides what to answer) and the print pass's loopback server
+//! (`resolve`, `mime`); nothing here knows about builds.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
