@@ -428,15 +428,17 @@ impl<'a> PageRender<'a> {
         };
         let what = if image { "image" } else { "link" };
         let shown: String = url.chars().take(60).collect();
-        self.out.warnings.push(
-            Diagnostic::new(
-                &self.page.source.path,
-                line,
-                format!("{what} URL {shown} was replaced by #: {scheme}: URLs can run scripts"),
-            )
-            .hint("link to a page (../02-drivers/install-driver.md) or a web address (https://…)"),
+        self.warn(
+            line,
+            format!("{what} URL {shown} was replaced by #: {scheme}: URLs can run scripts"),
+            "link to a page (../02-drivers/install-driver.md) or a web address (https://…)",
         );
         CowStr::Borrowed("#")
+    }
+
+    fn warn(&mut self, line: usize, message: String, hint: &str) {
+        let d = Diagnostic::new(&self.page.source.path, line, message).hint(hint);
+        self.out.warnings.push(d);
     }
 
     /// A block of raw HTML: its lines, handled as one text (a comment may span lines).
@@ -525,13 +527,10 @@ impl<'a> PageRender<'a> {
                     .chars()
                     .take(40)
                     .collect();
-                self.out.warnings.push(
-                    Diagnostic::new(
-                        &self.page.source.path,
-                        line,
-                        format!("raw HTML {snippet} was shown as text"),
-                    )
-                    .hint("write it in Markdown; or, if every writer of this site is trusted, set `[markdown] raw_html = true` in site.toml (raw HTML can run scripts on the site's pages)"),
+                self.warn(
+                    line,
+                    format!("raw HTML {snippet} was shown as text"),
+                    "write it in Markdown; or, if every writer of this site is trusted, set `[markdown] raw_html = true` in site.toml (raw HTML can run scripts on the site's pages)",
                 );
             }
         }

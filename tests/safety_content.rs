@@ -15,6 +15,11 @@ fn write(site: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+fn append_site_toml(site: &Path, text: &str) {
+    let toml = read(&site.join("site.toml"));
+    write(site, "site.toml", &format!("{toml}{text}"));
+}
+
 /// The basic fixture with one more question whose answer is `body` (line 5 is its first line).
 fn site_with_answer(body: &str) -> (tempfile::TempDir, PathBuf) {
     let (tmp, site) = fixture("basic");
@@ -74,12 +79,7 @@ fn raw_html_is_shown_as_text_and_reported_where() {
 #[test]
 fn raw_html_passes_through_when_site_toml_allows_it() {
     let (tmp, site) = site_with_answer(RAW);
-    let toml = read(&site.join("site.toml"));
-    write(
-        &site,
-        "site.toml",
-        &format!("{toml}\n[markdown]\nraw_html = true\n"),
-    );
+    append_site_toml(&site, "\n[markdown]\nraw_html = true\n");
     let out = tmp.path().join("out");
     let report = build(&site, &out);
     let html = read(&out.join("02-more/unsafe.html"));
@@ -91,12 +91,7 @@ fn raw_html_passes_through_when_site_toml_allows_it() {
 #[test]
 fn unknown_key_in_markdown_section_lists_the_valid_ones() {
     let (_tmp, site) = fixture("basic");
-    let toml = read(&site.join("site.toml"));
-    write(
-        &site,
-        "site.toml",
-        &format!("{toml}\n[markdown]\nraw_htm = true\n"),
-    );
+    append_site_toml(&site, "\n[markdown]\nraw_htm = true\n");
     let (ok, _, err) = run(&["build"], &site);
     assert!(!ok);
     assert!(
@@ -258,12 +253,7 @@ fn photo(path: &Path) {
 #[test]
 fn image_file_names_are_escaped_and_percent_encoded() {
     let (tmp, site) = fixture("basic");
-    let toml = read(&site.join("site.toml"));
-    write(
-        &site,
-        "site.toml",
-        &format!("{toml}\n[images]\nmax_width = 100\n"),
-    );
+    append_site_toml(&site, "\n[images]\nmax_width = 100\n");
     let evil = "x\" onerror=\"alert(77)\" data-a=\".png";
     std::fs::copy(site.join("images/icon.png"), site.join("images").join(evil)).unwrap();
     photo(&site.join("images/my shot, 1.jpg"));
