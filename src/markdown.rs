@@ -5,6 +5,9 @@
 //!   or anchor that does not exist is an error naming the file and line;
 //! - local images (Markdown `![alt](src)` and raw `<img src>`) are replaced by a marker and
 //!   listed in [`Rendered::images`]; the images stage resolves them and writes the final markup.
+//! - raw HTML is shown as text unless `[markdown] raw_html = true` (complete comments are
+//!   dropped, local `<img>` tags stay images), and `javascript:`/`vbscript:`/`data:` URLs
+//!   become `#`; both are warnings in [`Rendered::warnings`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
