@@ -170,11 +170,16 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let mut content = content::load(root, opts.drafts)?;
     t.lap("load");
 
-    let mut rendered = markdown::render_all(&content)?;
+    let mut rendered = markdown::render_all(&content, &config.markdown)?;
+    let mut warnings = markdown::take_warnings(&mut rendered);
+    if opts.strict && !warnings.is_empty() {
+        return Err(crate::error::Error::Input(warnings));
+    }
     content.release_sources();
     t.lap("markdown");
 
     let images = images::process(root, &config.images, &content, &mut rendered, opts.strict)?;
+    warnings.extend(images.warnings);
     t.lap("images");
 
     // From here on every file goes straight into the staging folder; it is swapped in at the
@@ -287,7 +292,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         images_processed: images.processed,
         images_encoded: images.encoded,
         images_reused: images.reused,
-        warnings: images.warnings,
+        warnings,
         timings: t.laps,
     })
 }
