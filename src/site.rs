@@ -295,7 +295,7 @@ impl Run<'_> {
         let mut diagnostics = lint::site(&content);
         t.lap("load");
 
-        let (mut rendered, problems) = markdown::render_all(&content);
+        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown);
         diagnostics.extend(problems);
         content.release_sources();
         t.lap("markdown");
