@@ -85,21 +85,10 @@ fn print_page_has_every_question_in_order_with_images() {
     assert!(read(&out.join("02-drivers/install-driver.html")).contains("href=\"../print.html\""));
 }
 
-fn have_pdf_tools() -> bool {
-    let ok = Path::new("/usr/bin/chromium").exists()
-        && Command::new("pdftotext").arg("-v").output().is_ok();
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("chromium and poppler-utils are required in CI (.ci/run installs them)");
-    }
-    if !ok {
-        eprintln!("skipping the PDF test: chromium or poppler-utils not installed");
-    }
-    ok
-}
-
 #[test]
 fn pdf_is_a4_with_selectable_chinese_text() {
-    if !have_pdf_tools() {
+    let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
+    if require_browser_tools("pdf_is_a4_with_selectable_chinese_text", &needs).is_none() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
