@@ -347,6 +347,77 @@ fn percent_encode(s: &str, upper: bool) -> String {
         .collect()
 }
 
+/// How a link's path is written.
+#[derive(Clone, Debug, PartialEq)]
+enum Escape {
+    Plain,
+    /// Every byte outside [A-Za-z0-9./_-] percent-escaped, in upper or lower case hex.
+    Upper,
+    Lower,
+    /// `bad` (a `%` not followed by two hex digits, or escapes of half a character) inserted
+    /// at the character boundary `at` (modulo the number of boundaries).
+    Broken {
+        bad: String,
+        at: usize,
+    },
+}
+
+impl Escape {
+    fn apply(&self, path: &str) -> String {
+        match self {
+            Escape::Plain => path.to_string(),
+            Escape::Upper => percent_encode(path, true),
+            Escape::Lower => percent_encode(path, false),
+            Escape::Broken { bad, at } => {
+                let cuts: Vec<usize> = path.char_indices().map(|(i, _)| i).collect();
+                let i = cuts
+                    .get(at % (cuts.len() + 1))
+                    .copied()
+                    .unwrap_or(path.len());
+                format!("{}{bad}{}", &path[..i], &path[i..])
+            }
+        }
+    }
+
+    /// A form that fits in a page-link marker (see [`MARK`]); [`Escape::from_mark`] reads it.
+    fn to_mark(&self) -> String {
+        match self {
+            Escape::Plain => "P".into(),
+            Escape::Upper => "U".into(),
+            Escape::Lower => "L".into(),
+            Escape::Broken { bad, at } => format!("B{at} {bad}"),
+        }
+    }
+
+    fn from_mark(mark: &str) -> Escape {
+        match mark {
+            "U" => Escape::Upper,
+            "L" => Escape::Lower,
+            _ => match mark.strip_prefix('B').and_then(|m| m.split_once(' ')) {
+                Some((at, bad)) => Escape::Broken {
+                    bad: bad.to_string(),
+                    at: at.parse().unwrap(),
+                },
+                None => Escape::Plain,
+            },
+        }
+    }
+}
+
+fn broken_escape() -> impl Strategy<Value = Escape> + Clone {
+    (pick(BAD_ESCAPES), 0..64usize).prop_map(|(bad, at)| Escape::Broken { bad, at })
+}
+
+/// Mostly plain; escaped now and then; broken rarely (a link with a broken escape is dead).
+fn escape() -> impl Strategy<Value = Escape> + Clone {
+    prop_oneof![
+        60 => Just(Escape::Plain),
+        15 => Just(Escape::Upper),
+        15 => Just(Escape::Lower),
+        3 => broken_escape(),
+    ]
+}
+
 /// Marks a link to a page of the site in a generated body; [`site`] replaces it with the
 /// relative path from the linking file.
 const MARK: char = '\u{1}';
@@ -355,9 +426,9 @@ const MARK: char = '\u{1}';
 /// sometimes with an anchor.
 fn page_link() -> impl Strategy<Value = String> + Clone {
     let anchor = prop::option::weighted(0.08, pick(ANCHORS));
-    (0..PAGES.len(), 0..4u8, anchor).prop_map(|(page, escape, anchor)| {
+    (0..PAGES.len(), escape(), anchor).prop_map(|(page, escape, anchor)| {
         let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-        format!("{MARK}{page}{MARK}{escape}{MARK}{anchor}")
+        format!("{MARK}{page}{MARK}{}{MARK}{anchor}", escape.to_mark())
     })
 }
 
@@ -375,10 +446,7 @@ fn resolve_marks(body: &str, from_dir: &str) -> String {
             let target = Path::new(dir).join(name);
             format!("{}{}", "../".repeat(up), target.display())
         };
-        out.push_str(&match escape {
-            "1" | "2" => percent_encode(&path, escape == "1"),
-            _ => path,
-        });
+        out.push_str(&Escape::from_mark(escape).apply(&path));
         out.push_str(rest);
     }
     out
@@ -393,22 +461,9 @@ fn link_dest() -> impl Strategy<Value = String> + Clone {
 fn wild_link_dest() -> impl Strategy<Value = String> + Clone {
     let scheme = prop_oneof![6 => Just(String::new()), 1 => pick(SCHEMES)];
     let anchor = prop::option::of(pick(ANCHORS));
-    // 0: as is; 1, 2: percent-escaped; 3: a broken escape inserted.
-    let escape = (0..4u8, any::<prop::sample::Index>(), pick(BAD_ESCAPES));
-    let parts = (scheme, pick(WILD_LINK_PATHS), anchor, escape);
-    parts.prop_map(|(scheme, path, anchor, (mode, at, bad))| {
-        let path = match mode {
-            1 | 2 => percent_encode(&path, mode == 1),
-            3 => {
-                let cuts: Vec<usize> = path.char_indices().map(|(i, _)| i).collect();
-                let i = cuts
-                    .get(at.index(cuts.len() + 1))
-                    .copied()
-                    .unwrap_or(path.len());
-                format!("{}{bad}{}", &path[..i], &path[i..])
-            }
-            _ => path,
-        };
+    let escape = prop_oneof![2 => escape(), 1 => broken_escape()];
+    (scheme, pick(WILD_LINK_PATHS), anchor, escape).prop_map(|(scheme, path, anchor, escape)| {
+        let path = escape.apply(&path);
         match anchor {
             Some(a) => format!("{scheme}{path}#{a}"),
             None => format!("{scheme}{path}"),
