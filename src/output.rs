@@ -10,7 +10,8 @@
 //! creating thousands of files soon after deleting thousands scans the recently deleted
 //! inodes for every new one: creating files is what makes a rebuild slow there).
 
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Diagnostic, Error, Result};
@@ -31,28 +32,248 @@ impl OutputFile {
     }
 }
 
-/// Refuse output folders that would swallow the site itself.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
-    let root_c = root
+/// What the output folder was named by, and what the user allows (see [`check_output_dir`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OutputTarget<'a> {
+    /// The site folder.
+    pub root: &'a Path,
+    /// The output folder as given (relative to the current folder).
+    pub out: &'a Path,
+    /// Named by `output_dir` in site.toml (`Some(line)`, 0 when it is the default), not on the
+    /// command line.
+    pub from_config: Option<usize>,
+    /// `--replace-output`: replace the folder even though faqsite did not write it.
+    pub replace: bool,
+    /// The build stamp says faqsite's last build left the folder exactly as it is now (an
+    /// output written before faqsite marked its outputs).
+    pub stamped: bool,
+}
+
+/// Decide whether a build may replace the output folder: only if it does not exist, is empty or
+/// was written by faqsite (it holds [`MARKER_FILE`]), or `--replace-output` says so. Never the
+/// site folder, a folder holding it, its source folders or anything inside them, nor a file;
+/// a folder outside the site named by site.toml only when faqsite wrote it (a site's config may
+/// come from anyone who can open a pull request).
+pub fn check_output_dir(t: &OutputTarget) -> Result<()> {
+    let root = t
+        .root
         .canonicalize()
-        .map_err(|e| Error::io("resolving", root, e))?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name_ok = out.file_name().is_some();
-    let parent_c = parent.canonicalize().ok();
-    let out_c = parent_c
-        .as_ref()
-        .and_then(|p| out.file_name().map(|n| p.join(n)));
-    let bad = !name_ok || out_c.as_ref().is_some_and(|o| root_c.starts_with(o));
-    if bad {
-        return Err(Error::one(
-            Diagnostic::new(out, 0, "the output folder would contain the site itself")
-                .hint("choose a folder of its own, e.g. --output-dir public"),
-        ));
+        .map_err(|e| Error::io("resolving", t.root, e))?;
+    let out = resolve(t.out).map_err(|dir| {
+        let why = never_output(&root, &dir)
+            .unwrap_or_else(|| format!("{} names no folder of its own", t.out.display()));
+        refusal(t, why)
+    })?;
+    // A link is checked where it points too (replacing it would leave the target alone, but a
+    // link to the sources is a mistake worth stopping).
+    let target = out.canonicalize().ok();
+    if let Some(why) = never_output(&root, &out).or_else(|| {
+        target
+            .as_ref()
+            .and_then(|target| never_output(&root, target))
+    }) {
+        return Err(refusal(t, why));
     }
-    Ok(())
+    let found = Found::inspect(&out, t.stamped)?;
+    match found {
+        Found::File => Err(refusal(t, format!("{} is a file", out.display()))),
+        Found::Ours => Ok(()),
+        _ if t.replace => Ok(()),
+        _ if t.from_config.is_some() && !out.starts_with(&root) => {
+            Err(outside_the_site(t, &out, &found))
+        }
+        Found::Nothing | Found::Empty => Ok(()),
+        Found::Link | Found::Foreign(..) => Err(not_faqsites(t, &out, &found)),
+    }
+}
+
+/// Folders of a site that are never an output folder nor hold one, with what they hold.
+const SITE_DIRS: &[(&str, &str)] = &[
+    ("content", "the site's sources"),
+    ("images", "the site's sources"),
+    ("templates", "the site's sources"),
+    ("static", "the site's sources"),
+    ("themes", "the site's sources"),
+    (crate::fresh::CACHE_DIR, "faqsite's cache"),
+    (".git", "the site's history"),
+];
+
+/// Why `out` (resolved) can never be the output folder of the site at `root` (canonical).
+fn never_output(root: &Path, out: &Path) -> Option<String> {
+    if root.starts_with(out) {
+        return Some("the output folder would contain the site itself".into());
+    }
+    let first = out.strip_prefix(root).ok()?.components().next()?;
+    let first = first.as_os_str().to_string_lossy();
+    // Compared without case: on macOS and Windows `Content` is `content`.
+    SITE_DIRS
+        .iter()
+        .find(|(dir, _)| first.eq_ignore_ascii_case(dir))
+        .map(|(dir, what)| {
+            format!("{dir}/ holds {what}: the output folder can be neither it nor inside it")
+        })
+}
+
+/// What is at the output folder's place now.
+#[derive(Debug)]
+enum Found {
+    Nothing,
+    Empty,
+    /// Written by faqsite.
+    Ours,
+    /// A file, or a link to one.
+    File,
+    /// A symbolic link to a folder (faqsite never makes one).
+    Link,
+    /// A folder faqsite did not write: its first few entries (sorted) and how many it holds.
+    Foreign(Vec<String>, usize),
+}
+
+impl Found {
+    fn inspect(out: &Path, stamped: bool) -> Result<Found> {
+        let meta = match std::fs::symlink_metadata(out) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+            Err(e) => return Err(Error::io("reading", out, e)),
+            Ok(m) => m,
+        };
+        if meta.file_type().is_symlink() {
+            return Ok(if out.is_dir() { Found::Link } else { Found::File });
+        }
+        if !meta.is_dir() {
+            return Ok(Found::File);
+        }
+        if stamped || has_marker(out) {
+            return Ok(Found::Ours);
+        }
+        let mut names = Vec::new();
+        for e in std::fs::read_dir(out).map_err(|e| Error::io("reading folder", out, e))? {
+            let e = e.map_err(|e| Error::io("reading folder", out, e))?;
+            let slash = if e.file_type().is_ok_and(|t| t.is_dir()) { "/" } else { "" };
+            names.push(format!("{}{slash}", e.file_name().to_string_lossy()));
+        }
+        if names.is_empty() {
+            return Ok(Found::Empty);
+        }
+        names.sort();
+        let total = names.len();
+        names.truncate(5);
+        Ok(Found::Foreign(names, total))
+    }
+
+    /// What the folder holds, for messages: "it holds .ssh/, Documents/ (2 entries)".
+    fn holds(&self) -> String {
+        match self {
+            Found::Nothing => "it does not exist yet".into(),
+            Found::Empty => "it is empty".into(),
+            Found::Link => "it is a symbolic link".into(),
+            Found::Foreign(names, total) => {
+                let more = if *total > names.len() { ", …" } else { "" };
+                let s = if *total == 1 { "y" } else { "ies" };
+                format!("it holds {}{more} ({total} entr{s})", names.join(", "))
+            }
+            Found::Ours | Found::File => String::new(),
+        }
+    }
+}
+
+/// The output folder `out` cannot be used: said at site.toml's `output_dir` when it came from
+/// there, else at the folder.
+fn refusal(t: &OutputTarget, why: String) -> Error {
+    let hint = "choose a folder of its own, e.g. --output-dir public (faqsite replaces the \
+                output folder whole; --replace-output does not change this)";
+    Error::one(place(t, why).hint(hint))
+}
+
+fn place(t: &OutputTarget, message: String) -> Diagnostic {
+    match t.from_config {
+        Some(line) => Diagnostic::new(
+            t.root.join(crate::config::CONFIG_FILE),
+            line,
+            format!("output_dir {:?}: {message}", t.out.display().to_string()),
+        ),
+        None => Diagnostic::new(t.out, 0, message),
+    }
+}
+
+fn not_faqsites(t: &OutputTarget, out: &Path, found: &Found) -> Error {
+    let message = format!(
+        "{} was not written by faqsite: {}, and no {MARKER_FILE} file",
+        out.display(),
+        found.holds()
+    );
+    let hint = format!(
+        "a build replaces its output folder whole. Choose a new or empty folder, or pass \
+         --replace-output to delete what {} holds and put the site there",
+        out.display()
+    );
+    Error::one(place(t, message).hint(hint))
+}
+
+fn outside_the_site(t: &OutputTarget, out: &Path, found: &Found) -> Error {
+    let message = format!(
+        "{} is outside the site and was not written by faqsite ({})",
+        out.display(),
+        found.holds()
+    );
+    let hint = "site.toml may name only a folder inside the site, or faqsite's own output: \
+                give this folder with --output-dir on the command line, or pass \
+                --replace-output to let the build replace it";
+    Error::one(place(t, message).hint(hint))
+}
+
+/// `path` made absolute, its parent folders resolved (symbolic links, `..`) as the system
+/// will resolve them when the output is moved into place; the last component is kept as it is
+/// (it may be a link, or not exist yet). Err (the folder it ends in) when `path` names no
+/// folder of its own (`..`, `/`).
+fn resolve(path: &Path) -> std::result::Result<PathBuf, PathBuf> {
+    let Some(name) = path.file_name() else {
+        return Err(resolve_dir(path));
+    };
+    let parent = path.parent().unwrap_or(Path::new(""));
+    Ok(resolve_dir(parent).join(name))
+}
+
+/// `dir` made absolute: the part that exists is resolved by the system (links), the rest (to
+/// be created, so without links) lexically.
+fn resolve_dir(dir: &Path) -> PathBuf {
+    let mut abs = std::env::current_dir().unwrap_or_default();
+    for c in dir.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                abs.pop();
+            }
+            Component::Normal(n) => {
+                abs.push(n);
+                if let Ok(real) = abs.canonicalize() {
+                    abs = real;
+                }
+            }
+            Component::Prefix(_) | Component::RootDir => abs.push(c.as_os_str()),
+        }
+    }
+    abs
+}
+
+/// The file that marks a folder as a faqsite output. Every output carries it at its top.
+pub const MARKER_FILE: &str = ".faqsite-output";
+/// Its text; the first line is what [`has_marker`] looks for.
+const MARKER_TEXT: &str = "faqsite-output 1\nThis folder was written by faqsite: the next \
+                           build replaces it whole. Keep your own files elsewhere.\n";
+
+/// Whether `dir` holds faqsite's marker (a file, not a link, starting with the marker line).
+fn has_marker(dir: &Path) -> bool {
+    use std::io::Read;
+    let p = dir.join(MARKER_FILE);
+    if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let first = MARKER_TEXT.lines().next().unwrap_or_default();
+    let mut head = Vec::new();
+    std::fs::File::open(&p)
+        .and_then(|f| f.take(first.len() as u64 + 1).read_to_end(&mut head))
+        .is_ok()
+        && head.strip_suffix(b"\n") == Some(first.as_bytes())
 }
 
 /// A build's output in the making. Dropped without [`Staging::commit`], it removes itself.
@@ -63,10 +284,14 @@ pub struct Staging {
     committed: bool,
     files: AtomicUsize,
     linked: AtomicUsize,
+    /// The staging folder's marker, open and locked while this build runs: a staging folder
+    /// whose marker nobody locks was left by a build that was killed.
+    _marker: File,
 }
 
 impl Staging {
-    /// Start a new staging folder beside `out`.
+    /// Start a new staging folder beside `out`, marked as faqsite's (see [`MARKER_FILE`]).
+    /// Leftovers of earlier builds beside `out` are removed first (see [`remove_leftovers`]).
     pub fn new(out: &Path) -> Result<Staging> {
         let name = out
             .file_name()
@@ -77,6 +302,7 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+        remove_leftovers(parent, &name);
         let pid = std::process::id();
         // One process (`serve`) builds many times; an earlier build's old output may still be
         // being removed in the background.
@@ -84,20 +310,14 @@ impl Staging {
         let n = BUILDS.fetch_add(1, Ordering::Relaxed);
         let dir = parent.join(format!(".{name}.staging-{pid}"));
         let old = parent.join(format!(".{name}.old-{pid}-{n}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        // Old outputs another process left while removing them in the background (`serve`
-        // stopped at that moment) go now.
-        let own = format!(".{name}.old-{pid}-");
-        let stale = format!(".{name}.old-");
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            for e in entries.flatten() {
-                let entry = e.file_name().to_string_lossy().into_owned();
-                if entry.starts_with(&stale) && !entry.starts_with(&own) {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
+        std::fs::create_dir(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        let marker = match mark(&dir) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = remove_tree(&dir);
+                return Err(e);
             }
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        };
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -105,6 +325,7 @@ impl Staging {
             committed: false,
             files: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            _marker: marker,
         })
     }
 
@@ -183,7 +404,7 @@ impl Staging {
 
     fn swap(mut self, background: bool) -> Result<()> {
         let (dir, out, old) = (&self.dir, &self.out, &self.old);
-        if out.exists() {
+        if std::fs::symlink_metadata(out).is_ok() {
             std::fs::rename(out, old)
                 .map_err(|e| Error::io("moving the previous output aside", out, e))?;
             if let Err(e) = std::fs::rename(dir, out) {
@@ -194,10 +415,9 @@ impl Staging {
             self.committed = true;
             if background {
                 let old = old.clone();
-                std::thread::spawn(move || std::fs::remove_dir_all(old));
+                std::thread::spawn(move || remove_tree(&old));
             } else {
-                std::fs::remove_dir_all(old)
-                    .map_err(|e| Error::io("removing the previous output", old, e))?;
+                remove_tree(old).map_err(|e| Error::io("removing the previous output", old, e))?;
             }
         } else {
             std::fs::rename(dir, out)
@@ -211,9 +431,87 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// Write the marker into a new staging folder; the file is returned open and locked.
+fn mark(dir: &Path) -> Result<File> {
+    use std::io::Write;
+    let p = dir.join(MARKER_FILE);
+    let mut f = File::create_new(&p).map_err(|e| Error::io("writing", &p, e))?;
+    f.write_all(MARKER_TEXT.as_bytes())
+        .map_err(|e| Error::io("writing", &p, e))?;
+    // Where the file system has no locks, a concurrent build may take this folder for a
+    // leftover; builds one at a time are unaffected.
+    let _ = f.try_lock();
+    Ok(f)
+}
+
+/// Remove what earlier builds left beside the output folder `parent/name`: the staging folder
+/// of a build that was killed (its marker is not locked by a running build) and old outputs a
+/// stopped `serve` was still removing. Only folders faqsite marked are removed (an old output
+/// whose removal got as far as its marker is empty), never one that merely has such a name.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let staging = format!(".{name}.staging-");
+    let old = format!(".{name}.old-");
+    let own_old = format!(".{name}.old-{}-", std::process::id());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        // Not following links: a link is never a leftover.
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let entry = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        let left = if entry.starts_with(&staging) {
+            abandoned(&path)
+        } else {
+            entry.starts_with(&old)
+                && !entry.starts_with(&own_old)
+                && (has_marker(&path) || is_empty_dir(&path))
+        };
+        if left {
+            let _ = remove_tree(&path);
+        }
+    }
+}
+
+/// Whether `dir` is a staging folder no running build holds: marked, and its marker not locked.
+fn abandoned(dir: &Path) -> bool {
+    has_marker(dir) && File::open(dir.join(MARKER_FILE)).is_ok_and(|f| f.try_lock().is_ok())
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// Remove a folder faqsite wrote, its marker last: a removal cut short leaves a folder still
+/// marked as faqsite's, which a later build removes. A link is removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        // (remove_dir_all removes a link itself, on every system)
+        return std::fs::remove_dir_all(dir);
+    }
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        if e.file_name() == MARKER_FILE {
+            continue;
+        }
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())?;
+        } else {
+            std::fs::remove_file(e.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER_FILE)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Write `bytes` to `path` as a new file. A file already there is unlinked first, never
@@ -365,10 +663,48 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    fn target<'a>(root: &'a Path, out: &'a Path) -> OutputTarget<'a> {
+        OutputTarget {
+            root,
+            out,
+            from_config: None,
+            replace: true,
+            stamped: false,
+        }
+    }
+
     #[test]
-    fn refuses_output_that_contains_the_site() {
+    fn refuses_output_that_contains_the_site_even_when_told_to_replace() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(check_output_dir(dir.path(), dir.path()).is_err());
-        assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        for out in [".", "..", "/", "content", "content/a/../b", "Content", "new/../content"] {
+            let out = root.join(out);
+            assert!(check_output_dir(&target(&root, &out)).is_err(), "{out:?}");
+        }
+        assert!(check_output_dir(&target(&root, &root.join("public"))).is_ok());
+        assert!(check_output_dir(&target(&root, &root.join("new/../public"))).is_ok());
+    }
+
+    #[test]
+    fn marks_its_output_and_knows_it_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a.html", "1")]).unwrap();
+        assert!(has_marker(&out));
+        std::fs::write(out.join(MARKER_FILE), "faqsite-output 1 but not quite\n").unwrap();
+        assert!(!has_marker(&out), "only the marker's own line counts");
+    }
+
+    #[test]
+    fn a_running_builds_staging_folder_is_no_leftover() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let running = Staging::new(&out).unwrap();
+        assert!(!abandoned(running.path()), "its marker is locked");
+        let copy = dir.path().join(".public.staging-1");
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::copy(running.path().join(MARKER_FILE), copy.join(MARKER_FILE)).unwrap();
+        assert!(abandoned(&copy), "nobody holds this one");
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
-use crate::site::{build_cached, load_config, BuildCache, BuildOptions};
+use crate::site::{build_cached, load_checked, BuildCache, BuildOptions};
 
 /// URL path of the event stream.
 pub const EVENTS: &str = "/__faqsite/events";
@@ -41,7 +41,8 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
         serving: true,
         ..opts.clone()
     };
-    let (config, out_dir) = load_config(opts)?;
+    // A folder the build may not replace is not served either.
+    let (config, out_dir, _) = load_checked(opts)?;
     let root = opts.root.clone();
     let hub = Arc::new(Mutex::new(Hub::default()));
     // A failed first build does not stop the server either: with no earlier output to show,

@@ -32,6 +32,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Build even when nothing changed since the last build into the same folder.
     pub force: bool,
+    /// Replace the output folder even though faqsite did not write it (`--replace-output`).
+    /// Never the site, its source folders or a file (see [`output::check_output_dir`]).
+    pub replace_output: bool,
     /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
     pub pdf: bool,
     /// Built for `serve`, which rebuilds on every save: never print `manual.pdf`, whatever
@@ -116,6 +119,24 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
     Ok((config, out))
 }
 
+/// [`load_config`], and the output folder as it is now, refused unless this build may replace
+/// it (see [`output::check_output_dir`]).
+pub fn load_checked(opts: &BuildOptions) -> Result<(Config, PathBuf, fresh::OutputState)> {
+    let (config, out) = load_config(opts)?;
+    let state = fresh::OutputState::read(&opts.root, &out);
+    let from_config = opts.output_dir.is_none().then(|| {
+        crate::config::key_line(&opts.root, "output_dir")
+    });
+    output::check_output_dir(&output::OutputTarget {
+        root: &opts.root,
+        out: &out,
+        from_config,
+        replace: opts.replace_output,
+        stamped: state.untouched(),
+    })?;
+    Ok((config, out, state))
+}
+
 /// Build the site under `opts.root`. On error nothing in the output folder changes.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     build_cached(opts, &mut BuildCache::default())
@@ -130,8 +151,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     };
     let root = opts.root.as_path();
 
-    let (config, out_dir) = load_config(opts)?;
-    output::check_output_dir(root, &out_dir)?;
+    let (config, out_dir, state) = load_checked(opts)?;
     // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
     // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
     // records the output's fingerprint (see `OutputState::untouched`).
@@ -140,7 +160,6 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     } else {
         fresh::input_hash(root, &config.theme, &format!("{opts:?}"))
     };
-    let state = fresh::OutputState::read(root, &out_dir);
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
         return Ok(BuildReport {
