@@ -5,7 +5,6 @@
 //! (home, chapter 1, its questions, chapter 2, …) so later stages can work on them in parallel
 //! and refer to them by index.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;

@@ -124,9 +124,10 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
 pub fn load_checked(opts: &BuildOptions) -> Result<(Config, PathBuf, fresh::OutputState)> {
     let (config, out) = load_config(opts)?;
     let state = fresh::OutputState::read(&opts.root, &out);
-    let from_config = opts.output_dir.is_none().then(|| {
-        crate::config::key_line(&opts.root, "output_dir")
-    });
+    let from_config = opts
+        .output_dir
+        .is_none()
+        .then(|| crate::config::key_line(&opts.root, "output_dir"));
     output::check_output_dir(&output::OutputTarget {
         root: &opts.root,
         out: &out,
@@ -315,5 +316,22 @@ pub fn display_root(root: &Path) -> String {
         "this folder".into()
     } else {
         root.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The files and folders no alias may take are the ones the later stages write.
+    #[test]
+    fn aliases_know_every_file_the_stages_write() {
+        let generated: Vec<&str> = crate::content::GENERATED.iter().map(|g| g.0).collect();
+        for name in [
+            crate::print::PRINT_PAGE,
+            crate::print::PDF_FILE,
+            crate::output::MARKER_FILE,
+            "404.html",
+        ] {
+            assert!(generated.contains(&name), "{name} is missing");
+        }
     }
 }

@@ -38,7 +38,10 @@ fn a_folder_holding_someones_files_is_refused_and_untouched() {
     let victim = someones_folder(tmp.path());
     let before = snapshot(&victim);
     let (ok, _, err) = run(&["build", "--output-dir", path_arg(&victim)], &site);
-    assert!(!ok, "a folder faqsite did not write must be refused:\n{err}");
+    assert!(
+        !ok,
+        "a folder faqsite did not write must be refused:\n{err}"
+    );
     assert_eq!(snapshot(&victim), before, "nothing in it changed");
     for part in [path_arg(&victim), ".ssh", "Documents", "--replace-output"] {
         assert!(err.contains(part), "the message names {part:?}:\n{err}");
@@ -117,7 +120,10 @@ fn site_toml_cannot_name_a_folder_outside_the_site() {
     assert!(ok, "{err}");
     assert!(victim.join("index.html").is_file());
     let (ok, _, err) = run(&["build", "--force"], &site);
-    assert!(ok, "faqsite's own output outside the site is rebuilt: {err}");
+    assert!(
+        ok,
+        "faqsite's own output outside the site is rebuilt: {err}"
+    );
 }
 
 #[test]
@@ -125,7 +131,12 @@ fn replace_output_replaces_a_folder_faqsite_did_not_write() {
     let (tmp, site) = fixture("basic");
     let victim = someones_folder(tmp.path());
     let (ok, _, err) = run(
-        &["build", "--output-dir", path_arg(&victim), "--replace-output"],
+        &[
+            "build",
+            "--output-dir",
+            path_arg(&victim),
+            "--replace-output",
+        ],
         &site,
     );
     assert!(ok, "{err}");
@@ -190,7 +201,9 @@ fn alias_fails(aliases: &str, expected: &[&str]) {
     let before = snapshot(&site.join("public"));
     std::fs::write(
         site.join("content/01-basics/second.md"),
-        format!("+++\ntitle = \"Second question\"\nweight = 20\naliases = {aliases}\n+++\n\nbody\n"),
+        format!(
+            "+++\ntitle = \"Second question\"\nweight = 20\naliases = {aliases}\n+++\n\nbody\n"
+        ),
     )
     .unwrap();
     let (ok, _, err) = run(&["build"], &site);
@@ -235,7 +248,11 @@ fn an_alias_cannot_replace_another_page_or_alias() {
     .unwrap();
     let (ok, _, err) = run(&["build"], &site);
     assert!(!ok, "{err}");
-    for e in ["content/02-more/third.md:4", "content/01-basics/second.md:5", "old.html"] {
+    for e in [
+        "content/02-more/third.md:4",
+        "content/01-basics/second.md:5",
+        "old.html",
+    ] {
         assert!(err.contains(e), "{e:?} in:\n{err}");
     }
 }

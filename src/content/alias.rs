@@ -91,7 +91,10 @@ fn problem(a: &Alias, claim: Option<&Claim>) -> Option<(String, &'static str)> {
         } else {
             format!("alias {name:?} would replace {file}, {what}, which faqsite writes")
         };
-        return Some((message, "choose another old URL: faqsite writes this one itself"));
+        return Some((
+            message,
+            "choose another old URL: faqsite writes this one itself",
+        ));
     }
     let claim = claim?;
     Some(if claim.line == 0 {
@@ -144,7 +147,15 @@ mod tests {
         for ok in ["old.html", "a/b-1.html"] {
             assert!(well_formed(ok), "{ok}");
         }
-        for bad in ["/x.html", "./x.html", "a//x.html", "../x.html", "a\\x.html", "c:/x.html", "x.htm"] {
+        for bad in [
+            "/x.html",
+            "./x.html",
+            "a//x.html",
+            "../x.html",
+            "a\\x.html",
+            "c:/x.html",
+            "x.htm",
+        ] {
             assert!(!well_formed(bad), "{bad}");
         }
     }
