@@ -163,6 +163,29 @@ fn faqsites_own_output_is_rebuilt_without_the_flag() {
     }
 }
 
+/// An output written before faqsite marked its outputs has no marker; the build stamp of the
+/// build that wrote it (inputs, folder, every file's size and time) still says it is faqsite's,
+/// as long as nobody changed it.
+#[test]
+fn an_unmarked_output_is_known_by_the_build_stamp_of_the_build_that_wrote_it() {
+    let (_tmp, site) = fixture("basic");
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    let out = site.join("public");
+    std::fs::remove_file(out.join(".faqsite-output")).unwrap();
+    faqsite::fresh::record(&site, &out, "inputs of an older faqsite");
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    assert!(out.join(".faqsite-output").is_file(), "marked from now on");
+    // Unmarked and changed since: someone else's now.
+    std::fs::remove_file(out.join(".faqsite-output")).unwrap();
+    faqsite::fresh::record(&site, &out, "inputs of an older faqsite");
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok && err.contains("was not written by faqsite"), "{err}");
+    assert_eq!(read(&out.join("notes.txt")), "mine");
+}
+
 #[test]
 fn an_empty_folder_is_used() {
     let (tmp, site) = fixture("basic");
