@@ -159,7 +159,12 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let inputs = if opts.serving && cache.previous.is_some() {
         String::from("(rebuilt by serve after a change)")
     } else {
-        fresh::input_hash(root, &config.theme, &format!("{opts:?}"))
+        // (`--replace-output` changes what may be replaced, not what is built)
+        let built = BuildOptions {
+            replace_output: false,
+            ..opts.clone()
+        };
+        fresh::input_hash(root, &config.theme, &format!("{built:?}"))
     };
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");

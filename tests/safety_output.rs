@@ -306,3 +306,30 @@ fn serve_refuses_a_folder_faqsite_did_not_write_before_serving_it() {
     assert!(err.contains("--replace-output"), "{err}");
     assert_eq!(snapshot(&victim), before);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_as_output_is_replaced_only_when_told_and_what_it_points_to_stays() {
+    let (tmp, site) = fixture("basic");
+    let victim = someones_folder(tmp.path());
+    let before = snapshot(&victim);
+    std::os::unix::fs::symlink(&victim, site.join("out")).unwrap();
+    std::os::unix::fs::symlink(site.join("content"), site.join("sources")).unwrap();
+    let (ok, _, err) = run(
+        &["build", "--output-dir", "sources", "--replace-output"],
+        &site,
+    );
+    assert!(
+        !ok && err.contains("content/ holds the site's sources"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&["build", "--output-dir", "out"], &site);
+    assert!(!ok && err.contains("symbolic link"), "{err}");
+    let (ok, _, err) = run(&["build", "--output-dir", "out", "--replace-output"], &site);
+    assert!(ok, "{err}");
+    assert!(site.join("out/index.html").is_file());
+    assert!(!std::fs::symlink_metadata(site.join("out"))
+        .unwrap()
+        .is_symlink());
+    assert_eq!(snapshot(&victim), before, "the link's target is untouched");
+}

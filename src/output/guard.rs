@@ -189,16 +189,27 @@ fn configured(t: &OutputTarget) -> String {
 }
 
 fn not_faqsites(t: &OutputTarget, out: &Path, found: &Found) -> Error {
-    let message = format!(
-        "{} was not written by faqsite: {}, and no {MARKER_FILE} file",
-        out.display(),
-        found.holds()
-    );
-    let hint = format!(
-        "a build replaces its output folder whole. Choose a new or empty folder, or pass \
-         --replace-output to delete what {} holds and put the site there",
-        out.display()
-    );
+    let shown = out.display();
+    let (message, hint) = if let Found::Link = found {
+        (
+            format!("{shown} is a symbolic link; faqsite never makes one"),
+            format!(
+                "choose a folder of its own, or pass --replace-output to put the site in \
+                 place of the link {shown} (what it points to stays as it is)"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "{shown} was not written by faqsite: {}, and no {MARKER_FILE} file",
+                found.holds()
+            ),
+            format!(
+                "a build replaces its output folder whole. Choose a new or empty folder, or \
+                 pass --replace-output to delete what {shown} holds and put the site there"
+            ),
+        )
+    };
     Error::one(place(t, message).hint(hint))
 }
 
