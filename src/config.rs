@@ -107,8 +107,6 @@ pub struct PrintConfig {
     pub paper: String,
     /// Also write `manual.pdf` with headless Chromium.
     pub pdf: bool,
-    /// Browser executable for the PDF; searched on PATH when empty.
-    pub browser: String,
 }
 
 impl Default for PrintConfig {
@@ -120,10 +118,43 @@ impl Default for PrintConfig {
             date: String::new(),
             paper: "A4".into(),
             pdf: false,
-            browser: String::new(),
         }
     }
 }
+
+/// Keys that site.toml no longer has, read leniently (everything else is ignored here) to
+/// point at their line with what to do instead.
+#[derive(Deserialize)]
+struct Removed {
+    #[serde(default)]
+    print: RemovedPrint,
+}
+
+#[derive(Deserialize, Default)]
+struct RemovedPrint {
+    /// A config file that contributors edit must not name a program for the build to run.
+    browser: Option<toml::Spanned<toml::Value>>,
+}
+
+/// An error at each removed key. A file that does not parse is left to the full parse.
+fn removed_keys(text: &str, path: &Path) -> Result<()> {
+    let Ok(removed) = toml::from_str::<Removed>(text) else {
+        return Ok(());
+    };
+    match removed.print.browser {
+        Some(key) => {
+            let (line, _) = line_col(text, key.span().start);
+            Err(Error::one(
+                Diagnostic::new(path, line, REMOVED_BROWSER).hint(REMOVED_BROWSER_HINT),
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The message for a site.toml that still has `[print] browser`.
+pub const REMOVED_BROWSER: &str = "`[print] browser` was removed for safety: site.toml can no longer name a program for faqsite to run";
+const REMOVED_BROWSER_HINT: &str = "delete this line; choose the browser for the PDF on the build machine instead: `faqsite build --pdf --browser PATH`, or FAQSITE_BROWSER=PATH in the environment (by default chromium, chromium-browser or google-chrome is found on PATH)";
 
 fn default_language() -> String {
     "zh-CN".into()
@@ -154,6 +185,7 @@ impl Config {
 
     /// Parse the text of a `site.toml`; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        removed_keys(text, path)?;
         let config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
         config.validate(path)?;
         Ok(config)
@@ -268,6 +300,25 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.diagnostics()[0].line, 4);
         assert!(err.diagnostics()[0].message.contains("snippet_length"));
+    }
+
+    #[test]
+    fn print_browser_is_refused_at_its_line() {
+        let err = Config::parse(
+            "title = \"FAQ\"\n[print]\npdf = true\nbrowser = \"/bin/sh\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!((d.line, d.message.as_str()), (4, REMOVED_BROWSER));
+        assert!(d.hint.as_ref().unwrap().contains("FAQSITE_BROWSER"));
+        // Not offered as a valid key when another key is misspelt.
+        let err = Config::parse(
+            "title = \"FAQ\"\n[print]\npapr = \"A5\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        assert!(!err.to_string().contains("browser"), "{err}");
     }
 
     #[test]

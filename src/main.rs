@@ -54,6 +54,10 @@ enum Command {
         /// Also write manual.pdf (the printable manual) with headless Chromium.
         #[arg(long)]
         pdf: bool,
+        /// The Chromium or Chrome to print manual.pdf with (default: $FAQSITE_BROWSER, else
+        /// chromium, chromium-browser or google-chrome on PATH).
+        #[arg(long, value_name = "PATH")]
+        browser: Option<PathBuf>,
     },
     /// Build, serve on http://127.0.0.1:1111, rebuild and reload the browser on every save.
     Serve {
@@ -157,11 +161,13 @@ fn main() -> ExitCode {
             timings,
             force,
             pdf,
+            browser,
         } => {
             let opts = BuildOptions {
                 strict,
                 force,
                 pdf,
+                browser,
                 ..options(site)
             };
             match faqsite::site::build(&opts) {

@@ -1,6 +1,6 @@
 //! The printable quick-start manual: `print.html` (the whole FAQ as one document in reading
 //! order, styled with CSS paged media) and, on request, `manual.pdf` printed from it by
-//! headless Chromium.
+//! headless Chromium, which reaches only the staged site (served by `print_server.rs`).
 //!
 //! The answers were rendered for pages one folder deep; here their links to other pages become
 //! anchors inside the print page, image URLs are re-rooted, and heading ids get a per-question
@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::config::PrintConfig;
 use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Rendered;
+use crate::print_server::PrintServer;
 use crate::templates::Renderer;
 
 pub const PRINT_PAGE: &str = "print.html";
@@ -208,25 +208,27 @@ impl Renderer<'_> {
     }
 }
 
-/// Print `site_dir/print.html` to `site_dir/manual.pdf` with headless Chromium.
-pub fn pdf(site_dir: &Path, config: &PrintConfig, site_toml: &Path) -> Result<PathBuf> {
-    let browser = find_browser(&config.browser).ok_or_else(|| {
-        let what = if config.browser.is_empty() {
-            "no Chromium or Chrome found on PATH (tried chromium, chromium-browser, google-chrome)".to_string()
-        } else {
-            format!("the browser {:?} from [print] browser was not found", config.browser)
-        };
-        Error::one(
-            Diagnostic::new(site_toml, 0, format!("cannot write {PDF_FILE}: {what}"))
-                .hint("install one: apt-get install chromium fonts-noto-cjk (the HTML site was still written)"),
-        )
-    })?;
+/// Print `site_dir/print.html` to `site_dir/manual.pdf` with headless Chromium: `browser`
+/// (`build --browser`), else `FAQSITE_BROWSER`, else the first Chromium on PATH. The page is
+/// served to Chromium by a [`PrintServer`] on loopback, which is also its only proxy: the print
+/// reaches the files of `site_dir` and nothing else (see `print_server.rs`).
+pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<PathBuf> {
+    let browser = choose_browser(browser, std::env::var_os(BROWSER_ENV).as_deref())
+        .map_err(|what| {
+            Error::one(
+                Diagnostic::new(site_toml, 0, format!("cannot write {PDF_FILE}: {what}"))
+                    .hint("install one: apt-get install chromium fonts-noto-cjk, or name it with --browser PATH or FAQSITE_BROWSER=PATH (the HTML site was still written)"),
+            )
+        })?;
+    let server =
+        PrintServer::start(site_dir, PRINT_PAGE).map_err(|e| Error::io("serving", site_dir, e))?;
     let page = site_dir.join(PRINT_PAGE);
-    let page = page
-        .canonicalize()
-        .map_err(|e| Error::io("resolving", &page, e))?;
     let out = site_dir.join(PDF_FILE);
-    print_once(&browser, &page, &out)?;
+    let chromium = Chromium {
+        browser: &browser,
+        proxy: server.origin(),
+    };
+    chromium.print(&server.open(), &out)?;
     // Second pass: the contents get the page each chapter and question landed on (read from
     // the PDF outline Chromium wrote, with poppler's pdftohtml), then the page is printed again.
     // The page-number boxes have a fixed width, so filling them moves nothing. Without
@@ -238,24 +240,29 @@ pub fn pdf(site_dir: &Path, config: &PrintConfig, site_toml: &Path) -> Result<Pa
             // Never written in place: the staged print.html may be a hard link to the previous
             // output's (see output.rs).
             crate::output::write_new_file(&page, filled.as_bytes())?;
-            print_once(&browser, &page, &out)?;
+            chromium.print(&server.open(), &out)?;
         }
     }
     Ok(out)
 }
 
-/// One headless Chromium run: `page` → `out`, with a fresh profile and a time limit.
-fn print_once(browser: &Path, page: &Path, out: &Path) -> Result<()> {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let profile = std::env::temp_dir().join(format!(
-        "faqsite-chromium-{}-{}",
-        std::process::id(),
-        RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    let url = format!("file://{}", page.display());
-    let _ = std::fs::remove_file(out);
-    let mut child = Command::new(browser)
-        .args([
+/// The environment variable that names the browser for the PDF.
+pub const BROWSER_ENV: &str = "FAQSITE_BROWSER";
+
+/// Headless Chromium, locked down for printing the site.
+struct Chromium<'a> {
+    browser: &'a Path,
+    /// The print server, Chromium's only way out.
+    proxy: String,
+}
+
+impl Chromium<'_> {
+    /// The command line of one run: no network but the print server (every host name
+    /// unresolvable, every request through the server as proxy, loopback included, with no
+    /// direct fallback), a fresh profile, no extensions, sync or background traffic.
+    fn command(&self, profile: &Path, url: &str, out: &Path) -> Command {
+        let mut cmd = Command::new(self.browser);
+        cmd.args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -266,49 +273,65 @@ fn print_once(browser: &Path, page: &Path, out: &Path) -> Result<()> {
             "--disable-extensions",
             "--no-pdf-header-footer",
             "--generate-pdf-document-outline",
+            "--proxy-bypass-list=<-loopback>",
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
         ])
+        .arg(format!("--proxy-server={}", self.proxy))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", out.display()))
-        .arg(&url)
+        .arg(url)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Error::Other(format!("starting {}: {e}", browser.display())))?;
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child
-            .try_wait()
-            .map_err(|e| Error::Other(format!("waiting for the browser: {e}")))?
-        {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(180) {
-            let _ = child.kill();
-            let _ = child.wait();
-            let _ = std::fs::remove_dir_all(&profile);
-            return Err(Error::Other(format!(
-                "{} did not finish printing {PDF_FILE} within 180 s",
-                browser.display()
-            )));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let _ = std::fs::remove_dir_all(&profile);
-    let ok = status.success() && out.metadata().is_ok_and(|m| m.len() > 0);
-    if !ok {
-        let mut err = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            use std::io::Read;
-            let _ = e.read_to_string(&mut err);
-        }
-        return Err(Error::Other(format!(
-            "{} could not print {PDF_FILE} ({status}): {}",
-            browser.display(),
-            err.lines().rev().take(5).collect::<Vec<_>>().join(" | ")
-        )));
+        .stderr(Stdio::piped());
+        cmd
     }
-    Ok(())
+
+    /// One run: `url` → `out`, with a fresh profile and a time limit.
+    fn print(&self, url: &str, out: &Path) -> Result<()> {
+        let profile = tempfile::Builder::new()
+            .prefix("faqsite-chromium-")
+            .tempdir()
+            .map_err(|e| Error::io("creating a browser profile in", &std::env::temp_dir(), e))?;
+        let _ = std::fs::remove_file(out);
+        let browser = self.browser.display();
+        let mut child = self
+            .command(profile.path(), url, out)
+            .spawn()
+            .map_err(|e| Error::Other(format!("starting {browser}: {e}")))?;
+        // Read while it runs: a full stderr pipe would stall the browser.
+        let stderr = child.stderr.take().map(|mut e| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = std::io::Read::read_to_string(&mut e, &mut text);
+                text
+            })
+        });
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child
+                .try_wait()
+                .map_err(|e| Error::Other(format!("waiting for the browser: {e}")))?
+            {
+                break s;
+            }
+            if start.elapsed() > Duration::from_secs(180) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Other(format!(
+                    "{browser} did not finish printing {PDF_FILE} within 180 s"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if status.success() && out.metadata().is_ok_and(|m| m.len() > 0) {
+            return Ok(());
+        }
+        let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+        Err(Error::Other(format!(
+            "{browser} could not print {PDF_FILE} ({status}): {}",
+            err.lines().rev().take(5).collect::<Vec<_>>().join(" | ")
+        )))
+    }
 }
 
 /// Chapter/question number → page, from the PDF's outline (`pdftohtml -xml`; its items are
@@ -361,22 +384,44 @@ pub fn fill_toc_pages(html: &str, pages: &[(String, u32)]) -> String {
     out
 }
 
-fn find_browser(configured: &str) -> Option<PathBuf> {
-    if !configured.is_empty() {
-        let p = PathBuf::from(configured);
-        if p.is_file() {
-            return Some(p);
-        }
-        return which(configured);
+/// The browser to print with: the command line's, else the environment's, else the first of
+/// the usual Chromium names on PATH. Never anything from site.toml or the content. The error
+/// says what was looked for.
+fn choose_browser(
+    cli: Option<&Path>,
+    env: Option<&std::ffi::OsStr>,
+) -> std::result::Result<PathBuf, String> {
+    let named = |p: &Path, from: &str| {
+        locate(p).ok_or_else(|| format!("the browser {} given {from} was not found", p.display()))
+    };
+    if let Some(p) = cli {
+        return named(p, "with --browser");
     }
-    [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ]
-    .iter()
-    .find_map(|n| which(n))
+    if let Some(p) = env.filter(|e| !e.is_empty()) {
+        return named(Path::new(p), &format!("in {BROWSER_ENV}"));
+    }
+    BROWSER_NAMES.iter().find_map(|n| which(n)).ok_or_else(|| {
+        format!(
+            "no Chromium or Chrome found on PATH (tried {})",
+            BROWSER_NAMES.join(", ")
+        )
+    })
+}
+
+/// Looked for on PATH when no browser is named.
+const BROWSER_NAMES: [&str; 4] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+/// A path to a file, or a bare name looked up on PATH.
+fn locate(p: &Path) -> Option<PathBuf> {
+    if p.is_file() {
+        return Some(p.to_path_buf());
+    }
+    p.to_str().and_then(which)
 }
 
 fn which(name: &str) -> Option<PathBuf> {
@@ -446,16 +491,34 @@ mod tests {
     }
 
     #[test]
+    fn the_browser_comes_from_the_command_line_then_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cli, env) = (dir.path().join("cli"), dir.path().join("env"));
+        std::fs::write(&cli, "").unwrap();
+        std::fs::write(&env, "").unwrap();
+        let env_os = Some(env.as_os_str());
+        assert_eq!(choose_browser(Some(&cli), env_os), Ok(cli.clone()));
+        assert_eq!(choose_browser(None, env_os), Ok(env.clone()));
+        let err = choose_browser(Some(Path::new("/nonexistent/chromium")), env_os).unwrap_err();
+        assert!(
+            err.contains("/nonexistent/chromium") && err.contains("--browser"),
+            "{err}"
+        );
+        let err = choose_browser(None, Some("/nonexistent/c".as_ref())).unwrap_err();
+        assert!(err.contains(BROWSER_ENV), "{err}");
+    }
+
+    #[test]
     fn missing_browser_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(PRINT_PAGE), "<p>x</p>").unwrap();
-        let cfg = PrintConfig {
-            browser: "/nonexistent/chromium".into(),
-            ..Default::default()
-        };
-        let err = pdf(dir.path(), &cfg, Path::new("site.toml"))
-            .unwrap_err()
-            .to_string();
+        let err = pdf(
+            dir.path(),
+            Some(Path::new("/nonexistent/chromium")),
+            Path::new("site.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("apt-get install chromium fonts-noto-cjk"),
             "{err}"

@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub replace_output: bool,
     /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
     pub pdf: bool,
+    /// The browser for the PDF (`build --browser`); else `FAQSITE_BROWSER`, else PATH.
+    pub browser: Option<PathBuf>,
     /// Built for `serve`, which rebuilds on every save: never print `manual.pdf`, whatever
     /// `[print] pdf` says (seconds of Chromium per save, or an error where it is missing, would
     /// get in the way), and name the search index without a `?v=` version (the dev server
@@ -272,7 +274,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let pdf_result = if !opts.serving && (opts.pdf || config.print.pdf) {
         let r = print::pdf(
             staging.path(),
-            &config.print,
+            opts.browser.as_deref(),
             &root.join(crate::config::CONFIG_FILE),
         );
         t.lap("pdf");

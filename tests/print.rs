@@ -85,21 +85,9 @@ fn print_page_has_every_question_in_order_with_images() {
     assert!(read(&out.join("02-drivers/install-driver.html")).contains("href=\"../print.html\""));
 }
 
-fn have_pdf_tools() -> bool {
-    let ok = Path::new("/usr/bin/chromium").exists()
-        && Command::new("pdftotext").arg("-v").output().is_ok();
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("chromium and poppler-utils are required in CI (.ci/run installs them)");
-    }
-    if !ok {
-        eprintln!("skipping the PDF test: chromium or poppler-utils not installed");
-    }
-    ok
-}
-
 #[test]
 fn pdf_is_a4_with_selectable_chinese_text() {
-    if !have_pdf_tools() {
+    if !pdf_tools("pdf_is_a4_with_selectable_chinese_text") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -125,14 +113,7 @@ fn pdf_is_a4_with_selectable_chinese_text() {
         (9..=60).contains(&pages),
         "cover + contents + 7 chapters + back page: {pages} pages"
     );
-    let text = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text: String = String::from_utf8_lossy(&text.stdout)
-        .split_whitespace()
-        .collect();
+    let text = pdf_text(&pdf);
     for t in question_titles(&out) {
         let t: String = t.split_whitespace().collect();
         assert!(text.contains(&t), "{t} not found as text in the PDF");
@@ -198,10 +179,10 @@ fn missing_browser_fails_with_install_hint_and_keeps_the_html() {
     let toml = read(&site.join("site.toml"));
     std::fs::write(
         site.join("site.toml"),
-        format!("{toml}\n[print]\npdf = true\nbrowser = \"/nonexistent/chromium\"\n"),
+        format!("{toml}\n[print]\npdf = true\n"),
     )
     .unwrap();
-    let (ok, _, err) = run(&["build"], &site);
+    let (ok, _, err) = run(&["build", "--browser", "/nonexistent/chromium"], &site);
     assert!(!ok, "exit non-zero");
     assert!(
         err.contains("apt-get install chromium fonts-noto-cjk"),

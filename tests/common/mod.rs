@@ -269,3 +269,45 @@ pub fn events(addr: &str) -> BufReader<TcpStream> {
     write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
     BufReader::new(s)
 }
+
+/// The line that installs what the PDF tests need.
+pub const PDF_TOOLS_INSTALL: &str = "apt-get install chromium poppler-utils fonts-noto-cjk";
+
+/// Are Chromium (`FAQSITE_BROWSER`, or chromium / chromium-browser / google-chrome on PATH,
+/// as `build --pdf` finds it) and poppler's `pdftotext` here? Missing tools fail the test with
+/// the install line; only `FAQSITE_SKIP_BROWSER_TESTS=1` skips it, with a visible line.
+pub fn pdf_tools(test: &str) -> bool {
+    let on_path = |name: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
+    };
+    let browser = std::env::var_os("FAQSITE_BROWSER").is_some_and(|b| !b.is_empty())
+        || ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .any(|n| on_path(n));
+    let poppler = Command::new("pdftotext").arg("-v").output().is_ok();
+    if browser && poppler {
+        return true;
+    }
+    if std::env::var("FAQSITE_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
+        // Past the test harness's output capture, so the line shows in a passing run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: {test} (no Chromium or pdftotext; FAQSITE_SKIP_BROWSER_TESTS=1)"
+        );
+        return false;
+    }
+    panic!("{test} needs Chromium and poppler-utils: {PDF_TOOLS_INSTALL}");
+}
+
+/// `pdftotext FILE -` with all whitespace removed (Chinese text may be split anywhere).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext: {e} ({PDF_TOOLS_INSTALL})"));
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect()
+}
