@@ -69,8 +69,11 @@ pub fn check(root: &Path, external: bool) -> CheckReport {
     };
     report.pages = content.pages.len();
     duplicates_and_empty(&content, &mut report);
-    let mut rendered = match markdown::render_all(&content) {
-        Ok(r) => r,
+    let mut rendered = match markdown::render_all(&content, &config.markdown) {
+        Ok(mut r) => {
+            report.warnings.extend(markdown::take_warnings(&mut r));
+            r
+        }
         Err(e) => {
             absorb(&mut report, e);
             // The markdown stage is all or nothing; so that one run still shows every

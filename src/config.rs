@@ -25,6 +25,8 @@ pub struct Config {
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
     #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
     pub images: ImagesConfig,
@@ -42,6 +44,15 @@ pub struct Contact {
     pub value: String,
     #[serde(default)]
     pub href: String,
+}
+
+/// `[markdown]`: how answers are turned into HTML.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Let raw HTML in the Markdown through as HTML (it can run scripts on the site's pages).
+    /// Off: it is shown as text, and `build` and `check` warn where.
+    pub raw_html: bool,
 }
 
 /// `[search]`: the client-side search index.
@@ -273,6 +284,7 @@ mod tests {
         assert_eq!(c.theme, "default");
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert!(c.search.enabled);
+        assert!(!c.markdown.raw_html);
         assert_eq!(c.images.max_width, 960);
         assert_eq!(c.print.paper, "A4");
     }

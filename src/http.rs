@@ -1,12 +1,178 @@
-//! Pieces of static-file HTTP shared by `serve` and the print pass's loopback server: a request
-//! path mapped to a file that cannot leave the served folder, and the content type of a file.
+//! Static-file HTTP/1.1: reading one request head within fixed limits, mapping a request path
+//! to a file that cannot leave the served folder, its content type, and writing the answer.
+//! Used by `serve` (which decides what to answer) and the print pass's loopback server
+//! (`resolve`, `mime`); nothing here knows about builds.
 
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Request line and headers together may take this many bytes (nginx's default for a request
+/// line or a header line; a browser's request is well under 2 KB).
+pub const MAX_HEAD: usize = 8 * 1024;
+/// The most header fields a request may have.
+const MAX_HEADERS: usize = 64;
+/// How long a client may take to send its request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// After refusing a request whose head is too large, at most this much of what the client is
+/// still sending is read and dropped (so it can read the answer instead of a reset), for at
+/// most [`DRAIN_TIMEOUT`]; then the connection is closed.
+const MAX_DRAIN: usize = 1 << 20;
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What came in on a connection.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Head {
+    /// A well-formed request for a path (`target` starts with `/`).
+    Request { method: String, target: String },
+    /// A request to refuse with this status (400, 414, 431), then close.
+    Refuse(u16),
+    /// The client went away (or was too slow) before sending a whole request head.
+    Gone,
+}
+
+/// Read one request head from `stream`, never more than [`MAX_HEAD`] bytes.
+pub fn read_head(stream: &mut TcpStream) -> Head {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut buf = Vec::with_capacity(1024);
+    loop {
+        match parse_head(&buf) {
+            Some(head) => return head,
+            None if buf.len() >= MAX_HEAD => return Head::Refuse(too_large(&buf)),
+            None => {}
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Head::Gone;
+        }
+        let start = buf.len();
+        buf.resize(MAX_HEAD, 0);
+        match stream.read(&mut buf[start..]) {
+            Ok(0) | Err(_) => return Head::Gone,
+            Ok(n) => buf.truncate(start + n),
+        }
+    }
+}
+
+/// The request in `buf`, or None if it is not complete yet.
+fn parse_head(buf: &[u8]) -> Option<Head> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    match req.parse(buf) {
+        Ok(httparse::Status::Partial) => None,
+        Ok(httparse::Status::Complete(_)) => {
+            let (method, target) = (req.method?, req.path?);
+            // Only a path: an absolute URL (`http://host/…`, for proxies) or `*` is refused.
+            if !target.starts_with('/') {
+                return Some(Head::Refuse(400));
+            }
+            Some(Head::Request {
+                method: method.to_string(),
+                target: target.to_string(),
+            })
+        }
+        Err(httparse::Error::TooManyHeaders) => Some(Head::Refuse(431)),
+        Err(_) => Some(Head::Refuse(400)),
+    }
+}
+
+/// 414 if the request line itself did not end within the limit, else 431.
+fn too_large(buf: &[u8]) -> u16 {
+    if buf.contains(&b'\n') {
+        431
+    } else {
+        414
+    }
+}
+
+/// Answer `status` to a request that is not read on, and close the connection.
+pub fn refuse(mut stream: TcpStream, status: u16) {
+    let text = reason(status);
+    let _ = respond(
+        &mut stream,
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes(),
+        false,
+    );
+    let _ = stream.shutdown(Shutdown::Write);
+    let deadline = Instant::now() + DRAIN_TIMEOUT;
+    let mut scratch = [0u8; 8192];
+    let mut drained = 0;
+    while drained < MAX_DRAIN {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match stream.read(&mut scratch) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        _ => "Error",
+    }
+}
+
+/// Write a whole response (`Connection: close`; the body is left out for HEAD).
+pub fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+) -> std::io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        reason(status),
+        body.len()
+    )?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// Redirect a folder asked for without its trailing slash (`/02-drivers` → `/02-drivers/`).
+pub fn redirect_to_folder(stream: &mut TcpStream, path: &str, query: &str) -> std::io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        folder_location(path, query)
+    )?;
+    stream.flush()
+}
+
+/// The `Location` of [`redirect_to_folder`]: an absolute path with exactly one leading slash
+/// (`//02-drivers/` would name the host `02-drivers` to a browser).
+fn folder_location(path: &str, query: &str) -> String {
+    format!("/{}/{query}", path.trim_start_matches('/'))
+}
+
+/// Split a request target into its path and the rest (`?query`, `#fragment`).
+pub fn split_target(target: &str) -> (&str, &str) {
+    target.split_at(target.find(['?', '#']).unwrap_or(target.len()))
+}
 
 /// Map a request path to a file inside `out`, refusing anything that could leave it.
 pub fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
-    let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path)?;
+    let (path, _) = split_target(url_path);
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -21,24 +187,6 @@ pub fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
     Some(file)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// The `Content-Type` of a file, from its extension.
 pub fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -69,6 +217,7 @@ mod tests {
         assert!(resolve(out, "/a/%2E%2E/%2E%2E/x").is_none());
         assert!(resolve(out, "/a%5c..%5cb").is_none());
         assert!(resolve(out, "/%00").is_none());
+        assert!(resolve(out, "/%ff").is_none(), "not UTF-8");
         assert_eq!(
             resolve(out, "/02-drivers/x.html?v=1").unwrap(),
             out.join("02-drivers/x.html")
@@ -77,6 +226,51 @@ mod tests {
             resolve(out, "/%E4%B8%AD.html").unwrap(),
             out.join("中.html")
         );
+        // A `%` not followed by two hex digits is itself (the old decoder read `%+1` as 0x01).
+        assert_eq!(resolve(out, "/%+1").unwrap(), out.join("%+1"));
+        assert_eq!(resolve(out, "/%中").unwrap(), out.join("%中"));
+    }
+
+    #[test]
+    fn folder_redirects_stay_on_the_site() {
+        assert_eq!(folder_location("/02-drivers", ""), "/02-drivers/");
+        assert_eq!(folder_location("//02-drivers", "?x=1"), "/02-drivers/?x=1");
+        assert_eq!(folder_location("////evil.example", ""), "/evil.example/");
+    }
+
+    #[test]
+    fn request_heads() {
+        let req = |m: &str, t: &str| {
+            Some(Head::Request {
+                method: m.into(),
+                target: t.into(),
+            })
+        };
+        assert_eq!(
+            parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+            req("GET", "/")
+        );
+        assert_eq!(
+            parse_head(b"HEAD /a?b HTTP/1.0\r\n\r\n"),
+            req("HEAD", "/a?b")
+        );
+        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+        assert_eq!(parse_head(b"GET /aaaa"), None);
+        assert_eq!(
+            parse_head(b"GET http://h/ HTTP/1.1\r\n\r\n"),
+            Some(Head::Refuse(400))
+        );
+        assert_eq!(
+            parse_head(b"\x01\x02 / HTTP/1.1\r\n\r\n"),
+            Some(Head::Refuse(400))
+        );
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "A: b\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert_eq!(parse_head(many.as_bytes()), Some(Head::Refuse(431)));
+        assert_eq!(too_large(b"GET /aaaa"), 414);
+        assert_eq!(too_large(b"GET / HTTP/1.1\r\nA: bbbb"), 431);
     }
 
     #[test]

@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 use crate::config::ImagesConfig;
 use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
-use crate::markdown::{image_marker, root_prefix, Rendered};
+use crate::html::{encode_path, escape};
+use crate::markdown::{root_prefix, Rendered, IMAGE_MARKER};
 use crate::output::OutputFile;
 
 pub const IMAGES_DIR: &str = "images";
@@ -169,8 +170,8 @@ pub fn process(
         );
     }
     for (r, m) in rendered.iter_mut().zip(markup) {
-        for (i, tag) in m.iter().enumerate() {
-            r.html = r.html.replacen(&image_marker(i), tag, 1);
+        if !m.is_empty() {
+            r.html = fill_markers(&r.html, &m);
         }
     }
 
@@ -190,17 +191,20 @@ pub fn process(
     })
 }
 
+/// The `<img>` (in a `<picture>` with WebP sources, in a link to the full-size original when
+/// resized) of one image: every URL percent-encoded, every attribute value escaped.
 fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> String {
+    let url = |u: &str| escape(&format!("{root}{}", encode_path(u)));
     let list = |c: &[(String, u32)]| {
         c.iter()
-            .map(|(u, w)| format!("{root}{u} {w}w"))
+            .map(|(u, w)| format!("{} {w}w", url(u)))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let sizes = format!("(max-width: {w}px) 100vw, {w}px", w = p.width);
     let mut img = format!(
-        "<img src=\"{root}{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
-        p.src,
+        "<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
+        url(&p.src),
         escape(alt),
         p.width,
         p.height
@@ -225,7 +229,7 @@ fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> Str
             format!(" sizes=\"{sizes}\"")
         };
         let webp = if p.srcset.is_empty() {
-            format!("{root}{}", p.webp[0].0)
+            url(&p.webp[0].0)
         } else {
             list(&p.webp)
         };
@@ -236,18 +240,39 @@ fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> Str
     if p.src != p.original {
         // A resized web copy: the full-size original is one click away.
         img = format!(
-            "<a class=\"image-link\" href=\"{root}{}\">{img}</a>",
-            p.original
+            "<a class=\"image-link\" href=\"{}\">{img}</a>",
+            url(&p.original)
         );
     }
     img
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// `html` with each image marker `n` replaced by `markup[n]`, in one pass (replacing them one
+/// by one rescanned the page for every image).
+fn fill_markers(html: &str, markup: &[String]) -> String {
+    const OPEN: &str = IMAGE_MARKER;
+    let mut out = String::with_capacity(html.len() + markup.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        let after = &rest[i + OPEN.len()..];
+        let digits = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let n = after[..digits].parse::<usize>().ok();
+        match (n, after[digits..].strip_prefix("-->")) {
+            (Some(n), Some(tail)) if n < markup.len() => {
+                out.push_str(&rest[..i]);
+                out.push_str(&markup[n]);
+                rest = tail;
+            }
+            _ => {
+                out.push_str(&rest[..i + OPEN.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Resolve `src` (as written in `page`) to a canonical file inside the site.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fresh;
+pub mod html;
 pub mod http;
 pub mod images;
 pub mod markdown;

@@ -5,13 +5,18 @@
 //!   or anchor that does not exist is an error naming the file and line;
 //! - local images (Markdown `![alt](src)` and raw `<img src>`) are replaced by a marker and
 //!   listed in [`Rendered::images`]; the images stage resolves them and writes the final markup.
+//! - raw HTML is shown as text unless `[markdown] raw_html = true` (complete comments are
+//!   dropped, local `<img>` tags stay images), and `javascript:`/`vbscript:`/`data:` URLs
+//!   become `#`; both are warnings in [`Rendered::warnings`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
+use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::{Diagnostic, Error, Result};
 
@@ -26,6 +31,9 @@ pub struct Rendered {
     pub text: String,
     pub headings: Vec<Heading>,
     pub images: Vec<ImageRef>,
+    /// What the page's readers should know of but does not stop the build (raw HTML shown as
+    /// text, script URLs dropped); see [`take_warnings`].
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,8 +56,11 @@ pub struct ImageRef {
 
 /// The marker that stands for `page.images[n]` in [`Rendered::html`].
 pub fn image_marker(n: usize) -> String {
-    format!("<!--faqsite:img:{n}-->")
+    format!("{IMAGE_MARKER}{n}-->")
 }
+
+/// How every image marker begins.
+pub const IMAGE_MARKER: &str = "<!--faqsite:img:";
 
 /// A link to another page, checked once every page's headings are known.
 struct PageLink {
@@ -59,7 +70,7 @@ struct PageLink {
 }
 
 /// Render every page of `content`; errors from all pages are reported together.
-pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
+pub fn render_all(content: &Content, config: &MarkdownConfig) -> Result<Vec<Rendered>> {
     let sources: BTreeMap<PathBuf, usize> = content
         .pages
         .iter()
@@ -69,7 +80,7 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
     let results: Vec<PageResult> = content
         .pages
         .par_iter()
-        .map(|p| render_page(p, content, &sources))
+        .map(|p| render_page(p, content, &sources, config))
         .collect();
 
     let mut errors = Vec::new();
@@ -90,10 +101,14 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
     }
     // Anchors: `other.md#id` must name a heading of that page (or, on a chapter page, one of
     // its questions, which the chapter template gives the question's slug as id).
+    let mut anchors: HashMap<usize, HashSet<&str>> = HashMap::new();
     for (from, page_links) in links.iter().enumerate() {
         for link in page_links {
             let Some(anchor) = &link.anchor else { continue };
-            if !anchor_exists(content, &rendered, link.target, anchor) {
+            let known = anchors
+                .entry(link.target)
+                .or_insert_with(|| anchors_of(content, &rendered, link.target));
+            if !known.contains(anchor.as_str()) {
                 errors.push(
                     Diagnostic::new(
                         &content.pages[from].source.path,
@@ -115,17 +130,34 @@ pub fn render_all(content: &Content) -> Result<Vec<Rendered>> {
     }
 }
 
-fn anchor_exists(content: &Content, rendered: &[Rendered], target: usize, anchor: &str) -> bool {
-    if rendered[target].headings.iter().any(|h| h.id == anchor) {
-        return true;
-    }
+/// The ids a link into page `target` may name.
+fn anchors_of<'r>(
+    content: &'r Content,
+    rendered: &'r [Rendered],
+    target: usize,
+) -> HashSet<&'r str> {
+    let mut ids: HashSet<&str> = rendered[target]
+        .headings
+        .iter()
+        .map(|h| h.id.as_str())
+        .collect();
     if let PageKind::Chapter(ci) = content.pages[target].kind {
-        return content.chapters[ci]
-            .questions
-            .iter()
-            .any(|&q| content.pages[q].slug == anchor);
+        ids.extend(
+            content.chapters[ci]
+                .questions
+                .iter()
+                .map(|&q| content.pages[q].slug.as_str()),
+        );
     }
-    false
+    ids
+}
+
+/// Take the warnings of every page, in page order.
+pub fn take_warnings(rendered: &mut [Rendered]) -> Vec<Diagnostic> {
+    rendered
+        .iter_mut()
+        .flat_map(|r| std::mem::take(&mut r.warnings))
+        .collect()
 }
 
 fn options() -> Options {
@@ -138,23 +170,29 @@ fn options() -> Options {
 /// One page rendered, with the links it makes to other pages; or every problem in it.
 type PageResult = std::result::Result<(Rendered, Vec<PageLink>), Vec<Diagnostic>>;
 
-fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize>) -> PageResult {
+fn render_page(
+    page: &Page,
+    content: &Content,
+    sources: &BTreeMap<PathBuf, usize>,
+    config: &MarkdownConfig,
+) -> PageResult {
     let body = &page.source.body;
-    let line_of = |offset: usize| page.source.body_line + body[..offset].matches('\n').count();
-    let source_dir = page.source.path.parent().unwrap_or(Path::new(""));
-    let root = root_prefix(&page.url);
-
-    let mut errors = Vec::new();
-    let mut out = Rendered::default();
-    let mut links = Vec::new();
-    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-    let mut events: Vec<Event> = Vec::new();
-    // In-page `#anchor` links, checked once all headings of the page are known.
-    let mut local_anchors: Vec<(String, usize)> = Vec::new();
-
-    let mut iter = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .peekable();
+    let mut r = PageRender {
+        page,
+        content,
+        sources,
+        raw_html: config.raw_html,
+        lines: Lines::new(body, page.source.body_line),
+        root: root_prefix(&page.url),
+        out: Rendered::default(),
+        events: Vec::new(),
+        errors: Vec::new(),
+        links: Vec::new(),
+        ids: Ids::new(),
+        local_anchors: Vec::new(),
+        raw_warned: HashSet::new(),
+    };
+    let mut iter = Parser::new_ext(body, options()).into_offset_iter();
     while let Some((event, range)) = iter.next() {
         match event {
             Event::Start(Tag::Heading {
@@ -163,34 +201,8 @@ fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize
                 classes,
                 attrs,
             }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for (e, _) in iter.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        text.push_str(t);
-                    }
-                    inner.push(e);
-                }
-                let wanted = id.map(|s| s.to_string()).unwrap_or_else(|| slugify(&text));
-                let id = unique_id(&wanted, &mut used_ids);
-                out.headings.push(Heading {
-                    level: heading_level(level),
-                    id: id.clone(),
-                    text: text.clone(),
-                });
-                out.text.push_str(&text);
-                out.text.push('\n');
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(id)),
-                    classes,
-                    attrs,
-                }));
-                events.extend(inner);
-                events.push(Event::End(TagEnd::Heading(level)));
+                let wanted = id.map(|s| s.to_string());
+                r.heading(level, wanted, (classes, attrs), &mut iter);
             }
             Event::Start(Tag::Image {
                 dest_url,
@@ -198,35 +210,17 @@ fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize
                 link_type,
                 id,
             }) => {
-                let mut alt = String::new();
-                let mut inner = Vec::new();
-                for (e, _) in iter.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Image)) {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        alt.push_str(t);
-                    }
-                    inner.push(e);
-                }
-                if is_external(&dest_url) {
-                    events.push(Event::Start(Tag::Image {
+                let line = r.lines.line(range.start);
+                r.image(
+                    Tag::Image {
                         dest_url,
                         title,
                         link_type,
                         id,
-                    }));
-                    events.extend(inner);
-                    events.push(Event::End(TagEnd::Image));
-                } else {
-                    events.push(Event::InlineHtml(image_marker(out.images.len()).into()));
-                    out.images.push(ImageRef {
-                        src: dest_url.to_string(),
-                        alt,
-                        title: title.to_string(),
-                        line: line_of(range.start),
-                    });
-                }
+                    },
+                    line,
+                    &mut iter,
+                );
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -234,88 +228,500 @@ fn render_page(page: &Page, content: &Content, sources: &BTreeMap<PathBuf, usize
                 title,
                 id,
             }) => {
-                let line = line_of(range.start);
-                let dest = match rewrite_link(&dest_url, source_dir, sources, content, &root) {
-                    LinkTarget::Keep => dest_url,
-                    LinkTarget::Local(anchor) => {
-                        local_anchors.push((anchor, line));
-                        dest_url
-                    }
-                    LinkTarget::Page {
-                        url,
-                        target,
-                        anchor,
-                    } => {
-                        links.push(PageLink {
-                            target,
-                            anchor,
-                            line,
-                        });
-                        CowStr::from(url)
-                    }
-                    LinkTarget::Missing(path) => {
-                        errors.push(
-                            Diagnostic::new(
-                                &page.source.path,
-                                line,
-                                format!("link to {dest_url}: {} does not exist", path.display()),
-                            )
-                            .hint(nearby_hint(&path, sources)),
-                        );
-                        dest_url
-                    }
-                };
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                let line = r.lines.line(range.start);
+                r.link(
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    },
+                    line,
+                );
             }
-            Event::Html(h) | Event::InlineHtml(h) if h.contains("<img") => {
-                let inline = matches!(iter.peek(), Some((Event::Text(_), _)));
-                let replaced = replace_raw_images(&h, &mut out.images, line_of(range.start));
-                if inline {
-                    events.push(Event::InlineHtml(replaced.into()));
-                } else {
-                    events.push(Event::Html(replaced.into()));
+            Event::Start(Tag::HtmlBlock) => r.html_block(&mut iter),
+            Event::Html(h) | Event::InlineHtml(h) => r.raw(&h, &[(0, range.start)], false),
+            event => r.other(event),
+        }
+    }
+    r.finish()
+}
+
+/// The state of one page while its events are rewritten.
+struct PageRender<'a> {
+    page: &'a Page,
+    content: &'a Content,
+    sources: &'a BTreeMap<PathBuf, usize>,
+    raw_html: bool,
+    lines: Lines,
+    root: String,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    errors: Vec<Diagnostic>,
+    links: Vec<PageLink>,
+    ids: Ids,
+    /// In-page `#anchor` links, checked once all headings of the page are known.
+    local_anchors: Vec<(String, usize)>,
+    /// Lines where raw HTML was shown as text (one warning per line).
+    raw_warned: HashSet<usize>,
+}
+
+/// A heading's classes and attributes, passed through.
+type HeadingAttrs<'a> = (Vec<CowStr<'a>>, Vec<(CowStr<'a>, Option<CowStr<'a>>)>);
+
+/// An iterator over a page's events with their byte ranges.
+trait Events<'a>: Iterator<Item = (Event<'a>, Range<usize>)> {}
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Events<'a> for I {}
+
+impl<'a> PageRender<'a> {
+    /// A heading gets a unique id (its slug) and is listed in [`Rendered::headings`].
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        wanted: Option<String>,
+        (classes, attrs): HeadingAttrs<'a>,
+        iter: &mut impl Events<'a>,
+    ) {
+        let mut inner = Vec::new();
+        let mut text = String::new();
+        for (e, _) in iter.by_ref() {
+            if matches!(e, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+            if let Event::Text(t) | Event::Code(t) = &e {
+                text.push_str(t);
+            }
+            inner.push(e);
+        }
+        let id = self.ids.unique(&wanted.unwrap_or_else(|| slugify(&text)));
+        self.out.headings.push(Heading {
+            level: heading_level(level),
+            id: id.clone(),
+            text: text.clone(),
+        });
+        self.out.text.push_str(&text);
+        self.out.text.push('\n');
+        self.events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes,
+            attrs,
+        }));
+        self.events.extend(inner);
+        self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// A local image becomes a marker for the images stage; an external one stays.
+    fn image(&mut self, tag: Tag<'a>, line: usize, iter: &mut impl Events<'a>) {
+        let Tag::Image {
+            dest_url,
+            title,
+            link_type,
+            id,
+        } = tag
+        else {
+            return;
+        };
+        let mut alt = String::new();
+        let mut inner = Vec::new();
+        for (e, _) in iter.by_ref() {
+            if matches!(e, Event::End(TagEnd::Image)) {
+                break;
+            }
+            if let Event::Text(t) | Event::Code(t) = &e {
+                alt.push_str(t);
+            }
+            inner.push(e);
+        }
+        if is_external(&dest_url) {
+            let dest_url = self.safe_url(dest_url, true, line);
+            self.events.push(Event::Start(Tag::Image {
+                dest_url,
+                title,
+                link_type,
+                id,
+            }));
+            self.events.extend(inner);
+            self.events.push(Event::End(TagEnd::Image));
+        } else {
+            self.events.push(Event::InlineHtml(
+                image_marker(self.out.images.len()).into(),
+            ));
+            self.out.images.push(ImageRef {
+                src: dest_url.to_string(),
+                alt,
+                title: title.to_string(),
+                line,
+            });
+        }
+    }
+
+    /// A link to a `.md` file becomes a link to its page; a dead one is an error.
+    fn link(&mut self, tag: Tag<'a>, line: usize) {
+        let Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } = tag
+        else {
+            return;
+        };
+        let dest_url = self.safe_url(dest_url, false, line);
+        let source_dir = self.page.source.path.parent().unwrap_or(Path::new(""));
+        let target = rewrite_link(
+            &dest_url,
+            source_dir,
+            self.sources,
+            self.content,
+            &self.root,
+        );
+        let dest = match target {
+            LinkTarget::Keep => dest_url,
+            LinkTarget::Local(anchor) => {
+                self.local_anchors.push((anchor, line));
+                dest_url
+            }
+            LinkTarget::Page {
+                url,
+                target,
+                anchor,
+            } => {
+                self.links.push(PageLink {
+                    target,
+                    anchor,
+                    line,
+                });
+                CowStr::from(url)
+            }
+            LinkTarget::Missing(path) => {
+                let d = Diagnostic::new(
+                    &self.page.source.path,
+                    line,
+                    format!("link to {dest_url}: {} does not exist", path.display()),
+                );
+                self.errors.push(d.hint(nearby_hint(&path, self.sources)));
+                dest_url
+            }
+            LinkTarget::NotUtf8 => {
+                let d = Diagnostic::new(
+                    &self.page.source.path,
+                    line,
+                    format!("link to {dest_url}: its %-escapes are not UTF-8 text"),
+                );
+                self.errors.push(d.hint(
+                    "write the file name as it is ([链接](链接.md)), or escape every byte of its UTF-8 (%E9%93%BE…)",
+                ));
+                dest_url
+            }
+        };
+        self.events.push(Event::Start(Tag::Link {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        }));
+    }
+
+    /// `javascript:`, `vbscript:` and `data:` URLs (but images' `data:image/`) become `#`, with
+    /// a warning: they would run code or show a page of the writer's making.
+    fn safe_url(&mut self, url: CowStr<'a>, image: bool, line: usize) -> CowStr<'a> {
+        let Some(scheme) = script_scheme(&url, image) else {
+            return url;
+        };
+        let what = if image { "image" } else { "link" };
+        let shown: String = url.chars().take(60).collect();
+        self.warn(
+            line,
+            format!("{what} URL {shown} was replaced by #: {scheme}: URLs can run scripts"),
+            "link to a page (../02-drivers/install-driver.md) or a web address (https://…)",
+        );
+        CowStr::Borrowed("#")
+    }
+
+    fn warn(&mut self, line: usize, message: String, hint: &str) {
+        let d = Diagnostic::new(&self.page.source.path, line, message).hint(hint);
+        self.out.warnings.push(d);
+    }
+
+    /// A block of raw HTML: its lines, handled as one text (a comment may span lines).
+    fn html_block(&mut self, iter: &mut impl Events<'a>) {
+        let mut html = String::new();
+        // (offset in `html`, offset in the page's body) of each line.
+        let mut spans = Vec::new();
+        for (e, range) in iter.by_ref() {
+            match e {
+                Event::End(TagEnd::HtmlBlock) => break,
+                Event::Html(h) | Event::InlineHtml(h) | Event::Text(h) => {
+                    spans.push((html.len(), range.start));
+                    html.push_str(&h);
                 }
+                _ => {}
             }
-            Event::Text(t) => {
-                out.text.push_str(&t);
-                events.push(Event::Text(t));
+        }
+        self.raw(&html, &spans, true);
+    }
+
+    /// Raw HTML (a block or one inline tag): local `<img>` tags become image markers; the rest
+    /// is kept as HTML when `[markdown] raw_html` allows it, else shown as text (comments are
+    /// dropped), with a warning on each line where that happened.
+    fn raw(&mut self, html: &str, spans: &[(usize, usize)], block: bool) {
+        let html = if block { html.trim_end() } else { html };
+        let mut out = String::new();
+        let mut shown = Vec::new();
+        for (at, piece) in raw_pieces(html) {
+            let line = self.line_in(html, spans, at);
+            match piece {
+                RawPiece::Img(tag) => match local_img(tag, line) {
+                    Some(img) => {
+                        let marker = image_marker(self.out.images.len());
+                        self.out.images.push(img);
+                        if self.raw_html {
+                            out.push_str(&marker);
+                        } else {
+                            shown.push(Event::InlineHtml(marker.into()));
+                        }
+                    }
+                    None if self.raw_html => out.push_str(tag),
+                    None => self.shown_as_text(tag, html, spans, at, &mut shown),
+                },
+                RawPiece::Comment(c) if self.raw_html => out.push_str(c),
+                RawPiece::Comment(_) => {}
+                RawPiece::Text(t) if self.raw_html => out.push_str(t),
+                RawPiece::Text(t) => self.shown_as_text(t, html, spans, at, &mut shown),
             }
-            Event::Code(t) => {
-                out.text.push_str(&t);
-                events.push(Event::Code(t));
+        }
+        if self.raw_html {
+            if block {
+                out.push('\n');
+                self.events.push(Event::Start(Tag::HtmlBlock));
+                self.events.push(Event::Html(out.into()));
+                self.events.push(Event::End(TagEnd::HtmlBlock));
+            } else {
+                self.events.push(Event::InlineHtml(out.into()));
             }
-            Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                events.push(event);
+        } else if block && !shown.is_empty() {
+            self.events.push(Event::Start(Tag::Paragraph));
+            self.events.extend(shown);
+            self.events.push(Event::End(TagEnd::Paragraph));
+            self.out.text.push('\n');
+        } else {
+            self.events.extend(shown);
+        }
+    }
+
+    /// Raw HTML `text` (at `at` in `html`) as escaped text, line breaks kept; warns once per
+    /// line.
+    fn shown_as_text(
+        &mut self,
+        text: &str,
+        html: &str,
+        spans: &[(usize, usize)],
+        at: usize,
+        shown: &mut Vec<Event<'a>>,
+    ) {
+        if let Some(first) = text.find(|c: char| !c.is_whitespace()) {
+            let line = self.line_in(html, spans, at + first);
+            if self.raw_warned.insert(line) {
+                let snippet: String = text[first..]
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(40)
+                    .collect();
+                self.warn(
+                    line,
+                    format!("raw HTML {snippet} was shown as text"),
+                    "write it in Markdown; or, if every writer of this site is trusted, set `[markdown] raw_html = true` in site.toml (raw HTML can run scripts on the site's pages)",
+                );
             }
+        }
+        self.out.text.push_str(text);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                shown.push(Event::HardBreak);
+            }
+            if !line.is_empty() {
+                shown.push(Event::Text(line.to_string().into()));
+            }
+        }
+    }
+
+    /// The source line of offset `at` in raw HTML made of the `spans` of the page's body.
+    fn line_in(&self, html: &str, spans: &[(usize, usize)], at: usize) -> usize {
+        let k = spans.partition_point(|&(start, _)| start <= at).max(1) - 1;
+        let (start, source) = spans.get(k).copied().unwrap_or((0, 0));
+        let from = start.min(html.len());
+        let to = at.clamp(from, html.len());
+        self.lines.line(source) + html[from..to].matches('\n').count()
+    }
+
+    /// Events kept as they are; their text goes to the page's plain text.
+    fn other(&mut self, event: Event<'a>) {
+        match &event {
+            Event::Text(t) | Event::Code(t) => self.out.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.out.text.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
-            ) => {
-                out.text.push('\n');
-                events.push(event);
+            ) => self.out.text.push('\n'),
+            _ => {}
+        }
+        self.events.push(event);
+    }
+
+    /// Check the page's own anchors, then write its HTML.
+    fn finish(mut self) -> PageResult {
+        let ids: HashSet<&str> = self.out.headings.iter().map(|h| h.id.as_str()).collect();
+        for (anchor, line) in &self.local_anchors {
+            if !ids.contains(anchor.as_str()) {
+                self.errors.push(
+                    Diagnostic::new(&self.page.source.path, *line, format!("link to #{anchor}: no such heading on this page"))
+                        .hint("check the heading text; ids are the heading text in lower case with spaces as '-'"),
+                );
             }
-            other => events.push(other),
+        }
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        html::push_html(&mut self.out.html, self.events.into_iter());
+        self.out.text = collapse_blank_lines(&self.out.text);
+        Ok((self.out, self.links))
+    }
+}
+
+/// Byte offset → 1-based line of the page's file, by binary search over the body's line ends
+/// (counting the newlines before each link again was quadratic in the number of links).
+struct Lines {
+    first: usize,
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    fn new(body: &str, first: usize) -> Self {
+        let newlines = body.match_indices('\n').map(|(i, _)| i).collect();
+        Lines { first, newlines }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.first + self.newlines.partition_point(|&n| n < offset)
+    }
+}
+
+/// Heading ids of one page: unique, never one the theme uses. Remembers the next free number
+/// of each wanted id, so 20,000 headings of one name cost no more than 20,000 of different
+/// names.
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    fn new() -> Self {
+        Ids {
+            used: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
+            next: HashMap::new(),
         }
     }
-    for (anchor, line) in local_anchors {
-        if !out.headings.iter().any(|h| h.id == anchor) {
-            errors.push(
-                Diagnostic::new(&page.source.path, line, format!("link to #{anchor}: no such heading on this page"))
-                    .hint("check the heading text; ids are the heading text in lower case with spaces as '-'"),
-            );
+
+    fn unique(&mut self, wanted: &str) -> String {
+        if self.used.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        let n = self.next.entry(wanted.to_string()).or_insert(1);
+        loop {
+            let id = format!("{wanted}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+}
+
+/// If `url` would run code or show a page made by the writer (`javascript:`, `vbscript:`,
+/// `data:`; but `data:image/` for an image), its scheme. Read as a browser does: leading
+/// spaces and controls and every tab or line break ignored, any case.
+fn script_scheme(url: &str, image: bool) -> Option<&'static str> {
+    let start: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme = ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| start.strip_prefix(s).is_some_and(|r| r.starts_with(':')))?;
+    if image && start.starts_with("data:image/") {
+        return None;
     }
-    html::push_html(&mut out.html, events.into_iter());
-    out.text = collapse_blank_lines(&out.text);
-    Ok((out, links))
+    Some(scheme)
+}
+
+/// A part of raw HTML, as far as faqsite cares.
+enum RawPiece<'h> {
+    Text(&'h str),
+    /// `<!-- … -->`, whole.
+    Comment(&'h str),
+    /// One `<img …>` tag.
+    Img(&'h str),
+}
+
+/// Split raw HTML into comments, `<img>` tags and the text around them, with their offsets.
+fn raw_pieces(html: &str) -> Vec<(usize, RawPiece<'_>)> {
+    let lower = html.to_ascii_lowercase();
+    let mut pieces = Vec::new();
+    let mut text_from = 0;
+    let mut at = 0;
+    while let Some(i) = lower[at..].find('<') {
+        let start = at + i;
+        let rest = &lower[start..];
+        let end = if rest.starts_with("<!--") {
+            rest[2..].find("-->").map(|e| start + 2 + e + 3)
+        } else if rest.starts_with("<img")
+            && rest[4..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        {
+            rest.find('>').map(|e| start + e + 1)
+        } else {
+            None
+        };
+        let Some(end) = end else {
+            at = start + 1;
+            continue;
+        };
+        if text_from < start {
+            pieces.push((text_from, RawPiece::Text(&html[text_from..start])));
+        }
+        let tag = &html[start..end];
+        let piece = if tag.starts_with("<!--") {
+            RawPiece::Comment(tag)
+        } else {
+            RawPiece::Img(tag)
+        };
+        pieces.push((start, piece));
+        text_from = end;
+        at = end;
+    }
+    if text_from < html.len() {
+        pieces.push((text_from, RawPiece::Text(&html[text_from..])));
+    }
+    pieces
+}
+
+/// The image a raw `<img>` tag shows, if it is a local file (the images stage writes its
+/// markup: the tag's other attributes are not kept).
+fn local_img(tag: &str, line: usize) -> Option<ImageRef> {
+    let src = attr(tag, "src").unwrap_or_default();
+    if src.is_empty() || is_external(&src) {
+        return None;
+    }
+    Some(ImageRef {
+        src,
+        alt: attr(tag, "alt").unwrap_or_default(),
+        title: attr(tag, "title").unwrap_or_default(),
+        line,
+    })
 }
 
 enum LinkTarget {
@@ -328,6 +734,8 @@ enum LinkTarget {
         anchor: Option<String>,
     },
     Missing(PathBuf),
+    /// A `.md` link whose %-escapes do not decode to UTF-8.
+    NotUtf8,
 }
 
 fn rewrite_link(
@@ -337,8 +745,11 @@ fn rewrite_link(
     content: &Content,
     root: &str,
 ) -> LinkTarget {
-    if let Some(anchor) = dest.strip_prefix('#') {
+    if let Some(anchor) = dest.strip_prefix('#').filter(|a| !a.is_empty()) {
         return LinkTarget::Local(anchor.to_string());
+    }
+    if dest == "#" {
+        return LinkTarget::Keep;
     }
     if is_external(dest) || dest.starts_with('/') {
         return LinkTarget::Keep;
@@ -350,7 +761,10 @@ fn rewrite_link(
     if !path.ends_with(".md") {
         return LinkTarget::Keep;
     }
-    let resolved = normalize_path(&source_dir.join(percent_decode(path)));
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return LinkTarget::NotUtf8;
+    };
+    let resolved = normalize_path(&source_dir.join(decoded.as_ref()));
     match sources.get(&resolved) {
         Some(&target) => {
             let mut url = format!("{root}{}", content.pages[target].url);
@@ -419,24 +833,6 @@ pub fn normalize_path(p: &Path) -> PathBuf {
     out
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
 }
@@ -460,52 +856,12 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
-    let mut id = wanted.to_string();
-    let mut n = 1;
-    while used.contains(&id) {
-        id = format!("{wanted}-{n}");
-        n += 1;
-    }
-    used.insert(id.clone());
-    id
-}
-
 fn collapse_blank_lines(s: &str) -> String {
     s.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Replace each local `<img …>` in raw HTML by a marker, recording it in `images`.
-fn replace_raw_images(html: &str, images: &mut Vec<ImageRef>, line: usize) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<img") {
-        let Some(len) = rest[start..].find('>') else {
-            break;
-        };
-        let tag = &rest[start..start + len + 1];
-        out.push_str(&rest[..start]);
-        let src = attr(tag, "src").unwrap_or_default();
-        if src.is_empty() || is_external(&src) {
-            out.push_str(tag);
-        } else {
-            out.push_str(&image_marker(images.len()));
-            let before = html.len() - rest.len() + start;
-            images.push(ImageRef {
-                src,
-                alt: attr(tag, "alt").unwrap_or_default(),
-                title: attr(tag, "title").unwrap_or_default(),
-                line: line + html[..before].matches('\n').count(),
-            });
-        }
-        rest = &rest[start + len + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The value of attribute `name` in one HTML start tag (quoted or bare).
@@ -555,10 +911,12 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_avoid_reserved() {
-        let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-        assert_eq!(unique_id("注意", &mut used), "注意");
-        assert_eq!(unique_id("注意", &mut used), "注意-1");
-        assert_eq!(unique_id("main", &mut used), "main-1");
+        let mut ids = Ids::new();
+        assert_eq!(ids.unique("注意"), "注意");
+        assert_eq!(ids.unique("注意"), "注意-1");
+        assert_eq!(ids.unique("注意-2"), "注意-2");
+        assert_eq!(ids.unique("注意"), "注意-3");
+        assert_eq!(ids.unique("main"), "main-1");
     }
 
     #[test]
@@ -576,18 +934,54 @@ mod tests {
     }
 
     #[test]
-    fn raw_img_tags_become_markers() {
-        let mut imgs = Vec::new();
-        let out = replace_raw_images(
-            "<p><img src=\"a.png\" alt='图 1'> and <img src=\"https://x/y.png\"></p>",
-            &mut imgs,
-            4,
+    fn raw_html_splits_into_comments_images_and_text() {
+        let html = "<p><!-- <img src=\"c.png\"> --><img src=\"a.png\" alt='图 1'> and <IMG src=\"https://x/y.png\"><imgx></p>";
+        let pieces: Vec<(usize, String)> = raw_pieces(html)
+            .into_iter()
+            .map(|(at, p)| match p {
+                RawPiece::Text(t) => (at, format!("T{t}")),
+                RawPiece::Comment(c) => (at, format!("C{c}")),
+                RawPiece::Img(i) => (at, format!("I{i}")),
+            })
+            .collect();
+        let kinds: Vec<&str> = pieces.iter().map(|(_, p)| &p[..1]).collect();
+        assert_eq!(kinds, ["T", "C", "I", "T", "I", "T"], "{pieces:?}");
+        let img = local_img(&pieces[2].1[1..], 4).unwrap();
+        assert_eq!((img.src.as_str(), img.alt.as_str()), ("a.png", "图 1"));
+        assert!(local_img(&pieces[4].1[1..], 4).is_none(), "external");
+        assert!(
+            raw_pieces("<!-- open").len() == 1,
+            "an open comment is text"
         );
-        assert_eq!(imgs.len(), 1);
-        assert_eq!(imgs[0].src, "a.png");
-        assert_eq!(imgs[0].alt, "图 1");
-        assert!(out.contains(&image_marker(0)));
-        assert!(out.contains("https://x/y.png"));
+    }
+
+    #[test]
+    fn script_urls_are_found_as_a_browser_reads_them() {
+        assert_eq!(
+            script_scheme("javascript:alert(1)", false),
+            Some("javascript")
+        );
+        assert_eq!(
+            script_scheme(" \u{1}JaVa\tScRipt:x", false),
+            Some("javascript")
+        );
+        assert_eq!(script_scheme("VBScript:x", true), Some("vbscript"));
+        assert_eq!(script_scheme("data:text/html,x", false), Some("data"));
+        assert_eq!(
+            script_scheme("data:image/png;base64,x", false),
+            Some("data")
+        );
+        assert_eq!(script_scheme("data:image/png;base64,x", true), None);
+        assert_eq!(script_scheme("https://a/javascript:", false), None);
+        assert_eq!(script_scheme("javascript.md", false), None);
+    }
+
+    #[test]
+    fn lines_count_from_the_body_start() {
+        let lines = Lines::new("a\nb\n\nc", 5);
+        assert_eq!(lines.line(0), 5);
+        assert_eq!(lines.line(2), 6);
+        assert_eq!(lines.line(5), 8);
     }
 
     #[test]

@@ -80,41 +80,47 @@ pub fn render(renderer: &Renderer, content: &Content, rendered: &[Rendered]) -> 
 }
 
 /// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root.
+///
+/// One pass over the page's `name="value"` attributes (looking for each kind of attribute
+/// anew after every rewrite rescanned the rest of the page: 20,000 footnotes took a minute).
 pub fn rewrite(html: &str, page_url: &str) -> String {
     let base = page_url.rsplit_once('/').map_or("", |(dir, _)| dir);
     let own = anchor(page_url);
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    loop {
-        // The next attribute we care about.
-        let next = ["href=\"", "src=\"", "srcset=\"", "id=\""]
-            .iter()
-            .filter_map(|a| find_attr(rest, a).map(|i| (i, *a)))
-            .min_by_key(|(i, _)| *i);
-        let Some((at, attr)) = next else {
-            out.push_str(rest);
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(i) = html[from..].find("=\"") {
+        let eq = from + i;
+        let value_start = eq + 2;
+        let Some(len) = html[value_start..].find('"') else {
             break;
         };
-        let value_start = at + attr.len();
-        let Some(len) = rest[value_start..].find('"') else {
-            out.push_str(rest);
-            break;
-        };
-        let value = &rest[value_start..value_start + len];
-        out.push_str(&rest[..value_start]);
-        let new = match attr {
-            "href=\"" => rewrite_href(value, base, &own),
-            "id=\"" => format!("{own}-{value}"),
-            "srcset=\"" => value
+        let value_end = value_start + len;
+        from = value_end;
+        let name_start = html[..eq]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .map_or(0, |p| p + 1);
+        let after_space = name_start > 0 && html.as_bytes()[name_start - 1].is_ascii_whitespace();
+        if !after_space {
+            continue;
+        }
+        let value = &html[value_start..value_end];
+        let new = match &html[name_start..eq] {
+            "href" => rewrite_href(value, base, &own),
+            "id" => format!("{own}-{value}"),
+            "srcset" => value
                 .split(", ")
                 .map(|c| rebase(c, base))
                 .collect::<Vec<_>>()
                 .join(", "),
-            _ => rebase(value, base),
+            "src" => rebase(value, base),
+            _ => continue,
         };
+        out.push_str(&html[done..value_start]);
         out.push_str(&new);
-        rest = &rest[value_start + len..];
+        done = value_end;
     }
+    out.push_str(&html[done..]);
     mark_bare_urls(&out)
 }
 
@@ -141,19 +147,6 @@ fn mark_bare_urls(html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Position of ` attr` (preceded by whitespace, so `data-id=` is not `id=`).
-fn find_attr(s: &str, attr: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = s[from..].find(attr) {
-        let at = from + i;
-        if at > 0 && s.as_bytes()[at - 1].is_ascii_whitespace() {
-            return Some(at);
-        }
-        from = at + attr.len();
-    }
-    None
 }
 
 fn is_external(url: &str) -> bool {

@@ -1,26 +1,31 @@
 //! `faqsite serve`: build, serve the output on loopback, watch the sources, rebuild on change
 //! and reload open pages (server-sent events; the small script is injected into HTML responses
-//! only here). A failed rebuild keeps the last good site served and shows the error as an
-//! overlay in the browser until the next good save.
+//! only here). A failed rebuild, a panic included, keeps the last good site served and shows
+//! the error as an overlay in the browser until the next good save; the watcher lives on.
+//! Requests that land while a rebuild swaps its output in are answered from the output as it
+//! is once the swap is done, never with a 404 of the gap. The HTTP side is `crate::http`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
-use std::net::TcpStream;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
-use crate::http::{mime, resolve};
-use crate::site::{build_cached, load_checked, BuildCache, BuildOptions};
+use crate::http::{self, Head};
+use crate::site::{build_cached, check_output, load_config, BuildCache, BuildOptions, BuildReport};
 
 /// URL path of the event stream.
 pub const EVENTS: &str = "/__faqsite/events";
 
 const RELOAD_SCRIPT: &str = r#"<script>(function(){var o;function overlay(t){if(!o){o=document.createElement('pre');o.id='faqsite-error';o.setAttribute('role','alert');o.style.cssText='position:fixed;inset:1rem;z-index:9999;overflow:auto;margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffe3e3;border:3px solid #ff6b6b;border-radius:8px;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap';document.body.appendChild(o);}o.textContent='faqsite: build failed\n\n'+t;}var es=new EventSource('/__faqsite/events');es.addEventListener('reload',function(){location.reload();});es.addEventListener('error-report',function(e){overlay(JSON.parse(e.data));});})();</script>"#;
+
+/// The page served for every path while nothing has been built (the first build failed).
+const NOTHING_BUILT: &[u8] = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>faqsite</title></head><body><p>Not found, or the site has not been built yet.</p></body></html>";
 
 /// Subscribers of the event stream, and the last build error (for pages opened after it).
 #[derive(Default)]
@@ -36,37 +41,138 @@ impl Hub {
     }
 }
 
+/// What the request handlers and the rebuilds share.
+struct Shared {
+    /// The output folder served; unknown while site.toml has never loaded.
+    out: RwLock<Option<PathBuf>>,
+    hub: Mutex<Hub>,
+    /// True while a build runs (it moves the output aside and the new one in, at its end).
+    building: Mutex<bool>,
+    built: Condvar,
+}
+
+impl Shared {
+    fn new(out: Option<PathBuf>) -> Shared {
+        Shared {
+            out: RwLock::new(out),
+            hub: Mutex::default(),
+            building: Mutex::new(false),
+            built: Condvar::new(),
+        }
+    }
+
+    fn hub(&self) -> std::sync::MutexGuard<'_, Hub> {
+        self.hub.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn out(&self) -> Option<PathBuf> {
+        self.out
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Run `build` with `building` set (cleared again even if it panics).
+    fn while_building<T>(&self, build: impl FnOnce() -> T) -> T {
+        struct Done<'a>(&'a Shared);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                *self
+                    .0
+                    .building
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = false;
+                self.0.built.notify_all();
+            }
+        }
+        *self.building.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        let _done = Done(self);
+        build()
+    }
+
+    /// Wait while a build is running and `out` is missing: between a build's two renames
+    /// (the old output aside, the new one in), or before the first build put anything there.
+    fn wait_for_output(&self, out: &Path) {
+        let mut building = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        while *building && !out.is_dir() {
+            building = self
+                .built
+                .wait(building)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
 /// Serve `opts.root` on `bind:port` until the process is stopped.
 pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
-    let opts = &BuildOptions {
+    let opts = BuildOptions {
         serving: true,
         ..opts.clone()
     };
-    // A folder the build may not replace is not served either.
-    let (config, out_dir, _) = load_checked(opts)?;
-    let root = opts.root.clone();
-    let hub = Arc::new(Mutex::new(Hub::default()));
-    // A failed first build does not stop the server either: with no earlier output to show,
-    // every page is a placeholder that shows the error overlay and reloads once a save fixes it.
+    let out = output_folder(&opts)?;
+    // The port first: a second `serve` on a busy port must fail before it touches the output.
+    let listener = listen(bind, port)?;
+    let shared = Arc::new(Shared::new(out));
+    let (tx, rx) = channel();
+    // Watching starts before the first build, so a save during that build is not missed.
+    let watcher = watch(&opts.root, tx)?;
+    // A failed first build (a panic too) does not stop the server: with no earlier output to
+    // show, every page is a placeholder that shows the error overlay and reloads once a save
+    // fixes it.
     let mut cache = BuildCache::default();
-    let _ = rebuild(opts, &hub, &mut cache);
-    let addr: SocketAddr = format!("{bind}:{port}")
-        .parse()
-        .map_err(|e| Error::Other(format!("cannot listen on {bind}:{port}: {e}")))?;
-    let listener = std::net::TcpListener::bind(addr)
-        .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))?;
+    rebuild(&opts, &shared, &mut cache);
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || watch_loop(rx, || rebuild(&opts, &shared, &mut cache)));
+    }
     let local = listener
         .local_addr()
         .map(|a| a.to_string())
-        .unwrap_or_else(|_| addr.to_string());
+        .unwrap_or_else(|_| format!("{bind}:{port}"));
+    let what = shared
+        .out()
+        .map_or_else(|| "the site".to_string(), |o| o.display().to_string());
+    // Announced only now that the watcher is in place: a save right after this line counts.
+    println!("serving {what} at http://{local}/ (Ctrl+C to stop)");
+    let _ = std::io::stdout().flush();
 
-    // Watch the sources; rebuild after 50 ms of quiet.
+    for stream in listener.incoming().flatten() {
+        let shared = shared.clone();
+        std::thread::spawn(move || handle(stream, &shared));
+    }
+    drop(watcher);
+    Ok(())
+}
+
+/// The output folder named by site.toml (and the command line); None when site.toml is there
+/// but cannot be read yet: the first build reports why, and a save that fixes it serves.
+fn output_folder(opts: &BuildOptions) -> Result<Option<PathBuf>> {
+    match load_config(opts) {
+        // A folder the build may not replace is not served either.
+        Ok((_, out)) => check_output(opts, &out).map(|_| Some(out)),
+        Err(_) if opts.root.join(crate::config::CONFIG_FILE).is_file() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn listen(bind: &str, port: u16) -> Result<TcpListener> {
+    let addr: SocketAddr = format!("{bind}:{port}")
+        .parse()
+        .map_err(|e| Error::Other(format!("cannot listen on {bind}:{port}: {e}")))?;
+    TcpListener::bind(addr).map_err(|e| {
+        Error::Other(format!(
+            "cannot listen on {addr}: {e}\n    = help: is another `faqsite serve` running? Stop it, or pick another port with --port"
+        ))
+    })
+}
+
+/// Watch the sources under `root`; each change sends the paths it touched.
+fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
     const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
-    let (tx, rx) = channel();
     // notify reports absolute paths (it joins relative ones onto the current folder).
     let watch_root = std::env::current_dir()
-        .map(|d| d.join(&root))
-        .unwrap_or_else(|_| root.clone());
+        .map(|d| d.join(root))
+        .unwrap_or_else(|_| root.to_path_buf());
     // site.toml is watched through the site folder (a watch on the file itself ends when an
     // editor saves by writing a new file and renaming it over the old one); of that folder's own
     // entries only site.toml counts (not public/, its staging folder or .faqsite-cache).
@@ -99,36 +205,14 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
         }
     }
     watcher
-        .watch(&root, RecursiveMode::NonRecursive)
+        .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Other(format!("cannot watch {}: {e}", root.display())))?;
-    {
-        let opts = opts.clone();
-        let hub = hub.clone();
-        std::thread::spawn(move || watch_loop(rx, &opts, &hub, cache));
-    }
-    let _ = config;
-    // Announced only now that the watcher is in place: a save right after this line counts.
-    println!(
-        "serving {} at http://{local}/ (Ctrl+C to stop)",
-        out_dir.display()
-    );
-    let _ = std::io::stdout().flush();
-
-    for stream in listener.incoming().flatten() {
-        let out_dir = out_dir.clone();
-        let hub = hub.clone();
-        std::thread::spawn(move || handle(stream, &out_dir, &hub));
-    }
-    drop(watcher);
-    Ok(())
+    Ok(watcher)
 }
 
-fn watch_loop(
-    rx: Receiver<Vec<PathBuf>>,
-    opts: &BuildOptions,
-    hub: &Arc<Mutex<Hub>>,
-    mut cache: BuildCache,
-) {
+/// Call `rebuild` after each burst of relevant changes (50 ms of quiet), until the watcher
+/// is gone.
+fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
     let ignored = |p: &Path| {
         p.components().any(|c| {
             let s = c.as_os_str().to_string_lossy();
@@ -150,59 +234,85 @@ fn watch_loop(
             }
         }
         if relevant {
-            let _ = rebuild(opts, hub, &mut cache);
+            rebuild();
         }
     }
 }
 
+/// How a build ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Built,
+    Failed,
+    /// The build panicked (a bug in faqsite); it was caught and reported like an error.
+    Panicked,
+}
+
 /// Build; tell the browsers to reload, or show them the error.
-fn rebuild(opts: &BuildOptions, hub: &Arc<Mutex<Hub>>, cache: &mut BuildCache) -> Result<()> {
+fn rebuild(opts: &BuildOptions, shared: &Shared, cache: &mut BuildCache) {
+    if build_reported(shared, || build_cached(opts, cache)) == Outcome::Panicked {
+        // A build that stopped half-way may have left its cache half-made.
+        *cache = BuildCache::default();
+    }
+}
+
+/// Run `build` (catching a panic), then report its outcome on the terminal and to the
+/// browsers.
+fn build_reported(shared: &Shared, build: impl FnOnce() -> Result<BuildReport>) -> Outcome {
     let start = Instant::now();
-    let result = build_cached(opts, cache);
-    let mut hub = hub.lock().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok(report) => {
+    let result = shared.while_building(|| catch_unwind(AssertUnwindSafe(build)));
+    let (outcome, text) = match result {
+        Ok(Ok(report)) => {
             for w in &report.warnings {
                 eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
             }
             println!("rebuilt in {} ms", start.elapsed().as_millis());
+            *shared.out.write().unwrap_or_else(PoisonError::into_inner) = Some(report.output_dir);
+            let mut hub = shared.hub();
             hub.last_error = None;
             hub.send("reload", "{}");
-            Ok(())
+            return Outcome::Built;
         }
-        Err(e) => {
-            let text = e.to_string();
-            eprintln!("{text}\nbuild failed; still serving the last good site");
-            let json = serde_json::to_string(&text).unwrap_or_default();
-            hub.last_error = Some(json.clone());
-            hub.send("error-report", &json);
-            Err(e)
-        }
-    }
+        Ok(Err(e)) => (Outcome::Failed, e.to_string()),
+        Err(panic) => (
+            Outcome::Panicked,
+            format!(
+                "faqsite crashed while building: {}\nThis is a bug in faqsite; please report it with the file you last changed.",
+                panic_message(panic.as_ref())
+            ),
+        ),
+    };
+    let served = if shared.out().is_some_and(|o| o.is_dir()) {
+        "still serving the last good site"
+    } else {
+        "every page shows this error until a save fixes it"
+    };
+    eprintln!("{text}\nbuild failed; {served}");
+    let json = serde_json::to_string(&text).unwrap_or_default();
+    let mut hub = shared.hub();
+    hub.last_error = Some(json.clone());
+    hub.send("error-report", &json);
+    outcome
+}
+
+/// The text a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 /// Answer one HTTP request (GET/HEAD; a connection per request).
-fn handle(stream: TcpStream, out: &Path, hub: &Arc<Mutex<Hub>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(match stream.try_clone() {
-        Ok(s) => s,
-        Err(_) => return,
-    });
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    // Skip the headers.
-    let mut line = String::new();
-    while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
-        line.clear();
-    }
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or("");
-    let url = parts.next().unwrap_or("/").to_string();
-    let mut stream = stream;
+fn handle(mut stream: TcpStream, shared: &Shared) {
+    let (method, target) = match http::read_head(&mut stream) {
+        Head::Request { method, target } => (method, target),
+        Head::Refuse(status) => return http::refuse(stream, status),
+        Head::Gone => return,
+    };
     if method != "GET" && method != "HEAD" {
-        let _ = respond(
+        let _ = http::respond(
             &mut stream,
             405,
             "text/plain; charset=utf-8",
@@ -211,10 +321,12 @@ fn handle(stream: TcpStream, out: &Path, hub: &Arc<Mutex<Hub>>) {
         );
         return;
     }
-    if url == EVENTS {
+    let head_only = method == "HEAD";
+    let (path, query) = http::split_target(&target);
+    if path == EVENTS {
         let (tx, rx) = channel();
         {
-            let mut hub = hub.lock().unwrap_or_else(|e| e.into_inner());
+            let mut hub = shared.hub();
             if let Some(err) = &hub.last_error {
                 let _ = tx.send(format!("event: error-report\ndata: {err}\n\n"));
             }
@@ -223,44 +335,87 @@ fn handle(stream: TcpStream, out: &Path, hub: &Arc<Mutex<Hub>>) {
         let _ = stream_events(&mut stream, &rx);
         return;
     }
-    let Some(file) = resolve(out, &url) else {
-        let _ = respond(
+    let _ = match find_settled(shared, path) {
+        Found::Forbidden => http::respond(
             &mut stream,
             403,
             "text/plain; charset=utf-8",
             b"forbidden",
-            method == "HEAD",
-        );
-        return;
+            head_only,
+        ),
+        // A folder asked for without its trailing slash: redirect, so the page's relative
+        // links resolve against the folder.
+        Found::Folder => http::redirect_to_folder(&mut stream, path, query),
+        Found::File(file, bytes) => send_page(&mut stream, 200, &file, bytes, head_only),
+        Found::Missing => {
+            let (file, bytes) = not_found_page(shared);
+            send_page(&mut stream, 404, &file, bytes, head_only)
+        }
     };
-    // A folder asked for without its trailing slash: redirect, so the page's relative links
-    // resolve against the folder (`/02-drivers` → `/02-drivers/`).
-    let (path, query) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
-    if file.is_file()
+}
+
+/// What a request path names in the output.
+enum Found {
+    File(PathBuf, Vec<u8>),
+    /// A folder with an index.html, named without its trailing slash.
+    Folder,
+    Missing,
+    /// A path that would leave the output folder.
+    Forbidden,
+}
+
+/// [`find`], looking again once a build has put its output in place if the first look missed
+/// because the output was away (mid-swap, or not built yet).
+fn find_settled(shared: &Shared, path: &str) -> Found {
+    let Some(out) = shared.out() else {
+        return Found::Missing;
+    };
+    match find(&out, path) {
+        Found::Missing => {
+            shared.wait_for_output(&out);
+            find(&out, path)
+        }
+        found => found,
+    }
+}
+
+fn find(out: &Path, path: &str) -> Found {
+    let Some(file) = http::resolve(out, path) else {
+        return Found::Forbidden;
+    };
+    if file.ends_with("index.html")
         && !path.ends_with('/')
         && !path.ends_with("index.html")
-        && file.ends_with("index.html")
+        && file.is_file()
     {
-        let _ = write!(
-            stream,
-            "HTTP/1.1 301 Moved Permanently\r\nLocation: {path}/{query}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        );
-        return;
+        return Found::Folder;
     }
-    let (status, file) = if file.is_file() {
-        (200, file)
-    } else {
-        (404, out.join("404.html"))
-    };
-    let (file, mut bytes) = match std::fs::read(&file) {
-        Ok(b) => (file, b),
-        // No 404.html: nothing was built yet (the first build failed) or the theme has none.
-        Err(_) => (
-            PathBuf::from("404.html"),
-            b"<!doctype html><html><head><meta charset=\"utf-8\"><title>faqsite</title></head><body><p>Not found, or the site has not been built yet.</p></body></html>".to_vec(),
-        ),
-    };
-    if mime(&file).starts_with("text/html") {
+    match std::fs::read(&file) {
+        Ok(bytes) => Found::File(file, bytes),
+        Err(_) => Found::Missing,
+    }
+}
+
+/// The site's 404.html, or a placeholder when there is none (nothing built yet, or a theme
+/// without one).
+fn not_found_page(shared: &Shared) -> (PathBuf, Vec<u8>) {
+    let page = shared.out().map(|o| o.join("404.html"));
+    match page.as_ref().map(std::fs::read) {
+        Some(Ok(bytes)) => (page.unwrap_or_default(), bytes),
+        _ => (PathBuf::from("404.html"), NOTHING_BUILT.to_vec()),
+    }
+}
+
+/// Send a file; HTML gets the live-reload script.
+fn send_page(
+    stream: &mut TcpStream,
+    status: u16,
+    file: &Path,
+    mut bytes: Vec<u8>,
+    head_only: bool,
+) -> std::io::Result<()> {
+    let ctype = http::mime(file);
+    if ctype.starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes);
         let injected = match html.rfind("</body>") {
             Some(i) => format!("{}{RELOAD_SCRIPT}{}", &html[..i], &html[i..]),
@@ -268,31 +423,7 @@ fn handle(stream: TcpStream, out: &Path, hub: &Arc<Mutex<Hub>>) {
         };
         bytes = injected.into_bytes();
     }
-    let _ = respond(&mut stream, status, mime(&file), &bytes, method == "HEAD");
-}
-
-fn respond(
-    stream: &mut TcpStream,
-    status: u16,
-    ctype: &str,
-    body: &[u8],
-    head_only: bool,
-) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        403 => "Forbidden",
-        404 => "Not Found",
-        _ => "Method Not Allowed",
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    if !head_only {
-        stream.write_all(body)?;
-    }
-    stream.flush()
+    http::respond(stream, status, ctype, &bytes, head_only)
 }
 
 /// Server-sent events: each event is written and flushed as it comes; a comment every 15 s
@@ -311,5 +442,88 @@ fn stream_events(stream: &mut TcpStream, rx: &Receiver<String>) -> std::io::Resu
         };
         stream.write_all(msg.as_bytes())?;
         stream.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change() -> Vec<PathBuf> {
+        vec![PathBuf::from("/site/content/01-a/q.md")]
+    }
+
+    #[test]
+    fn a_build_that_panics_is_reported_and_the_watcher_lives_on() {
+        let shared = Arc::new(Shared::new(None));
+        let (tx, rx) = channel();
+        let (done_tx, done_rx) = channel();
+        let loop_shared = shared.clone();
+        let watcher = std::thread::spawn(move || {
+            let mut n = 0;
+            watch_loop(rx, || {
+                n += 1;
+                let outcome = if n == 1 {
+                    build_reported(&loop_shared, || panic!("injected failure {}", 1))
+                } else {
+                    build_reported(&loop_shared, || Err(Error::Other("second build".into())))
+                };
+                done_tx.send(outcome).unwrap();
+            })
+        });
+        let last_error = || shared.hub().last_error.clone().unwrap_or_default();
+        tx.send(change()).unwrap();
+        assert_eq!(done_rx.recv().unwrap(), Outcome::Panicked);
+        assert!(
+            last_error().contains("injected failure 1"),
+            "{}",
+            last_error()
+        );
+        assert!(
+            !*shared.building.lock().unwrap(),
+            "building is cleared after a panic"
+        );
+        // The next change is still seen, built and reported.
+        tx.send(change()).unwrap();
+        assert_eq!(done_rx.recv().unwrap(), Outcome::Failed);
+        assert!(last_error().contains("second build"), "{}", last_error());
+        drop(tx);
+        watcher
+            .join()
+            .expect("the watcher thread ended without a panic");
+    }
+
+    #[test]
+    fn a_request_during_the_swap_gets_the_new_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, staged, old) = (
+            dir.path().join("public"),
+            dir.path().join("staged"),
+            dir.path().join("old"),
+        );
+        for (d, text) in [(&out, "old"), (&staged, "new")] {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(d.join("a.html"), text).unwrap();
+        }
+        let shared = Arc::new(Shared::new(Some(out.clone())));
+        let (gap_tx, gap_rx) = channel();
+        let builder = {
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                shared.while_building(|| {
+                    std::fs::rename(&out, &old).unwrap();
+                    gap_tx.send(()).unwrap();
+                    // The request below is made in this gap, and must wait for its end.
+                    std::thread::sleep(Duration::from_millis(100));
+                    std::fs::rename(&staged, &out).unwrap();
+                })
+            })
+        };
+        gap_rx.recv().unwrap();
+        match find_settled(&shared, "/a.html") {
+            Found::File(_, bytes) => assert_eq!(bytes, b"new"),
+            _ => panic!("a request during the swap missed"),
+        }
+        builder.join().unwrap();
     }
 }

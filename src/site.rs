@@ -123,21 +123,28 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
 
 /// [`load_config`], and the output folder as it is now, refused unless this build may replace
 /// it (see [`output::check_output_dir`]).
-pub fn load_checked(opts: &BuildOptions) -> Result<(Config, PathBuf, fresh::OutputState)> {
+fn load_checked(opts: &BuildOptions) -> Result<(Config, PathBuf, fresh::OutputState)> {
     let (config, out) = load_config(opts)?;
-    let state = fresh::OutputState::read(&opts.root, &out);
+    let state = check_output(opts, &out)?;
+    Ok((config, out, state))
+}
+
+/// Refuse the output folder `out` unless this build may replace it (see
+/// [`output::check_output_dir`]); returns it as it is now, for the freshness check.
+pub fn check_output(opts: &BuildOptions, out: &Path) -> Result<fresh::OutputState> {
+    let state = fresh::OutputState::read(&opts.root, out);
     let from_config = opts
         .output_dir
         .is_none()
         .then(|| crate::config::key_line(&opts.root, "output_dir"));
     output::check_output_dir(&output::OutputTarget {
         root: &opts.root,
-        out: &out,
+        out,
         from_config,
         replace: opts.replace_output,
         stamped: state.untouched(),
     })?;
-    Ok((config, out, state))
+    Ok(state)
 }
 
 /// Build the site under `opts.root`. On error nothing in the output folder changes.
@@ -195,11 +202,16 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let mut content = content::load(root, opts.drafts)?;
     t.lap("load");
 
-    let mut rendered = markdown::render_all(&content)?;
+    let mut rendered = markdown::render_all(&content, &config.markdown)?;
+    let mut warnings = markdown::take_warnings(&mut rendered);
+    if opts.strict && !warnings.is_empty() {
+        return Err(crate::error::Error::Input(warnings));
+    }
     content.release_sources();
     t.lap("markdown");
 
     let images = images::process(root, &config.images, &content, &mut rendered, opts.strict)?;
+    warnings.extend(images.warnings);
     t.lap("images");
 
     // From here on every file goes straight into the staging folder; it is swapped in at the
@@ -312,7 +324,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         images_processed: images.processed,
         images_encoded: images.encoded,
         images_reused: images.reused,
-        warnings: images.warnings,
+        warnings,
         timings: t.laps,
     })
 }

@@ -2,6 +2,7 @@
 //! redirect pages for `aliases` (old URLs of a page).
 
 use crate::content::Content;
+use crate::html::escape;
 use crate::markdown::root_prefix;
 use crate::output::OutputFile;
 
@@ -14,13 +15,13 @@ pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
     for p in &content.pages {
         xml.push_str(&format!(
             "  <url><loc>{}/{}</loc></url>\n",
-            xml_escape(base),
-            xml_escape(&p.url)
+            escape(base),
+            escape(&p.url)
         ));
     }
     xml.push_str(&format!(
         "  <url><loc>{}/print.html</loc></url>\n",
-        xml_escape(base)
+        escape(base)
     ));
     xml.push_str("</urlset>\n");
     let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n");
@@ -36,22 +37,15 @@ pub fn aliases(content: &Content) -> Vec<OutputFile> {
     for p in &content.pages {
         for a in p.aliases.iter().map(|a| &a.path) {
             let target = format!("{}{}", root_prefix(a), p.url);
-            let t = xml_escape(&target);
+            let t = escape(&target);
             let html = format!(
                 "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\
                  <meta http-equiv=\"refresh\" content=\"0; url={t}\"><link rel=\"canonical\" href=\"{t}\">\
                  </head><body><p><a href=\"{t}\">{title}</a></p></body></html>\n",
-                title = xml_escape(&p.title)
+                title = escape(&p.title)
             );
             out.push(OutputFile::new(a, html));
         }
     }
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

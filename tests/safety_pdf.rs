@@ -16,7 +16,8 @@ use std::time::Duration;
 /// answer: where raw HTML is escaped by default, add `[markdown] raw_html = true` here so they
 /// still reach print.html (each test checks that they did).
 fn site_toml(print_extra: &str) -> String {
-    format!("title = \"Safety FAQ\"\n\n[print]\npdf = true\n{print_extra}")
+    // Raw HTML is allowed so that the attacks reach print.html: the sandbox is what is tested.
+    format!("title = \"Safety FAQ\"\n\n[print]\npdf = true\n{print_extra}\n[markdown]\nraw_html = true\n")
 }
 
 /// The basic fixture with [`site_toml`] and `answer` (Markdown, raw HTML allowed) as the body of

@@ -603,10 +603,8 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
         };
-        // `</script>` inside a string must not end the script element.
-        serde_json::to_string(&doc)
-            .expect("JSON-LD serializes")
-            .replace("</", "<\\/")
+        // Inside `<script>`: no text may end the element or open a comment in it.
+        crate::html::script_json(&serde_json::to_string(&doc).expect("JSON-LD serializes"))
     }
 }
 

@@ -5,9 +5,9 @@
 //! site's `templates/` or `static/`. The variables a template sees are documented in
 //! ARCHITECTURE.md ("Template context").
 //!
-//! This file owns the theme (loading, overrides, Tera errors as diagnostics, escaping);
-//! `context.rs` owns what pages are rendered with (the typed template context, page keys) and
-//! the rendering of the pages.
+//! This file owns the theme (loading, overrides, Tera errors as diagnostics; Tera escapes with
+//! [`crate::html::escape`]); `context.rs` owns what pages are rendered with (the typed template
+//! context, page keys) and the rendering of the pages.
 
 mod context;
 pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
@@ -87,7 +87,7 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::html::escape);
         let mut sources = BTreeMap::new();
         let mut templates = Vec::new();
         let mut static_files = Vec::new();
@@ -229,28 +229,6 @@ fn template_error(
     Error::one(Diagnostic::new(file, line, message).hint(hint))
 }
 
-/// HTML-escape text for element content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut last = 0;
-    // The five special characters are ASCII: copy the runs between them as they are.
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(entity);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
 /// The first `max` characters of `text` on one line, cut at a character boundary.
 pub fn summary(text: &str, max: usize) -> String {
     let mut out = String::new();
@@ -279,20 +257,6 @@ pub fn summary(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_html_escapes_the_five_and_keeps_the_rest() {
-        assert_eq!(
-            escape_html(r#"<a href="x">'驱动' & 口令</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;驱动&#39; &amp; 口令&lt;/a&gt;"
-        );
-        assert_eq!(
-            escape_html("../02-drivers/安装.html"),
-            "../02-drivers/安装.html"
-        );
-        assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("&"), "&amp;");
-    }
 
     #[test]
     fn summary_cuts_on_characters() {
