@@ -182,7 +182,7 @@ fn duplicates_and_empty(content: &Content, report: &mut CheckReport) {
     // Windows and macOS: one page would overwrite the other when built or served there.
     let mut urls: BTreeMap<String, &Path> = BTreeMap::new();
     for p in &content.pages {
-        let names = std::iter::once(&p.url).chain(&p.aliases);
+        let names = std::iter::once(&p.url).chain(p.aliases.iter().map(|a| &a.path));
         for url in names {
             match urls.get(&url.to_ascii_lowercase()) {
                 Some(first) if *first != p.source.path.as_path() => report.errors.push(
