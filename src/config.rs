@@ -239,6 +239,19 @@ impl Config {
     }
 }
 
+/// The 1-based line of the top-level `key` in the site's site.toml; 0 when it is not set there
+/// (or the file cannot be read).
+pub fn key_line(root: &Path, key: &str) -> usize {
+    let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) else {
+        return 0;
+    };
+    let table: std::collections::BTreeMap<String, toml::Spanned<toml::Value>> =
+        toml::from_str(&text).unwrap_or_default();
+    table
+        .get(key)
+        .map_or(0, |v| line_col(&text, v.span().start).0)
+}
+
 /// Turn a toml error into a diagnostic; `line_offset` is added to the line (for front matter
 /// that starts below the first line of its file).
 pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, line_offset: usize) -> Error {
@@ -254,6 +267,15 @@ pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, line_offset: usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_line_finds_a_top_level_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "title = \"t\"\n\noutput_dir = \"out\"\n[print]\ntitle = \"x\"\n";
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        assert_eq!(key_line(dir.path(), "output_dir"), 3);
+        assert_eq!(key_line(dir.path(), "base_url"), 0);
+    }
 
     #[test]
     fn defaults_apply() {

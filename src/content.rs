@@ -5,7 +5,6 @@
 //! (home, chapter 1, its questions, chapter 2, …) so later stages can work on them in parallel
 //! and refer to them by index.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -13,7 +12,10 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::toml_error;
-use crate::error::{closest, Diagnostic, Error, Result};
+use crate::error::{closest, line_col, Diagnostic, Error, Result};
+
+mod alias;
+pub use alias::{Alias, GENERATED};
 
 pub const CONTENT_DIR: &str = "content";
 pub const INDEX_FILE: &str = "_index.md";
@@ -61,7 +63,7 @@ pub struct Page {
     pub url: String,
     pub tags: Vec<String>,
     /// Extra output paths that redirect here (old URLs).
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     pub source: Source,
 }
 
@@ -110,7 +112,7 @@ struct FrontMatter {
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<toml::Spanned<String>>,
     #[serde(default)]
     draft: bool,
 }
@@ -118,7 +120,9 @@ struct FrontMatter {
 /// A Markdown file split into its front matter and body.
 #[derive(Debug)]
 struct Parsed {
+    /// Its `aliases` are taken out into [`Parsed::aliases`].
     front: FrontMatter,
+    aliases: Vec<Alias>,
     source: Source,
 }
 
@@ -313,7 +317,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             questions: qs,
         });
     }
-    check_aliases(&pages)?;
+    alias::check(&pages)?;
     Ok(Content {
         pages,
         chapters: out_chapters,
@@ -335,49 +339,8 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
         slug,
         url,
         tags: p.front.tags,
-        aliases: p.front.aliases,
+        aliases: p.aliases,
         source: p.source,
-    }
-}
-
-/// Aliases become redirect files: they must be relative `.html` paths that no page uses.
-fn check_aliases(pages: &[Page]) -> Result<()> {
-    let mut errors = Vec::new();
-    let mut taken: BTreeMap<&str, &Path> = pages
-        .iter()
-        .map(|p| (p.url.as_str(), p.source.path.as_path()))
-        .collect();
-    for p in pages {
-        for a in &p.aliases {
-            let bad = a.starts_with('/')
-                || a.contains("..")
-                || a.contains('\\')
-                || !a.ends_with(".html")
-                || a.contains("://");
-            if bad {
-                errors.push(
-                    Diagnostic::new(
-                        &p.source.path,
-                        0,
-                        format!("alias {a:?} is not a relative .html path"),
-                    )
-                    .hint(
-                        "write aliases like \"old/question-12.html\" (relative to the site root)",
-                    ),
-                );
-            } else if let Some(other) = taken.insert(a, &p.source.path) {
-                errors.push(Diagnostic::new(
-                    &p.source.path,
-                    0,
-                    format!("alias {a:?} is already used by {}", other.display()),
-                ));
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Input(errors))
     }
 }
 
@@ -468,7 +431,7 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
             .hint("add a line +++ after the front matter keys")]);
     };
     let fm_text = &text[fm_start..fm_end];
-    let front: FrontMatter = toml::from_str(fm_text).map_err(|e| {
+    let mut front: FrontMatter = toml::from_str(fm_text).map_err(|e| {
         let mut ds = toml_error(&e, fm_text, path, 1).diagnostics().to_vec();
         for d in &mut ds {
             if let Some(key) = unknown_key(&d.message) {
@@ -486,8 +449,17 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     if front.title.trim().is_empty() {
         return Err(vec![Diagnostic::new(path, 2, "`title` is empty")]);
     }
+    // The front matter starts on the file's second line.
+    let aliases = std::mem::take(&mut front.aliases)
+        .into_iter()
+        .map(|a| Alias {
+            line: 1 + line_col(fm_text, a.span().start).0,
+            path: a.into_inner(),
+        })
+        .collect();
     Ok(Parsed {
         front,
+        aliases,
         source: Source {
             path: path.to_path_buf(),
             body: text[body_start..].to_string(),

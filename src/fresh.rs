@@ -126,7 +126,17 @@ pub struct OutputState {
 impl OutputState {
     pub fn read(root: &Path, out: &Path) -> OutputState {
         let recorded = std::fs::read_to_string(stamp_path(root)).ok();
-        let now = recorded.as_ref().and_then(|_| output_now(out));
+        // The folder is walked only if the stamp is about it (it may be any folder the command
+        // line named, a large one the build will refuse).
+        let about_out = |r: &String| {
+            let named = r.lines().nth(1);
+            out.canonicalize()
+                .is_ok_and(|o| named == Some(o.display().to_string().as_str()))
+        };
+        let now = recorded
+            .as_ref()
+            .filter(|r| about_out(r))
+            .and_then(|_| output_now(out));
         OutputState { recorded, now }
     }
 

@@ -21,7 +21,7 @@ fn url_case(content: &Content) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut urls: BTreeMap<String, (&str, &Path)> = BTreeMap::new();
     for p in &content.pages {
-        for url in std::iter::once(&p.url).chain(&p.aliases) {
+        for url in std::iter::once(&p.url).chain(p.aliases.iter().map(|a| &a.path)) {
             match urls.get(&url.to_lowercase()) {
                 Some((other, first)) if *first != p.source.path.as_path() => out.push(
                     Diagnostic::new(

@@ -30,6 +30,10 @@ struct Site {
     /// Include pages marked draft = true.
     #[arg(long)]
     drafts: bool,
+    /// Delete what the output folder holds even though faqsite did not write it (never the
+    /// site, its source folders or a file).
+    #[arg(long)]
+    replace_output: bool,
 }
 
 #[derive(Subcommand)]
@@ -141,6 +145,7 @@ fn options(site: Site) -> BuildOptions {
         output_dir: site.output_dir,
         base_url: site.base_url,
         drafts: site.drafts,
+        replace_output: site.replace_output,
         ..Default::default()
     }
 }

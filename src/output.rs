@@ -9,11 +9,20 @@
 //! writes only what changed, and no new inode is needed for them (on ext4 without a journal,
 //! creating thousands of files soon after deleting thousands scans the recently deleted
 //! inodes for every new one: creating files is what makes a rebuild slow there).
+//!
+//! Every output carries [`MARKER_FILE`] at its top: it is how a later build knows the folder
+//! is faqsite's to replace (`guard.rs` decides which folders may be replaced). A staging
+//! folder's marker stays locked while its build runs, so the next build can tell the staging
+//! folder of a killed build (removed) from a running one's (left alone).
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Error, Result};
+
+mod guard;
+pub use guard::{check_output_dir, OutputTarget};
 
 /// A file of the built site; `path` is relative to the output folder, with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,28 +73,25 @@ impl Sink for Staging {
     }
 }
 
-/// Refuse output folders that would swallow the site itself.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
-    let root_c = root
-        .canonicalize()
-        .map_err(|e| Error::io("resolving", root, e))?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name_ok = out.file_name().is_some();
-    let parent_c = parent.canonicalize().ok();
-    let out_c = parent_c
-        .as_ref()
-        .and_then(|p| out.file_name().map(|n| p.join(n)));
-    let bad = !name_ok || out_c.as_ref().is_some_and(|o| root_c.starts_with(o));
-    if bad {
-        return Err(Error::one(
-            Diagnostic::new(out, 0, "the output folder would contain the site itself")
-                .hint("choose a folder of its own, e.g. --output-dir public"),
-        ));
+/// The file that marks a folder as a faqsite output. Every output carries it at its top.
+pub const MARKER_FILE: &str = ".faqsite-output";
+/// Its text; the first line is what [`has_marker`] looks for.
+const MARKER_TEXT: &str = "faqsite-output 1\nThis folder was written by faqsite: the next \
+                           build replaces it whole. Keep your own files elsewhere.\n";
+
+/// Whether `dir` holds faqsite's marker (a file, not a link, starting with the marker line).
+fn has_marker(dir: &Path) -> bool {
+    use std::io::Read;
+    let p = dir.join(MARKER_FILE);
+    if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+        return false;
     }
-    Ok(())
+    let first = MARKER_TEXT.lines().next().unwrap_or_default();
+    let mut head = Vec::new();
+    std::fs::File::open(&p)
+        .and_then(|f| f.take(first.len() as u64 + 1).read_to_end(&mut head))
+        .is_ok()
+        && head.strip_suffix(b"\n") == Some(first.as_bytes())
 }
 
 /// A build's output in the making. Dropped without [`Staging::commit`], it removes itself.
@@ -96,10 +102,14 @@ pub struct Staging {
     committed: bool,
     files: AtomicUsize,
     linked: AtomicUsize,
+    /// The staging folder's marker, open and locked while this build runs: a staging folder
+    /// whose marker nobody locks was left by a build that was killed.
+    _marker: File,
 }
 
 impl Staging {
-    /// Start a new staging folder beside `out`.
+    /// Start a new staging folder beside `out`, marked as faqsite's (see [`MARKER_FILE`]).
+    /// Leftovers of earlier builds beside `out` are removed first (see [`remove_leftovers`]).
     pub fn new(out: &Path) -> Result<Staging> {
         let name = out
             .file_name()
@@ -110,6 +120,7 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+        remove_leftovers(parent, &name);
         let pid = std::process::id();
         // One process (`serve`) builds many times; an earlier build's old output may still be
         // being removed in the background.
@@ -117,20 +128,14 @@ impl Staging {
         let n = BUILDS.fetch_add(1, Ordering::Relaxed);
         let dir = parent.join(format!(".{name}.staging-{pid}"));
         let old = parent.join(format!(".{name}.old-{pid}-{n}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        // Old outputs another process left while removing them in the background (`serve`
-        // stopped at that moment) go now.
-        let own = format!(".{name}.old-{pid}-");
-        let stale = format!(".{name}.old-");
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            for e in entries.flatten() {
-                let entry = e.file_name().to_string_lossy().into_owned();
-                if entry.starts_with(&stale) && !entry.starts_with(&own) {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
+        std::fs::create_dir(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        let marker = match mark(&dir) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = remove_tree(&dir);
+                return Err(e);
             }
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        };
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -138,6 +143,7 @@ impl Staging {
             committed: false,
             files: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            _marker: marker,
         })
     }
 
@@ -216,7 +222,7 @@ impl Staging {
 
     fn swap(mut self, background: bool) -> Result<()> {
         let (dir, out, old) = (&self.dir, &self.out, &self.old);
-        if out.exists() {
+        if std::fs::symlink_metadata(out).is_ok() {
             std::fs::rename(out, old)
                 .map_err(|e| Error::io("moving the previous output aside", out, e))?;
             if let Err(e) = std::fs::rename(dir, out) {
@@ -227,10 +233,9 @@ impl Staging {
             self.committed = true;
             if background {
                 let old = old.clone();
-                std::thread::spawn(move || std::fs::remove_dir_all(old));
+                std::thread::spawn(move || remove_tree(&old));
             } else {
-                std::fs::remove_dir_all(old)
-                    .map_err(|e| Error::io("removing the previous output", old, e))?;
+                remove_tree(old).map_err(|e| Error::io("removing the previous output", old, e))?;
             }
         } else {
             std::fs::rename(dir, out)
@@ -244,9 +249,87 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// Write the marker into a new staging folder; the file is returned open and locked.
+fn mark(dir: &Path) -> Result<File> {
+    use std::io::Write;
+    let p = dir.join(MARKER_FILE);
+    let mut f = File::create_new(&p).map_err(|e| Error::io("writing", &p, e))?;
+    f.write_all(MARKER_TEXT.as_bytes())
+        .map_err(|e| Error::io("writing", &p, e))?;
+    // Where the file system has no locks, a concurrent build may take this folder for a
+    // leftover; builds one at a time are unaffected.
+    let _ = f.try_lock();
+    Ok(f)
+}
+
+/// Remove what earlier builds left beside the output folder `parent/name`: the staging folder
+/// of a build that was killed (its marker is not locked by a running build) and old outputs a
+/// stopped `serve` was still removing. Only folders faqsite marked are removed (an old output
+/// whose removal got as far as its marker is empty), never one that merely has such a name.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let staging = format!(".{name}.staging-");
+    let old = format!(".{name}.old-");
+    let own_old = format!(".{name}.old-{}-", std::process::id());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        // Not following links: a link is never a leftover.
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let entry = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        let left = if entry.starts_with(&staging) {
+            abandoned(&path)
+        } else {
+            entry.starts_with(&old)
+                && !entry.starts_with(&own_old)
+                && (has_marker(&path) || is_empty_dir(&path))
+        };
+        if left {
+            let _ = remove_tree(&path);
+        }
+    }
+}
+
+/// Whether `dir` is a staging folder no running build holds: marked, and its marker not locked.
+fn abandoned(dir: &Path) -> bool {
+    has_marker(dir) && File::open(dir.join(MARKER_FILE)).is_ok_and(|f| f.try_lock().is_ok())
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// Remove a folder faqsite wrote, its marker last: a removal cut short leaves a folder still
+/// marked as faqsite's, which a later build removes. A link is removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        // (remove_dir_all removes a link itself, on every system)
+        return std::fs::remove_dir_all(dir);
+    }
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        if e.file_name() == MARKER_FILE {
+            continue;
+        }
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())?;
+        } else {
+            std::fs::remove_file(e.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER_FILE)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Write `bytes` to `path` as a new file. A file already there is unlinked first, never
@@ -399,9 +482,24 @@ mod tests {
     }
 
     #[test]
-    fn refuses_output_that_contains_the_site() {
+    fn marks_its_output_and_knows_it_again() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(check_output_dir(dir.path(), dir.path()).is_err());
-        assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a.html", "1")]).unwrap();
+        assert!(has_marker(&out));
+        std::fs::write(out.join(MARKER_FILE), "faqsite-output 1 but not quite\n").unwrap();
+        assert!(!has_marker(&out), "only the marker's own line counts");
+    }
+
+    #[test]
+    fn a_running_builds_staging_folder_is_no_leftover() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let running = Staging::new(&out).unwrap();
+        assert!(!abandoned(running.path()), "its marker is locked");
+        let copy = dir.path().join(".public.staging-1");
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::copy(running.path().join(MARKER_FILE), copy.join(MARKER_FILE)).unwrap();
+        assert!(abandoned(&copy), "nobody holds this one");
     }
 }

@@ -17,7 +17,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::http::{self, Head};
-use crate::site::{build_cached, load_config, BuildCache, BuildOptions, BuildReport};
+use crate::site::{build_cached, check_output, load_config, BuildCache, BuildOptions, BuildReport};
 
 /// URL path of the event stream.
 pub const EVENTS: &str = "/__faqsite/events";
@@ -148,7 +148,8 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
 /// but cannot be read yet: the first build reports why, and a save that fixes it serves.
 fn output_folder(opts: &BuildOptions) -> Result<Option<PathBuf>> {
     match load_config(opts) {
-        Ok((_, out)) => Ok(Some(out)),
+        // A folder the build may not replace is not served either.
+        Ok((_, out)) => check_output(opts, &out).map(|_| Some(out)),
         Err(_) if opts.root.join(crate::config::CONFIG_FILE).is_file() => Ok(None),
         Err(e) => Err(e),
     }

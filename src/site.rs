@@ -33,6 +33,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Build even when nothing changed since the last build into the same folder.
     pub force: bool,
+    /// Replace the output folder even though faqsite did not write it (`--replace-output`).
+    /// Never the site, its source folders or a file (see [`output::check_output_dir`]).
+    pub replace_output: bool,
     /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
     pub pdf: bool,
     /// The browser for the PDF (`build --browser`); else `FAQSITE_BROWSER`, else PATH.
@@ -119,6 +122,32 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
     Ok((config, out))
 }
 
+/// [`load_config`], and the output folder as it is now, refused unless this build may replace
+/// it (see [`output::check_output_dir`]).
+fn load_checked(opts: &BuildOptions) -> Result<(Config, PathBuf, fresh::OutputState)> {
+    let (config, out) = load_config(opts)?;
+    let state = check_output(opts, &out)?;
+    Ok((config, out, state))
+}
+
+/// Refuse the output folder `out` unless this build may replace it (see
+/// [`output::check_output_dir`]); returns it as it is now, for the freshness check.
+pub fn check_output(opts: &BuildOptions, out: &Path) -> Result<fresh::OutputState> {
+    let state = fresh::OutputState::read(&opts.root, out);
+    let from_config = opts
+        .output_dir
+        .is_none()
+        .then(|| crate::config::key_line(&opts.root, "output_dir"));
+    output::check_output_dir(&output::OutputTarget {
+        root: &opts.root,
+        out,
+        from_config,
+        replace: opts.replace_output,
+        stamped: state.untouched(),
+    })?;
+    Ok(state)
+}
+
 /// Build the site under `opts.root`. On error nothing in the output folder changes.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     build_cached(opts, &mut BuildCache::default())
@@ -133,17 +162,20 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     };
     let root = opts.root.as_path();
 
-    let (config, out_dir) = load_config(opts)?;
-    output::check_output_dir(root, &out_dir)?;
+    let (config, out_dir, state) = load_checked(opts)?;
     // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
     // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
     // records the output's fingerprint (see `OutputState::untouched`).
     let inputs = if opts.serving && cache.previous.is_some() {
         String::from("(rebuilt by serve after a change)")
     } else {
-        fresh::input_hash(root, &config.theme, &format!("{opts:?}"))
+        // (`--replace-output` changes what may be replaced, not what is built)
+        let built = BuildOptions {
+            replace_output: false,
+            ..opts.clone()
+        };
+        fresh::input_hash(root, &config.theme, &format!("{built:?}"))
     };
-    let state = fresh::OutputState::read(root, &out_dir);
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
         return Ok(BuildReport {
@@ -246,8 +278,8 @@ pub fn check(opts: &BuildOptions) -> Result<Checked> {
         last: Instant::now(),
         laps: Vec::new(),
     };
-    let (config, out_dir) = load_config(opts)?;
-    output::check_output_dir(&opts.root, &out_dir)?;
+    // The output folder is refused here as in a build (a folder faqsite may not replace).
+    let (config, _, _) = load_checked(opts)?;
     let run = Run {
         opts,
         config: &config,
@@ -458,5 +490,22 @@ pub fn display_root(root: &Path) -> String {
         "this folder".into()
     } else {
         root.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The files and folders no alias may take are the ones the later stages write.
+    #[test]
+    fn aliases_know_every_file_the_stages_write() {
+        let generated: Vec<&str> = crate::content::GENERATED.iter().map(|g| g.0).collect();
+        for name in [
+            crate::print::PRINT_PAGE,
+            crate::print::PDF_FILE,
+            crate::output::MARKER_FILE,
+            "404.html",
+        ] {
+            assert!(generated.contains(&name), "{name} is missing");
+        }
     }
 }

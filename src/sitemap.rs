@@ -35,7 +35,7 @@ pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
 pub fn aliases(content: &Content) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for p in &content.pages {
-        for a in &p.aliases {
+        for a in p.aliases.iter().map(|a| &a.path) {
             let target = format!("{}{}", root_prefix(a), p.url);
             let t = escape(&target);
             let html = format!(

@@ -1,43 +1,21 @@
 //! JavaScript and real-browser tests, run from `cargo test`: the search engine's node tests
 //! against this repo's built index, and an end-to-end search in headless Chromium from
-//! file://. Outside CI a missing node/chromium skips with a notice; in CI it is a failure.
+//! file://. A missing tool fails the test with the command that installs it (node_modules
+//! are installed with `npm ci`); see `common::require_browser_tools`.
 
 mod common;
 use common::*;
 use std::path::Path;
 use std::process::Command;
 
-fn have(cmd: &str) -> bool {
-    Command::new(cmd)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+const SEARCH_TOOLS: &[Tool] = &[Tool::Node];
+const CHROMIUM_TOOLS: &[Tool] = &[Tool::Node, Tool::NodeModules, Tool::Chromium];
 
-/// Whether the browser tooling is there; panics in CI when it is not.
-fn tooling_ready(need_browser: bool) -> bool {
-    let mut missing = Vec::new();
-    if !have("node") {
-        missing.push("node");
-    }
-    if need_browser && !Path::new("/usr/bin/chromium").exists() {
-        missing.push("/usr/bin/chromium");
-    }
-    if need_browser && !repo_root().join("node_modules/playwright-core").is_dir() {
-        missing.push("node_modules/playwright-core (npm ci)");
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("browser test tooling missing in CI: {missing:?} (.ci/run installs it)");
-    }
-    eprintln!("skipping: {missing:?} not available (run .ci/run's install steps)");
-    false
-}
-
-fn run_node(args: &[&str], env: &[(&str, &Path)]) {
+fn run_node(args: &[&str], env: &[(&str, &Path)], tools: &BrowserTools) {
     let mut cmd = Command::new("node");
+    if let Some(chromium) = &tools.chromium {
+        cmd.env("CHROMIUM", chromium);
+    }
     cmd.args(args).current_dir(repo_root());
     for (k, v) in env {
         cmd.env(k, v);
@@ -54,28 +32,32 @@ fn run_node(args: &[&str], env: &[(&str, &Path)]) {
 
 #[test]
 fn search_engine_finds_the_right_answers() {
-    if !tooling_ready(false) {
+    let Some(tools) = require_browser_tools("search_engine_finds_the_right_answers", SEARCH_TOOLS)
+    else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(&repo_root(), &out);
     run_node(
         &["--test", "tests/js/search.test.mjs"],
         &[("FAQSITE_SEARCH_INDEX", &out.join("search-index.js"))],
+        &tools,
     );
 }
 
 #[test]
 fn search_box_works_in_chromium_from_file_url() {
-    if !tooling_ready(true) {
+    let Some(tools) =
+        require_browser_tools("search_box_works_in_chromium_from_file_url", CHROMIUM_TOOLS)
+    else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(&repo_root(), &out);
     let out_s = out.to_string_lossy().into_owned();
-    run_node(&["tests/js/e2e.mjs", &out_s], &[]);
+    run_node(&["tests/js/e2e.mjs", &out_s], &[], &tools);
 }
 
 /// This repo's site with `[search] shard_above = 0`: the sharded index layout of large sites.
@@ -93,9 +75,12 @@ fn sharded_copy(tmp: &Path) -> std::path::PathBuf {
 
 #[test]
 fn sharded_index_gives_the_same_results_and_works_in_chromium() {
-    if !tooling_ready(true) {
+    let Some(tools) = require_browser_tools(
+        "sharded_index_gives_the_same_results_and_works_in_chromium",
+        CHROMIUM_TOOLS,
+    ) else {
         return;
-    }
+    };
     let tmp = tempfile::tempdir().unwrap();
     let full = tmp.path().join("full");
     build(&repo_root(), &full);
@@ -108,7 +93,8 @@ fn sharded_index_gives_the_same_results_and_works_in_chromium() {
             ("FAQSITE_SEARCH_INDEX", &full.join("search-index.js")),
             ("FAQSITE_SHARDED_SITE", &sharded),
         ],
+        &tools,
     );
     let s = sharded.to_string_lossy().into_owned();
-    run_node(&["tests/js/e2e.mjs", &s], &[]);
+    run_node(&["tests/js/e2e.mjs", &s], &[], &tools);
 }

@@ -87,7 +87,8 @@ fn print_page_has_every_question_in_order_with_images() {
 
 #[test]
 fn pdf_is_a4_with_selectable_chinese_text() {
-    if !pdf_tools("pdf_is_a4_with_selectable_chinese_text") {
+    let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
+    if require_browser_tools("pdf_is_a4_with_selectable_chinese_text", &needs).is_none() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

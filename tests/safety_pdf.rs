@@ -157,7 +157,12 @@ fn assert_in_print_page(site: &Path, markup: &str) {
 
 #[test]
 fn printing_reads_no_file_outside_the_site() {
-    if !pdf_tools("printing_reads_no_file_outside_the_site") {
+    if require_browser_tools(
+        "printing_reads_no_file_outside_the_site",
+        &[Tool::Chromium, Tool::Poppler, Tool::CjkFonts],
+    )
+    .is_none()
+    {
         return;
     }
     let secret_text = "SECRETzq81fj3kq";
@@ -246,7 +251,12 @@ fn answer(stream: std::net::TcpStream, seen: &Mutex<Vec<String>>) {
 
 #[test]
 fn printing_reaches_no_network() {
-    if !pdf_tools("printing_reaches_no_network") {
+    if require_browser_tools(
+        "printing_reaches_no_network",
+        &[Tool::Chromium, Tool::Poppler, Tool::CjkFonts],
+    )
+    .is_none()
+    {
         return;
     }
     let listener = Listener::start();

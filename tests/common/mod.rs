@@ -105,8 +105,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+        if b[i] == b'%' {
+            // Two hex digits (from_str_radix alone would take "+1"); never a slice inside a
+            // multi-byte character.
+            let hex = s
+                .get(i + 1..i + 3)
+                .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
                 continue;
@@ -115,7 +120,7 @@ fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Every relative `href`/`src`/`srcset` in every HTML file under `out` must point to a file
@@ -270,34 +275,180 @@ pub fn events(addr: &str) -> BufReader<TcpStream> {
     BufReader::new(s)
 }
 
-/// The line that installs what the PDF tests need.
-pub const PDF_TOOLS_INSTALL: &str = "apt-get install chromium poppler-utils fonts-noto-cjk";
+/// The one command that installs what the browser and PDF tests need on Debian.
+pub const BROWSER_TOOLS_INSTALL: &str =
+    "apt-get install chromium poppler-utils fonts-noto-cjk nodejs npm";
 
-/// Are Chromium (`FAQSITE_BROWSER`, or chromium / chromium-browser / google-chrome on PATH,
-/// as `build --pdf` finds it) and poppler's `pdftotext` here? Missing tools fail the test with
-/// the install line; only `FAQSITE_SKIP_BROWSER_TESTS=1` skips it, with a visible line.
-pub fn pdf_tools(test: &str) -> bool {
-    let on_path = |name: &str| {
-        std::env::var_os("PATH")
-            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
-    };
-    let browser = std::env::var_os("FAQSITE_BROWSER").is_some_and(|b| !b.is_empty())
-        || ["chromium", "chromium-browser", "google-chrome"]
-            .iter()
-            .any(|n| on_path(n));
-    let poppler = Command::new("pdftotext").arg("-v").output().is_ok();
-    if browser && poppler {
-        return true;
+/// Set to `1` to skip the browser and PDF tests (each says so in the test output).
+pub const SKIP_BROWSER_TESTS: &str = "FAQSITE_SKIP_BROWSER_TESTS";
+
+/// Something a browser or PDF test runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tool {
+    Node,
+    /// `node_modules` as `package-lock.json` describes it (made with `npm ci` when not).
+    NodeModules,
+    Chromium,
+    /// `pdftotext` and `pdfinfo` (poppler-utils).
+    Poppler,
+    /// A font with Chinese glyphs (fonts-noto-cjk), for text in the PDF.
+    CjkFonts,
+}
+
+/// What [`require_browser_tools`] found.
+pub struct BrowserTools {
+    /// `$CHROMIUM`, else `chromium` or `chromium-browser` on PATH (if asked for).
+    pub chromium: Option<PathBuf>,
+}
+
+/// The rule for every test that needs node, Chromium or poppler: `None` (skip, with a line in
+/// the test output naming `test`) only when `FAQSITE_SKIP_BROWSER_TESTS=1`; otherwise every
+/// tool in `needs` is there (`npm ci` is run when `node_modules` does not match
+/// `package-lock.json`), or the test fails naming what is missing and the install command.
+pub fn require_browser_tools(test: &str, needs: &[Tool]) -> Option<BrowserTools> {
+    if std::env::var(SKIP_BROWSER_TESTS).as_deref() == Ok("1") {
+        let line = format!("SKIPPED: {test} ({SKIP_BROWSER_TESTS}=1)");
+        // libtest captures `eprintln!`; writing to stderr itself shows in every run.
+        let _ = writeln!(std::io::stderr(), "{line}");
+        println!("{line}");
+        return None;
     }
-    if std::env::var("FAQSITE_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
-        // Past the test harness's output capture, so the line shows in a passing run.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: {test} (no Chromium or pdftotext; FAQSITE_SKIP_BROWSER_TESTS=1)"
+    let mut missing = Vec::new();
+    let mut chromium = None;
+    for tool in needs {
+        match tool {
+            Tool::Node if !on_path("node") => missing.push("node (nodejs)"),
+            Tool::Chromium => match find_chromium() {
+                Some(c) => chromium = Some(c),
+                None => missing.push("chromium ($CHROMIUM, or chromium on PATH)"),
+            },
+            Tool::Poppler if !on_path("pdftotext") || !on_path("pdfinfo") => {
+                missing.push("pdftotext and pdfinfo (poppler-utils)")
+            }
+            Tool::CjkFonts if !have_cjk_font() => missing.push("a CJK font (fonts-noto-cjk)"),
+            _ => {}
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{test} cannot run: {} not found. Install what the browser and PDF tests need \
+         with:\n    {BROWSER_TOOLS_INSTALL}\n(or skip these tests with {SKIP_BROWSER_TESTS}=1)",
+        missing.join(", ")
+    );
+    if needs.contains(&Tool::NodeModules) {
+        ensure_node_modules();
+    }
+    Some(BrowserTools { chromium })
+}
+
+fn on_path(name: &str) -> bool {
+    which(name).is_some()
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(c) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(c)).filter(|p| p.is_file());
+    }
+    ["chromium", "chromium-browser"]
+        .iter()
+        .find_map(|n| which(n))
+}
+
+fn have_cjk_font() -> bool {
+    Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+}
+
+/// Make `node_modules` match `package-lock.json`, running `npm ci` once if it does not. Test
+/// binaries and their threads run at once: a lock file lets one of them install while the
+/// others wait, then find it done.
+fn ensure_node_modules() {
+    static READY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    READY.get_or_init(|| {
+        let root = repo_root();
+        if node_modules_mismatch(&root).is_none() {
+            return;
+        }
+        let lock_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("npm-ci.lock");
+        let lock = std::fs::File::create(&lock_path)
+            .unwrap_or_else(|e| panic!("creating {}: {e}", lock_path.display()));
+        lock.lock()
+            .unwrap_or_else(|e| panic!("locking {}: {e}", lock_path.display()));
+        let Some(why) = node_modules_mismatch(&root) else {
+            return; // another test binary installed them while this one waited
+        };
+        let modules = root.join("node_modules");
+        if let Ok(target) = std::fs::read_link(&modules) {
+            let owner = target.parent().unwrap_or(Path::new("/"));
+            panic!(
+                "node_modules is a link to {} and {why}: run `npm ci` in {} \
+                 (npm ci here would replace a folder that other checkouts share)",
+                target.display(),
+                owner.display()
+            );
+        }
+        let _ = writeln!(std::io::stderr(), "{why}: running npm ci in {}", root.display());
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&root)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("{why}, and npm cannot run ({e}); install it with:\n    {BROWSER_TOOLS_INSTALL}")
+            });
+        assert!(
+            out.status.success(),
+            "npm ci failed ({why}):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
         );
-        return false;
+        if let Some(still) = node_modules_mismatch(&root) {
+            panic!("after npm ci, {still}");
+        }
+    });
+}
+
+/// Why `node_modules` does not match `package-lock.json` (a package missing or at another
+/// version), or `None` when it does. Compares contents, not times: a checkout sets the
+/// lock file's time to when it was checked out.
+fn node_modules_mismatch(root: &Path) -> Option<String> {
+    let modules = root.join("node_modules");
+    if !modules.is_dir() {
+        return Some("node_modules is missing".into());
     }
-    panic!("{test} needs Chromium and poppler-utils: {PDF_TOOLS_INSTALL}");
+    let lock: serde_json::Value = serde_json::from_str(&read(&root.join("package-lock.json")))
+        .expect("package-lock.json is JSON");
+    let packages = lock["packages"]
+        .as_object()
+        .expect("lockfileVersion 2 or 3");
+    for (key, entry) in packages.iter().filter(|(k, _)| !k.is_empty()) {
+        let manifest = root.join(key).join("package.json");
+        let installed = std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        let wanted = entry["version"].as_str();
+        match installed {
+            None if entry["optional"] == true => {}
+            None => return Some(format!("{key} is not installed")),
+            Some(m) if m["version"].as_str() != wanted => {
+                return Some(format!(
+                    "{key} is {} where package-lock.json wants {}",
+                    m["version"],
+                    wanted.unwrap_or("?")
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// `pdftotext FILE -` with all whitespace removed (Chinese text may be split anywhere).
@@ -306,7 +457,7 @@ pub fn pdf_text(pdf: &Path) -> String {
         .arg(pdf)
         .arg("-")
         .output()
-        .unwrap_or_else(|e| panic!("pdftotext: {e} ({PDF_TOOLS_INSTALL})"));
+        .unwrap_or_else(|e| panic!("pdftotext: {e} ({BROWSER_TOOLS_INSTALL})"));
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
         .collect()
