@@ -58,6 +58,17 @@ pub struct SearchConfig {
     pub max_results: usize,
     /// Sites with more questions than this get a sharded index (loaded on demand per query).
     pub shard_above: usize,
+    /// Groups of words that mean the same thing to this site's customers (`[["U盾", "UKey",
+    /// "USB Key"], ...]`): a query with one of them finds pages with any of them.
+    pub synonyms: Vec<Vec<String>>,
+    /// Example queries the "nothing found" hint suggests.
+    pub examples: Vec<String>,
+    /// Words of a query asking how to reach the company (客服, 联系 …): it shows every
+    /// `[[contact]]` entry first (other queries show the entries whose label or value they name).
+    pub contact_words: Vec<String>,
+    /// The site's `[[contact]]` entries (filled from the top level, not read from `[search]`).
+    #[serde(skip)]
+    pub contacts: Vec<Contact>,
 }
 
 impl Default for SearchConfig {
@@ -71,6 +82,10 @@ impl Default for SearchConfig {
             snippet_length: 120,
             max_results: 10,
             shard_above: 2000,
+            synonyms: Vec::new(),
+            examples: Vec::new(),
+            contact_words: Vec::new(),
+            contacts: Vec::new(),
         }
     }
 }
@@ -154,8 +169,9 @@ impl Config {
 
     /// Parse the text of a `site.toml`; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
         config.validate(path)?;
+        config.search.contacts = config.contact.clone();
         Ok(config)
     }
 
