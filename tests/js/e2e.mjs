@@ -99,6 +99,17 @@ try {
   check((await contact.getAttribute('href')) === 'tel:0574-87304500', 'contact entry first, with a tel: link');
   check((await contact.innerText()).includes('0574-87304500'), 'label and value on the result line');
 
+  // A phone (390 px): open search covers the screen; Escape closes it, focus stays in the box.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await imeType('黑名单');
+  await page.locator('[data-search-results] a').first().waitFor({ timeout: 5000 });
+  const area = await page.locator('[data-search]').boundingBox();
+  check(area && area.width >= 380 && area.height >= 800, `full-screen search at 390 px (${JSON.stringify(area)})`);
+  await page.locator('#search-input').press('Escape');
+  const open = await page.locator('[data-search]').evaluate((el) => el.classList.contains('search-open'));
+  check(!open && await page.evaluate(() => document.activeElement.id === 'search-input'), 'Escape closes it, focus in the box');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // "/" focuses the search box.
   await page.locator('#search-input').press('Escape');
   await page.evaluate(() => document.activeElement.blur());

@@ -344,6 +344,8 @@
     return '';
   }
 
+  var BOUNDARY = /[\s，。；：、！？,.;:!?（）()“”"【】《》]/;
+
   // A snippet of `text` around the best hit: [{text, mark}] pieces.
   function snippet(text, terms, length) {
     var norm = normalize(text);
@@ -353,6 +355,9 @@
     for (var i = 0; i < sorted.length && best < 0; i++) best = norm.indexOf(sorted[i]);
     var start = Math.max(0, best < 0 ? 0 : best - Math.floor(length / 3));
     var end = Math.min(text.length, start + length);
+    // Begin and end at punctuation or a space when one is near, not inside a word.
+    for (var b = start, k = 0; b > 0 && k < 12; b--, k++) if (BOUNDARY.test(text[b - 1])) { start = b; break; }
+    for (var e = end, m = 0; e < text.length && m < 12; e++, m++) if (BOUNDARY.test(text[e])) { end = e + 1; break; }
     var pieces = [];
     if (start > 0) pieces.push({ text: '…', mark: false });
     pieces.push.apply(pieces, marked(text, norm, sorted, start, end));
@@ -565,6 +570,7 @@
       panel.hidden = true;
       panel.textContent = '';
       links = [];
+      box.classList.remove('search-open');
     }
 
     // Search, then show the results unless a newer query has been typed meanwhile.
@@ -623,6 +629,7 @@
       panel.textContent = '';
       links = [];
       panel.hidden = false;
+      box.classList.add('search-open'); // full screen on phones (search.css)
       var contacts = source.contacts(q);
       if (contacts.length) panel.appendChild(contactList(contacts));
       if (!results.length) {
