@@ -199,6 +199,19 @@ impl Config {
                 "`[images] max_width` must be at least 16",
             ));
         }
+        for group in &self.search.synonyms {
+            let words = group.iter().filter(|w| !w.trim().is_empty()).count();
+            if words < 2 {
+                errors.push(
+                    Diagnostic::new(
+                        path,
+                        0,
+                        format!("`[search] synonyms` group {group:?} has fewer than two words"),
+                    )
+                    .hint("a group lists words that mean the same, e.g. [\"U盾\", \"UKey\"]"),
+                );
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -251,6 +264,17 @@ mod tests {
             "lists valid keys: {}",
             d.message
         );
+    }
+
+    #[test]
+    fn a_synonym_group_of_one_word_is_an_error() {
+        let err = Config::parse(
+            "title = \"FAQ\"\n[search]\nsynonyms = [[\"U盾\", \"UKey\"], [\"密码\"]]\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("[\"密码\"] has fewer than two words"), "{err}");
     }
 
     #[test]
