@@ -465,6 +465,9 @@ struct Manifest<'a> {
     /// Content hashes of the pinyin map's parts `search/p<n>.js`, by the keys' first letter
     /// (`a` = 0); empty where no key starts with the letter (no file).
     pinyin: Vec<String>,
+    /// Every term with a Latin letter and no other script (`usb`, `tw15`): the client splits
+    /// run-together Latin (`usbkey`) against them before it loads any shard.
+    latin: Vec<&'a str>,
     /// Field lengths (tokens) per document, by field: what elasticlunr's docInfo holds.
     lengths: BTreeMap<&'a str, Vec<usize>>,
 }
@@ -599,7 +602,12 @@ fn build_sharded(
         .collect::<Result<_>>()?;
     let term_hashes: Vec<String> = shard_files.iter().map(|(_, (_, h))| h.clone()).collect();
     let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
-    drop(terms);
+    let mut latin: Vec<&str> = terms
+        .iter()
+        .map(String::as_str)
+        .filter(|t| is_latin(t))
+        .collect();
+    latin.sort_unstable();
     let doc_hashes: Vec<String> = docs
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
@@ -631,6 +639,7 @@ fn build_sharded(
         terms: term_hashes,
         docs: doc_hashes,
         pinyin,
+        latin,
         lengths,
     };
     let json = serde_json::to_string(&manifest).expect("serializes");
@@ -641,6 +650,13 @@ fn build_sharded(
     };
     sink.write(OutputFile::new("search/manifest.js", js))?;
     Ok((script, shard_files.into_iter().collect()))
+}
+
+/// A term of ASCII letters and digits with at least one letter (what `search.js` calls Latin).
+fn is_latin(t: &str) -> bool {
+    t.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
 }
 
 /// A large site's pinyin map as `search/p<n>.js`, one per first letter of its keys; returns

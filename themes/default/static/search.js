@@ -75,7 +75,11 @@
     this.groupTerms = setOf(this.synonyms.map(function (g) { return g.term; }));
     var self = this;
     this.fields.forEach(function (f) { self.collect(data.index.index[f].root, '', self.vocab); });
+    // The Latin words of the index (a sharded index lists them all in its manifest).
+    this.latin = setOf(data.latin || Object.keys(this.vocab).filter(function (w) { return LATIN.test(w); }));
   }
+
+  var LATIN = /^[a-z0-9]*[a-z][a-z0-9]*$/;
 
   // Every term under `node` (prefix `prefix`) that has documents.
   Engine.prototype.collect = function (node, prefix, into) {
@@ -129,7 +133,7 @@
       if (cost[i] === Infinity) continue;
       for (j = i + 1; j <= n; j++) {
         var w = text.slice(i, j);
-        if ((this.vocab[w] || this.pinyin[w]) && cost[i] + 1 < cost[j]) { cost[j] = cost[i] + 1; from[j] = i; }
+        if ((this.latin[w] || this.pinyin[w]) && cost[i] + 1 < cost[j]) { cost[j] = cost[i] + 1; from[j] = i; }
       }
     }
     if (cost[n] === Infinity) return null;
@@ -142,7 +146,7 @@
   // knows stay as typed; otherwise the whole is split into words and pinyin, else each run.
   Engine.prototype.latinWords = function (group) {
     var self = this;
-    var known = function (w) { return self.vocab[w] || /^[0-9]+$/.test(w); };
+    var known = function (w) { return self.latin[w] || /^[0-9]+$/.test(w); };
     if (group.every(known)) return group;
     var whole = this.splitLatin(group.join(''));
     if (whole) return whole;
@@ -187,7 +191,7 @@
     var self = this;
     var tokens = this.words(query).map(function (w) {
       var alts = [];
-      if (self.vocab[w] || !self.pinyin[w]) alts.push({ term: w, exact: false });
+      if (self.latin[w] || !self.pinyin[w]) alts.push({ term: w, exact: false });
       (self.pinyin[w] || []).forEach(function (t) { alts.push({ term: t, exact: false }); });
       return { word: w, alts: alts, weight: self.weak[w] || 1 };
     });
@@ -446,8 +450,6 @@
     this.engine = null;
   }
 
-  // The term shards of every character of the query (every letter: Latin runs are split into
-  // words and pinyin), and the pinyin parts of its letters.
   // After a search (the engine exists then).
   ShardedSource.prototype.contacts = function (query) {
     return this.engine ? this.engine.contacts(query) : [];
@@ -455,11 +457,13 @@
   // Not for a sharded index: its documents are loaded per result, so titles are not at hand.
   ShardedSource.prototype.closest = function () { return []; };
 
+  // The term shards of the query's Chinese characters (its Latin words are split against the
+  // manifest's Latin words and these pinyin parts first), and the pinyin parts of its letters.
   ShardedSource.prototype.shardsFor = function (query) {
     var m = this.m, out = Object.create(null), pinyin = Object.create(null);
     runs(normalize(query)).forEach(function (r) {
       for (var i = 0; i < r.text.length; i++) {
-        out[r.text.codePointAt(i) % m.shards] = true;
+        if (r.kind === 'han') out[r.text.codePointAt(i) % m.shards] = true;
         var letter = r.text.charCodeAt(i) - 97;
         if (letter >= 0 && letter < 26 && (m.pinyin || [])[letter]) pinyin[letter] = true;
       }
@@ -498,7 +502,7 @@
         self.fields.forEach(function (f) { index.index[f] = { root: self.roots[f] }; });
         var lengths = self.m.lengths;
         self.engine = new Engine({
-          index: index, docs: self.docs, options: self.m.options, pinyin: self.pinyin,
+          index: index, docs: self.docs, options: self.m.options, pinyin: self.pinyin, latin: self.m.latin,
           fieldLength: function (ref, f) { return lengths[f][+ref]; },
         });
       }
