@@ -62,6 +62,8 @@ pub struct Page {
     /// Output path relative to the site root, e.g. `02-drivers/install-driver.html`.
     pub url: String,
     pub tags: Vec<String>,
+    /// Search keywords from the front matter (indexed with the title's weight, never shown).
+    pub keywords: Vec<String>,
     /// Extra output paths that redirect here (old URLs).
     pub aliases: Vec<Alias>,
     pub source: Source,
@@ -96,7 +98,15 @@ impl Content {
     }
 }
 
-const FRONT_MATTER_KEYS: &[&str] = &["title", "weight", "description", "tags", "aliases", "draft"];
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "weight",
+    "description",
+    "tags",
+    "keywords",
+    "aliases",
+    "draft",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,6 +118,9 @@ struct FrontMatter {
     description: String,
     #[serde(default)]
     tags: Vec<String>,
+    /// Words customers search with: indexed like the title, shown nowhere.
+    #[serde(default)]
+    keywords: Vec<String>,
     #[serde(default)]
     aliases: Vec<toml::Spanned<String>>,
     #[serde(default)]
@@ -245,6 +258,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             slug: String::new(),
             url: "index.html".into(),
             tags: vec![],
+            keywords: vec![],
             aliases: vec![],
             source: Source {
                 path: shown(&dir.join(INDEX_FILE), root),
@@ -314,6 +328,7 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
         slug,
         url,
         tags: p.front.tags,
+        keywords: p.front.keywords,
         aliases: p.aliases,
         source: p.source,
     }

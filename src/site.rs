@@ -234,6 +234,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
                     chapter: &content.pages[content.chapters[ci].page].title,
                     number: &p.number,
                     tags: &p.tags,
+                    keywords: &p.keywords,
                     body: &r.text,
                 })
             })
