@@ -11,6 +11,7 @@ pub mod fresh;
 pub mod images;
 pub mod markdown;
 pub mod output;
+pub mod paths;
 pub mod print;
 pub mod scaffold;
 pub mod search;
