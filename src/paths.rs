@@ -84,6 +84,7 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
         return walk;
     }
     let mut outside = Vec::new();
+    let mut dangling = Vec::new();
     let entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -100,11 +101,17 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
             Ok(e) if e.file_type().is_file() => walk.files.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {
+                // A link whose target does not exist is an error here, before the filter.
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                walk.unreadable.push((path, e.to_string()));
+                match outside_link(&path, root) {
+                    Some(o) => dangling.push(o),
+                    None => walk.unreadable.push((path, e.to_string())),
+                }
             }
         }
     }
+    outside.extend(dangling);
+    outside.sort_by(|a, b| a.link.cmp(&b.link));
     walk.outside = outside;
     walk
 }

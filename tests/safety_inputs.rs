@@ -64,9 +64,13 @@ fn symlinked_markdown_outside_the_site_is_refused_and_never_shown() {
         assert!(!all_text(&public).contains("SECRET"));
     }
     // `check` refuses it the same way, without quoting it either.
-    let (ok, out, _) = run(&["check"], &site);
-    assert!(!ok && out.contains("content/01-basics/passwd.md"), "{out}");
-    assert!(!out.contains("SECRET"), "{out}");
+    let (ok, out, err) = run(&["check"], &site);
+    let said = format!("{out}{err}");
+    assert!(
+        !ok && said.contains("content/01-basics/passwd.md"),
+        "{said}"
+    );
+    assert!(!said.contains("SECRET"), "{said}");
 }
 
 #[cfg(unix)]
