@@ -109,6 +109,11 @@ pub struct ImagesConfig {
     pub max_width: u32,
     /// Offer a WebP variant (libwebp, lossy, quality 90) when it is smaller than the original.
     pub webp: bool,
+    /// Images whose header declares more pixels (width × height) than this are refused before
+    /// they are decoded: 40 megapixels by default (a 7680×5120 picture).
+    pub max_pixels: u64,
+    /// Memory the decoder may allocate for one image, in MiB (512 by default).
+    pub max_memory_mb: u64,
 }
 
 impl Default for ImagesConfig {
@@ -116,6 +121,8 @@ impl Default for ImagesConfig {
         ImagesConfig {
             max_width: 960,
             webp: true,
+            max_pixels: 40_000_000,
+            max_memory_mb: 512,
         }
     }
 }
@@ -254,6 +261,16 @@ impl Config {
                     .hint("a group lists words that mean the same, e.g. [\"U盾\", \"UKey\"]"),
                 );
             }
+        }
+        if self.images.max_pixels == 0 || self.images.max_memory_mb == 0 {
+            errors.push(
+                Diagnostic::new(
+                    path,
+                    0,
+                    "`[images] max_pixels` and `max_memory_mb` must be more than 0",
+                )
+                .hint("leave them out for the defaults (40 megapixels, 512 MiB)"),
+            );
         }
         if errors.is_empty() {
             Ok(())

@@ -13,6 +13,7 @@ pub mod http;
 pub mod images;
 pub mod markdown;
 pub mod output;
+pub mod paths;
 pub mod print;
 pub mod print_server;
 pub mod scaffold;
