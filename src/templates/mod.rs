@@ -98,6 +98,9 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
         tera.set_escape_fn(crate::html::escape);
+        // Templates come from pull requests too: none may read the build machine's environment
+        // (secrets in CI). Tera registers `get_env` by default; this replaces it with an error.
+        tera.register_function("get_env", no_env);
         let mut sources = BTreeMap::new();
         let mut templates = Vec::new();
         let mut static_files = Vec::new();
@@ -191,6 +194,14 @@ fn collect(
 }
 
 /// A Tera error as a diagnostic: the template file, and the line when it can be found.
+/// Tera's `get_env`, turned off: a template cannot read environment variables.
+fn no_env(_: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    Err(tera::Error::msg(
+        "get_env is turned off: a template cannot read the build machine's environment \
+         variables (they may hold CI secrets); put the value in site.toml instead",
+    ))
+}
+
 fn template_error(
     e: &tera::Error,
     sources: &BTreeMap<String, (PathBuf, String)>,
