@@ -69,6 +69,17 @@ pub struct SearchConfig {
     pub max_results: usize,
     /// Sites with more questions than this get a sharded index (loaded on demand per query).
     pub shard_above: usize,
+    /// Groups of words that mean the same thing to this site's customers (`[["U盾", "UKey",
+    /// "USB Key"], ...]`): a query with one of them finds pages with any of them.
+    pub synonyms: Vec<Vec<String>>,
+    /// Example queries the "nothing found" hint suggests.
+    pub examples: Vec<String>,
+    /// Words of a query asking how to reach the company (客服, 联系 …): it shows every
+    /// `[[contact]]` entry first (other queries show the entries whose label or value they name).
+    pub contact_words: Vec<String>,
+    /// The site's `[[contact]]` entries (filled from the top level, not read from `[search]`).
+    #[serde(skip)]
+    pub contacts: Vec<Contact>,
 }
 
 impl Default for SearchConfig {
@@ -82,6 +93,10 @@ impl Default for SearchConfig {
             snippet_length: 120,
             max_results: 10,
             shard_above: 2000,
+            synonyms: Vec::new(),
+            examples: Vec::new(),
+            contact_words: Vec::new(),
+            contacts: Vec::new(),
         }
     }
 }
@@ -94,6 +109,11 @@ pub struct ImagesConfig {
     pub max_width: u32,
     /// Offer a WebP variant (libwebp, lossy, quality 90) when it is smaller than the original.
     pub webp: bool,
+    /// Images whose header declares more pixels (width × height) than this are refused before
+    /// they are decoded: 40 megapixels by default (a 7680×5120 picture).
+    pub max_pixels: u64,
+    /// Memory the decoder may allocate for one image, in MiB (512 by default).
+    pub max_memory_mb: u64,
 }
 
 impl Default for ImagesConfig {
@@ -101,6 +121,8 @@ impl Default for ImagesConfig {
         ImagesConfig {
             max_width: 960,
             webp: true,
+            max_pixels: 40_000_000,
+            max_memory_mb: 512,
         }
     }
 }
@@ -197,8 +219,9 @@ impl Config {
     /// Parse the text of a `site.toml`; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         removed_keys(text, path)?;
-        let config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
         config.validate(path)?;
+        config.search.contacts = config.contact.clone();
         Ok(config)
     }
 
@@ -225,6 +248,29 @@ impl Config {
                 0,
                 "`[images] max_width` must be at least 16",
             ));
+        }
+        for group in &self.search.synonyms {
+            let words = group.iter().filter(|w| !w.trim().is_empty()).count();
+            if words < 2 {
+                errors.push(
+                    Diagnostic::new(
+                        path,
+                        0,
+                        format!("`[search] synonyms` group {group:?} has fewer than two words"),
+                    )
+                    .hint("a group lists words that mean the same, e.g. [\"U盾\", \"UKey\"]"),
+                );
+            }
+        }
+        if self.images.max_pixels == 0 || self.images.max_memory_mb == 0 {
+            errors.push(
+                Diagnostic::new(
+                    path,
+                    0,
+                    "`[images] max_pixels` and `max_memory_mb` must be more than 0",
+                )
+                .hint("leave them out for the defaults (40 megapixels, 512 MiB)"),
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -301,6 +347,17 @@ mod tests {
             "lists valid keys: {}",
             d.message
         );
+    }
+
+    #[test]
+    fn a_synonym_group_of_one_word_is_an_error() {
+        let err = Config::parse(
+            "title = \"FAQ\"\n[search]\nsynonyms = [[\"U盾\", \"UKey\"], [\"密码\"]]\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("[\"密码\"] has fewer than two words"), "{err}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::config::toml_error;
 use crate::error::{closest, line_col, Diagnostic, Error, Result};
+use crate::paths::{self, OutsideLink};
 
 mod alias;
 pub use alias::{Alias, GENERATED};
@@ -62,6 +63,8 @@ pub struct Page {
     /// Output path relative to the site root, e.g. `02-drivers/install-driver.html`.
     pub url: String,
     pub tags: Vec<String>,
+    /// Search keywords from the front matter (indexed with the title's weight, never shown).
+    pub keywords: Vec<String>,
     /// Extra output paths that redirect here (old URLs).
     pub aliases: Vec<Alias>,
     pub source: Source,
@@ -99,7 +102,15 @@ impl Content {
     }
 }
 
-const FRONT_MATTER_KEYS: &[&str] = &["title", "weight", "description", "tags", "aliases", "draft"];
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "weight",
+    "description",
+    "tags",
+    "keywords",
+    "aliases",
+    "draft",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +122,9 @@ struct FrontMatter {
     description: String,
     #[serde(default)]
     tags: Vec<String>,
+    /// Words customers search with: indexed like the title, shown nowhere.
+    #[serde(default)]
+    keywords: Vec<String>,
     #[serde(default)]
     aliases: Vec<toml::Spanned<String>>,
     #[serde(default)]
@@ -140,18 +154,28 @@ struct ChapterDir {
 
 /// One chapter folder: its `_index.md` and its questions (drafts left out unless asked for),
 /// or the problems found in it.
-fn load_chapter(cdir: &Path, root: &Path, include_drafts: bool) -> Result<ChapterDir> {
-    let mut errors = Vec::new();
+fn load_chapter(
+    cdir: &Path,
+    root: &Path,
+    root_canon: &Path,
+    include_drafts: bool,
+) -> Result<ChapterDir> {
+    let (entries, mut errors) = read_dir_sorted(cdir, root_canon)?;
     let mut drafts = Vec::new();
     let slug = file_name(cdir);
     if let Err(d) = check_slug(&slug, &shown(cdir, root)) {
+        errors.push(d);
         return Ok(ChapterDir {
-            errors: vec![d],
+            errors,
             ..ChapterDir::default()
         });
     }
     let index = cdir.join(INDEX_FILE);
-    let chapter = if index.is_file() {
+    let index_outside = std::fs::symlink_metadata(&index).is_ok() && !entries.contains(&index);
+    let chapter = if index_outside {
+        // A link out of the site, already reported.
+        None
+    } else if index.is_file() {
         match parse_file(&index, root) {
             Ok(p) => Some(p),
             Err(e) => {
@@ -167,7 +191,7 @@ fn load_chapter(cdir: &Path, root: &Path, include_drafts: bool) -> Result<Chapte
         None
     };
     let mut questions = Vec::new();
-    for path in read_dir_sorted(cdir)? {
+    for path in entries {
         let name = file_name(&path);
         if path.is_dir() {
             // Folders inside a chapter may hold images next to the Markdown.
@@ -214,12 +238,16 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
                 .hint("create content/<chapter>/_index.md and content/<chapter>/<question>.md"),
         ));
     }
-    let mut errors = Vec::new();
+    let root_canon = root
+        .canonicalize()
+        .map_err(|e| Error::io("resolving site folder", root, e))?;
+    if let Some(o) = paths::outside_link(&dir, &root_canon) {
+        return Err(Error::one(outside_link_error(&o)));
+    }
     let mut chapter_dirs = Vec::new();
     let mut home: Option<Parsed> = None;
 
-    let mut entries: Vec<_> = read_dir_sorted(&dir)?;
-    entries.sort();
+    let (entries, mut errors) = read_dir_sorted(&dir, &root_canon)?;
     for path in entries {
         let name = file_name(&path);
         if path.is_dir() {
@@ -244,7 +272,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
     let loaded: Vec<Result<ChapterDir>> = chapter_dirs
         .par_iter()
-        .map(|cdir| load_chapter(cdir, root, include_drafts))
+        .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts))
         .collect();
     let mut chapters: Vec<LoadedChapter> = Vec::new();
     let mut drafts = Vec::new();
@@ -269,6 +297,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             slug: String::new(),
             url: "index.html".into(),
             tags: vec![],
+            keywords: vec![],
             aliases: vec![],
             source: Source {
                 path: shown(&dir.join(INDEX_FILE), root),
@@ -339,6 +368,7 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
         slug,
         url,
         tags: p.front.tags,
+        keywords: p.front.keywords,
         aliases: p.aliases,
         source: p.source,
     }
@@ -378,19 +408,35 @@ pub fn shown(path: &Path, root: &Path) -> PathBuf {
     }
 }
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
+/// The entries of `dir` (hidden ones left out) in name order, and an error for each symbolic
+/// link among them that leads outside the site (`root_canon`); those are left out too.
+fn read_dir_sorted(dir: &Path, root_canon: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io("reading folder", dir, e))?;
     let mut v = Vec::new();
+    let mut errors = Vec::new();
     for entry in rd {
         let entry = entry.map_err(|e| Error::io("reading folder", dir, e))?;
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        v.push(entry.path());
+        let path = entry.path();
+        match paths::outside_link(&path, root_canon) {
+            Some(o) => errors.push((path, o)),
+            None => v.push(path),
+        }
     }
     v.sort();
-    Ok(v)
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    let errors = errors.iter().map(|(_, o)| outside_link_error(o)).collect();
+    Ok((v, errors))
+}
+
+/// The error for a symbolic link that leads outside the site: it names the link and its
+/// target (whose content is never read, so never shown).
+pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
+    let link = o.link.strip_prefix(".").unwrap_or(&o.link);
+    Diagnostic::new(link, 0, o.message()).hint(OutsideLink::HINT)
 }
 
 fn parse_file(path: &Path, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {

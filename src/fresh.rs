@@ -22,10 +22,19 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
         h.update(bytes);
     }
     let mut files = vec![root.join(CONFIG_FILE)];
-    for dir in ["content", "images", "templates", "static"] {
-        list_tree(&mut files, &root.join(dir));
+    // Symbolic links inside the site are followed (what they point to is hashed); one that
+    // leads outside is hashed by its name and target only (the build refuses it anyway).
+    let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut outside = Vec::new();
+    let mut dirs = ["content", "images", "templates", "static"]
+        .map(|d| root.join(d))
+        .to_vec();
+    dirs.push(root.join("themes").join(theme));
+    for dir in dirs {
+        let walk = crate::paths::walk_files(&dir, &root_canon);
+        files.extend(walk.files);
+        outside.extend(walk.outside);
     }
-    list_tree(&mut files, &root.join("themes").join(theme));
     // Files are read and hashed in parallel (a large site is tens of MB); the digests are
     // combined in file order.
     use rayon::prelude::*;
@@ -40,19 +49,13 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     for d in digests {
         h.update(d);
     }
-    hex(&h.finalize())
-}
-
-fn list_tree(files: &mut Vec<PathBuf>, dir: &Path) {
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
-        }
+    for o in outside {
+        h.update(o.link.to_string_lossy().as_bytes());
+        h.update([0]);
+        h.update(o.target.to_string_lossy().as_bytes());
+        h.update([0]);
     }
+    hex(&h.finalize())
 }
 
 fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::ImagesConfig;
-use crate::content::Content;
+use crate::content::{outside_link_error, Content};
 use crate::error::{Diagnostic, Error, Result};
 use crate::html::{encode_path, escape};
 use crate::markdown::{normalize_path, root_prefix, Rendered, IMAGE_MARKER};
@@ -134,30 +134,37 @@ pub fn process(
             }
         }
     }
+    // Links in images/ that lead out of the site are refused even when no page uses them.
+    let walk = crate::paths::walk_files(&images_dir, &root_canon);
+    diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
     let cache = root.join(crate::fresh::CACHE_DIR).join(IMAGES_DIR);
     let work = Work::default();
     let results: Vec<_> = files
         .par_iter()
         .map(|(file, (page, line))| {
-            process_one(file, config, &cache, &work, mode).map_err(|m| {
+            let at = |message: String| {
                 // The file as the writer knows it: relative to the site, not canonical.
                 let shown = file.strip_prefix(&root_canon).map_or_else(
                     |_| file.clone(),
                     |rel| crate::content::shown(&root.join(rel), root),
                 );
-                Diagnostic::new(page, *line, format!("image {}: {m}", shown.display()))
-                    .hint("replace the file with a valid PNG, JPEG, GIF or WebP image")
-            })
+                Diagnostic::new(page, *line, format!("image {}: {message}", shown.display()))
+            };
+            process_one(file, config, &cache, &work, mode)
+                .map(|(p, f, damaged)| (p, f, damaged.map(|m| at(m).hint(DAMAGED_HINT))))
+                .map_err(|u| at(u.message).hint(u.hint))
         })
         .collect();
     let mut done: BTreeMap<&Path, Processed> = BTreeMap::new();
     let mut out_files = Vec::new();
     for ((file, _), r) in files.iter().zip(results) {
         match r {
-            Ok((p, f)) => {
+            Ok((p, f, damaged)) => {
                 done.insert(file.as_path(), p);
                 out_files.extend(f);
+                // Damaged but usable: a warning (an error with --strict).
+                diagnostics.extend(damaged.map(Diagnostic::warning));
             }
             Err(d) => diagnostics.push(d),
         }
@@ -189,7 +196,7 @@ pub fn process(
         }
     }
 
-    diagnostics.extend(unused_images(&images_dir, &files, root));
+    diagnostics.extend(unused_images(&walk.files, &files, root));
     for e in work.cache_errors.into_inner().unwrap_or_default() {
         diagnostics.push(
             Diagnostic::new(&cache, 0, format!("image cache not written: {e}"))
@@ -342,13 +349,41 @@ enum Format {
     Other,
 }
 
+/// Why an image cannot be used: what is wrong with it and what to do.
+struct Unusable {
+    message: String,
+    hint: String,
+}
+
+const REPLACE_HINT: &str = "replace the file with a valid PNG, JPEG, GIF or WebP image";
+const DAMAGED_HINT: &str = "save or export the image again from its source: browsers show the \
+     missing part grey, or not at all";
+
+impl From<String> for Unusable {
+    fn from(message: String) -> Self {
+        Unusable {
+            message,
+            hint: REPLACE_HINT.into(),
+        }
+    }
+}
+
+impl From<&str> for Unusable {
+    fn from(message: &str) -> Self {
+        message.to_string().into()
+    }
+}
+
+/// A source image's files, and a message when it is damaged but usable (a warning).
+type ProcessedOne = (Processed, Vec<OutputFile>, Option<String>);
+
 fn process_one(
     file: &Path,
     config: &ImagesConfig,
     cache: &Path,
     work: &Work,
     mode: Mode,
-) -> std::result::Result<(Processed, Vec<OutputFile>), String> {
+) -> std::result::Result<ProcessedOne, Unusable> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
@@ -362,6 +397,7 @@ fn process_one(
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| format!("cannot decode: {e}"))?;
+    check_pixels(width, height, config)?;
     let hash = short_hash(&bytes);
     let stem = file
         .file_stem()
@@ -386,21 +422,23 @@ fn process_one(
         srcset: Vec::new(),
         webp: Vec::new(),
     };
-    // Icons and animations (GIF, WebP sources) are used exactly as they are.
-    let is_icon = width <= ICON_MAX && height <= ICON_MAX;
-    if is_icon || format == Format::Other || mode == Mode::Validate {
-        return Ok((p, files));
-    }
-
-    // The decoded image is needed only when some variant is not in the cache.
+    // The decoded image is needed only when the file was never found whole or some variant
+    // is not in the cache.
     let decoded = std::sync::OnceLock::new();
-    let decode = || -> std::result::Result<&image::DynamicImage, String> {
+    let decode = || -> std::result::Result<&image::DynamicImage, Unusable> {
         if let Some(img) = decoded.get() {
             return Ok(img);
         }
-        let img = image::load_from_memory(&bytes).map_err(|e| format!("cannot decode: {e}"))?;
+        let img = decode_limited(&bytes, config)?;
         Ok(decoded.get_or_init(|| img))
     };
+    let damaged = check_whole(&bytes, format, &hash, cache, &decode, mode)?;
+    // Icons and animations (GIF, WebP sources) are used exactly as they are; `check` encodes
+    // nothing.
+    let is_icon = width <= ICON_MAX && height <= ICON_MAX;
+    if is_icon || format == Format::Other || mode == Mode::Validate {
+        return Ok((p, files, damaged));
+    }
 
     // Raster candidates: (url, width, bytes).
     let mut candidates: Vec<(String, u32, Vec<u8>)> = Vec::new();
@@ -417,7 +455,7 @@ fn process_one(
                 let img = decode()?;
                 let h = scaled_height(width, height, w);
                 let resized = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
-                encode(&resized, format)
+                Ok(encode(&resized, format)?)
             })?;
             let url = format!("{base}.w{w}.{ext}");
             files.push(OutputFile::new(&url, encoded.clone()));
@@ -467,7 +505,105 @@ fn process_one(
         p.webp = webp;
         files.extend(webp_files);
     }
-    Ok((p, files))
+    Ok((p, files, damaged))
+}
+
+/// Refuse an image whose header declares more pixels than `[images] max_pixels`, before any
+/// of it is decoded (a small file can declare gigabytes of pixels).
+fn check_pixels(
+    width: u32,
+    height: u32,
+    config: &ImagesConfig,
+) -> std::result::Result<(), Unusable> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels <= config.max_pixels {
+        return Ok(());
+    }
+    Err(Unusable {
+        message: format!(
+            "its header declares {width}×{height} pixels ({}), more than the limit of {}",
+            megapixels(pixels),
+            megapixels(config.max_pixels)
+        ),
+        hint: "scale the image down, or raise `max_pixels` under [images] in site.toml if \
+               this file is trusted and meant to be that large"
+            .into(),
+    })
+}
+
+fn megapixels(pixels: u64) -> String {
+    let mp = pixels as f64 / 1e6;
+    if mp.fract() == 0.0 {
+        format!("{mp:.0} megapixels")
+    } else {
+        format!("{mp:.1} megapixels")
+    }
+}
+
+/// Decode `bytes`, allocating at most `[images] max_memory_mb`.
+fn decode_limited(
+    bytes: &[u8],
+    config: &ImagesConfig,
+) -> std::result::Result<image::DynamicImage, Unusable> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(config.max_memory_mb.saturating_mul(1 << 20));
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => Unusable {
+            message: format!(
+                "decoding it needs more memory than the limit of {} MiB",
+                config.max_memory_mb
+            ),
+            hint: "scale the image down, or raise `max_memory_mb` under [images] in site.toml"
+                .into(),
+        },
+        e => format!("cannot decode: {e}").into(),
+    })
+}
+
+/// Whether a PNG or JPEG file is whole. A PNG is decoded: one that cannot be is an error. A
+/// JPEG is decoded strictly: a damaged or cut-short one is returned as a warning (the lenient
+/// decoder that makes its variants, like a browser, fills what is missing with grey). A file
+/// found whole is remembered in the cache by its content hash and not decoded again for this.
+fn check_whole<'d>(
+    bytes: &[u8],
+    format: Format,
+    hash: &str,
+    cache: &Path,
+    decode: &dyn Fn() -> std::result::Result<&'d image::DynamicImage, Unusable>,
+    mode: Mode,
+) -> std::result::Result<Option<String>, Unusable> {
+    let marker = cache.join(variant_key(hash, "whole"));
+    if format == Format::Other || marker.exists() {
+        return Ok(None);
+    }
+    let damaged = match format {
+        Format::Png => decode().map(|_| None)?,
+        Format::Jpeg => strict_jpeg(bytes).err(),
+        Format::Other => None,
+    };
+    if damaged.is_none() && mode == Mode::Encode {
+        // Failing to remember it only costs a decode next time. (`check` writes nothing.)
+        let _ = std::fs::create_dir_all(cache).and_then(|()| std::fs::write(&marker, b""));
+    }
+    Ok(damaged.map(|e| format!("the file is damaged or cut short ({e})")))
+}
+
+/// Decode a JPEG with zune-jpeg in strict mode (the `image` crate's decoding is lenient).
+fn strict_jpeg(bytes: &[u8]) -> std::result::Result<(), String> {
+    // The size was checked against `max_pixels` already.
+    let options = zune_core::options::DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+        zune_core::bytestream::ZCursor::new(bytes),
+        options,
+    );
+    decoder.decode().map(drop).map_err(|e| e.to_string())
 }
 
 fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
@@ -518,8 +654,8 @@ fn cached(
     cache: &Path,
     key: &str,
     work: &Work,
-    make: impl FnOnce() -> std::result::Result<Vec<u8>, String>,
-) -> std::result::Result<Vec<u8>, String> {
+    make: impl FnOnce() -> std::result::Result<Vec<u8>, Unusable>,
+) -> std::result::Result<Vec<u8>, Unusable> {
     let path = cache.join(key);
     if let Ok(bytes) = std::fs::read(&path) {
         work.reused.fetch_add(1, Ordering::Relaxed);
@@ -553,20 +689,12 @@ pub fn short_hash(bytes: &[u8]) -> String {
 }
 
 fn unused_images(
-    images_dir: &Path,
+    images: &[PathBuf],
     used: &BTreeMap<PathBuf, (PathBuf, usize)>,
     root: &Path,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !images_dir.is_dir() {
-        return out;
-    }
-    for entry in walkdir::WalkDir::new(images_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        let p = entry.path();
+    for p in images {
         let is_image = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
             matches!(
                 e.to_ascii_lowercase().as_str(),

@@ -14,6 +14,7 @@ pub mod images;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod paths;
 pub mod print;
 pub mod print_server;
 pub mod scaffold;

@@ -400,6 +400,7 @@ impl Run<'_> {
                     chapter: &content.pages[content.chapters[ci].page].title,
                     number: &p.number,
                     tags: &p.tags,
+                    keywords: &p.keywords,
                     body: &r.text,
                 })
             })

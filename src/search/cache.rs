@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{SearchDoc, FIELDS, SEP};
+use super::{SearchDoc, N_FIELDS, SEP};
 
-const MAGIC: &[u8] = b"FAQSITE-TERMS-1\n";
+const MAGIC: &[u8] = b"FAQSITE-TERMS-2\n";
 
 pub type Key = [u8; 16];
 
@@ -23,11 +23,11 @@ pub type Key = [u8; 16];
 pub struct DocTerms {
     pub terms: String,
     pub counts: Vec<u32>,
-    pub fields: [u32; 4],
+    pub fields: [u32; N_FIELDS],
 }
 
 impl DocTerms {
-    pub fn from_counts(fields: [Vec<(String, u32)>; 4]) -> DocTerms {
+    pub fn from_counts(fields: [Vec<(String, u32)>; N_FIELDS]) -> DocTerms {
         let mut out = DocTerms::default();
         for (fi, counts) in fields.into_iter().enumerate() {
             out.fields[fi] = counts.len() as u32;
@@ -57,19 +57,24 @@ impl DocTerms {
     }
 }
 
-/// The cache key of a document: its text as the index sees it.
-pub fn key(d: &SearchDoc<'_>) -> Key {
+/// The cache key of a document: its text as the index sees it, and `salt` (what else the
+/// terms depend on: the synonym groups).
+pub fn key(d: &SearchDoc<'_>, salt: &str) -> Key {
     let mut h = Sha256::new();
     h.update(crate::templates::GENERATOR.as_bytes());
     for part in [d.title, d.body, d.chapter] {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
-    for t in d.tags {
-        h.update(t.as_bytes());
-        h.update([0x1e]);
+    for list in [d.tags, d.keywords] {
+        for t in list {
+            h.update(t.as_bytes());
+            h.update([0x1e]);
+        }
+        h.update([0x1d]);
     }
-    h.update([FIELDS.len() as u8]);
+    h.update(salt.as_bytes());
+    h.update([N_FIELDS as u8]);
     let full = h.finalize();
     let mut k = [0u8; 16];
     k.copy_from_slice(&full[..16]);
@@ -187,7 +192,7 @@ fn parse(b: &[u8]) -> Option<HashMap<Key, DocTerms>> {
     let mut map = HashMap::new();
     while !r.0.is_empty() {
         let key: Key = r.take(16)?.try_into().ok()?;
-        let mut fields = [0u32; 4];
+        let mut fields = [0u32; N_FIELDS];
         for f in &mut fields {
             *f = r.u32()?;
         }
@@ -224,6 +229,7 @@ mod tests {
             vec![("usb".into(), 3)],
             vec![],
             vec![("驱动".into(), 1)],
+            vec![("装驱动".into(), 1)],
         ])
     }
 
@@ -237,7 +243,8 @@ mod tests {
                 (0, "安装", 1),
                 (0, "驱动", 2),
                 (1, "usb", 3),
-                (3, "驱动", 1)
+                (3, "驱动", 1),
+                (4, "装驱动", 1),
             ]
         );
         assert_eq!(DocTerms::default().iter().count(), 0);

@@ -17,7 +17,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod cache;
+mod pinyin;
+mod words;
 use cache::{DocTerms, TermCache};
+pub use words::{Synonyms, STOP_WORDS, WEAK_WORDS};
 
 use crate::config::SearchConfig;
 use crate::error::Result;
@@ -25,9 +28,49 @@ use crate::images::short_hash;
 use crate::output::{OutputFile, Sink};
 
 /// Format version of the files, bumped when the client must change with them.
-pub const FORMAT_VERSION: u32 = 1;
-/// The index fields, in the order documents are added.
-pub const FIELDS: [&str; 4] = ["title", "body", "chapter", "tags"];
+pub const FORMAT_VERSION: u32 = 2;
+
+/// One field of the index: its name (in the index and the options `search.js` reads), and its
+/// boost.
+pub struct Field {
+    pub name: &'static str,
+    pub boost: fn(&SearchConfig) -> f64,
+    /// Its text in a document.
+    text: fn(&SearchDoc<'_>) -> String,
+}
+
+/// The index fields, in the order documents are added: the one description of them, for the
+/// index, the segmentation cache and (through the options) the client.
+pub const FIELDS: [Field; 5] = [
+    Field {
+        name: "title",
+        boost: |c| c.title_boost,
+        text: |d| d.title.to_string(),
+    },
+    Field {
+        name: "body",
+        boost: |c| c.body_boost,
+        text: |d| d.body.to_string(),
+    },
+    Field {
+        name: "chapter",
+        boost: |c| c.chapter_boost,
+        text: |d| d.chapter.to_string(),
+    },
+    Field {
+        name: "tags",
+        boost: |c| c.tags_boost,
+        text: |d| d.tags.join(" "),
+    },
+    // Front-matter keywords: the customers' words for the question, weighing like its title.
+    Field {
+        name: "keywords",
+        boost: |c| c.title_boost,
+        text: |d| d.keywords.join(" "),
+    },
+];
+/// How many fields the index has.
+pub const N_FIELDS: usize = FIELDS.len();
 /// Characters of body text kept per document for snippets.
 pub const BODY_CHARS: usize = 1500;
 
@@ -41,6 +84,8 @@ pub struct SearchDoc<'a> {
     pub chapter: &'a str,
     pub number: &'a str,
     pub tags: &'a [String],
+    /// Front-matter `keywords`: searched, never shown.
+    pub keywords: &'a [String],
     /// Plain text: markup stripped, images dropped.
     pub body: &'a str,
 }
@@ -104,11 +149,19 @@ fn hash8(bytes: &[u8]) -> String {
     short_hash(bytes)[..8].to_string()
 }
 
+/// What `search.js` needs to know besides the index: fields and boosts, the words it treats
+/// specially, result-list settings.
 #[derive(Serialize)]
-struct Options {
+struct Options<'a> {
     fields: BTreeMap<&'static str, f64>,
     max_results: usize,
     snippet_length: usize,
+    stop_words: &'static [&'static str],
+    weak_words: BTreeMap<&'static str, f64>,
+    synonyms: &'a [words::SynonymGroup],
+    examples: &'a [String],
+    contacts: &'a [crate::config::Contact],
+    contact_words: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -123,9 +176,11 @@ struct StoredDoc<'a> {
 #[derive(Serialize)]
 struct File<'a> {
     version: u32,
-    options: Options,
+    options: Options<'a>,
     index: &'a Index,
     docs: BTreeMap<&'a str, StoredDoc<'a>>,
+    /// Toneless pinyin → the index's terms that read so.
+    pinyin: pinyin::PinyinMap,
 }
 
 /// Full-width ASCII → half-width, ideographic space → space, then lower case.
@@ -165,11 +220,7 @@ impl FaqChinese {
 }
 
 fn zh_stop_words(token: String) -> Option<String> {
-    // elasticlunr-rs's zh stop-word filter.
-    match token.as_str() {
-        "的" | "了" => None,
-        _ => Some(token),
-    }
+    (!STOP_WORDS.contains(&token.as_str())).then_some(token)
 }
 
 fn zh_stemmer(token: String) -> Option<String> {
@@ -217,64 +268,64 @@ fn split_tokens(s: &str) -> Vec<String> {
     }
 }
 
-/// Tokens of the four fields of one document, after elasticlunr's zh pipeline (running it
+/// Tokens of the fields of one document, after elasticlunr's zh pipeline (running it
 /// again inside elasticlunr changes nothing: trimming and stop words are idempotent).
-type DocTokens = [Vec<String>; 4];
+type DocTokens = [Vec<String>; N_FIELDS];
 
-fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese) -> Vec<DocTokens> {
+fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, synonyms: &Synonyms) -> Vec<DocTokens> {
     use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
     docs.par_iter()
         .map_init(
             || lang.make_pipeline(),
-            |pipeline, d| segment(d, lang, pipeline),
+            |pipeline, d| segment(d, lang, pipeline, synonyms),
         )
         .collect()
 }
 
-/// The tokens of one document's four fields: normalised, segmented, through the zh pipeline.
+/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, then
+/// the terms of the synonym groups whose words the field contains.
 fn segment(
     d: &SearchDoc<'_>,
     lang: &FaqChinese,
     pipeline: &elasticlunr::pipeline::Pipeline,
+    synonyms: &Synonyms,
 ) -> DocTokens {
     use elasticlunr::lang::Language;
-    let f = |text: &str| {
-        let raw = lang.tokenize(&normalize(text));
-        pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect())
-    };
-    [f(d.title), f(d.body), f(d.chapter), f(&d.tags.join(" "))]
+    FIELDS.map(|field| {
+        let text = normalize(&(field.text)(d));
+        let raw = lang.tokenize(&text);
+        let mut tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
+        tokens.extend(synonyms.terms(&text));
+        tokens
+    })
 }
 
 fn new_index() -> Index {
     let mut builder =
         IndexBuilder::with_language(Box::new(FaqChinese::pre_segmented())).save_docs(false);
-    for f in FIELDS {
-        builder = builder.add_field_with_tokenizer(f, Box::new(split_tokens));
+    for f in &FIELDS {
+        builder = builder.add_field_with_tokenizer(f.name, Box::new(split_tokens));
     }
     builder.set_ref("id").build()
 }
 
-fn joined(t: &DocTokens) -> [String; 4] {
+fn joined(t: &DocTokens) -> [String; N_FIELDS] {
     let sep = SEP.to_string();
-    [
-        t[0].join(&sep),
-        t[1].join(&sep),
-        t[2].join(&sep),
-        t[3].join(&sep),
-    ]
+    std::array::from_fn(|i| t[i].join(&sep))
 }
 
-fn options(config: &SearchConfig) -> Options {
+fn options<'a>(config: &'a SearchConfig, synonyms: &'a Synonyms) -> Options<'a> {
     Options {
-        fields: BTreeMap::from([
-            ("title", config.title_boost),
-            ("body", config.body_boost),
-            ("chapter", config.chapter_boost),
-            ("tags", config.tags_boost),
-        ]),
+        fields: FIELDS.iter().map(|f| (f.name, (f.boost)(config))).collect(),
         max_results: config.max_results,
         snippet_length: config.snippet_length,
+        stop_words: &STOP_WORDS,
+        weak_words: WEAK_WORDS.into_iter().collect(),
+        synonyms: &synonyms.groups,
+        examples: &config.examples,
+        contacts: &config.contacts,
+        contact_words: &config.contact_words,
     }
 }
 
@@ -322,22 +373,30 @@ pub fn build_into(
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
     let lang = reuse.segmenter;
+    let synonyms = Synonyms::new(&config.synonyms);
     if docs.len() > config.shard_above {
         let cache = match reuse.cache_dir {
             Some(dir) => TermCache::load(&dir.join(TERMS_CACHE_FILE)),
             None => TermCache::none(),
         };
-        return build_sharded(config, docs, lang, cache, reuse.previous, sink);
+        let env = Env {
+            config,
+            lang,
+            synonyms: &synonyms,
+        };
+        return build_sharded(&env, docs, cache, reuse.previous, sink);
     }
-    let tokens = tokens_of(docs, lang);
+    let tokens = tokens_of(docs, lang, &synonyms);
     let mut index = new_index();
     for (d, t) in docs.iter().zip(&tokens) {
         index.add_doc(d.id, joined(t));
     }
+    let pinyin = pinyin::map(tokens.iter().flatten().flatten().map(String::as_str));
     drop(tokens);
     let file = File {
         version: FORMAT_VERSION,
-        options: options(config),
+        options: options(config, &synonyms),
+        pinyin,
         index: &index,
         docs: docs
             .iter()
@@ -385,10 +444,17 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
     term.chars().next().map_or(0, |c| c as usize % shards)
 }
 
+/// What a sharded build works with besides the documents.
+struct Env<'a> {
+    config: &'a SearchConfig,
+    lang: &'a FaqChinese,
+    synonyms: &'a Synonyms,
+}
+
 #[derive(Serialize)]
 struct Manifest<'a> {
     version: u32,
-    options: Options,
+    options: Options<'a>,
     /// Number of documents (for idf).
     n: usize,
     shards: usize,
@@ -396,6 +462,12 @@ struct Manifest<'a> {
     /// Content hashes of the term and document files, for `?v=` cache busting.
     terms: Vec<String>,
     docs: Vec<String>,
+    /// Content hashes of the pinyin map's parts `search/p<n>.js`, by the keys' first letter
+    /// (`a` = 0); empty where no key starts with the letter (no file).
+    pinyin: Vec<String>,
+    /// Every term with a Latin letter and no other script (`usb`, `tw15`): the client splits
+    /// run-together Latin (`usbkey`) against them before it loads any shard.
+    latin: Vec<&'a str>,
     /// Field lengths (tokens) per document, by field: what elasticlunr's docInfo holds.
     lengths: BTreeMap<&'a str, Vec<usize>>,
 }
@@ -418,19 +490,20 @@ struct Posting {
 /// terms interned (a posting is 16 bytes, not a string and a tree node), and each shard's
 /// inverted index exists only while it is serialized and handed to `sink`.
 fn build_sharded(
-    config: &SearchConfig,
+    env: &Env<'_>,
     docs: &[SearchDoc<'_>],
-    lang: &FaqChinese,
     mut cache: TermCache,
     previous: Option<&ShardKeys>,
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
+    let (config, lang) = (env.config, env.lang);
+    let salt = env.synonyms.fingerprint();
     let shards = shard_count(docs.len());
     let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
         .iter()
-        .map(|f| (*f, Vec::with_capacity(docs.len())))
+        .map(|f| (f.name, Vec::with_capacity(docs.len())))
         .collect();
     let mut vocab: std::collections::HashMap<String, u32> = Default::default();
     let mut terms: Vec<String> = Vec::new();
@@ -438,7 +511,7 @@ fn build_sharded(
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
         // Segmentation and term counts in parallel (or from the cache); interning in document
         // order.
-        let keys: Vec<cache::Key> = chunk.par_iter().map(cache::key).collect();
+        let keys: Vec<cache::Key> = chunk.par_iter().map(|d| cache::key(d, &salt)).collect();
         let counted: Vec<DocTerms> = {
             use elasticlunr::lang::Language;
             let cache = &cache;
@@ -449,7 +522,9 @@ fn build_sharded(
                     || lang.make_pipeline(),
                     |pipeline, (d, k)| match cache.get(k) {
                         Some(t) => t.clone(),
-                        None => DocTerms::from_counts(segment(d, lang, pipeline).map(term_counts)),
+                        None => DocTerms::from_counts(
+                            segment(d, lang, pipeline, env.synonyms).map(term_counts),
+                        ),
                     },
                 )
                 .collect()
@@ -457,7 +532,7 @@ fn build_sharded(
         for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
             cache.keep(k, &doc_terms);
             let doc = (c * CHUNK + j) as u32;
-            let mut field_len = [0usize; 4];
+            let mut field_len = [0usize; N_FIELDS];
             for (fi, t, count) in doc_terms.iter() {
                 field_len[fi] += count as usize;
                 let term = match vocab.get(t) {
@@ -477,7 +552,7 @@ fn build_sharded(
                 });
             }
             for (fi, n) in field_len.into_iter().enumerate() {
-                lengths.get_mut(FIELDS[fi]).expect("field").push(n);
+                lengths.get_mut(FIELDS[fi].name).expect("field").push(n);
             }
         }
     }
@@ -515,7 +590,8 @@ fn build_sharded(
                 );
             }
             drop(bucket);
-            let named: BTreeMap<&str, InvertedIndex> = FIELDS.iter().copied().zip(fields).collect();
+            let named: BTreeMap<&str, InvertedIndex> =
+                FIELDS.iter().map(|f| f.name).zip(fields).collect();
             let json = serde_json::to_string(&named).expect("serializes");
             drop(named);
             let js = format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json));
@@ -525,7 +601,13 @@ fn build_sharded(
         })
         .collect::<Result<_>>()?;
     let term_hashes: Vec<String> = shard_files.iter().map(|(_, (_, h))| h.clone()).collect();
-    drop(terms);
+    let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
+    let mut latin: Vec<&str> = terms
+        .iter()
+        .map(String::as_str)
+        .filter(|t| is_latin(t))
+        .collect();
+    latin.sort_unstable();
     let doc_hashes: Vec<String> = docs
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
@@ -550,12 +632,14 @@ fn build_sharded(
         .collect::<Result<_>>()?;
     let manifest = Manifest {
         version: FORMAT_VERSION,
-        options: options(config),
+        options: options(config, env.synonyms),
         n: docs.len(),
         shards,
         docs_per_file: DOCS_PER_FILE,
         terms: term_hashes,
         docs: doc_hashes,
+        pinyin,
+        latin,
         lengths,
     };
     let json = serde_json::to_string(&manifest).expect("serializes");
@@ -566,6 +650,32 @@ fn build_sharded(
     };
     sink.write(OutputFile::new("search/manifest.js", js))?;
     Ok((script, shard_files.into_iter().collect()))
+}
+
+/// A term of ASCII letters and digits with at least one letter (what `search.js` calls Latin).
+fn is_latin(t: &str) -> bool {
+    t.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+/// A large site's pinyin map as `search/p<n>.js`, one per first letter of its keys; returns
+/// their content hashes ("" for a letter without keys, which gets no file).
+fn write_pinyin_parts(map: pinyin::PinyinMap, sink: &dyn IndexSink) -> Result<Vec<String>> {
+    pinyin::by_letter(map)
+        .into_iter()
+        .enumerate()
+        .map(|(n, part)| {
+            if part.is_empty() {
+                return Ok(String::new());
+            }
+            let json = serde_json::to_string(&part).expect("serializes");
+            let js = format!("FAQSITE_SEARCH_LOAD(\"p\",{n},{});\n", script_safe(&json));
+            let hash = hash8(js.as_bytes());
+            sink.write(OutputFile::new(format!("search/p{n}.js"), js))?;
+            Ok(hash)
+        })
+        .collect()
 }
 
 /// Each distinct token with its number of occurrences, in token order of first occurrence.
@@ -598,6 +708,7 @@ mod tests {
             chapter: "驱动问题",
             number: "2.1",
             tags,
+            keywords: &[],
             body,
         }
     }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::{summary, Theme, CHAPTER_NAV_LIMIT, FULL_NAV_LIMIT, GENERATOR};
+use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT, GENERATOR};
 use crate::config::{Config, Contact};
 use crate::content::{Content, PageKind};
 use crate::error::{Error, Result};
@@ -154,6 +154,36 @@ pub struct NavChapter<'a> {
     current: bool,
     content: Html<'a>,
     questions: Vec<NavQuestion<'a>>,
+    /// How many of the chapter's questions are left out of `questions` before and after the
+    /// listed ones (a large chapter is listed around the current question).
+    questions_before: usize,
+    questions_after: usize,
+}
+
+/// Which of a chapter's questions a page lists.
+#[derive(Clone, Copy)]
+enum Listing {
+    /// All of them.
+    All,
+    /// At most [`CHAPTER_NAV_QUESTIONS`], around the question at this position (the first
+    /// ones when `None`).
+    Around(Option<usize>),
+}
+
+impl Listing {
+    /// The positions listed of a chapter of `len` questions.
+    fn range(self, len: usize) -> std::ops::Range<usize> {
+        match self {
+            Listing::Around(at) if len > CHAPTER_NAV_QUESTIONS => {
+                let start = at
+                    .unwrap_or(0)
+                    .saturating_sub(CHAPTER_NAV_QUESTIONS / 2)
+                    .min(len - CHAPTER_NAV_QUESTIONS);
+                start..start + CHAPTER_NAV_QUESTIONS
+            }
+            _ => 0..len,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -407,6 +437,10 @@ impl<'a> Renderer<'a> {
             PageKind::Chapter(c) | PageKind::Question(c, _) => Some(c),
             PageKind::Home => None,
         });
+        let current_question = current.and_then(|i| match content.pages[i].kind {
+            PageKind::Question(_, qi) => Some(qi),
+            _ => None,
+        });
         let home = current == Some(0);
         let all_chapters = home || content.chapters.len() <= CHAPTER_NAV_LIMIT;
         content
@@ -415,18 +449,40 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .filter(|(ci, _)| all_chapters || current_chapter == Some(*ci))
             .map(|(ci, ch)| {
-                let with_questions = full || home || current_chapter == Some(ci);
-                let questions = if with_questions {
-                    ch.questions
-                        .iter()
-                        .map(|&q| self.nav_question(q, current, false))
-                        .collect()
+                let listing = if current_chapter == Some(ci) {
+                    Listing::Around(current_question)
                 } else {
-                    Vec::new()
+                    Listing::All
                 };
-                self.nav_chapter(ci, current == Some(ch.page), Html::EMPTY, questions)
+                let with_questions = full || home || current_chapter == Some(ci);
+                let (questions, before, after) = if with_questions {
+                    self.listed_questions(ci, listing, current, false)
+                } else {
+                    (Vec::new(), 0, 0)
+                };
+                let current = current == Some(ch.page);
+                self.nav_chapter(ci, current, Html::EMPTY, questions, (before, after))
             })
             .collect()
+    }
+
+    /// The questions of chapter `ci` that `listing` lists, and how many it leaves out before
+    /// and after them.
+    fn listed_questions(
+        &self,
+        ci: usize,
+        listing: Listing,
+        current: Option<usize>,
+        with_content: bool,
+    ) -> (Vec<NavQuestion<'_>>, usize, usize) {
+        let all = &self.content.chapters[ci].questions;
+        let range = listing.range(all.len());
+        let (before, after) = (range.start, all.len() - range.end);
+        let questions = all[range]
+            .iter()
+            .map(|&q| self.nav_question(q, current, with_content))
+            .collect();
+        (questions, before, after)
     }
 
     fn nav_question(
@@ -446,16 +502,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The current chapter; with its questions' answers on the chapter page itself (a question
-    /// page does not need its 49 siblings' answers, and copying them made large sites slow).
-    fn chapter_context(&self, ci: usize, with_answers: bool) -> NavChapter<'_> {
-        let ch = &self.content.chapters[ci];
-        let questions = ch
-            .questions
-            .iter()
-            .map(|&q| self.nav_question(q, None, with_answers))
-            .collect();
-        self.nav_chapter(ci, false, self.html(ch.page), questions)
+    /// The current chapter. On the chapter page itself (`question` is `None`): every question
+    /// with its answer. On a question page: the questions around it, without answers (a
+    /// question page does not need its 49 siblings' answers, and copying them made large
+    /// sites slow; listing all 5,000 questions of a chapter made each page 1 MB).
+    fn chapter_context(&self, ci: usize, question: Option<usize>) -> NavChapter<'_> {
+        let (listing, with_answers) = match question {
+            None => (Listing::All, true),
+            Some(qi) => (Listing::Around(Some(qi)), false),
+        };
+        let (questions, before, after) = self.listed_questions(ci, listing, None, with_answers);
+        let intro = self.html(self.content.chapters[ci].page);
+        self.nav_chapter(ci, false, intro, questions, (before, after))
     }
 
     /// Chapter `ci` as the templates see it, with the given intro HTML and questions.
@@ -465,6 +523,7 @@ impl<'a> Renderer<'a> {
         current: bool,
         content: Html<'r>,
         questions: Vec<NavQuestion<'r>>,
+        (questions_before, questions_after): (usize, usize),
     ) -> NavChapter<'r> {
         let p = &self.content.pages[self.content.chapters[ci].page];
         NavChapter {
@@ -476,6 +535,8 @@ impl<'a> Renderer<'a> {
             current,
             content,
             questions,
+            questions_before,
+            questions_after,
         }
     }
 
@@ -518,12 +579,12 @@ impl<'a> Renderer<'a> {
             PageKind::Chapter(ci) => {
                 let qs = &content.chapters[ci].questions;
                 (
-                    Some(self.chapter_context(ci, true)),
+                    Some(self.chapter_context(ci, None)),
                     vec![home_link],
                     qs.clone(),
                 )
             }
-            PageKind::Question(ci, _) => {
+            PageKind::Question(ci, qi) => {
                 let cp = &content.pages[content.chapters[ci].page];
                 let crumbs = vec![
                     home_link,
@@ -533,7 +594,7 @@ impl<'a> Renderer<'a> {
                         number: &cp.number,
                     },
                 ];
-                (Some(self.chapter_context(ci, false)), crumbs, vec![i])
+                (Some(self.chapter_context(ci, Some(qi))), crumbs, vec![i])
             }
         };
         let link = |j: usize| {

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use crate::config::Config;
+use crate::content::{outside_link_error, shown};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::short_hash;
 use crate::output::OutputFile;
@@ -30,6 +31,11 @@ pub const FULL_NAV_LIMIT: usize = 300;
 /// Sites with more chapters than this list only the current chapter in the sidebar (the home
 /// page still lists them all).
 pub const CHAPTER_NAV_LIMIT: usize = 30;
+/// A page lists at most this many questions of its own chapter (in the sidebar, and a question
+/// page in its "other questions"): those around the current question, 50 either side. The
+/// chapter page's own content still lists them all; so page size does not grow with the
+/// chapter (5,000 questions × 5,000 links made 5 GB).
+pub const CHAPTER_NAV_QUESTIONS: usize = 101;
 
 pub const GENERATOR: &str = concat!("faqsite ", env!("CARGO_PKG_VERSION"));
 
@@ -50,8 +56,9 @@ impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
         let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
         let theme_dir = root.join("themes").join(&config.theme);
+        let mut outside = Vec::new();
         if theme_dir.is_dir() {
-            collect(&theme_dir, "", &mut files, root)?;
+            outside.extend(collect(&theme_dir, "", &mut files, root)?);
         } else if config.theme == "default" {
             for (rel, bytes) in DEFAULT_THEME {
                 files.insert(
@@ -80,14 +87,20 @@ impl Theme {
         for dir in ["templates", "static"] {
             let d = root.join(dir);
             if d.is_dir() {
-                collect(&d, &format!("{dir}/"), &mut files, root)?;
+                outside.extend(collect(&d, &format!("{dir}/"), &mut files, root)?);
             }
+        }
+        if !outside.is_empty() {
+            return Err(Error::Input(outside));
         }
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
         tera.set_escape_fn(crate::html::escape);
+        // Templates come from pull requests too: none may read the build machine's environment
+        // (secrets in CI). Tera registers `get_env` by default; this replaces it with an error.
+        tera.register_function("get_env", no_env);
         let mut sources = BTreeMap::new();
         let mut templates = Vec::new();
         let mut static_files = Vec::new();
@@ -150,34 +163,45 @@ impl Theme {
     }
 }
 
+/// Every file under `dir` into `files` as `prefix` + its path under `dir`. Symbolic links
+/// are followed inside the site; those that lead out of it are returned as errors.
 fn collect(
     dir: &Path,
     prefix: &str,
     files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>,
     root: &Path,
-) -> Result<()> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Other(format!("reading {}: {e}", dir.display())))?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+) -> Result<Vec<Diagnostic>> {
+    let root_canon = root
+        .canonicalize()
+        .map_err(|e| Error::io("resolving site folder", root, e))?;
+    let walk = crate::paths::walk_files(dir, &root_canon);
+    if let Some((path, e)) = walk.unreadable.first() {
+        return Err(Error::Other(format!("reading {}: {e}", path.display())));
+    }
+    for path in walk.files {
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
+        if rel
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| Error::io("reading", entry.path(), e))?;
-        files.insert(
-            format!("{prefix}{rel}"),
-            (crate::content::shown(entry.path(), root), bytes),
-        );
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
+        files.insert(format!("{prefix}{rel}"), (shown(&path, root), bytes));
     }
-    Ok(())
+    Ok(walk.outside.iter().map(outside_link_error).collect())
 }
 
 /// A Tera error as a diagnostic: the template file, and the line when it can be found.
+/// Tera's `get_env`, turned off: a template cannot read environment variables.
+fn no_env(_: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    Err(tera::Error::msg(
+        "get_env is turned off: a template cannot read the build machine's environment \
+         variables (they may hold CI secrets); put the value in site.toml instead",
+    ))
+}
+
 fn template_error(
     e: &tera::Error,
     sources: &BTreeMap<String, (PathBuf, String)>,

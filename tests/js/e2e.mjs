@@ -80,6 +80,36 @@ try {
   await first3.waitFor({ timeout: 5000 });
   check((await first3.getAttribute('href')) === '04-network/no-blacklist.html', '?q=黑名单 shows results on load');
 
+  // Pinyin typed without an input method; the matched words are highlighted in the title too.
+  await page.locator('#search-input').fill('mima wangji');
+  const first4 = page.locator('[data-search-results] a').first();
+  await first4.waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => {
+    const a = document.querySelector('[data-search-results] a');
+    return a && a.getAttribute('href').includes('forgot-or-locked-pin');
+  }, null, { timeout: 5000 }).catch(() => {});
+  check((await first4.getAttribute('href')) === '05-usb-key/forgot-or-locked-pin.html', 'pinyin "mima wangji" finds 5.4');
+  const titleMarks = await page.locator('[data-search-results] .search-title mark').allInnerTexts();
+  check(titleMarks.includes('密码') && titleMarks.includes('忘记'), `titles highlighted (${titleMarks.join(',')})`);
+
+  // Asking how to reach the company: the contact entry first, linked.
+  await imeType('客服电话');
+  await page.locator('[data-search-results] .search-contact').first().waitFor({ timeout: 5000 });
+  const contact = page.locator('[data-search-results] a').first();
+  check((await contact.getAttribute('href')) === 'tel:0574-87304500', 'contact entry first, with a tel: link');
+  check((await contact.innerText()).includes('0574-87304500'), 'label and value on the result line');
+
+  // A phone (390 px): open search covers the screen; Escape closes it, focus stays in the box.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await imeType('黑名单');
+  await page.locator('[data-search-results] a').first().waitFor({ timeout: 5000 });
+  const area = await page.locator('[data-search]').boundingBox();
+  check(area && area.width >= 380 && area.height >= 800, `full-screen search at 390 px (${JSON.stringify(area)})`);
+  await page.locator('#search-input').press('Escape');
+  const open = await page.locator('[data-search]').evaluate((el) => el.classList.contains('search-open'));
+  check(!open && await page.evaluate(() => document.activeElement.id === 'search-input'), 'Escape closes it, focus in the box');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // "/" focuses the search box.
   await page.locator('#search-input').press('Escape');
   await page.evaluate(() => document.activeElement.blur());

@@ -7,6 +7,12 @@
  * tf × idf × 1/sqrt(field length) × field boost, prefix-expanded terms penalised, OR across
  * query words with a coordination factor so documents matching more of the words rank higher.
  *
+ * Latin letters are split into the index's Latin words and the toneless pinyin of its Chinese
+ * terms (the index's pinyin map), so `qudong`, `qu dong` and `usbkey` find 驱动 and USB Key. Every
+ * query word is a set of alternatives (the word, the terms its pinyin reads as, the term of its
+ * synonym group); stop words, question-word weights and synonym groups come from the index's
+ * options, written by the Rust side (src/search/words.rs).
+ *
  * Works from file:// (the index arrives as window.FAQSITE_SEARCH via a <script> tag). The pure
  * engine is exported as window.FAQSITE_SEARCH_ENGINE for tests.
  */
@@ -43,17 +49,37 @@
     return out;
   }
 
+  function setOf(list) {
+    var out = Object.create(null);
+    (list || []).forEach(function (w) { out[w] = true; });
+    return out;
+  }
+
+  function compact(text) { return text.replace(/\s+/g, ''); }
+
   function Engine(data) {
+    var o = data.options;
     this.data = data;
     this.index = data.index;
     this.docs = data.docs;
-    this.boosts = data.options.fields;
+    this.boosts = o.fields;
     this.fields = Object.keys(this.boosts).filter(function (f) { return data.index.index[f]; });
     this.n = data.index.documentStore.length || Object.keys(data.index.documentStore.docInfo).length;
     this.vocab = Object.create(null);
+    this.pinyin = data.pinyin || Object.create(null);
+    this.stop = setOf(o.stop_words);
+    this.weak = o.weak_words || {};
+    this.synonyms = (o.synonyms || []).map(function (g) {
+      return { term: g.term, words: g.words, keys: g.words.map(compact) };
+    });
+    this.groupTerms = setOf(this.synonyms.map(function (g) { return g.term; }));
     var self = this;
     this.fields.forEach(function (f) { self.collect(data.index.index[f].root, '', self.vocab); });
+    // The Latin words of the index (a sharded index lists them all in its manifest).
+    this.latin = setOf(data.latin || Object.keys(this.vocab).filter(function (w) { return LATIN.test(w); }));
   }
+
+  var LATIN = /^[a-z0-9]*[a-z][a-z0-9]*$/;
 
   // Every term under `node` (prefix `prefix`) that has documents.
   Engine.prototype.collect = function (node, prefix, into) {
@@ -98,25 +124,101 @@
     return words;
   };
 
-  // Query → words, segmented like the index was.
-  Engine.prototype.segment = function (query) {
+  // Latin text → the fewest pieces that are each a Latin word of the index or a pinyin key
+  // (`mimawangji` → mima, wangji; `usbkey` → usb, key); null when there is no such split.
+  Engine.prototype.splitLatin = function (text) {
+    var n = text.length, cost = [0], from = [];
+    for (var j = 1; j <= n; j++) cost[j] = Infinity;
+    for (var i = 0; i < n; i++) {
+      if (cost[i] === Infinity) continue;
+      for (j = i + 1; j <= n; j++) {
+        var w = text.slice(i, j);
+        if ((this.latin[w] || this.pinyin[w]) && cost[i] + 1 < cost[j]) { cost[j] = cost[i] + 1; from[j] = i; }
+      }
+    }
+    if (cost[n] === Infinity) return null;
+    var out = [];
+    for (var k = n; k > 0; k = from[k]) out.unshift(text.slice(from[k], k));
+    return out;
+  };
+
+  // Latin runs typed together (`qu dong`, `mima wangji`, `usb key`) → words: runs the index
+  // knows stay as typed; otherwise the whole is split into words and pinyin, else each run.
+  Engine.prototype.latinWords = function (group) {
+    var self = this;
+    var known = function (w) { return self.latin[w] || /^[0-9]+$/.test(w); };
+    if (group.every(known)) return group;
+    var whole = this.splitLatin(group.join(''));
+    if (whole) return whole;
+    var out = [];
+    group.forEach(function (w) { out.push.apply(out, known(w) ? [w] : (self.splitLatin(w) || [w])); });
+    return out;
+  };
+
+  // A Chinese run → words by bidirectional maximum matching.
+  Engine.prototype.hanWords = function (text) {
+    var fw = this.match(text, false);
+    var bw = this.match(text, true);
+    // Prefer fewer words, then fewer single characters (the usual bidirectional rule).
+    var singles = function (ws) { return ws.filter(function (w) { return w.length === 1; }).length; };
+    return bw.length < fw.length || (bw.length === fw.length && singles(bw) < singles(fw)) ? bw : fw;
+  };
+
+  // Query → words, segmented like the index was (stop words and repeats dropped).
+  Engine.prototype.words = function (query) {
     var self = this;
     var out = [];
+    var group = [];
+    var flush = function () { if (group.length) out.push.apply(out, self.latinWords(group)); group = []; };
     runs(normalize(query)).forEach(function (r) {
-      if (r.kind === 'word') { out.push(r.text); return; }
-      var fw = self.match(r.text, false);
-      var bw = self.match(r.text, true);
-      // Prefer fewer words, then fewer single characters (the usual bidirectional rule).
-      var singles = function (ws) { return ws.filter(function (w) { return w.length === 1; }).length; };
-      var best = bw.length < fw.length || (bw.length === fw.length && singles(bw) < singles(fw)) ? bw : fw;
-      best.forEach(function (w) { out.push(w); });
+      if (r.kind === 'word') { group.push(r.text); return; }
+      flush();
+      out.push.apply(out, self.hanWords(r.text));
     });
+    flush();
     var seen = Object.create(null);
     return out.filter(function (w) {
-      if (seen[w] || w === '的' || w === '了') return false;
+      if (seen[w] || self.stop[w]) return false;
       seen[w] = true;
       return true;
     });
+  };
+
+  // Query words as the engine searches them: [{word, alts: [{term, exact}], weight}]. A word's
+  // alternatives: itself (prefix-expanded), the Chinese terms its pinyin reads as, and the term
+  // of a synonym group it belongs to; the words of a group typed apart (`usb key`) are one.
+  Engine.prototype.tokens = function (query) {
+    var self = this;
+    var tokens = this.words(query).map(function (w) {
+      var alts = [];
+      if (self.latin[w] || !self.pinyin[w]) alts.push({ term: w, exact: false });
+      (self.pinyin[w] || []).forEach(function (t) { alts.push({ term: t, exact: false }); });
+      return { word: w, alts: alts, weight: self.weak[w] || 1 };
+    });
+    var typed = compact(normalize(query));
+    this.synonyms.forEach(function (g) {
+      var hit = null;
+      tokens.forEach(function (t) {
+        t.alts.forEach(function (a) { if (g.keys.indexOf(a.term) >= 0) hit = t; });
+      });
+      var key = g.keys.filter(function (k) { return typed.indexOf(k) >= 0; })[0];
+      if (!hit && key) {
+        // The group's word typed as several words: they become one.
+        var parts = tokens.filter(function (t) { return key.indexOf(t.word) >= 0; });
+        if (!parts.length) return;
+        hit = { word: key, alts: [], weight: 1 };
+        parts.forEach(function (t) { hit.alts.push.apply(hit.alts, t.alts); });
+        tokens = tokens.filter(function (t) { return parts.indexOf(t) < 0; });
+        tokens.push(hit);
+      }
+      if (hit) hit.alts.push({ term: g.term, exact: true, group: g });
+    });
+    return tokens;
+  };
+
+  // The query's words (for tests and the sharded loader).
+  Engine.prototype.segment = function (query) {
+    return this.words(query);
   };
 
   Engine.prototype.idf = function (df) {
@@ -138,49 +240,115 @@
     return out;
   };
 
+  // The index terms an alternative of a query word stands for: [{term, node, penalty}].
+  Engine.prototype.lookup = function (field, alt) {
+    if (alt.exact) {
+      var n = this.node(field, alt.term);
+      return n && n.docs && hasKeys(n.docs) ? [{ term: alt.term, node: n, penalty: 1 }] : [];
+    }
+    var t = alt.term;
+    return this.expand(field, t).map(function (e) {
+      e.penalty = e.term === t ? 1 : 0.15 * (1 - (e.term.length - t.length) / e.term.length);
+      return e;
+    });
+  };
+
+  // Sum of the weights of the query words in `set` (indexes into tokens).
+  function weightOf(tokens, set) {
+    var w = 0;
+    for (var i in set) w += tokens[i].weight;
+    return w;
+  }
+
   // Search; returns [{ref, score, doc, terms}] best first.
   Engine.prototype.search = function (query, limit) {
-    var tokens = this.segment(query);
+    var tokens = this.tokens(query);
     if (!tokens.length) return [];
     var self = this;
     var docInfo = this.index.documentStore.docInfo;
     var fieldLength = this.data.fieldLength || function (ref, field) { return docInfo[ref] && docInfo[ref][field]; };
+    var all = weightOf(tokens, tokens.map(function () { return true; }));
     var total = Object.create(null); // ref -> score
-    var matched = Object.create(null); // ref -> {token: true}
+    var matched = Object.create(null); // ref -> {token index: true}
     var hitTerms = Object.create(null); // ref -> {term: true}
     this.fields.forEach(function (field) {
       var boost = self.boosts[field];
       if (!boost) return;
       var fieldScores = Object.create(null);
       var fieldMatched = Object.create(null);
-      tokens.forEach(function (token) {
-        self.expand(field, token).forEach(function (e) {
-          var idf = self.idf(e.node.df);
-          var penalty = e.term === token ? 1 : 0.15 * (1 - (e.term.length - token.length) / e.term.length);
-          for (var ref in e.node.docs) {
-            var len = fieldLength(ref, field);
-            var norm = len ? 1 / Math.sqrt(len) : 1;
-            var s = e.node.docs[ref].tf * idf * norm * penalty;
-            fieldScores[ref] = (fieldScores[ref] || 0) + s;
-            (fieldMatched[ref] = fieldMatched[ref] || Object.create(null))[token] = true;
-            (matched[ref] = matched[ref] || Object.create(null))[token] = true;
-            (hitTerms[ref] = hitTerms[ref] || Object.create(null))[e.term] = true;
-          }
+      tokens.forEach(function (token, ti) {
+        token.alts.forEach(function (alt) {
+          self.lookup(field, alt).forEach(function (e) {
+            var idf = self.idf(e.node.df);
+            var shown = alt.group ? alt.group.words : [e.term];
+            for (var ref in e.node.docs) {
+              var len = fieldLength(ref, field);
+              var norm = len ? 1 / Math.sqrt(len) : 1;
+              var s = e.node.docs[ref].tf * idf * norm * e.penalty;
+              fieldScores[ref] = (fieldScores[ref] || 0) + s;
+              (fieldMatched[ref] = fieldMatched[ref] || Object.create(null))[ti] = true;
+              (matched[ref] = matched[ref] || Object.create(null))[ti] = true;
+              var h = hitTerms[ref] = hitTerms[ref] || Object.create(null);
+              shown.forEach(function (w) { h[w] = true; });
+            }
+          });
         });
       });
       for (var ref in fieldScores) {
-        var coord = Object.keys(fieldMatched[ref]).length / tokens.length;
+        var coord = weightOf(tokens, fieldMatched[ref]) / all;
         total[ref] = (total[ref] || 0) + fieldScores[ref] * coord * boost;
       }
     });
     var results = Object.keys(total).map(function (ref) {
-      var words = Object.keys(matched[ref]).length;
+      var words = weightOf(tokens, matched[ref]);
       // Coordination across fields: every query word a document lacks costs it.
-      return { ref: ref, score: total[ref] * words / tokens.length, words: words, doc: self.docs[ref], terms: Object.keys(hitTerms[ref]), tokens: tokens };
+      return { ref: ref, score: total[ref] * words / all, words: words, doc: self.docs[ref], terms: Object.keys(hitTerms[ref]), tokens: tokens };
     });
     results.sort(function (a, b) { return b.words - a.words || b.score - a.score || (a.ref < b.ref ? -1 : 1); });
     return results.slice(0, limit || this.data.options.max_results || 10);
   };
+
+  // The site's `[[contact]]` entries a query asks for: all of them when it has a contact word
+  // (客服, 联系 … from the options), else those whose label or value contains a query word,
+  // provided every weighty word of the query names one (电话 → 客服电话; 更新地址 → none).
+  Engine.prototype.contacts = function (query) {
+    var o = this.data.options, list = o.contacts || [];
+    var typed = compact(normalize(query));
+    if (!list.length || !typed) return [];
+    var asks = (o.contact_words || []).some(function (w) { return typed.indexOf(compact(normalize(w))) >= 0; });
+    if (asks) return list;
+    // The query's weighty words of two or more characters (在, 是 … name nothing).
+    var words = this.tokens(query).filter(function (t) { return t.weight >= 1 && t.word.length > 1; }).map(function (t) { return t.word; });
+    var texts = list.map(function (c) { return compact(normalize(c.label + c.value)); });
+    var names = function (text) { return function (w) { return text.indexOf(w) >= 0; }; };
+    var all = words.length && words.every(function (w) { return texts.some(function (x) { return names(x)(w); }); });
+    return all ? list.filter(function (c, i) { return words.some(names(texts[i])); }) : [];
+  };
+
+  // When nothing matches: the questions whose titles share the most characters with the query.
+  Engine.prototype.closest = function (query, limit) {
+    var chars = Object.create(null);
+    compact(normalize(query)).split('').forEach(function (c) { if (!this.stop[c]) chars[c] = true; }, this);
+    var docs = this.docs;
+    return Object.keys(docs).map(function (ref) {
+      var title = normalize(docs[ref].title), shared = 0;
+      for (var c in chars) if (title.indexOf(c) >= 0) shared++;
+      return { ref: ref, shared: shared, doc: docs[ref], terms: [] };
+    }).filter(function (r) { return r.shared > 0; })
+      .sort(function (a, b) { return b.shared - a.shared || (a.ref < b.ref ? -1 : 1); })
+      .slice(0, limit);
+  };
+
+  // A contact entry's link: its own href, else tel: for a phone number, https: for a web address.
+  function contactHref(c) {
+    if (c.href) return c.href;
+    var v = c.value.trim();
+    if (/^\+?[0-9][0-9 ()-]{4,}$/.test(v)) return 'tel:' + v.replace(/[^0-9+]/g, '');
+    if (/^(www\.|[a-z0-9-]+\.[a-z]{2,})\S*$/i.test(v)) return 'https://' + v;
+    return '';
+  }
+
+  var BOUNDARY = /[\s，。；：、！？,.;:!?（）()“”"【】《》]/;
 
   // A snippet of `text` around the best hit: [{text, mark}] pieces.
   function snippet(text, terms, length) {
@@ -191,8 +359,19 @@
     for (var i = 0; i < sorted.length && best < 0; i++) best = norm.indexOf(sorted[i]);
     var start = Math.max(0, best < 0 ? 0 : best - Math.floor(length / 3));
     var end = Math.min(text.length, start + length);
+    // Begin and end at punctuation or a space when one is near, not inside a word.
+    for (var b = start, k = 0; b > 0 && k < 12; b--, k++) if (BOUNDARY.test(text[b - 1])) { start = b; break; }
+    for (var e = end, m = 0; e < text.length && m < 12; e++, m++) if (BOUNDARY.test(text[e])) { end = e + 1; break; }
     var pieces = [];
     if (start > 0) pieces.push({ text: '…', mark: false });
+    pieces.push.apply(pieces, marked(text, norm, sorted, start, end));
+    if (end < text.length) pieces.push({ text: '…', mark: false });
+    return pieces;
+  }
+
+  // `text` (normalised: `norm`) from `start` to `end` as pieces, the `sorted` terms marked.
+  function marked(text, norm, sorted, start, end) {
+    var pieces = [];
     var pos = start;
     while (pos < end) {
       var next = -1, term = null;
@@ -206,8 +385,15 @@
       pieces.push({ text: text.slice(next, stop), mark: true });
       pos = stop;
     }
-    if (end < text.length) pieces.push({ text: '…', mark: false });
     return pieces;
+  }
+
+  // The whole of `text` as pieces, the terms marked (result titles).
+  function highlight(text, terms) {
+    var norm = normalize(text);
+    if (norm.length !== text.length) text = norm;
+    var sorted = terms.slice().sort(function (a, b) { return b.length - a.length; });
+    return marked(text, norm, sorted, 0, text.length);
   }
 
   /* ---------------- where the index comes from ---------------- */
@@ -220,6 +406,8 @@
   FullSource.prototype.search = function (query, limit) {
     return Promise.resolve(this.engine.search(query, limit));
   };
+  FullSource.prototype.contacts = function (query) { return this.engine.contacts(query); };
+  FullSource.prototype.closest = function (query, limit) { return this.engine.closest(query, limit); };
 
   // Files loaded by <script> call this with their data (works from file://, unlike fetch).
   var registry = Object.create(null);
@@ -256,30 +444,54 @@
     var self = this;
     this.fields.forEach(function (f) { self.roots[f] = {}; });
     this.have = Object.create(null);
+    this.havePinyin = Object.create(null);
+    this.pinyin = Object.create(null);
     this.docs = Object.create(null);
     this.engine = null;
   }
 
+  // After a search (the engine exists then).
+  ShardedSource.prototype.contacts = function (query) {
+    return this.engine ? this.engine.contacts(query) : [];
+  };
+  // Not for a sharded index: its documents are loaded per result, so titles are not at hand.
+  ShardedSource.prototype.closest = function () { return []; };
+
+  // The term shards of the query's Chinese characters (its Latin words are split against the
+  // manifest's Latin words and these pinyin parts first), and the pinyin parts of its letters.
   ShardedSource.prototype.shardsFor = function (query) {
-    var m = this.m, out = Object.create(null);
+    var m = this.m, out = Object.create(null), pinyin = Object.create(null);
     runs(normalize(query)).forEach(function (r) {
-      var chars = r.kind === 'han' ? r.text : r.text[0];
-      for (var i = 0; i < chars.length; i++) out[chars.codePointAt(i) % m.shards] = true;
+      for (var i = 0; i < r.text.length; i++) {
+        if (r.kind === 'han') out[r.text.codePointAt(i) % m.shards] = true;
+        var letter = r.text.charCodeAt(i) - 97;
+        if (letter >= 0 && letter < 26 && (m.pinyin || [])[letter]) pinyin[letter] = true;
+      }
     });
-    return Object.keys(out).map(Number);
+    return { terms: Object.keys(out).map(Number), pinyin: Object.keys(pinyin).map(Number) };
   };
 
   ShardedSource.prototype.file = function (kind, n) {
-    var v = kind === 't' ? this.m.terms[n] : this.m.docs[n];
+    var v = kind === 't' ? this.m.terms[n] : kind === 'p' ? this.m.pinyin[n] : this.m.docs[n];
     return this.load(this.base + 'search/' + kind + n + '.js?v=' + v, kind + n);
   };
 
-  ShardedSource.prototype.search = function (query, limit) {
+  // Load the term shards `ks` and pinyin parts `ps` not loaded yet; (re)make the engine when
+  // anything new arrived.
+  ShardedSource.prototype.ensure = function (ks, ps) {
     var self = this;
-    var missing = this.shardsFor(query).filter(function (k) { return !self.have[k]; });
-    return Promise.all(missing.map(function (k) { return self.file('t', k); })).then(function (loaded) {
+    var terms = ks.filter(function (k) { return !self.have[k]; });
+    var pinyin = ps.filter(function (k) { return !self.havePinyin[k]; });
+    var files = terms.map(function (k) { return self.file('t', k); })
+      .concat(pinyin.map(function (k) { return self.file('p', k); }));
+    return Promise.all(files).then(function (loaded) {
       loaded.forEach(function (data, i) {
-        self.have[missing[i]] = true;
+        if (i >= terms.length) {
+          self.havePinyin[pinyin[i - terms.length]] = true;
+          for (var key in data) self.pinyin[key] = data[key];
+          return;
+        }
+        self.have[terms[i]] = true;
         self.fields.forEach(function (f) {
           var root = (data[f] && data[f].root) || {};
           for (var ch in root) if (ch !== 'docs' && ch !== 'df') self.roots[f][ch] = root[ch];
@@ -290,10 +502,24 @@
         self.fields.forEach(function (f) { index.index[f] = { root: self.roots[f] }; });
         var lengths = self.m.lengths;
         self.engine = new Engine({
-          index: index, docs: self.docs, options: self.m.options,
+          index: index, docs: self.docs, options: self.m.options, pinyin: self.pinyin, latin: self.m.latin,
           fieldLength: function (ref, f) { return lengths[f][+ref]; },
         });
       }
+    });
+  };
+
+  ShardedSource.prototype.search = function (query, limit) {
+    var self = this;
+    var first = this.shardsFor(query);
+    return this.ensure(first.terms, first.pinyin).then(function () {
+      // The terms a query's pinyin and synonyms stand for start with other characters.
+      var more = Object.create(null);
+      self.engine.tokens(query).forEach(function (t) {
+        t.alts.forEach(function (a) { more[a.term.codePointAt(0) % self.m.shards] = true; });
+      });
+      return self.ensure(Object.keys(more).map(Number), []);
+    }).then(function () {
       var results = self.engine.search(query, limit);
       var per = self.m.docs_per_file;
       var files = Object.create(null);
@@ -311,7 +537,7 @@
     });
   };
 
-  global.FAQSITE_SEARCH_ENGINE = { normalize: normalize, Engine: Engine, snippet: snippet, FullSource: FullSource, ShardedSource: ShardedSource };
+  global.FAQSITE_SEARCH_ENGINE = { contactHref: contactHref, normalize: normalize, Engine: Engine, snippet: snippet, highlight: highlight, FullSource: FullSource, ShardedSource: ShardedSource };
 
   /* ---------------- the search box ---------------- */
   if (typeof document === 'undefined') return;
@@ -337,10 +563,18 @@
       return e;
     }
 
+    // Append text pieces to `parent`, the marked ones in <mark>.
+    function pieces(parent, list) {
+      list.forEach(function (p) {
+        parent.appendChild(p.mark ? el('mark', null, p.text) : document.createTextNode(p.text));
+      });
+    }
+
     function close() {
       panel.hidden = true;
       panel.textContent = '';
       links = [];
+      box.classList.remove('search-open');
     }
 
     // Search, then show the results unless a newer query has been typed meanwhile.
@@ -355,37 +589,71 @@
       });
     }
 
-    function show(q, results) {
-      panel.textContent = '';
-      links = [];
-      panel.hidden = false;
-      if (!results.length) {
-        var empty = el('div', 'search-empty');
-        empty.appendChild(el('p', 'search-empty-title', '没有找到与“' + q + '”相关的问题'));
-        empty.appendChild(el('p', 'search-hint', '试试更短或不同的关键词，例如：驱动、PIN码、证书更新、无法显示该网页；或拨打客服电话咨询。'));
-        panel.appendChild(empty);
-        return;
-      }
-      panel.appendChild(el('p', 'search-count', '找到 ' + results.length + ' 个相关问题'));
+    // The contact entries a query asks for, first: label and value on one line, linked.
+    function contactList(contacts) {
+      var list = el('ul', 'search-list search-contacts');
+      contacts.forEach(function (c) {
+        var li = el('li');
+        var href = contactHref(c);
+        var a = el(href ? 'a' : 'div', 'search-hit search-contact');
+        if (href) { a.href = href; links.push(a); }
+        var title = el('span', 'search-title');
+        title.appendChild(el('span', 'search-contact-label', c.label + '：'));
+        title.appendChild(el('span', 'search-contact-value', c.value));
+        a.appendChild(title);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      return list;
+    }
+
+    function resultList(results) {
       var list = el('ul', 'search-list');
       results.forEach(function (r) {
         var li = el('li');
         var a = el('a', 'search-hit');
         a.href = root + r.doc.url;
-        var title = el('span', 'search-title', (r.doc.number ? r.doc.number + ' ' : '') + r.doc.title);
-        var chapter = el('span', 'search-chapter', r.doc.chapter);
-        var snip = el('span', 'search-snippet');
-        snippet(r.doc.body || '', r.terms, snippetLength).forEach(function (p) {
-          snip.appendChild(p.mark ? el('mark', null, p.text) : document.createTextNode(p.text));
-        });
+        var title = el('span', 'search-title', r.doc.number ? r.doc.number + ' ' : '');
+        pieces(title, highlight(r.doc.title, r.terms));
         a.appendChild(title);
-        a.appendChild(chapter);
-        a.appendChild(snip);
+        a.appendChild(el('span', 'search-chapter', r.doc.chapter));
+        if (r.terms.length) {
+          var snip = el('span', 'search-snippet');
+          pieces(snip, snippet(r.doc.body || '', r.terms, snippetLength));
+          a.appendChild(snip);
+        }
         li.appendChild(a);
         list.appendChild(li);
         links.push(a);
       });
-      panel.appendChild(list);
+      return list;
+    }
+
+    function show(q, results) {
+      panel.textContent = '';
+      links = [];
+      panel.hidden = false;
+      box.classList.add('search-open'); // full screen on phones (search.css)
+      var contacts = source.contacts(q);
+      if (contacts.length) panel.appendChild(contactList(contacts));
+      if (!results.length) {
+        var empty = el('div', 'search-empty');
+        empty.appendChild(el('p', 'search-empty-title', '没有找到与“' + q + '”相关的问题'));
+        var examples = source.options.examples || [];
+        empty.appendChild(el('p', 'search-hint', '试试更短或不同的关键词' + (examples.length ? '，例如：' + examples.join('、') : '') + '。'));
+        panel.appendChild(empty);
+        var near = source.closest(q, 3);
+        if (near.length) {
+          panel.appendChild(el('p', 'search-count', '相近的问题'));
+          panel.appendChild(resultList(near));
+        }
+        if (!contacts.length && source.options.contacts && source.options.contacts.length) {
+          panel.appendChild(contactList(source.options.contacts));
+        }
+        return;
+      }
+      panel.appendChild(el('p', 'search-count', '找到 ' + results.length + ' 个相关问题'));
+      panel.appendChild(resultList(results));
     }
 
     function remember(query) {

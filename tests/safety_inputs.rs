@@ -1,0 +1,317 @@
+//! Inputs that must not reach outside the site or cost without bound: symbolic links that
+//! leave the site, images whose header declares a huge size, cut-short images, and a chapter
+//! so large that listing all of it on every question page would make the output quadratic.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Every file under `dir` as text (lossy), for "the secret is nowhere" checks.
+fn all_text(dir: &Path) -> String {
+    snapshot(dir)
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_markdown_outside_the_site_is_refused_and_never_shown() {
+    let (tmp, site) = fixture("basic");
+    // A readable page outside the site, and a file that is not Markdown at all (as
+    // /etc/passwd): neither may be published nor quoted in a message.
+    let page = tmp.path().join("outside-page.md");
+    write(
+        &page,
+        "+++\ntitle = \"SECRET-TITLE-4b1d\"\n+++\nSECRET-BODY-4b1d\n",
+    );
+    let passwd = tmp.path().join("passwd");
+    write(&passwd, "root:SECRET-LINE-9c2e:0:0\nother:x\n");
+    symlink(&page, &site.join("content/01-basics/leak.md"));
+    symlink(&passwd, &site.join("content/01-basics/passwd.md"));
+
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(
+        !ok,
+        "a link out of the site must fail the build:\n{out}\n{err}"
+    );
+    for link in ["content/01-basics/leak.md", "content/01-basics/passwd.md"] {
+        assert!(err.contains(link), "names the link {link}:\n{err}");
+    }
+    assert!(err.contains(&passwd.display().to_string()), "{err}");
+    assert!(err.contains("outside the site"), "{err}");
+    assert!(err.contains("help:"), "with a hint:\n{err}");
+    for secret in ["SECRET-TITLE", "SECRET-BODY", "SECRET-LINE"] {
+        assert!(
+            !err.contains(secret) && !out.contains(secret),
+            "{secret}:\n{err}"
+        );
+    }
+    let public = site.join("public");
+    if public.exists() {
+        assert!(!all_text(&public).contains("SECRET"));
+    }
+    // `check` refuses it the same way, without quoting it either.
+    let (ok, out, err) = run(&["check"], &site);
+    let said = format!("{out}{err}");
+    assert!(
+        !ok && said.contains("content/01-basics/passwd.md"),
+        "{said}"
+    );
+    assert!(!said.contains("SECRET"), "{said}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_chapter_folder_outside_the_site_is_refused() {
+    let (tmp, site) = fixture("basic");
+    let elsewhere = tmp.path().join("elsewhere");
+    write(
+        &elsewhere.join("_index.md"),
+        "+++\ntitle = \"Leaked chapter\"\n+++\n",
+    );
+    write(
+        &elsewhere.join("q.md"),
+        "+++\ntitle = \"Leaked\"\n+++\nSECRET-CHAPTER-77aa\n",
+    );
+    symlink(&elsewhere, &site.join("content/03-leak"));
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(err.contains("content/03-leak"), "{err}");
+    assert!(err.contains(&elsewhere.display().to_string()), "{err}");
+    assert!(!err.contains("SECRET") && !out.contains("SECRET"));
+    assert!(!site.join("public").exists() || !all_text(&site.join("public")).contains("SECRET"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_static_file_or_template_outside_the_site_is_refused() {
+    let (tmp, site) = fixture("basic");
+    let secret = tmp.path().join("token.txt");
+    write(&secret, "SECRET-STATIC-5e5e\n");
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    symlink(&secret, &site.join("static/token.txt"));
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    symlink(&secret, &site.join("templates/extra.html"));
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(err.contains("static/token.txt"), "{err}");
+    assert!(err.contains("templates/extra.html"), "{err}");
+    assert!(!err.contains("SECRET") && !out.contains("SECRET"));
+    assert!(!site.join("public").exists() || !all_text(&site.join("public")).contains("SECRET"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_inside_the_site_is_followed_and_its_target_hashed() {
+    let (_tmp, site) = fixture("basic");
+    let shared = site.join("shared/common-question.md");
+    write(
+        &shared,
+        "+++\ntitle = \"Shared question\"\nweight = 99\n+++\nFIRST-VERSION-1a\n",
+    );
+    symlink(
+        Path::new("../../shared/common-question.md"),
+        &site.join("content/01-basics/shared.md"),
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(ok, "{out}\n{err}");
+    let page = site.join("public/01-basics/shared.html");
+    assert!(read(&page).contains("FIRST-VERSION-1a"));
+
+    // The link stays, its target changes: the next build must see it.
+    write(
+        &shared,
+        "+++\ntitle = \"Shared question\"\nweight = 99\n+++\nSECOND-VERSION-2b\n",
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(ok, "{out}\n{err}");
+    assert!(!out.contains("up to date"), "the target changed:\n{out}");
+    assert!(read(&page).contains("SECOND-VERSION-2b"));
+    // And with nothing changed it is up to date again.
+    let (ok, out, _) = run(&["build"], &site);
+    assert!(ok && out.contains("up to date"), "{out}");
+}
+
+/// The CRC-32 of PNG chunks.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend((data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend(kind);
+    out.extend(data);
+    let crc = crc32(&out[start..]);
+    out.extend(crc.to_be_bytes());
+}
+
+/// A tiny PNG file whose header declares `w`×`h` RGBA pixels (its data is a few bytes).
+fn huge_png(w: u32, h: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 6, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    // A zlib stream of zeros (stored block), far shorter than the image.
+    let mut idat = vec![0x78, 0x01, 0x01, 0x00, 0x04, 0xff, 0xfb];
+    idat.extend([0u8; 1024]);
+    chunk(&mut png, b"IDAT", &idat);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+fn page_with_image(site: &Path, file: &str) {
+    write(
+        &site.join("content/02-more/picture.md"),
+        &format!("+++\ntitle = \"Picture\"\nweight = 40\n+++\n\n![截图](../../images/{file})\n"),
+    );
+}
+
+#[test]
+fn an_image_declaring_a_huge_size_is_refused_from_its_header() {
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(site.join("images/huge.png"), huge_png(20000, 20000)).unwrap();
+    page_with_image(&site, "huge.png");
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(err.contains("huge.png"), "names the file:\n{err}");
+    assert!(err.contains("20000×20000"), "its declared size:\n{err}");
+    assert!(err.contains("40 megapixels"), "the limit:\n{err}");
+    assert!(err.contains("max_pixels"), "how to raise it:\n{err}");
+
+    // Raising the limit lets the decoder try, within the memory limit (which is then what
+    // stops it: 1.6 GB of pixels).
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site.join("site.toml"),
+        &format!("{toml}\n[images]\nmax_pixels = 500_000_000\nmax_memory_mb = 64\n"),
+    );
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok);
+    assert!(
+        err.contains("huge.png") && err.contains("max_memory_mb"),
+        "{err}"
+    );
+}
+
+/// A valid `w`×`h` image of the given format, with detail so its data is not tiny.
+fn encoded(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 7 % 251) as u8,
+            (y * 13 % 241) as u8,
+            ((x ^ y) % 256) as u8,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn a_cut_short_jpeg_is_reported() {
+    let (_tmp, site) = fixture("basic");
+    let jpeg = encoded(400, 300, image::ImageFormat::Jpeg);
+    std::fs::write(site.join("images/cut.jpg"), &jpeg[..jpeg.len() / 2]).unwrap();
+    page_with_image(&site, "cut.jpg");
+    let (_, out, err) = run(&["build"], &site);
+    let said = format!("{out}{err}");
+    assert!(said.contains("cut.jpg"), "names the file:\n{said}");
+    assert!(said.contains("cut short"), "says what is wrong:\n{said}");
+    // The same with the image cache warm (nothing left to encode).
+    let (_, out, err) = run(&["build", "--force"], &site);
+    assert!(format!("{out}{err}").contains("cut short"), "{out}{err}");
+    // --strict makes it an error.
+    let (ok, _, err) = run(&["build", "--strict", "--force"], &site);
+    assert!(!ok && err.contains("cut.jpg"), "{err}");
+}
+
+#[test]
+fn a_cut_short_png_is_an_error_even_when_nothing_is_resized() {
+    let (_tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site.join("site.toml"),
+        &format!("{toml}\n[images]\nwebp = false\n"),
+    );
+    let png = encoded(400, 300, image::ImageFormat::Png);
+    std::fs::write(site.join("images/cut.png"), &png[..png.len() / 2]).unwrap();
+    page_with_image(&site, "cut.png");
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(err.contains("cut.png"), "{err}");
+}
+
+#[test]
+fn a_chapter_of_5000_questions_keeps_each_question_page_small() {
+    let (tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site.join("site.toml"),
+        &format!("{toml}\n[search]\nenabled = false\n"),
+    );
+    let big = site.join("content/03-big");
+    write(
+        &big.join("_index.md"),
+        "+++\ntitle = \"A very large chapter\"\nweight = 30\n+++\n",
+    );
+    for i in 0..5000 {
+        write(
+            &big.join(format!("q{i:04}.md")),
+            &format!(
+                "+++\ntitle = \"How do I do thing number {i}?\"\nweight = {i}\n+++\nDo it this way ({i}).\n"
+            ),
+        );
+    }
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let mut total = 0u64;
+    for i in 0..5000 {
+        let page = out.join(format!("03-big/q{i:04}.html"));
+        let size = std::fs::metadata(&page).unwrap().len();
+        assert!(size < 200_000, "{} is {size} bytes", page.display());
+        total += size;
+    }
+    assert!(total < 5000 * 60_000, "question pages total {total} bytes");
+    // Each question page still leads to its neighbours and to the chapter page, which lists
+    // every question.
+    let middle = read(&out.join("03-big/q2500.html"));
+    for near in ["q2499.html", "q2501.html", "q2450.html", "q2550.html"] {
+        assert!(middle.contains(near), "{near} is listed near 2500");
+    }
+    assert!(!middle.contains("q0001.html") && !middle.contains("q4999.html"));
+    assert!(middle.contains("href=\"../03-big/index.html\""));
+    let chapter = read(&out.join("03-big/index.html"));
+    assert!(chapter.contains("q0000.html") && chapter.contains("q4999.html"));
+    assert!(
+        broken_links(&out).is_empty(),
+        "{:?}",
+        &broken_links(&out)[..3]
+    );
+}

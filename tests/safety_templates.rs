@@ -1,0 +1,34 @@
+//! A template override cannot read the build machine's environment (CI secrets).
+
+mod common;
+use common::*;
+use std::process::Command;
+
+#[test]
+fn templates_cannot_read_environment_variables() {
+    let (_tmp, site) = fixture("basic");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/404.html"),
+        "<p>{{ get_env(name=\"FAQSITE_TEST_SECRET\", default=\"none\") }}</p>\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
+        .args(["build"])
+        .current_dir(&site)
+        .env("FAQSITE_TEST_SECRET", "s3cr3t-in-ci")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "get_env must not render:\n{err}");
+    assert!(err.contains("get_env is turned off"), "{err}");
+    let leaked = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .any(|e| {
+            std::fs::read(e.path())
+                .is_ok_and(|b| String::from_utf8_lossy(&b).contains("s3cr3t-in-ci"))
+        });
+    assert!(!leaked, "the secret was written into the site");
+}

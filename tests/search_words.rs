@@ -1,0 +1,71 @@
+//! The search index in the customer's words: front-matter keywords, `[search]` synonyms and
+//! the pinyin map, as the built `search-index.json` carries them to `search.js`.
+
+mod common;
+use common::*;
+
+/// The basic fixture with keywords on its first question and a synonym group; built.
+fn built() -> (tempfile::TempDir, serde_json::Value, String) {
+    let (tmp, site) = fixture("basic");
+    let first = site.join("content/01-basics/first.md");
+    let text = read(&first).replace(
+        "tags = [\"驱动\", \"install\"]\n",
+        "tags = [\"驱动\", \"install\"]\nkeywords = [\"装不上软件\", \"客户端\"]\n",
+    );
+    std::fs::write(&first, text).unwrap();
+    let toml = read(&site.join("site.toml"))
+        + "\n[search]\nsynonyms = [[\"驱动\", \"客户端\", \"控件\"]]\nexamples = [\"安装\"]\n";
+    std::fs::write(site.join("site.toml"), toml).unwrap();
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let index = serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let page = read(&out.join("01-basics/first.html"));
+    (tmp, index, page)
+}
+
+/// Whether `term` has documents in `field` of the index.
+fn has_term(index: &serde_json::Value, field: &str, term: &str) -> bool {
+    let mut node = &index["index"]["index"][field]["root"];
+    for c in term.chars() {
+        node = &node[c.to_string()];
+    }
+    node["docs"].as_object().is_some_and(|d| !d.is_empty())
+}
+
+#[test]
+fn keywords_are_indexed_with_the_title_boost_and_shown_nowhere() {
+    let (_tmp, index, page) = built();
+    assert!(
+        has_term(&index, "keywords", "软件"),
+        "keyword terms indexed"
+    );
+    let fields = &index["options"]["fields"];
+    assert_eq!(fields["keywords"], fields["title"]);
+    assert!(
+        !page.contains("装不上软件"),
+        "keywords are not shown on the page"
+    );
+}
+
+#[test]
+fn synonym_groups_are_indexed_and_handed_to_the_client() {
+    let (_tmp, index, _) = built();
+    let groups = &index["options"]["synonyms"];
+    assert_eq!(groups[0]["term"], "0驱动");
+    assert_eq!(groups[0]["words"][2], "控件");
+    for field in ["title", "tags", "keywords"] {
+        assert!(has_term(&index, field, "0驱动"), "group term in {field}");
+    }
+    assert_eq!(index["options"]["examples"][0], "安装");
+    assert!(index["options"]["stop_words"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn the_pinyin_map_holds_the_index_own_terms() {
+    let (_tmp, index, _) = built();
+    let pinyin = index["pinyin"].as_object().unwrap();
+    assert_eq!(pinyin["qudong"][0], "驱动");
+    assert_eq!(pinyin["anzhuang"][0], "安装");
+    // Only the index's terms: a word the site never uses has no key.
+    assert!(!pinyin.contains_key("heimingdan"));
+}
