@@ -85,6 +85,20 @@ fn every_kind_of_problem() {
         "content/02-b/q1.md",
         "+++\ntitle = \"q1 小写\"\nweight = 20\n+++\n\n小写的文件名。\n",
     );
+    // A JPEG cut short: usable (browsers show grey), so a warning.
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_fn(400, 300, |x, y| {
+        image::Rgb([(x / 2) as u8, (y / 2) as u8, 60])
+    })
+    .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+    .unwrap();
+    let jpeg = jpeg.into_inner();
+    std::fs::write(site.join("images/cut.jpg"), &jpeg[..jpeg.len() / 2]).unwrap();
+    write(
+        &site,
+        "content/02-b/photo.md",
+        "+++\ntitle = \"照片\"\nweight = 50\n+++\n\n![办公室照片](../../images/cut.jpg)\n",
+    );
     insta::assert_snapshot!(check_and_build(&site, &[]));
     assert!(!site.join("public").exists(), "nothing written");
 }
