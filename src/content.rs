@@ -83,6 +83,9 @@ pub struct Content {
     /// Every page in reading order; `pages[0]` is the home page.
     pub pages: Vec<Page>,
     pub chapters: Vec<Chapter>,
+    /// Files left out because they are drafts (as shown in messages), so that a link to one
+    /// can say so.
+    pub drafts: Vec<PathBuf>,
 }
 
 impl Content {
@@ -140,6 +143,15 @@ struct Parsed {
 /// A chapter as read: its `_index.md`, its folder name, its questions with their file stems.
 type LoadedChapter = (Parsed, String, Vec<(Parsed, String)>);
 
+/// What one chapter folder gave: the chapter (unless it is broken or a draft left out), the
+/// drafts left out, and the problems found in it.
+#[derive(Default)]
+struct ChapterDir {
+    chapter: Option<LoadedChapter>,
+    drafts: Vec<PathBuf>,
+    errors: Vec<Diagnostic>,
+}
+
 /// One chapter folder: its `_index.md` and its questions (drafts left out unless asked for),
 /// or the problems found in it.
 fn load_chapter(
@@ -147,12 +159,16 @@ fn load_chapter(
     root: &Path,
     root_canon: &Path,
     include_drafts: bool,
-) -> Result<(Option<LoadedChapter>, Vec<Diagnostic>)> {
+) -> Result<ChapterDir> {
     let (entries, mut errors) = read_dir_sorted(cdir, root_canon)?;
+    let mut drafts = Vec::new();
     let slug = file_name(cdir);
     if let Err(d) = check_slug(&slug, &shown(cdir, root)) {
         errors.push(d);
-        return Ok((None, errors));
+        return Ok(ChapterDir {
+            errors,
+            ..ChapterDir::default()
+        });
     }
     let index = cdir.join(INDEX_FILE);
     let index_outside = std::fs::symlink_metadata(&index).is_ok() && !entries.contains(&index);
@@ -190,15 +206,26 @@ fn load_chapter(
             continue;
         }
         match parse_file(&path, root) {
-            Ok(p) if p.front.draft && !include_drafts => {}
+            Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
             Err(e) => errors.extend(e),
         }
     }
-    let chapter = chapter
-        .filter(|c| include_drafts || !c.front.draft)
-        .map(|c| (c, slug, questions));
-    Ok((chapter, errors))
+    let chapter = match chapter {
+        Some(c) if c.front.draft && !include_drafts => {
+            // A draft chapter leaves out its questions too.
+            drafts.push(c.source.path);
+            drafts.extend(questions.into_iter().map(|(q, _)| q.source.path));
+            None
+        }
+        Some(c) => Some((c, slug, questions)),
+        None => None,
+    };
+    Ok(ChapterDir {
+        chapter,
+        drafts,
+        errors,
+    })
 }
 
 /// Load every page under `root/content` (drafts only with `include_drafts`); every problem
@@ -243,15 +270,17 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     }
 
     // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
-    let loaded: Vec<Result<(Option<LoadedChapter>, Vec<Diagnostic>)>> = chapter_dirs
+    let loaded: Vec<Result<ChapterDir>> = chapter_dirs
         .par_iter()
         .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts))
         .collect();
     let mut chapters: Vec<LoadedChapter> = Vec::new();
+    let mut drafts = Vec::new();
     for r in loaded {
-        let (chapter, errs) = r?;
-        errors.extend(errs);
-        chapters.extend(chapter);
+        let dir = r?;
+        errors.extend(dir.errors);
+        chapters.extend(dir.chapter);
+        drafts.extend(dir.drafts);
     }
     if !errors.is_empty() {
         return Err(Error::Input(errors));
@@ -321,6 +350,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     Ok(Content {
         pages,
         chapters: out_chapters,
+        drafts,
     })
 }
 

@@ -4,9 +4,27 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a [`Diagnostic`] is: an error fails the build (and `check`), a warning is reported
+/// and the build goes on. `--strict` turns every warning into an error ([`strict`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem in one place of the user's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub file: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
@@ -19,12 +37,23 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: file.into(),
             line,
             col: 0,
             message: message.into(),
             hint: None,
         }
+    }
+
+    /// The same problem reported as a warning: it does not fail the build unless `--strict`.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn col(mut self, col: usize) -> Self {
@@ -56,8 +85,8 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{}", self.col)?;
             }
         }
-        write!(f, ": error: {}", self.message)?;
-        if let Some(src) = self.source_line() {
+        write!(f, ": {}: {}", self.severity.label(), self.message)?;
+        if let Some(src) = self.source_line().filter(|l| !l.trim().is_empty()) {
             write!(f, "\n    | {}", src)?;
         }
         if let Some(hint) = &self.hint {
@@ -67,10 +96,32 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The `--strict` rule, in this one place: with `strict`, every warning becomes an error.
+pub fn strict(diagnostics: &mut [Diagnostic], strict: bool) {
+    if strict {
+        for d in diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// "2 errors, 1 warning" (both counts always shown).
+pub fn count(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "{errors} error{}, {warnings} warning{}",
+        s(errors),
+        s(warnings)
+    )
+}
+
 /// Everything that can end a build.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Problems in the user's input; all of them, not only the first.
+    /// Problems in the user's input; all of them, not only the first. At least one is an
+    /// error; the warnings found in the same run come with them.
     #[error("{}", render_diagnostics(.0))]
     Input(Vec<Diagnostic>),
     #[error("{action} {}: {source}", .path.display())]
@@ -97,6 +148,15 @@ impl Error {
         Error::Input(vec![d])
     }
 
+    /// Fail with `diagnostics` if any of them is an error; else hand them back (warnings).
+    pub fn check(diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            Err(Error::Input(diagnostics))
+        } else {
+            Ok(diagnostics)
+        }
+    }
+
     /// The diagnostics, if this is an input error.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -121,7 +181,8 @@ fn render_diagnostics(ds: &[Diagnostic]) -> String {
         out.push_str(&d.to_string());
     }
     if ds.len() > 1 {
-        out.push_str(&format!("\n{} errors", ds.len()));
+        out.push('\n');
+        out.push_str(&count(ds));
     }
     out
 }
@@ -193,5 +254,20 @@ mod tests {
         let s = d.to_string();
         assert!(s.starts_with("content/a.md:3: error: bad"), "{s}");
         assert!(s.contains("help: fix it"));
+        let w = Diagnostic::new("content/a.md", 3, "meh")
+            .warning()
+            .to_string();
+        assert!(w.starts_with("content/a.md:3: warning: meh"), "{w}");
+    }
+
+    #[test]
+    fn strict_turns_warnings_into_errors() {
+        let mut ds = vec![Diagnostic::new("a", 1, "x").warning()];
+        strict(&mut ds, false);
+        assert_eq!(count(&ds), "0 errors, 1 warning");
+        assert!(Error::check(ds.clone()).is_ok());
+        strict(&mut ds, true);
+        assert_eq!(count(&ds), "1 error, 0 warnings");
+        assert!(Error::check(ds).is_err());
     }
 }

@@ -17,16 +17,28 @@ use crate::config::ImagesConfig;
 use crate::content::{outside_link_error, Content};
 use crate::error::{Diagnostic, Error, Result};
 use crate::html::{encode_path, escape};
-use crate::markdown::{root_prefix, Rendered, IMAGE_MARKER};
+use crate::markdown::{normalize_path, root_prefix, Rendered, IMAGE_MARKER};
 use crate::output::OutputFile;
 
 pub const IMAGES_DIR: &str = "images";
+
+/// What the images stage is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Resolve, read and measure every image, and encode its variants (or take them from the
+    /// cache, `.faqsite-cache/images/`, writing the new ones there): a build.
+    Encode,
+    /// Resolve, read and measure every image, with every problem [`Mode::Encode`] reports about
+    /// the sources, but encode nothing and write nothing, not even to the cache: `check`.
+    Validate,
+}
 
 /// What the images stage produced.
 #[derive(Debug, Default)]
 pub struct Images {
     pub files: Vec<OutputFile>,
-    pub warnings: Vec<Diagnostic>,
+    /// Every problem found (errors and warnings), in page order, then the unused images.
+    pub diagnostics: Vec<Diagnostic>,
     /// Source images used by the site (each processed once, however many pages use it).
     pub processed: usize,
     /// Variants (resized copies, WebP) encoded in this build.
@@ -73,20 +85,22 @@ struct Use {
     file: PathBuf,
 }
 
+/// Resolve every image of every page and replace its marker with the final markup (an image
+/// with a problem is left out of its page). Problems are reported in [`Images::diagnostics`];
+/// only an I/O failure of the site folder itself ends the stage.
 pub fn process(
     root: &Path,
     config: &ImagesConfig,
     content: &Content,
     rendered: &mut [Rendered],
-    strict: bool,
+    mode: Mode,
 ) -> Result<Images> {
     let root_canon = root
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
     let images_dir = root.join(IMAGES_DIR);
 
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut diagnostics = Vec::new();
     let mut uses = Vec::new();
     // First use of each file, for messages about the file itself.
     let mut files: BTreeMap<PathBuf, (PathBuf, usize)> = BTreeMap::new();
@@ -99,12 +113,9 @@ pub fn process(
                     img.line,
                     format!("image {} has no alt text", img.src),
                 )
-                .hint("describe what the image shows: ![证书管理工具图标](…)");
-                if strict {
-                    errors.push(d);
-                } else {
-                    warnings.push(d);
-                }
+                .hint("describe what the image shows: ![证书管理工具图标](…)")
+                .warning();
+                diagnostics.push(d);
             }
             match resolve(&img.src, src_path, &images_dir, &root_canon) {
                 Ok(file) => {
@@ -117,16 +128,15 @@ pub fn process(
                         file,
                     });
                 }
-                Err(msg) => errors.push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1)),
+                Err(msg) => {
+                    diagnostics.push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1))
+                }
             }
         }
     }
     // Links in images/ that lead out of the site are refused even when no page uses them.
     let walk = crate::paths::walk_files(&images_dir, &root_canon);
-    errors.extend(walk.outside.iter().map(outside_link_error));
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
-    }
+    diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
     let cache = root.join(crate::fresh::CACHE_DIR).join(IMAGES_DIR);
     let work = Work::default();
@@ -134,9 +144,14 @@ pub fn process(
         .par_iter()
         .map(|(file, (page, line))| {
             let at = |message: String| {
-                Diagnostic::new(page, *line, format!("image {}: {message}", file.display()))
+                // The file as the writer knows it: relative to the site, not canonical.
+                let shown = file.strip_prefix(&root_canon).map_or_else(
+                    |_| file.clone(),
+                    |rel| crate::content::shown(&root.join(rel), root),
+                );
+                Diagnostic::new(page, *line, format!("image {}: {message}", shown.display()))
             };
-            process_one(file, config, &cache, &work)
+            process_one(file, config, &cache, &work, mode)
                 .map(|(p, f, damaged)| (p, f, damaged.map(|m| at(m).hint(DAMAGED_HINT))))
                 .map_err(|u| at(u.message).hint(u.hint))
         })
@@ -148,17 +163,11 @@ pub fn process(
             Ok((p, f, damaged)) => {
                 done.insert(file.as_path(), p);
                 out_files.extend(f);
-                match damaged {
-                    Some(d) if strict => errors.push(d),
-                    Some(d) => warnings.push(d),
-                    None => {}
-                }
+                // Damaged but usable: a warning (an error with --strict).
+                diagnostics.extend(damaged.map(Diagnostic::warning));
             }
-            Err(d) => errors.push(d),
+            Err(d) => diagnostics.push(d),
         }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
     }
     out_files.sort_by(|a, b| a.path.cmp(&b.path));
     out_files.dedup_by(|a, b| a.path == b.path);
@@ -170,7 +179,9 @@ pub fn process(
     for u in &uses {
         let page = &content.pages[u.page];
         let img = &rendered[u.page].images[u.index];
-        let p = &done[u.file.as_path()];
+        let Some(p) = done.get(u.file.as_path()) else {
+            continue;
+        };
         markup[u.page][u.index] = img_tag(
             &root_prefix(&page.url),
             &img.alt,
@@ -185,11 +196,12 @@ pub fn process(
         }
     }
 
-    warnings.extend(unused_images(&walk.files, &files, root));
+    diagnostics.extend(unused_images(&walk.files, &files, root));
     for e in work.cache_errors.into_inner().unwrap_or_default() {
-        warnings.push(
+        diagnostics.push(
             Diagnostic::new(&cache, 0, format!("image cache not written: {e}"))
-                .hint("the build is complete; the next build will encode these images again"),
+                .hint("the build is complete; the next build will encode these images again")
+                .warning(),
         );
     }
     Ok(Images {
@@ -197,7 +209,7 @@ pub fn process(
         encoded: work.encoded.into_inner(),
         reused: work.reused.into_inner(),
         files: out_files,
-        warnings,
+        diagnostics,
     })
 }
 
@@ -323,7 +335,7 @@ fn resolve(
             "looked for {}; put the file in images/ or next to the Markdown file",
             candidates
                 .iter()
-                .map(|c| c.display().to_string())
+                .map(|c| normalize_path(c).display().to_string())
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),
@@ -370,6 +382,7 @@ fn process_one(
     config: &ImagesConfig,
     cache: &Path,
     work: &Work,
+    mode: Mode,
 ) -> std::result::Result<ProcessedOne, Unusable> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
@@ -419,11 +432,11 @@ fn process_one(
         let img = decode_limited(&bytes, config)?;
         Ok(decoded.get_or_init(|| img))
     };
-    let damaged = check_whole(&bytes, format, &hash, cache, &decode)?;
-
-    // Icons and animations (GIF, WebP sources) are used exactly as they are.
+    let damaged = check_whole(&bytes, format, &hash, cache, &decode, mode)?;
+    // Icons and animations (GIF, WebP sources) are used exactly as they are; `check` encodes
+    // nothing.
     let is_icon = width <= ICON_MAX && height <= ICON_MAX;
-    if is_icon || format == Format::Other {
+    if is_icon || format == Format::Other || mode == Mode::Validate {
         return Ok((p, files, damaged));
     }
 
@@ -561,6 +574,7 @@ fn check_whole<'d>(
     hash: &str,
     cache: &Path,
     decode: &dyn Fn() -> std::result::Result<&'d image::DynamicImage, Unusable>,
+    mode: Mode,
 ) -> std::result::Result<Option<String>, Unusable> {
     let marker = cache.join(variant_key(hash, "whole"));
     if format == Format::Other || marker.exists() {
@@ -571,8 +585,8 @@ fn check_whole<'d>(
         Format::Jpeg => strict_jpeg(bytes).err(),
         Format::Other => None,
     };
-    if damaged.is_none() {
-        // Failing to remember it only costs a decode next time.
+    if damaged.is_none() && mode == Mode::Encode {
+        // Failing to remember it only costs a decode next time. (`check` writes nothing.)
         let _ = std::fs::create_dir_all(cache).and_then(|()| std::fs::write(&marker, b""));
     }
     Ok(damaged.map(|e| format!("the file is damaged or cut short ({e})")))
@@ -698,7 +712,8 @@ fn unused_images(
                     0,
                     "image is not used by any page",
                 )
-                .hint("delete it or refer to it from a question"),
+                .hint("delete it or refer to it from a question")
+                .warning(),
             );
         }
     }

@@ -11,6 +11,7 @@ pub mod fresh;
 pub mod html;
 pub mod http;
 pub mod images;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod paths;

@@ -70,12 +70,15 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
     },
-    /// Report dead links, missing images, missing alt text, duplicate titles, empty answers and
-    /// unknown front matter keys, without writing any output.
+    /// Run every stage of the build without writing anything (no output, no cache) and report
+    /// every problem the build would: dead links, missing images and alt text, empty answers,
+    /// duplicate titles, template errors, unknown front matter keys, …
     Check {
-        /// The site folder, where site.toml is.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: Site,
+        /// Treat warnings (e.g. an image without alt text) as errors, as build --strict does.
+        #[arg(long)]
+        strict: bool,
         /// Also check that external links' hosts answer (skipped when offline).
         #[arg(long)]
         external: bool,
@@ -105,16 +108,13 @@ enum New {
     Chapter { title: String },
 }
 
-/// Diagnostics in red/yellow on a terminal, plain otherwise (and with NO_COLOR).
-fn print_diagnostic(d: &Diagnostic, warning: bool) {
-    let text = if warning {
-        d.to_string().replacen(": error: ", ": warning: ", 1)
-    } else {
-        d.to_string()
-    };
+/// Diagnostics in red (errors) or yellow (warnings) on a terminal, plain otherwise (and with
+/// NO_COLOR).
+fn print_diagnostic(d: &Diagnostic) {
+    let text = d.to_string();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if color {
-        let code = if warning { "33" } else { "31" };
+        let code = if d.is_error() { "31" } else { "33" };
         let mut lines = text.lines();
         if let Some(first) = lines.next() {
             eprintln!("\x1b[1;{code}m{first}\x1b[0m");
@@ -132,11 +132,9 @@ fn fail(e: faqsite::error::Error) -> ExitCode {
         eprintln!("error: {e}");
     } else {
         for d in e.diagnostics() {
-            print_diagnostic(d, false);
+            print_diagnostic(d);
         }
-        if e.diagnostics().len() > 1 {
-            eprintln!("{} errors", e.diagnostics().len());
-        }
+        eprintln!("{}", faqsite::error::count(e.diagnostics()));
     }
     ExitCode::FAILURE
 }
@@ -173,7 +171,7 @@ fn main() -> ExitCode {
             match faqsite::site::build(&opts) {
                 Ok(report) => {
                     for w in &report.warnings {
-                        print_diagnostic(w, true);
+                        print_diagnostic(w);
                     }
                     if report.up_to_date {
                         println!(
@@ -217,22 +215,27 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Check { root, external } => {
-            let report = faqsite::check::check(&root, external);
-            for d in &report.errors {
-                print_diagnostic(d, false);
-            }
-            for d in &report.warnings {
-                print_diagnostic(d, true);
+        Command::Check {
+            site,
+            strict,
+            external,
+        } => {
+            let opts = BuildOptions {
+                strict,
+                ..options(site)
+            };
+            let report = faqsite::check::check(&opts, external);
+            for d in &report.diagnostics {
+                print_diagnostic(d);
             }
             for n in &report.notes {
                 eprintln!("note: {n}");
             }
             println!("{}", report.summary());
-            if report.errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
+            if report.has_errors() {
                 ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::New { root, what } => {

@@ -7,7 +7,7 @@
 //!   listed in [`Rendered::images`]; the images stage resolves them and writes the final markup.
 //! - raw HTML is shown as text unless `[markdown] raw_html = true` (complete comments are
 //!   dropped, local `<img>` tags stay images), and `javascript:`/`vbscript:`/`data:` URLs
-//!   become `#`; both are warnings in [`Rendered::warnings`].
+//!   become `#`; both are warnings, reported with the page's other problems.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::Diagnostic;
 
 /// Ids the theme uses itself; headings never take them.
 const RESERVED_IDS: &[&str] = &["main", "search-input", "search-results", "top", "content"];
@@ -31,9 +31,6 @@ pub struct Rendered {
     pub text: String,
     pub headings: Vec<Heading>,
     pub images: Vec<ImageRef>,
-    /// What the page's readers should know of but does not stop the build (raw HTML shown as
-    /// text, script URLs dropped); see [`take_warnings`].
-    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,8 +66,11 @@ struct PageLink {
     line: usize,
 }
 
-/// Render every page of `content`; errors from all pages are reported together.
-pub fn render_all(content: &Content, config: &MarkdownConfig) -> Result<Vec<Rendered>> {
+/// Render every page of `content`, with every problem of every page (errors, and warnings
+/// such as raw HTML shown as text). A page with a problem is still rendered whole (a dead link
+/// stays as written), so its headings and its other links count: no false "no such heading"
+/// elsewhere, no problem hidden behind another.
+pub fn render_all(content: &Content, config: &MarkdownConfig) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let sources: BTreeMap<PathBuf, usize> = content
         .pages
         .iter()
@@ -83,21 +83,13 @@ pub fn render_all(content: &Content, config: &MarkdownConfig) -> Result<Vec<Rend
         .map(|p| render_page(p, content, &sources, config))
         .collect();
 
-    let mut errors = Vec::new();
+    let mut problems = Vec::with_capacity(results.len());
     let mut rendered = Vec::with_capacity(results.len());
     let mut links = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok((page, l)) => {
-                rendered.push(page);
-                links.push(l);
-            }
-            Err(e) => {
-                errors.extend(e);
-                rendered.push(Rendered::default());
-                links.push(Vec::new());
-            }
-        }
+    for (page, l, d) in results {
+        rendered.push(page);
+        links.push(l);
+        problems.push(d);
     }
     // Anchors: `other.md#id` must name a heading of that page (or, on a chapter page, one of
     // its questions, which the chapter template gives the question's slug as id).
@@ -109,7 +101,7 @@ pub fn render_all(content: &Content, config: &MarkdownConfig) -> Result<Vec<Rend
                 .entry(link.target)
                 .or_insert_with(|| anchors_of(content, &rendered, link.target));
             if !known.contains(anchor.as_str()) {
-                errors.push(
+                problems[from].push(
                     Diagnostic::new(
                         &content.pages[from].source.path,
                         link.line,
@@ -118,17 +110,22 @@ pub fn render_all(content: &Content, config: &MarkdownConfig) -> Result<Vec<Rend
                             content.pages[link.target].source.path.display()
                         ),
                     )
-                    .hint("check the heading text; ids are the heading text in lower case with spaces as '-'"),
+                    .hint(ANCHOR_HINT),
                 );
             }
         }
     }
-    if errors.is_empty() {
-        Ok(rendered)
-    } else {
-        Err(Error::Input(errors))
+    // Each page's problems in line order, pages in reading order.
+    let mut diagnostics = Vec::new();
+    for mut d in problems {
+        d.sort_by_key(|d| (d.line, d.col));
+        diagnostics.extend(d);
     }
+    (rendered, diagnostics)
 }
+
+const ANCHOR_HINT: &str =
+    "check the heading text; ids are the heading text in lower case with spaces as '-'";
 
 /// The ids a link into page `target` may name.
 fn anchors_of<'r>(
@@ -152,14 +149,6 @@ fn anchors_of<'r>(
     ids
 }
 
-/// Take the warnings of every page, in page order.
-pub fn take_warnings(rendered: &mut [Rendered]) -> Vec<Diagnostic> {
-    rendered
-        .iter_mut()
-        .flat_map(|r| std::mem::take(&mut r.warnings))
-        .collect()
-}
-
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -167,8 +156,8 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// One page rendered, with the links it makes to other pages; or every problem in it.
-type PageResult = std::result::Result<(Rendered, Vec<PageLink>), Vec<Diagnostic>>;
+/// One page rendered, the links it makes to other pages, and every problem in it.
+type PageResult = (Rendered, Vec<PageLink>, Vec<Diagnostic>);
 
 fn render_page(
     page: &Page,
@@ -257,6 +246,7 @@ struct PageRender<'a> {
     root: String,
     out: Rendered,
     events: Vec<Event<'a>>,
+    /// Every problem of the page: errors, and warnings (raw HTML shown as text, …).
     errors: Vec<Diagnostic>,
     links: Vec<PageLink>,
     ids: Ids,
@@ -395,12 +385,15 @@ impl<'a> PageRender<'a> {
                 CowStr::from(url)
             }
             LinkTarget::Missing(path) => {
-                let d = Diagnostic::new(
+                let d = missing_page(
                     &self.page.source.path,
                     line,
-                    format!("link to {dest_url}: {} does not exist", path.display()),
+                    &dest_url,
+                    &path,
+                    self.content,
+                    self.sources,
                 );
-                self.errors.push(d.hint(nearby_hint(&path, self.sources)));
+                self.errors.push(d);
                 dest_url
             }
             LinkTarget::NotUtf8 => {
@@ -431,17 +424,16 @@ impl<'a> PageRender<'a> {
         };
         let what = if image { "image" } else { "link" };
         let shown: String = url.chars().take(60).collect();
-        self.warn(
-            line,
-            format!("{what} URL {shown} was replaced by #: {scheme}: URLs can run scripts"),
-            "link to a page (../02-drivers/install-driver.md) or a web address (https://…)",
+        self.errors.push(
+            Diagnostic::new(
+                &self.page.source.path,
+                line,
+                format!("{what} URL {shown} was replaced by #: {scheme}: URLs can run scripts"),
+            )
+            .hint("link to a page (../02-drivers/install-driver.md) or a web address (https://…)")
+            .warning(),
         );
         CowStr::Borrowed("#")
-    }
-
-    fn warn(&mut self, line: usize, message: String, hint: &str) {
-        let d = Diagnostic::new(&self.page.source.path, line, message).hint(hint);
-        self.out.warnings.push(d);
     }
 
     /// A block of raw HTML: its lines, handled as one text (a comment may span lines).
@@ -530,10 +522,14 @@ impl<'a> PageRender<'a> {
                     .chars()
                     .take(40)
                     .collect();
-                self.warn(
-                    line,
-                    format!("raw HTML {snippet} was shown as text"),
-                    "write it in Markdown; or, if every writer of this site is trusted, set `[markdown] raw_html = true` in site.toml (raw HTML can run scripts on the site's pages)",
+                self.errors.push(
+                    Diagnostic::new(
+                        &self.page.source.path,
+                        line,
+                        format!("raw HTML {snippet} was shown as text"),
+                    )
+                    .hint("write it in Markdown; or, if every writer of this site is trusted, set `[markdown] raw_html = true` in site.toml (raw HTML can run scripts on the site's pages)")
+                    .warning(),
                 );
             }
         }
@@ -576,17 +572,18 @@ impl<'a> PageRender<'a> {
         for (anchor, line) in &self.local_anchors {
             if !ids.contains(anchor.as_str()) {
                 self.errors.push(
-                    Diagnostic::new(&self.page.source.path, *line, format!("link to #{anchor}: no such heading on this page"))
-                        .hint("check the heading text; ids are the heading text in lower case with spaces as '-'"),
+                    Diagnostic::new(
+                        &self.page.source.path,
+                        *line,
+                        format!("link to #{anchor}: no such heading on this page"),
+                    )
+                    .hint(ANCHOR_HINT),
                 );
             }
         }
-        if !self.errors.is_empty() {
-            return Err(self.errors);
-        }
         html::push_html(&mut self.out.html, self.events.into_iter());
         self.out.text = collapse_blank_lines(&self.out.text);
-        Ok((self.out, self.links))
+        (self.out, self.links, self.errors)
     }
 }
 
@@ -780,6 +777,36 @@ fn rewrite_link(
         }
         None => LinkTarget::Missing(resolved),
     }
+}
+
+/// A link to a `.md` file that is not among the pages built: a draft left out, or no file.
+fn missing_page(
+    from: &Path,
+    line: usize,
+    dest: &str,
+    path: &Path,
+    content: &Content,
+    sources: &BTreeMap<PathBuf, usize>,
+) -> Diagnostic {
+    if content.drafts.iter().any(|d| normalize_path(d) == path) {
+        return Diagnostic::new(
+            from,
+            line,
+            format!(
+                "link to {dest}: {} is a draft (draft = true), so it is not built",
+                path.display()
+            ),
+        )
+        .hint(
+            "build with --drafts to include drafts, or remove the link until the page is published",
+        );
+    }
+    Diagnostic::new(
+        from,
+        line,
+        format!("link to {dest}: {} does not exist", path.display()),
+    )
+    .hint(nearby_hint(path, sources))
 }
 
 fn nearby_hint(path: &Path, sources: &BTreeMap<PathBuf, usize>) -> String {

@@ -40,6 +40,39 @@ impl OutputFile {
     }
 }
 
+/// Where the files of a build go as they are made: the [`Staging`] folder of a build, or
+/// [`DryRun`] for `check`, which runs every stage and writes nothing.
+pub trait Sink: Sync {
+    /// Take one file (`rel` relative to the output folder).
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()>;
+    fn write_file(&self, f: &OutputFile) -> Result<()> {
+        self.write(&f.path, &f.bytes)
+    }
+    /// Keep the previous output's file at `rel` (known to be unchanged); false if it cannot.
+    fn keep_previous(&self, _rel: &Path) -> bool {
+        false
+    }
+}
+
+/// A [`Sink`] that drops every file: the build without output.
+#[derive(Debug, Default)]
+pub struct DryRun;
+
+impl Sink for DryRun {
+    fn write(&self, _rel: &Path, _bytes: &[u8]) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+    fn keep_previous(&self, rel: &Path) -> bool {
+        Staging::keep_previous(self, rel)
+    }
+}
+
 /// The file that marks a folder as a faqsite output. Every output carries it at its top.
 pub const MARKER_FILE: &str = ".faqsite-output";
 /// Its text; the first line is what [`has_marker`] looks for.

@@ -264,7 +264,7 @@ fn build_reported(shared: &Shared, build: impl FnOnce() -> Result<BuildReport>) 
     let (outcome, text) = match result {
         Ok(Ok(report)) => {
             for w in &report.warnings {
-                eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
+                eprintln!("{w}");
             }
             println!("rebuilt in {} ms", start.elapsed().as_millis());
             *shared.out.write().unwrap_or_else(PoisonError::into_inner) = Some(report.output_dir);

@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, PageKind};
-use crate::error::{Diagnostic, Result};
+use crate::content::{self, Content, PageKind};
+use crate::error::{self, Diagnostic, Error, Result};
 use crate::fresh;
-use crate::images;
-use crate::markdown;
-use crate::output::{self, OutputFile, Staging};
+use crate::images::{self, Images};
+use crate::lint;
+use crate::markdown::{self, Rendered};
+use crate::output::{self, DryRun, OutputFile, Sink, Staging};
 use crate::print;
 use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
@@ -199,89 +200,17 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     fresh::clear(root);
     t.lap("config");
 
-    let mut content = content::load(root, opts.drafts)?;
-    t.lap("load");
-
-    let mut rendered = markdown::render_all(&content, &config.markdown)?;
-    let mut warnings = markdown::take_warnings(&mut rendered);
-    if opts.strict && !warnings.is_empty() {
-        return Err(crate::error::Error::Input(warnings));
-    }
-    content.release_sources();
-    t.lap("markdown");
-
-    let images = images::process(root, &config.images, &content, &mut rendered, opts.strict)?;
-    warnings.extend(images.warnings);
-    t.lap("images");
-
-    // From here on every file goes straight into the staging folder; it is swapped in at the
-    // end, or removed (by Drop) if any stage fails.
+    // Every file goes straight into the staging folder; it is swapped in at the end, or
+    // removed (by Drop) if any stage fails.
     let staging = Staging::new(&out_dir)?;
-    let mut shard_keys = ShardKeys::new();
-    let search_index_js = if config.search.enabled {
-        let docs: Vec<SearchDoc> = content
-            .pages
-            .iter()
-            .zip(&rendered)
-            .filter_map(|(p, r)| {
-                let PageKind::Question(ci, _) = p.kind else {
-                    return None;
-                };
-                Some(SearchDoc {
-                    id: &p.url,
-                    url: &p.url,
-                    title: &p.title,
-                    chapter: &content.pages[content.chapters[ci].page].title,
-                    number: &p.number,
-                    tags: &p.tags,
-                    keywords: &p.keywords,
-                    body: &r.text,
-                })
-            })
-            .collect();
-        let cache_dir = root.join(fresh::CACHE_DIR);
-        let segmenter = cache
-            .segmenter
-            .get_or_insert_with(search::FaqChinese::segmenter);
-        let reuse = search::Reuse {
-            segmenter,
-            cache_dir: Some(&cache_dir),
-            previous: previous.as_ref().map(|p| &p.shards),
-        };
-        let (script, shards) = search::build_into(&config.search, &docs, &reuse, &staging)?;
-        shard_keys = shards;
-        if opts.serving {
-            script.path
-        } else {
-            // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
-            // peak of the stages still to come.
-            cache.segmenter = None;
-            script.url()
-        }
-    } else {
-        String::new()
+    let run = Run {
+        opts,
+        config: &config,
+        mode: images::Mode::Encode,
+        previous: previous.as_ref(),
     };
-    t.lap("search");
-
-    let theme = Theme::load(root, &config)?;
-    let renderer = Renderer::new(&theme, &config, &content, &rendered, search_index_js);
-    // The pages and the one large print page render side by side.
-    let (pages, manual) = rayon::join(
-        || renderer.render_pages(&staging, opts.serving, previous.as_ref().map(|p| &p.pages)),
-        || print::render(&renderer, &content, &rendered),
-    );
-    let (page_keys, pages_rendered) = pages?;
-    staging.write(Path::new(print::PRINT_PAGE), manual?.as_bytes())?;
-    t.lap("templates");
-    let mut files: Vec<OutputFile> = sitemap::aliases(&content);
-    if let Some(base) = config.base_url_trimmed() {
-        files.extend(sitemap::sitemap(base, &content));
-    }
-    files.extend(theme.static_files.iter().cloned());
-    files.extend(images.files);
-    files.par_iter().try_for_each(|f| staging.write_file(f))?;
-    t.lap("assets");
-
+    let made = run.stages(&staging, cache, &mut t)?;
+    let warnings = Error::check(made.diagnostics)?;
     // The PDF is printed from the staging folder, so it is part of the one swap. If printing
     // fails, the (complete) HTML site is still put in place and the error is reported.
     let pdf_result = if !opts.serving && (opts.pdf || config.print.pdf) {
@@ -309,8 +238,8 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     if opts.serving {
         cache.previous = Some(Previous {
             out_dir: out_dir.clone(),
-            pages: page_keys,
-            shards: shard_keys,
+            pages: made.page_keys,
+            shards: made.shard_keys,
         });
     }
     t.lap("write");
@@ -318,16 +247,242 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     Ok(BuildReport {
         output_dir: out_dir,
         up_to_date: false,
-        pages: content.pages.len(),
+        pages: made.content.pages.len(),
         files,
         unchanged_files,
-        pages_rendered,
-        images_processed: images.processed,
-        images_encoded: images.encoded,
-        images_reused: images.reused,
+        pages_rendered: made.pages_rendered,
+        images_processed: made.images.processed,
+        images_encoded: made.images.encoded,
+        images_reused: made.images.reused,
         warnings,
         timings: t.laps,
     })
+}
+
+/// What `check` found: every problem a build would report (the same words, places, severity
+/// and hints), and the pages, for the checks only `check` makes (external links).
+#[derive(Debug)]
+pub struct Checked {
+    /// Errors and warnings, errors first, each kind by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    pub content: Content,
+    pub rendered: Vec<Rendered>,
+}
+
+/// The build without output: every stage of [`build`] runs (images are resolved and measured,
+/// not encoded), and nothing is written, not even a cache. `Err` only when the stages could
+/// not run to the end (the content cannot be loaded, a file cannot be read); problems in pages,
+/// images and templates are in [`Checked::diagnostics`].
+pub fn check(opts: &BuildOptions) -> Result<Checked> {
+    let mut t = Timer {
+        last: Instant::now(),
+        laps: Vec::new(),
+    };
+    // The output folder is refused here as in a build (a folder faqsite may not replace).
+    let (config, _, _) = load_checked(opts)?;
+    let run = Run {
+        opts,
+        config: &config,
+        mode: images::Mode::Validate,
+        previous: None,
+    };
+    let made = run.stages(&DryRun, &mut BuildCache::default(), &mut t)?;
+    Ok(Checked {
+        diagnostics: made.diagnostics,
+        content: made.content,
+        rendered: made.rendered,
+    })
+}
+
+/// One run of the stages, shared by [`build`] and [`check`].
+struct Run<'a> {
+    opts: &'a BuildOptions,
+    config: &'a Config,
+    mode: images::Mode,
+    /// The keys of the build that made the current output (`serve`).
+    previous: Option<&'a Previous>,
+}
+
+/// What the stages made.
+struct Made {
+    content: Content,
+    rendered: Vec<Rendered>,
+    images: Images,
+    /// Every problem of every stage, `--strict` applied, in the order they are shown.
+    diagnostics: Vec<Diagnostic>,
+    page_keys: PageKeys,
+    shard_keys: ShardKeys,
+    pages_rendered: usize,
+}
+
+impl Run<'_> {
+    /// content → site-wide checks → markdown → images → search → templates → assets, every
+    /// file handed to `sink` as it is made. A stage with problems in the user's input does not
+    /// stop the later ones (a page with a dead link is rendered, an image that is missing is
+    /// left out), so one run reports every problem; only content that cannot be loaded, or an
+    /// I/O failure, ends it early.
+    fn stages<S: Sink>(&self, sink: &S, cache: &mut BuildCache, t: &mut Timer) -> Result<Made> {
+        let root = self.opts.root.as_path();
+        let mut content = content::load(root, self.opts.drafts)?;
+        let mut diagnostics = lint::site(&content);
+        t.lap("load");
+
+        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown);
+        diagnostics.extend(problems);
+        content.release_sources();
+        t.lap("markdown");
+
+        let mut images = images::process(
+            root,
+            &self.config.images,
+            &content,
+            &mut rendered,
+            self.mode,
+        )?;
+        diagnostics.extend(std::mem::take(&mut images.diagnostics));
+        t.lap("images");
+
+        let (search_index_js, shard_keys) = self.search(&content, &rendered, sink, cache)?;
+        t.lap("search");
+
+        let (page_keys, pages_rendered) =
+            match self.templates(&content, &rendered, search_index_js, sink) {
+                Ok(done) => done,
+                Err(Error::Input(ds)) => {
+                    diagnostics.extend(ds);
+                    (PageKeys::new(), 0)
+                }
+                Err(e) => return Err(e),
+            };
+        t.lap("templates");
+        let mut files: Vec<OutputFile> = sitemap::aliases(&content);
+        if let Some(base) = self.config.base_url_trimmed() {
+            files.extend(sitemap::sitemap(base, &content));
+        }
+        files.extend(std::mem::take(&mut images.files));
+        files.par_iter().try_for_each(|f| sink.write_file(f))?;
+        t.lap("assets");
+
+        Ok(Made {
+            content,
+            rendered,
+            images,
+            diagnostics: shown(diagnostics, self.opts.strict),
+            page_keys,
+            shard_keys,
+            pages_rendered,
+        })
+    }
+
+    /// The search index (unless search is off), into `sink`; its script's URL for the pages.
+    fn search<S: Sink>(
+        &self,
+        content: &Content,
+        rendered: &[Rendered],
+        sink: &S,
+        cache: &mut BuildCache,
+    ) -> Result<(String, ShardKeys)> {
+        if !self.config.search.enabled {
+            return Ok((String::new(), ShardKeys::new()));
+        }
+        let docs: Vec<SearchDoc> = content
+            .pages
+            .iter()
+            .zip(rendered)
+            .filter_map(|(p, r)| {
+                let PageKind::Question(ci, _) = p.kind else {
+                    return None;
+                };
+                Some(SearchDoc {
+                    id: &p.url,
+                    url: &p.url,
+                    title: &p.title,
+                    chapter: &content.pages[content.chapters[ci].page].title,
+                    number: &p.number,
+                    tags: &p.tags,
+                    keywords: &p.keywords,
+                    body: &r.text,
+                })
+            })
+            .collect();
+        // `check` writes nothing, not even the segmentation cache.
+        let cache_dir = self.opts.root.join(fresh::CACHE_DIR);
+        let cache_dir = (self.mode == images::Mode::Encode).then_some(cache_dir.as_path());
+        let segmenter = cache
+            .segmenter
+            .get_or_insert_with(search::FaqChinese::segmenter);
+        let reuse = search::Reuse {
+            segmenter,
+            cache_dir,
+            previous: self.previous.map(|p| &p.shards),
+        };
+        let (script, shards) = search::build_into(&self.config.search, &docs, &reuse, sink)?;
+        let url = if self.opts.serving {
+            script.path
+        } else {
+            // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
+            // peak of the stages still to come.
+            cache.segmenter = None;
+            script.url()
+        };
+        Ok((url, shards))
+    }
+
+    /// The theme, every page and `print.html`, and the theme's static files, into `sink`.
+    /// Returns the page keys and how many pages were rendered.
+    fn templates<S: Sink>(
+        &self,
+        content: &Content,
+        rendered: &[Rendered],
+        search_index_js: String,
+        sink: &S,
+    ) -> Result<(PageKeys, usize)> {
+        let theme = Theme::load(&self.opts.root, self.config)?;
+        let renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
+        // The pages and the one large print page render side by side.
+        let (pages, manual) = rayon::join(
+            || renderer.render_pages(sink, self.opts.serving, self.previous.map(|p| &p.pages)),
+            || print::render(&renderer, content, rendered),
+        );
+        let mut errors = Vec::new();
+        let mut done = (PageKeys::new(), 0);
+        match pages {
+            Ok(p) => done = p,
+            Err(Error::Input(ds)) => errors.extend(ds),
+            Err(e) => return Err(e),
+        }
+        match manual {
+            Ok(html) => sink.write(Path::new(print::PRINT_PAGE), html.as_bytes())?,
+            // print.html shows the same template error as the pages: report it once.
+            Err(Error::Input(ds)) => {
+                for d in ds {
+                    if !errors.contains(&d) {
+                        errors.push(d);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        theme
+            .static_files
+            .par_iter()
+            .try_for_each(|f| sink.write_file(f))?;
+        if errors.is_empty() {
+            Ok(done)
+        } else {
+            Err(Error::Input(errors))
+        }
+    }
+}
+
+/// The diagnostics as every command shows them: `--strict` applied, errors first, then by
+/// file, line and column (a stable order: the same list whatever the thread count).
+fn shown(mut diagnostics: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    error::strict(&mut diagnostics, strict);
+    diagnostics.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, a.col).cmp(&(b.severity, &b.file, b.line, b.col))
+    });
+    diagnostics
 }
 
 /// The folder a relative `--root` resolves to, for messages.

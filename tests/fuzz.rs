@@ -722,7 +722,8 @@ fn run_case(site: &Site, tally: &mut Tally) -> Result<(), TestCaseError> {
         force: true,
         ..Default::default()
     };
-    match faqsite::site::build(&opts) {
+    let built = faqsite::site::build(&opts);
+    match &built {
         Ok(_) => tally.built += 1,
         Err(e) => {
             tally.build_errors += 1;
@@ -734,8 +735,17 @@ fn run_case(site: &Site, tally: &mut Tally) -> Result<(), TestCaseError> {
             }
         }
     }
-    if faqsite::check::check(&root, false).errors.is_empty() {
+    let checked = faqsite::check::check(&opts, false);
+    if !checked.has_errors() {
         tally.checked_clean += 1;
+    }
+    // `check` is the build without output: the same problems, whatever the input.
+    let build_diagnostics = match &built {
+        Ok(report) => report.warnings.as_slice(),
+        Err(e) => e.diagnostics(),
+    };
+    if matches!(&built, Ok(_) | Err(faqsite::error::Error::Input(_))) {
+        prop_assert_eq!(&checked.diagnostics[..], build_diagnostics);
     }
     prop_assert_eq!(
         PANICS.load(Ordering::SeqCst),

@@ -25,7 +25,7 @@ pub use words::{Synonyms, STOP_WORDS, WEAK_WORDS};
 use crate::config::SearchConfig;
 use crate::error::Result;
 use crate::images::short_hash;
-use crate::output::{OutputFile, Staging};
+use crate::output::{OutputFile, Sink};
 
 /// Format version of the files, bumped when the client must change with them.
 pub const FORMAT_VERSION: u32 = 2;
@@ -123,7 +123,7 @@ pub trait IndexSink: Sync {
     }
 }
 
-impl IndexSink for Staging {
+impl<S: Sink> IndexSink for S {
     fn write(&self, file: OutputFile) -> Result<()> {
         self.write_file(&file)
     }

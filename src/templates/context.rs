@@ -13,7 +13,7 @@ use crate::config::{Config, Contact};
 use crate::content::{Content, PageKind};
 use crate::error::{Error, Result};
 use crate::markdown::{root_prefix, Rendered};
-use crate::output::Staging;
+use crate::output::Sink;
 
 /// A hash of everything a page's HTML is made from: its template context and the theme.
 pub type PageKey = [u8; 16];
@@ -299,7 +299,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Render every content page (home, chapters, questions) in parallel, plus 404.html,
-    /// writing each into `staging` as soon as it is rendered. Returns the key of every page's
+    /// handing each to `sink` (the staging folder) as soon as it is rendered. Returns the key of every page's
     /// template context (see [`PageKeys`]) and how many content pages were rendered.
     ///
     /// With `keys` the page keys are computed (`serve` keeps them between its rebuilds), and
@@ -307,7 +307,7 @@ impl<'a> Renderer<'a> {
     /// context is the same as then is not rendered again: the previous output's file is kept.
     pub fn render_pages(
         &self,
-        staging: &Staging,
+        sink: &dyn Sink,
         keys: bool,
         previous: Option<&PageKeys>,
     ) -> Result<(PageKeys, usize)> {
@@ -329,9 +329,9 @@ impl<'a> Renderer<'a> {
                 let key = want_keys.then(|| self.theme.page_key(&template, &ctx));
                 let rel = Path::new(&page.url);
                 let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
-                if !(same && staging.keep_previous(rel)) {
+                if !(same && sink.keep_previous(rel)) {
                     let html = self.theme.render(&template, &ctx.to_tera())?;
-                    staging.write(rel, html.as_bytes())?;
+                    sink.write(rel, html.as_bytes())?;
                     rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 progress.inc(1);
@@ -364,7 +364,7 @@ impl<'a> Renderer<'a> {
         let not_found = self
             .theme
             .render("404.html", &self.special_context("404", "页面未找到"))?;
-        staging.write(Path::new("404.html"), not_found.as_bytes())?;
+        sink.write(Path::new("404.html"), not_found.as_bytes())?;
         Ok((page_keys, rendered.into_inner()))
     }
 
