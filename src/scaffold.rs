@@ -3,42 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use pinyin::ToPinyin;
-
 use crate::content::{CONTENT_DIR, INDEX_FILE};
 use crate::error::{Diagnostic, Error, Result};
-
-/// An ASCII slug for a title: pinyin for Chinese characters, letters and digits kept, the rest
-/// becomes '-'; at most `max` characters, cut at a '-'. Never empty.
-pub fn slug(title: &str, max: usize) -> String {
-    let mut s = String::new();
-    let push_dash = |s: &mut String| {
-        if !s.is_empty() && !s.ends_with('-') {
-            s.push('-');
-        }
-    };
-    for (c, py) in title.chars().zip(title.to_pinyin()) {
-        if let Some(py) = py {
-            push_dash(&mut s);
-            s.push_str(py.plain());
-            push_dash(&mut s);
-        } else if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
-        } else {
-            push_dash(&mut s);
-        }
-    }
-    let mut s = s.trim_matches('-').to_string();
-    if s.len() > max {
-        let cut = s[..max].rfind('-').unwrap_or(max);
-        s.truncate(cut);
-    }
-    if s.is_empty() {
-        "question".into()
-    } else {
-        s
-    }
-}
+use crate::slug::slug;
 
 /// `base`, or `base-2`, `base-3` … whichever does not exist yet (with `ext` appended).
 fn free_name(dir: &Path, base: &str, ext: &str) -> PathBuf {
@@ -178,15 +145,6 @@ pub fn init(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_ascii_pinyin() {
-        assert_eq!(slug("如何安装驱动？", 60), "ru-he-an-zhuang-qu-dong");
-        assert_eq!(slug("USB Key 的 PIN码", 60), "usb-key-de-pin-ma");
-        assert_eq!(slug("？！", 60), "question");
-        let long = slug("为什么点击在线更新按钮后进入的页面什么也没显示", 20);
-        assert!(long.len() <= 20 && !long.ends_with('-'), "{long}");
-    }
 
     #[test]
     fn new_question_gets_next_weight_and_a_free_name() {
