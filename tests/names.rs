@@ -73,3 +73,33 @@ fn colliding_urls_name_both_files() {
     );
     assert!(err.contains("02-qi-ta/an-zhuang-qu-dong.html"), "{err}");
 }
+
+/// Two questions of one chapter with the same heading: the chapter page, which joins their
+/// answers, still has every id once, and its in-page links find their targets.
+#[test]
+fn chapter_page_ids_are_unique() {
+    let (tmp, site) = fixture("basic");
+    for (name, w) in [("a", 30), ("b", 40)] {
+        write(
+            &site,
+            &format!("content/01-basics/{name}.md"),
+            &format!("+++\ntitle = \"{name}\"\nweight = {w}\n+++\n\n## 操作步骤\n\nsee [below](#操作步骤) and a note[^1].\n\n[^1]: note.\n"),
+        );
+    }
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let html = read(&out.join("01-basics/index.html"));
+    let all = attr_values(&html, "id");
+    let mut seen = std::collections::BTreeSet::new();
+    let dups: Vec<_> = all.iter().filter(|i| !seen.insert(*i)).collect();
+    assert!(
+        dups.is_empty(),
+        "duplicate ids on the chapter page: {dups:?}"
+    );
+    let problems = broken_links(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        read(&out.join("01-basics/a.html")).contains("id=\"操作步骤\""),
+        "question pages keep their ids"
+    );
+}
