@@ -55,8 +55,22 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io("writing", path, e))
 }
 
+/// `root` must hold a site (its `site.toml`) before `new` writes into it.
+fn require_site(root: &Path) -> Result<()> {
+    if root.join(crate::config::CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    Err(Error::one(
+        Diagnostic::new(root, 0, "no site here (no site.toml in this folder)").hint(format!(
+            "run it in the site's folder, pass --root DIR, or create a site with: faqsite init {}",
+            root.display()
+        )),
+    ))
+}
+
 /// Write a new question into `content/<chapter>/`; returns its path.
 pub fn new_question(root: &Path, chapter: &str, title: &str) -> Result<PathBuf> {
+    require_site(root)?;
     let content = root.join(CONTENT_DIR);
     let dir = content.join(chapter);
     if !dir.join(INDEX_FILE).is_file() {
@@ -93,6 +107,7 @@ pub fn new_question(root: &Path, chapter: &str, title: &str) -> Result<PathBuf> 
 
 /// Write a new chapter folder `content/NN-<slug>/_index.md`; returns the folder.
 pub fn new_chapter(root: &Path, title: &str) -> Result<PathBuf> {
+    require_site(root)?;
     let content = root.join(CONTENT_DIR);
     let indexes: Vec<PathBuf> = std::fs::read_dir(&content)
         .map_err(|e| Error::io("reading", &content, e))?
@@ -116,6 +131,20 @@ pub fn new_chapter(root: &Path, title: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// `init` writes only into a new or empty folder, never among a writer's other files.
+fn refuse_non_empty(dir: &Path) -> Result<()> {
+    let has_files = std::fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_some());
+    if has_files {
+        return Err(Error::one(
+            Diagnostic::new(dir, 0, "the folder is not empty").hint(format!(
+                "choose an empty or new folder for the site, e.g. faqsite init {}",
+                dir.join("faq").display()
+            )),
+        ));
+    }
+    Ok(())
+}
+
 /// Write a minimal working site into `dir` (which must not hold a site already).
 pub fn init(dir: &Path) -> Result<()> {
     if dir.join(crate::config::CONFIG_FILE).exists() {
@@ -128,6 +157,7 @@ pub fn init(dir: &Path) -> Result<()> {
             .hint("choose an empty folder for the new site"),
         ));
     }
+    refuse_non_empty(dir)?;
     let files = [
         ("site.toml", "title = \"常见问题\"\ndescription = \"常见问题解答\"\nlanguage = \"zh-CN\"\n\n[[contact]]\nlabel = \"客服电话\"\nvalue = \"400-000-0000\"\n"),
         ("content/_index.md", "+++\ntitle = \"常见问题\"\n+++\n\n欢迎使用帮助中心。\n"),
