@@ -204,7 +204,14 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
+            if e.kind() == std::io::ErrorKind::NotFound && !root.is_dir() {
+                Error::one(
+                    Diagnostic::new(root, 0, "the site folder does not exist").hint(format!(
+                        "check the path, or create a new site there with: faqsite init {}",
+                        root.display()
+                    )),
+                )
+            } else if e.kind() == std::io::ErrorKind::NotFound {
                 Error::one(
                     Diagnostic::new(&path, 0, "no site.toml found")
                         .hint("run faqsite in the site's folder or pass --root DIR"),
@@ -304,8 +311,17 @@ pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, line_offset: usi
     let (line, col) = e.span().map_or((1, 0), |s| line_col(text, s.start));
     let message = e.message().trim().to_string();
     let mut d = Diagnostic::new(path, line + line_offset, message.clone()).col(col);
-    if message.starts_with("unknown field") {
-        d = d.hint("remove the key or fix its spelling; the valid keys are listed above");
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        // "…, expected one of `a`, `b`": the names between backticks after "expected".
+        let expected: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        d = d.hint(match crate::error::closest(key, &expected) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => "remove the key or fix its spelling; the valid keys are listed above".into(),
+        });
     }
     Error::one(d)
 }

@@ -5,6 +5,7 @@
 //! (home, chapter 1, its questions, chapter 2, …) so later stages can work on them in parallel
 //! and refer to them by index.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use crate::config::toml_error;
 use crate::error::{closest, line_col, Diagnostic, Error, Result};
 use crate::paths::{self, OutsideLink};
+use crate::slug;
 
 mod alias;
 pub use alias::{Alias, GENERATED};
@@ -162,14 +164,7 @@ fn load_chapter(
 ) -> Result<ChapterDir> {
     let (entries, mut errors) = read_dir_sorted(cdir, root_canon)?;
     let mut drafts = Vec::new();
-    let slug = file_name(cdir);
-    if let Err(d) = check_slug(&slug, &shown(cdir, root)) {
-        errors.push(d);
-        return Ok(ChapterDir {
-            errors,
-            ..ChapterDir::default()
-        });
-    }
+    let slug = slug::url_name(&file_name(cdir));
     let index = cdir.join(INDEX_FILE);
     let index_outside = std::fs::symlink_metadata(&index).is_ok() && !entries.contains(&index);
     let chapter = if index_outside {
@@ -200,11 +195,7 @@ fn load_chapter(
         if !name.ends_with(".md") || name == INDEX_FILE {
             continue;
         }
-        let qslug = name.trim_end_matches(".md").to_string();
-        if let Err(d) = check_slug(&qslug, &shown(&path, root)) {
-            errors.push(d);
-            continue;
-        }
+        let qslug = slug::url_name(name.trim_end_matches(".md"));
         match parse_file(&path, root) {
             Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
@@ -346,6 +337,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             questions: qs,
         });
     }
+    check_urls(&pages)?;
     alias::check(&pages)?;
     Ok(Content {
         pages,
@@ -374,20 +366,34 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
     }
 }
 
-fn check_slug(slug: &str, path: &Path) -> Result<(), Diagnostic> {
-    let ok = !slug.is_empty()
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
-    if ok {
+/// Two files whose URLs are the same (`安装 驱动.md` and `an-zhuang-qu-dong.md`) would
+/// overwrite each other: an error naming both.
+fn check_urls(pages: &[Page]) -> Result<()> {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for p in pages {
+        match seen.get(p.url.as_str()) {
+            Some(first) => errors.push(
+                Diagnostic::new(
+                    &p.source.path,
+                    0,
+                    format!(
+                        "this file and {} both make the page {}",
+                        first.display(),
+                        p.url
+                    ),
+                )
+                .hint("rename one of them; Chinese and spaced names become pinyin (安装 驱动.md → an-zhuang-qu-dong)"),
+            ),
+            None => {
+                seen.insert(&p.url, &p.source.path);
+            }
+        }
+    }
+    if errors.is_empty() {
         Ok(())
     } else {
-        Err(Diagnostic::new(
-            path,
-            0,
-            format!("file name {slug:?} does not make a clean URL"),
-        )
-        .hint("use ASCII letters, digits and '-' in file and folder names, e.g. install-driver.md"))
+        Err(Error::Input(errors))
     }
 }
 
@@ -562,12 +568,5 @@ mod tests {
     fn missing_or_unclosed_front_matter_is_an_error() {
         assert!(parse("# hi\n", Path::new("a.md")).is_err());
         assert!(parse("+++\ntitle = \"t\"\n", Path::new("a.md")).is_err());
-    }
-
-    #[test]
-    fn slugs_must_be_ascii() {
-        assert!(check_slug("install-driver", Path::new("x")).is_ok());
-        assert!(check_slug("安装", Path::new("x")).is_err());
-        assert!(check_slug("a b", Path::new("x")).is_err());
     }
 }

@@ -70,9 +70,41 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
+/// `html` with every ` id="x"` made ` id="{prefix}-x"` and every in-page ` href="#x"` made
+/// ` href="#{prefix}-x"`: for a page that joins several answers (the chapter page), so two
+/// answers with the same heading or footnote do not give one id twice.
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let id = rest.find(" id=\"").map(|i| (i, " id=\"".len()));
+        let href = rest.find(" href=\"#").map(|i| (i, " href=\"#".len()));
+        let next = match (id, href) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let Some((at, len)) = next else { break };
+        out.push_str(&rest[..at + len]);
+        out.push_str(prefix);
+        out.push('-');
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_and_in_page_links_get_the_prefix() {
+        let h = r##"<h2 id="步骤">x</h2><a href="#步骤">a</a><a href="b.html#c">b</a>"##;
+        assert_eq!(
+            prefix_ids(h, "q"),
+            r##"<h2 id="q-步骤">x</h2><a href="#q-步骤">a</a><a href="b.html#c">b</a>"##
+        );
+    }
 
     #[test]
     fn escape_escapes_the_five_and_keeps_the_rest() {

@@ -3,42 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use pinyin::ToPinyin;
-
 use crate::content::{CONTENT_DIR, INDEX_FILE};
 use crate::error::{Diagnostic, Error, Result};
-
-/// An ASCII slug for a title: pinyin for Chinese characters, letters and digits kept, the rest
-/// becomes '-'; at most `max` characters, cut at a '-'. Never empty.
-pub fn slug(title: &str, max: usize) -> String {
-    let mut s = String::new();
-    let push_dash = |s: &mut String| {
-        if !s.is_empty() && !s.ends_with('-') {
-            s.push('-');
-        }
-    };
-    for (c, py) in title.chars().zip(title.to_pinyin()) {
-        if let Some(py) = py {
-            push_dash(&mut s);
-            s.push_str(py.plain());
-            push_dash(&mut s);
-        } else if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
-        } else {
-            push_dash(&mut s);
-        }
-    }
-    let mut s = s.trim_matches('-').to_string();
-    if s.len() > max {
-        let cut = s[..max].rfind('-').unwrap_or(max);
-        s.truncate(cut);
-    }
-    if s.is_empty() {
-        "question".into()
-    } else {
-        s
-    }
-}
+use crate::slug::slug;
 
 /// `base`, or `base-2`, `base-3` … whichever does not exist yet (with `ext` appended).
 fn free_name(dir: &Path, base: &str, ext: &str) -> PathBuf {
@@ -88,8 +55,22 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io("writing", path, e))
 }
 
+/// `root` must hold a site (its `site.toml`) before `new` writes into it.
+fn require_site(root: &Path) -> Result<()> {
+    if root.join(crate::config::CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    Err(Error::one(
+        Diagnostic::new(root, 0, "no site here (no site.toml in this folder)").hint(format!(
+            "run it in the site's folder, pass --root DIR, or create a site with: faqsite init {}",
+            root.display()
+        )),
+    ))
+}
+
 /// Write a new question into `content/<chapter>/`; returns its path.
 pub fn new_question(root: &Path, chapter: &str, title: &str) -> Result<PathBuf> {
+    require_site(root)?;
     let content = root.join(CONTENT_DIR);
     let dir = content.join(chapter);
     if !dir.join(INDEX_FILE).is_file() {
@@ -126,6 +107,7 @@ pub fn new_question(root: &Path, chapter: &str, title: &str) -> Result<PathBuf> 
 
 /// Write a new chapter folder `content/NN-<slug>/_index.md`; returns the folder.
 pub fn new_chapter(root: &Path, title: &str) -> Result<PathBuf> {
+    require_site(root)?;
     let content = root.join(CONTENT_DIR);
     let indexes: Vec<PathBuf> = std::fs::read_dir(&content)
         .map_err(|e| Error::io("reading", &content, e))?
@@ -149,6 +131,20 @@ pub fn new_chapter(root: &Path, title: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// `init` writes only into a new or empty folder, never among a writer's other files.
+fn refuse_non_empty(dir: &Path) -> Result<()> {
+    let has_files = std::fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_some());
+    if has_files {
+        return Err(Error::one(
+            Diagnostic::new(dir, 0, "the folder is not empty").hint(format!(
+                "choose an empty or new folder for the site, e.g. faqsite init {}",
+                dir.join("faq").display()
+            )),
+        ));
+    }
+    Ok(())
+}
+
 /// Write a minimal working site into `dir` (which must not hold a site already).
 pub fn init(dir: &Path) -> Result<()> {
     if dir.join(crate::config::CONFIG_FILE).exists() {
@@ -161,6 +157,7 @@ pub fn init(dir: &Path) -> Result<()> {
             .hint("choose an empty folder for the new site"),
         ));
     }
+    refuse_non_empty(dir)?;
     let files = [
         ("site.toml", "title = \"常见问题\"\ndescription = \"常见问题解答\"\nlanguage = \"zh-CN\"\n\n[[contact]]\nlabel = \"客服电话\"\nvalue = \"400-000-0000\"\n"),
         ("content/_index.md", "+++\ntitle = \"常见问题\"\n+++\n\n欢迎使用帮助中心。\n"),
@@ -178,15 +175,6 @@ pub fn init(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_ascii_pinyin() {
-        assert_eq!(slug("如何安装驱动？", 60), "ru-he-an-zhuang-qu-dong");
-        assert_eq!(slug("USB Key 的 PIN码", 60), "usb-key-de-pin-ma");
-        assert_eq!(slug("？！", 60), "question");
-        let long = slug("为什么点击在线更新按钮后进入的页面什么也没显示", 20);
-        assert!(long.len() <= 20 && !long.ends_with('-'), "{long}");
-    }
 
     #[test]
     fn new_question_gets_next_weight_and_a_free_name() {

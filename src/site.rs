@@ -169,9 +169,11 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let inputs = if opts.serving && cache.previous.is_some() {
         String::from("(rebuilt by serve after a change)")
     } else {
-        // (`--replace-output` changes what may be replaced, not what is built)
+        // (`--replace-output` changes what may be replaced and `--force` whether to build, not
+        // what is built)
         let built = BuildOptions {
             replace_output: false,
+            force: false,
             ..opts.clone()
         };
         fresh::input_hash(root, &config.theme, &format!("{built:?}"))

@@ -61,10 +61,17 @@ pub struct Html<'a> {
     html: &'a str,
     /// The page it belongs to, for its digest.
     of: Option<(&'a Digests<'a>, usize)>,
+    /// Prefixed to its ids and in-page links (an answer on the chapter page, see
+    /// [`crate::html::prefix_ids`]).
+    ids: Option<&'a str>,
 }
 
 impl Html<'static> {
-    const EMPTY: Html<'static> = Html { html: "", of: None };
+    const EMPTY: Html<'static> = Html {
+        html: "",
+        of: None,
+        ids: None,
+    };
 }
 
 impl Serialize for Html<'_> {
@@ -73,7 +80,10 @@ impl Serialize for Html<'_> {
             Some((digests, page)) if KEY_MODE.with(|k| k.get()) => {
                 s.serialize_bytes(&digests.get()[page].0)
             }
-            _ => s.serialize_str(self.html),
+            _ => match self.ids {
+                Some(prefix) => s.serialize_str(&crate::html::prefix_ids(self.html, prefix)),
+                None => s.serialize_str(self.html),
+            },
         }
     }
 }
@@ -295,6 +305,7 @@ impl<'a> Renderer<'a> {
         Html {
             html: &self.rendered[page].html,
             of: Some((&self.digests, page)),
+            ids: None,
         }
     }
 
@@ -498,7 +509,10 @@ impl<'a> Renderer<'a> {
             number: &p.number,
             slug: &p.slug,
             current: current == Some(q),
-            content: with_content.then(|| self.html(q)),
+            content: with_content.then(|| Html {
+                ids: Some(&p.slug),
+                ..self.html(q)
+            }),
         }
     }
 
