@@ -46,6 +46,45 @@ struct SiteCtx<'a> {
     language: &'a str,
     base_url: &'a str,
     contact: &'a [Contact],
+    /// The first `[[contact]]` with a phone number: the header's call button.
+    phone: Option<Phone<'a>>,
+}
+
+/// A contact entry that can be called: `href` is a `tel:` link.
+#[derive(Serialize)]
+struct Phone<'a> {
+    label: &'a str,
+    value: &'a str,
+    href: String,
+}
+
+/// The first contact whose `href` is a `tel:` link, or whose value looks like a phone number
+/// (digits with spaces, dashes, dots, parentheses or a leading +; at least five digits).
+fn phone(contacts: &[Contact]) -> Option<Phone<'_>> {
+    contacts.iter().find_map(|c| {
+        let href = if c.href.starts_with("tel:") {
+            c.href.clone()
+        } else if c.href.is_empty() && looks_like_phone(&c.value) {
+            let number: String = c.value.chars().filter(|ch| !ch.is_whitespace()).collect();
+            format!("tel:{number}")
+        } else {
+            return None;
+        };
+        Some(Phone {
+            label: &c.label,
+            value: &c.value,
+            href,
+        })
+    })
+}
+
+fn looks_like_phone(value: &str) -> bool {
+    let v = value.trim();
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    digits >= 5
+        && v.chars()
+            .enumerate()
+            .all(|(i, ch)| ch.is_ascii_digit() || " -.()".contains(ch) || (i == 0 && ch == '+'))
 }
 
 thread_local! {
@@ -409,6 +448,7 @@ impl<'a> Renderer<'a> {
                 language: &c.language,
                 base_url: c.base_url.as_deref().unwrap_or(""),
                 contact: &c.contact,
+                phone: phone(&c.contact),
             },
             chapters,
             assets: &self.assets,
