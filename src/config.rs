@@ -35,6 +35,10 @@ pub struct Config {
     /// Contact details shown in the footer and on the manual's back page.
     #[serde(default)]
     pub contact: Vec<Contact>,
+    /// `[strings]`: the theme's UI words this site changes (key → text; the keys are those of
+    /// the theme's `strings/<language>.toml`).
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

@@ -48,6 +48,8 @@ struct SiteCtx<'a> {
     contact: &'a [Contact],
     /// The first `[[contact]]` with a phone number: the header's call button.
     phone: Option<Phone<'a>>,
+    /// `[search] examples`: the search placeholder's and the 404 page's suggestions.
+    examples: &'a [String],
 }
 
 /// A contact entry that can be called: `href` is a `tel:` link.
@@ -243,6 +245,10 @@ struct BaseCtx<'a> {
     print_url: &'static str,
     print: PrintCtx<'a>,
     generator: &'static str,
+    /// The theme's UI words for the site's language (see `strings.rs`).
+    t: &'a std::collections::BTreeMap<String, String>,
+    /// The words `search.js` shows (`search_*`, `list_separator`), as JSON for an attribute.
+    search_strings: &'a str,
 }
 
 /// A page's whole template context, typed: serialized once for the page's key, and into a
@@ -293,6 +299,7 @@ pub struct Renderer<'a> {
     /// search is off): the same on every page, so made once.
     assets: Assets,
     digests: Digests<'a>,
+    search_strings: String,
 }
 
 fn digest(s: &str) -> PageKey {
@@ -317,12 +324,19 @@ impl<'a> Renderer<'a> {
             search_index_js,
             print_css: theme.asset("print.css"),
         };
+        let search_strings: std::collections::BTreeMap<&str, &str> = theme
+            .strings
+            .iter()
+            .filter(|(k, _)| k.starts_with("search_") || *k == "list_separator")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         Renderer {
             theme,
             config,
             content,
             rendered,
             assets,
+            search_strings: serde_json::to_string(&search_strings).expect("strings serialize"),
             digests: Digests {
                 rendered,
                 table: std::sync::OnceLock::new(),
@@ -400,9 +414,10 @@ impl<'a> Renderer<'a> {
         if !errors.is_empty() {
             return Err(Error::Input(errors));
         }
-        let not_found = self
-            .theme
-            .render("404.html", &self.special_context("404", "页面未找到"))?;
+        let not_found = self.theme.render(
+            "404.html",
+            &self.special_context("404", self.theme.string("not_found_title")),
+        )?;
         staging.write(Path::new("404.html"), not_found.as_bytes())?;
         Ok((page_keys, rendered.into_inner()))
     }
@@ -449,7 +464,10 @@ impl<'a> Renderer<'a> {
                 base_url: c.base_url.as_deref().unwrap_or(""),
                 contact: &c.contact,
                 phone: phone(&c.contact),
+                examples: &c.search.examples,
             },
+            t: &self.theme.strings,
+            search_strings: &self.search_strings,
             chapters,
             assets: &self.assets,
             search_enabled: c.search.enabled && !self.assets.search_index_js.is_empty(),
@@ -610,7 +628,7 @@ impl<'a> Renderer<'a> {
         };
         let home = &content.pages[0];
         let home_link = LinkCtx {
-            title: "首页",
+            title: self.theme.string("home"),
             url: &home.url,
             number: "",
         };

@@ -10,6 +10,7 @@
 //! context, page keys) and the rendering of the pages.
 
 mod context;
+mod strings;
 pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
 
 use std::collections::BTreeMap;
@@ -50,6 +51,8 @@ pub struct Theme {
     versioned: BTreeMap<String, String>,
     /// Hash of every template (and faqsite's version): part of each page's key.
     templates_hash: Vec<u8>,
+    /// The UI words for the site's language (`t` in templates).
+    pub strings: strings::Strings,
 }
 
 impl Theme {
@@ -94,7 +97,9 @@ impl Theme {
             return Err(Error::Input(outside));
         }
 
+        let strings = strings::load(&files, DEFAULT_THEME, root, config)?;
         let mut tera = Tera::default();
+        tera.register_filter("fill", strings::fill);
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
         tera.set_escape_fn(crate::html::escape);
@@ -140,7 +145,13 @@ impl Theme {
             static_files,
             versioned,
             templates_hash,
+            strings,
         })
+    }
+
+    /// The UI string `key` (empty when the theme has none).
+    pub fn string(&self, key: &str) -> &str {
+        self.strings.get(key).map_or("", String::as_str)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

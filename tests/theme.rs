@@ -1,0 +1,157 @@
+//! The default theme for any FAQ: its UI words come from a strings file per language (chosen by
+//! `language`, overridable from the site), suggestions from site.toml; extension points
+//! (blocks, extra CSS/JS, logo, favicon, footer lines) need no copied template.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// Any CJK ideograph or CJK/full-width punctuation.
+fn cjk(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        matches!(c as u32, 0x3000..=0x303f | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xff00..=0xffef)
+    })
+}
+
+/// The output files a reader's browser shows or runs: HTML, JS, CSS; not the search index
+/// (content, and the search's own word lists, which are never shown).
+fn ui_files(out: &Path) -> Vec<std::path::PathBuf> {
+    walkdir(out)
+        .into_iter()
+        .filter(|p| {
+            let index = p.to_string_lossy().contains("search-index");
+            !index
+                && p.extension()
+                    .is_some_and(|e| e == "html" || e == "js" || e == "css")
+        })
+        .collect()
+}
+
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            v.extend(walkdir(&p));
+        } else {
+            v.push(p);
+        }
+    }
+    v.sort();
+    v
+}
+
+/// `faqsite init`, then the site's own words made English and `language = "en"`.
+fn english_site(tmp: &Path) -> std::path::PathBuf {
+    let site = tmp.join("site");
+    let (ok, _, err) = run(&["init", &site.to_string_lossy()], tmp);
+    assert!(ok, "init failed: {err}");
+    let toml = read(&site.join("site.toml"));
+    assert!(toml.contains("language = \"zh-CN\""), "{toml}");
+    std::fs::write(
+        site.join("site.toml"),
+        "title = \"Help\"\ndescription = \"Answers\"\nlanguage = \"en\"\n\n[[contact]]\nlabel = \"Phone\"\nvalue = \"+1 555 0100\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/_index.md"),
+        "+++\ntitle = \"Help\"\n+++\n\nWelcome.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/01-getting-started/_index.md"),
+        "+++\ntitle = \"Getting started\"\nweight = 10\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/01-getting-started/first-question.md"),
+        "+++\ntitle = \"How do I start?\"\nweight = 10\ntags = [\"start\"]\n+++\n\nAdd Markdown files.\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn an_english_site_has_no_chinese_ui_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    let out = site.join("public");
+    build(&site, &out);
+    for f in ui_files(&out) {
+        let text = read(&f);
+        if let Some(c) = cjk(&text) {
+            let at = text.find(c).unwrap();
+            let from = text[..at]
+                .char_indices()
+                .rev()
+                .nth(40)
+                .map_or(0, |(i, _)| i);
+            panic!(
+                "{} has {c:?}: …{}…",
+                f.display(),
+                &text[from..(at + 40).min(text.len())]
+            );
+        }
+    }
+    let q = read(&out.join("01-getting-started/first-question.html"));
+    assert!(q.contains("Still need help?"), "English help box");
+    assert!(
+        q.contains(r#"href="tel:+15550100""#),
+        "a phone-like value becomes a tel: link"
+    );
+    assert!(read(&out.join("404.html")).contains("<title>Page not found - Help</title>"));
+}
+
+#[test]
+fn strings_are_overridden_from_the_site_and_examples_come_from_site_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    std::fs::write(
+        site.join("site.toml"),
+        "title = \"Help\"\nlanguage = \"en\"\n\n[search]\nexamples = [\"token\", \"password\", \"renewal\"]\n\n[strings]\nhelp_title = \"Stuck? Call us\"\n\n[[contact]]\nlabel = \"Phone\"\nvalue = \"+1 555 0100\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("strings")).unwrap();
+    std::fs::write(site.join("strings/en.toml"), "home = \"Start\"\n").unwrap();
+    let out = site.join("public");
+    build(&site, &out);
+    let q = read(&out.join("01-getting-started/first-question.html"));
+    assert!(q.contains("Stuck? Call us"), "[strings] in site.toml");
+    assert!(q.contains(">Start</a>"), "strings/en.toml of the site: {q}");
+    assert!(
+        q.contains(r#"placeholder="Search, e.g. token, password""#),
+        "placeholder examples"
+    );
+    let nf = read(&out.join("404.html"));
+    assert!(
+        nf.contains("for example token, password, renewal"),
+        "404 suggestions: {nf}"
+    );
+}
+
+#[test]
+fn an_unknown_string_key_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    let toml = read(&site.join("site.toml"));
+    std::fs::write(
+        site.join("site.toml"),
+        format!("{toml}\n[strings]\nhelp_titel = \"x\"\n"),
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok);
+    assert!(err.contains("unknown UI string `help_titel`"), "{err}");
+    assert!(err.contains("help_title"), "lists the known keys: {err}");
+}
+
+#[test]
+fn the_chinese_site_keeps_its_words_and_its_own_examples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&repo_root(), &out);
+    let html = read(&out.join("index.html"));
+    assert!(html.contains(r#"placeholder="搜索问题，如：驱动、PIN码""#));
+    assert!(html.contains(">跳到正文</a>"));
+    assert!(read(&out.join("404.html")).contains("驱动、PIN码、证书更新、无法显示该网页"));
+}
