@@ -155,3 +155,78 @@ fn the_chinese_site_keeps_its_words_and_its_own_examples() {
     assert!(html.contains(">跳到正文</a>"));
     assert!(read(&out.join("404.html")).contains("驱动、PIN码、证书更新、无法显示该网页"));
 }
+
+#[test]
+fn a_site_extends_the_theme_without_copying_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    std::fs::write(
+        site.join("site.toml"),
+        "title = \"Help\"\nlanguage = \"en\"\nlogo = \"logo.svg\"\nfavicon = \"static/icon.png\"\nfooter = [\"ICP 12345678\", { text = \"Licence\", href = \"https://example.com/l\" }]\n\n[theme]\nextra_css = [\"brand.css\"]\nextra_js = [\"stats.js\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    for (f, body) in [
+        ("logo.svg", "<svg/>"),
+        ("icon.png", "png"),
+        ("brand.css", "a{}"),
+        ("stats.js", "1"),
+    ] {
+        std::fs::write(site.join("static").join(f), body).unwrap();
+    }
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/index.html"),
+        "{% extends \"base.html\" %}{% block extra_head %}<meta name=\"verify\" content=\"x\">{% endblock extra_head %}{% block extra_footer %}<p>extra foot</p>{% endblock extra_footer %}",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("templates/extra_head.html"),
+        "<meta name=\"every\" content=\"page\">",
+    )
+    .unwrap();
+    let out = site.join("public");
+    build(&site, &out);
+    let home = read(&out.join("index.html"));
+    let q = read(&out.join("01-getting-started/first-question.html"));
+    for (html, root) in [(&home, ""), (&q, "../")] {
+        for want in [
+            format!(r#"<img class="brand-logo" src="{root}static/logo.svg?v="#),
+            format!(r#"<link rel="icon" href="{root}static/icon.png?v="#),
+            format!(r#"<link rel="stylesheet" href="{root}static/brand.css?v="#),
+            format!(r#"<script src="{root}static/stats.js?v="#),
+            "<p class=\"footer-line\">ICP 12345678</p>".to_string(),
+            r#"<a href="https://example.com/l">Licence</a>"#.to_string(),
+        ] {
+            assert!(html.contains(&want), "{want} in\n{html}");
+        }
+    }
+    assert!(
+        home.contains(r#"<meta name="verify" content="x">"#),
+        "extra_head block"
+    );
+    assert!(home.contains("<p>extra foot</p>"), "extra_footer block");
+    assert!(!q.contains("extra foot"));
+    assert!(
+        q.contains(r#"<meta name="every" content="page">"#),
+        "templates/extra_head.html"
+    );
+}
+
+#[test]
+fn a_missing_extra_file_is_an_error_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    std::fs::write(
+        site.join("site.toml"),
+        "title = \"Help\"\n\n[theme]\nextra_css = [\"nope.css\"]\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok);
+    assert!(err.contains("site.toml:4"), "{err}");
+    assert!(
+        err.contains("\"nope.css\", which is not a file of the site's static/ folder"),
+        "{err}"
+    );
+}

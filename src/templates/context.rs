@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT, GENERATOR};
-use crate::config::{Config, Contact};
+use crate::config::{Config, Contact, FooterLine};
 use crate::content::{Content, PageKind};
 use crate::error::{Error, Result};
 use crate::markdown::{root_prefix, Rendered};
@@ -50,6 +50,10 @@ struct SiteCtx<'a> {
     phone: Option<Phone<'a>>,
     /// `[search] examples`: the search placeholder's and the 404 page's suggestions.
     examples: &'a [String],
+    /// Lines at the foot of every page.
+    footer: &'a [FooterLine],
+    /// The site's logo, favicon, extra CSS and JS (`static/…?v=…`, empty when not set).
+    added: &'a super::Added,
 }
 
 /// A contact entry that can be called: `href` is a `tel:` link.
@@ -278,6 +282,7 @@ struct Assets {
     search_js: String,
     search_index_js: String,
     print_css: String,
+    favicon: String,
 }
 
 #[derive(Serialize)]
@@ -323,6 +328,7 @@ impl<'a> Renderer<'a> {
             search_js: theme.asset("search.js"),
             search_index_js,
             print_css: theme.asset("print.css"),
+            favicon: theme.asset("favicon.svg"),
         };
         let search_strings: std::collections::BTreeMap<&str, &str> = theme
             .strings
@@ -465,6 +471,8 @@ impl<'a> Renderer<'a> {
                 contact: &c.contact,
                 phone: phone(&c.contact),
                 examples: &c.search.examples,
+                footer: &c.footer,
+                added: &self.theme.added,
             },
             t: &self.theme.strings,
             search_strings: &self.search_strings,
