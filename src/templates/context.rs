@@ -420,12 +420,27 @@ impl<'a> Renderer<'a> {
         if !errors.is_empty() {
             return Err(Error::Input(errors));
         }
-        let not_found = self.theme.render(
-            "404.html",
-            &self.special_context("404", self.theme.string("not_found_title")),
-        )?;
+        let mut ctx = self.special_context("404", self.theme.string("not_found_title"));
+        ctx.insert("site_dirs", &self.site_dirs());
+        let not_found = self.theme.render("404.html", &ctx)?;
         staging.write(Path::new("404.html"), not_found.as_bytes())?;
         Ok((page_keys, rendered.into_inner()))
+    }
+
+    /// The site's top folders (chapters, `static`, `images`, `search`) as a JSON array safe
+    /// inside `<script>`: the 404 page finds the site's root in its URL by them, so it works
+    /// at any depth on a static server without `base_url`.
+    fn site_dirs(&self) -> String {
+        let mut dirs: Vec<&str> = vec!["static", "images", "search"];
+        for ch in &self.content.chapters {
+            let url = &self.content.pages[ch.page].url;
+            if let Some((dir, _)) = url.split_once('/') {
+                dirs.push(dir);
+            }
+        }
+        dirs.sort_unstable();
+        dirs.dedup();
+        crate::html::script_json(&serde_json::to_string(&dirs).expect("names serialize"))
     }
 
     /// Context for a page that is not a content page (404, print).

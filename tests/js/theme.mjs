@@ -9,7 +9,21 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import http from 'node:http';
 import { serve } from '../browser/serve.mjs';
+
+// The site at /faq/ of a server that answers every miss with /faq/404.html.
+function subPathServer(dir) {
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = p.startsWith('/faq/') ? path.join(dir, p.slice(5)) : '';
+    const hit = file.startsWith(dir) && fs.existsSync(file) && fs.statSync(file).isFile();
+    const type = { '.css': 'text/css', '.js': 'text/javascript' }[path.extname(file)] || 'text/html; charset=utf-8';
+    res.writeHead(hit ? 200 : 404, { 'content-type': hit ? type : 'text/html; charset=utf-8' });
+    res.end(fs.readFileSync(hit ? file : path.join(dir, '404.html')));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+}
 
 const site = path.resolve(process.argv[2] || 'public');
 const failures = [];
@@ -57,11 +71,30 @@ try {
   check(styled === 'sticky', `the nested 404 page is styled by style.css (header position: ${styled})`);
   const home = await page.locator('header a.brand').evaluate((a) => a.href);
   check(home === `${url}index.html`, `the 404 page's home link leads to the site root (got ${home})`);
-  const chapterLinks = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.href));
+  const chapterLinks = await page.locator('main a[href]:not([href^="tel:"])').evaluateAll((as) => as.map((a) => a.href));
   check(chapterLinks.length > 0 && chapterLinks.every((h) => h.startsWith(url) && !h.includes('/02-drivers/0')),
     `the 404 page's links are live (${chapterLinks.slice(0, 3).join(' ')})`);
+  const skip = await page.locator('a.skip-link').evaluate((a) => a.href);
+  check(skip === `${url}02-drivers/missing.html#main`, `the skip link stays on the page (${skip})`);
   const ok = await Promise.all(chapterLinks.filter((h) => h.startsWith(url)).map((h) => fetch(h).then((r) => r.status)));
   check(ok.every((s) => s === 200), `the 404 page's links resolve (${ok.join(',')})`);
+
+  // From disk: the 404 page opened as a file is styled and links next to it.
+  await page.goto(pathToFileURL(path.join(site, '404.html')).href);
+  const diskStyled = await page.locator('header.site-header').evaluate((el) => getComputedStyle(el).position);
+  check(diskStyled === 'sticky', `404.html from file:// is styled (${diskStyled})`);
+  const diskHome = await page.locator('header a.brand').evaluate((a) => a.href);
+  check(diskHome === pathToFileURL(path.join(site, 'index.html')).href, `404.html from file:// links home (${diskHome})`);
+
+  // Hosted under a sub-path (/faq/), a miss two folders down.
+  const sub = await subPathServer(site);
+  try {
+    await page.goto(`${sub.url}faq/02-drivers/deeper/missing.html`);
+    const subStyled = await page.locator('header.site-header').evaluate((el) => getComputedStyle(el).position);
+    check(subStyled === 'sticky', `the 404 under /faq/ is styled (${subStyled})`);
+    const subHome = await page.locator('header a.brand').evaluate((a) => a.href);
+    check(subHome === `${sub.url}faq/index.html`, `the 404 under /faq/ links to /faq/index.html (${subHome})`);
+  } finally { sub.server.close(); }
 } finally {
   server.close();
   await browser.close();
