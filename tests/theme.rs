@@ -13,32 +13,19 @@ fn cjk(text: &str) -> Option<char> {
     })
 }
 
-/// The output files a reader's browser shows or runs: HTML, JS, CSS; not the search index
-/// (content, and the search's own word lists, which are never shown).
-fn ui_files(out: &Path) -> Vec<std::path::PathBuf> {
-    walkdir(out)
+/// The output files a reader's browser shows or runs (HTML, JS, CSS) with their text; not the
+/// search index (content, and the search's own word lists, which are never shown).
+fn ui_files(out: &Path) -> Vec<(std::path::PathBuf, String)> {
+    snapshot(out)
         .into_iter()
-        .filter(|p| {
+        .filter(|(p, _)| {
             let index = p.to_string_lossy().contains("search-index");
             !index
                 && p.extension()
                     .is_some_and(|e| e == "html" || e == "js" || e == "css")
         })
+        .map(|(p, bytes)| (p, String::from_utf8(bytes).unwrap()))
         .collect()
-}
-
-fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            v.extend(walkdir(&p));
-        } else {
-            v.push(p);
-        }
-    }
-    v.sort();
-    v
 }
 
 /// `faqsite init`, then the site's own words made English and `language = "en"`.
@@ -77,8 +64,9 @@ fn an_english_site_has_no_chinese_ui_text() {
     let site = english_site(tmp.path());
     let out = site.join("public");
     build(&site, &out);
-    for f in ui_files(&out) {
-        let text = read(&f);
+    let files = ui_files(&out);
+    assert!(files.len() > 5, "{files:?}");
+    for (f, text) in files {
         if let Some(c) = cjk(&text) {
             let at = text.find(c).unwrap();
             let from = text[..at]

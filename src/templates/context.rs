@@ -766,3 +766,31 @@ fn progress_bar(pages: usize) -> indicatif::ProgressBar {
     }
     bar
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(value: &str, href: &str) -> Contact {
+        Contact {
+            label: "Phone".into(),
+            value: value.into(),
+            href: href.into(),
+        }
+    }
+
+    #[test]
+    fn the_call_button_is_the_first_contact_with_a_phone() {
+        let list = [
+            contact("www.example.com", "https://www.example.com/"),
+            contact("Street 1", ""),
+            contact("+86 (574) 8730-4500", ""),
+            contact("0574-1", "tel:05741"),
+        ];
+        assert_eq!(phone(&list).unwrap().href, "tel:+86(574)8730-4500");
+        assert_eq!(phone(&list[3..]).unwrap().href, "tel:05741");
+        assert!(phone(&list[..2]).is_none());
+        assert!(!looks_like_phone("12-34"));
+        assert!(!looks_like_phone("1+2345678"));
+    }
+}
