@@ -333,7 +333,10 @@ impl<'a> Renderer<'a> {
         let search_strings: std::collections::BTreeMap<&str, &str> = theme
             .strings
             .iter()
-            .filter(|(k, _)| k.starts_with("search_") || *k == "list_separator")
+            .filter(|(k, _)| {
+                let page_only = *k == "search_label" || k.starts_with("search_placeholder");
+                (k.starts_with("search_") && !page_only) || *k == "list_separator"
+            })
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         Renderer {
