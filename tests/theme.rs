@@ -218,3 +218,18 @@ fn a_missing_extra_file_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_strings_file_linked_from_outside_the_site_is_an_error_never_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    std::fs::write(tmp.path().join("secret.toml"), "home = \"SECRET\"\n").unwrap();
+    std::fs::create_dir_all(site.join("strings")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.toml"), site.join("strings/en.toml"))
+        .unwrap();
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok, "{err}");
+    assert!(err.contains("en.toml"), "{err}");
+    assert!(!site.join("public/index.html").exists());
+}

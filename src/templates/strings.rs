@@ -42,6 +42,17 @@ pub fn load(
     let site_file = root
         .join("strings")
         .join(format!("{}.toml", config.language));
+    // Never read through a symbolic link out of the site (README, "Safety").
+    if let Ok(root_canon) = root.canonicalize() {
+        let outside: Vec<Diagnostic> = [root.join("strings"), site_file.clone()]
+            .iter()
+            .filter_map(|p| crate::paths::outside_link(p, &root_canon))
+            .map(|o| crate::content::outside_link_error(&o))
+            .collect();
+        if !outside.is_empty() {
+            return Err(Error::Input(outside));
+        }
+    }
     if site_file.is_file() {
         let bytes = std::fs::read(&site_file).map_err(|e| Error::io("reading", &site_file, e))?;
         let shown = crate::content::shown(&site_file, root);
