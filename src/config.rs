@@ -20,8 +20,18 @@ pub struct Config {
     /// Absolute URL the site is served from; enables `sitemap.xml` and `robots.txt`.
     #[serde(default)]
     pub base_url: Option<String>,
-    #[serde(default = "default_theme")]
-    pub theme: String,
+    /// `theme = "name"`, or a `[theme]` table with `name`, `extra_css`, `extra_js`.
+    #[serde(default)]
+    pub theme: ThemeConfig,
+    /// A file of the site's `static/` shown in the header instead of the theme's mark.
+    #[serde(default)]
+    pub logo: String,
+    /// A file of the site's `static/` used as the favicon instead of the theme's.
+    #[serde(default)]
+    pub favicon: String,
+    /// Lines at the foot of every page (an ICP number…): text, or `{ text, href }` for a link.
+    #[serde(default)]
+    pub footer: Vec<FooterLine>,
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
     #[serde(default)]
@@ -35,6 +45,10 @@ pub struct Config {
     /// Contact details shown in the footer and on the manual's back page.
     #[serde(default)]
     pub contact: Vec<Contact>,
+    /// `[strings]`: the theme's UI words this site changes (key → text; the keys are those of
+    /// the theme's `strings/<language>.toml`).
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -195,6 +209,79 @@ fn default_language() -> String {
 fn default_theme() -> String {
     "default".into()
 }
+
+/// The theme to use and what the site adds to it (`theme = "name"` or `[theme]`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ThemeConfig {
+    /// `themes/<name>/` of the site, or the built-in `default`.
+    pub name: String,
+    /// Style sheets of the site's `static/` linked after the theme's, on every page.
+    pub extra_css: Vec<String>,
+    /// Scripts of the site's `static/` loaded (deferred) on every page.
+    pub extra_js: Vec<String>,
+}
+
+impl Default for ThemeConfig {
+    fn default() -> Self {
+        ThemeConfig {
+            name: default_theme(),
+            extra_css: Vec::new(),
+            extra_js: Vec::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeTable {
+    #[serde(default = "default_theme")]
+    name: String,
+    #[serde(default)]
+    extra_css: Vec<String>,
+    #[serde(default)]
+    extra_js: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for ThemeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThemeConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a theme name, or a [theme] table with name, extra_css, extra_js")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                name: &str,
+            ) -> std::result::Result<ThemeConfig, E> {
+                Ok(ThemeConfig {
+                    name: name.to_string(),
+                    ..ThemeConfig::default()
+                })
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                map: M,
+            ) -> std::result::Result<ThemeConfig, M::Error> {
+                let t = ThemeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(ThemeConfig {
+                    name: t.name,
+                    extra_css: t.extra_css,
+                    extra_js: t.extra_js,
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// A footer line: plain text, or a link.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum FooterLine {
+    Text(String),
+    Link { text: String, href: String },
+}
 fn default_output_dir() -> PathBuf {
     PathBuf::from("public")
 }
@@ -343,7 +430,7 @@ mod tests {
     fn defaults_apply() {
         let c = Config::parse("title = \"FAQ\"\n", Path::new("site.toml")).unwrap();
         assert_eq!(c.language, "zh-CN");
-        assert_eq!(c.theme, "default");
+        assert_eq!(c.theme.name, "default");
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert!(c.search.enabled);
         assert!(!c.markdown.raw_html);

@@ -176,7 +176,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
             force: false,
             ..opts.clone()
         };
-        fresh::input_hash(root, &config.theme, &format!("{built:?}"))
+        fresh::input_hash(root, &config.theme.name, &format!("{built:?}"))
     };
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");

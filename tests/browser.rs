@@ -98,3 +98,20 @@ fn sharded_index_gives_the_same_results_and_works_in_chromium() {
     let s = sharded.to_string_lossy().into_owned();
     run_node(&["tests/js/e2e.mjs", &s], &[], &tools);
 }
+
+/// The phone header (sticky, small, with a `tel:` call button), the contact card on the home
+/// page and at the end of each answer, and the 404 page at a nested path over HTTP.
+#[test]
+fn phone_header_contact_and_nested_404_in_chromium() {
+    let Some(tools) = require_browser_tools(
+        "phone_header_contact_and_nested_404_in_chromium",
+        CHROMIUM_TOOLS,
+    ) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&repo_root(), &out);
+    let out_s = out.to_string_lossy().into_owned();
+    run_node(&["tests/js/theme.mjs", &out_s], &[], &tools);
+}

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT, GENERATOR};
-use crate::config::{Config, Contact};
+use crate::config::{Config, Contact, FooterLine};
 use crate::content::{Content, PageKind};
 use crate::error::{Error, Result};
 use crate::markdown::{root_prefix, Rendered};
@@ -46,6 +46,51 @@ struct SiteCtx<'a> {
     language: &'a str,
     base_url: &'a str,
     contact: &'a [Contact],
+    /// The first `[[contact]]` with a phone number: the header's call button.
+    phone: Option<Phone<'a>>,
+    /// `[search] examples`: the search placeholder's and the 404 page's suggestions.
+    examples: &'a [String],
+    /// Lines at the foot of every page.
+    footer: &'a [FooterLine],
+    /// The site's logo, favicon, extra CSS and JS (`static/…?v=…`, empty when not set).
+    added: &'a super::Added,
+}
+
+/// A contact entry that can be called: `href` is a `tel:` link.
+#[derive(Serialize)]
+struct Phone<'a> {
+    label: &'a str,
+    value: &'a str,
+    href: String,
+}
+
+/// The first contact whose `href` is a `tel:` link, or whose value looks like a phone number
+/// (digits with spaces, dashes, dots, parentheses or a leading +; at least five digits).
+fn phone(contacts: &[Contact]) -> Option<Phone<'_>> {
+    contacts.iter().find_map(|c| {
+        let href = if c.href.starts_with("tel:") {
+            c.href.clone()
+        } else if c.href.is_empty() && looks_like_phone(&c.value) {
+            let number: String = c.value.chars().filter(|ch| !ch.is_whitespace()).collect();
+            format!("tel:{number}")
+        } else {
+            return None;
+        };
+        Some(Phone {
+            label: &c.label,
+            value: &c.value,
+            href,
+        })
+    })
+}
+
+fn looks_like_phone(value: &str) -> bool {
+    let v = value.trim();
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    digits >= 5
+        && v.chars()
+            .enumerate()
+            .all(|(i, ch)| ch.is_ascii_digit() || " -.()".contains(ch) || (i == 0 && ch == '+'))
 }
 
 thread_local! {
@@ -214,6 +259,10 @@ struct BaseCtx<'a> {
     print_url: &'static str,
     print: PrintCtx<'a>,
     generator: &'static str,
+    /// The theme's UI words for the site's language (see `strings.rs`).
+    t: &'a std::collections::BTreeMap<String, String>,
+    /// The words `search.js` shows (`search_*`, `list_separator`), as JSON for an attribute.
+    search_strings: &'a str,
 }
 
 /// A page's whole template context, typed: serialized once for the page's key, and into a
@@ -243,6 +292,7 @@ struct Assets {
     search_js: String,
     search_index_js: String,
     print_css: String,
+    favicon: String,
 }
 
 #[derive(Serialize)]
@@ -264,6 +314,7 @@ pub struct Renderer<'a> {
     /// search is off): the same on every page, so made once.
     assets: Assets,
     digests: Digests<'a>,
+    search_strings: String,
 }
 
 fn digest(s: &str) -> PageKey {
@@ -287,13 +338,24 @@ impl<'a> Renderer<'a> {
             search_js: theme.asset("search.js"),
             search_index_js,
             print_css: theme.asset("print.css"),
+            favicon: theme.asset("favicon.svg"),
         };
+        let search_strings: std::collections::BTreeMap<&str, &str> = theme
+            .strings
+            .iter()
+            .filter(|(k, _)| {
+                let page_only = *k == "search_label" || k.starts_with("search_placeholder");
+                (k.starts_with("search_") && !page_only) || *k == "list_separator"
+            })
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         Renderer {
             theme,
             config,
             content,
             rendered,
             assets,
+            search_strings: serde_json::to_string(&search_strings).expect("strings serialize"),
             digests: Digests {
                 rendered,
                 table: std::sync::OnceLock::new(),
@@ -372,11 +434,27 @@ impl<'a> Renderer<'a> {
         if !errors.is_empty() {
             return Err(Error::Input(errors));
         }
-        let not_found = self
-            .theme
-            .render("404.html", &self.special_context("404", "页面未找到"))?;
+        let mut ctx = self.special_context("404", self.theme.string("not_found_title"));
+        ctx.insert("site_dirs", &self.site_dirs());
+        let not_found = self.theme.render("404.html", &ctx)?;
         sink.write(Path::new("404.html"), not_found.as_bytes())?;
         Ok((page_keys, rendered.into_inner()))
+    }
+
+    /// The site's top folders (chapters, `static`, `images`, `search`) as a JSON array safe
+    /// inside `<script>`: the 404 page finds the site's root in its URL by them, so it works
+    /// at any depth on a static server without `base_url`.
+    fn site_dirs(&self) -> String {
+        let mut dirs: Vec<&str> = vec!["static", "images", "search"];
+        for ch in &self.content.chapters {
+            let url = &self.content.pages[ch.page].url;
+            if let Some((dir, _)) = url.split_once('/') {
+                dirs.push(dir);
+            }
+        }
+        dirs.sort_unstable();
+        dirs.dedup();
+        crate::html::script_json(&serde_json::to_string(&dirs).expect("names serialize"))
     }
 
     /// Context for a page that is not a content page (404, print).
@@ -420,7 +498,13 @@ impl<'a> Renderer<'a> {
                 language: &c.language,
                 base_url: c.base_url.as_deref().unwrap_or(""),
                 contact: &c.contact,
+                phone: phone(&c.contact),
+                examples: &c.search.examples,
+                footer: &c.footer,
+                added: &self.theme.added,
             },
+            t: &self.theme.strings,
+            search_strings: &self.search_strings,
             chapters,
             assets: &self.assets,
             search_enabled: c.search.enabled && !self.assets.search_index_js.is_empty(),
@@ -584,7 +668,7 @@ impl<'a> Renderer<'a> {
         };
         let home = &content.pages[0];
         let home_link = LinkCtx {
-            title: "首页",
+            title: self.theme.string("home"),
             url: &home.url,
             number: "",
         };
@@ -698,4 +782,32 @@ fn progress_bar(pages: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(value: &str, href: &str) -> Contact {
+        Contact {
+            label: "Phone".into(),
+            value: value.into(),
+            href: href.into(),
+        }
+    }
+
+    #[test]
+    fn the_call_button_is_the_first_contact_with_a_phone() {
+        let list = [
+            contact("www.example.com", "https://www.example.com/"),
+            contact("Street 1", ""),
+            contact("+86 (574) 8730-4500", ""),
+            contact("0574-1", "tel:05741"),
+        ];
+        assert_eq!(phone(&list).unwrap().href, "tel:+86(574)8730-4500");
+        assert_eq!(phone(&list[3..]).unwrap().href, "tel:05741");
+        assert!(phone(&list[..2]).is_none());
+        assert!(!looks_like_phone("12-34"));
+        assert!(!looks_like_phone("1+2345678"));
+    }
 }

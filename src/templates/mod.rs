@@ -10,6 +10,7 @@
 //! context, page keys) and the rendering of the pages.
 
 mod context;
+mod strings;
 pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
 
 use std::collections::BTreeMap;
@@ -50,16 +51,89 @@ pub struct Theme {
     versioned: BTreeMap<String, String>,
     /// Hash of every template (and faqsite's version): part of each page's key.
     templates_hash: Vec<u8>,
+    /// The UI words for the site's language (`t` in templates).
+    pub strings: strings::Strings,
+    /// The site's logo, favicon and extra CSS/JS, as versioned URLs under `static/`.
+    pub added: Added,
+}
+
+/// What site.toml adds to the theme (`logo`, `favicon`, `[theme] extra_css`/`extra_js`), each
+/// a `static/<file>?v=<hash>` URL; empty when not set.
+#[derive(Default, serde::Serialize)]
+pub struct Added {
+    pub logo: String,
+    pub favicon: String,
+    pub extra_css: Vec<String>,
+    pub extra_js: Vec<String>,
+}
+
+impl Added {
+    /// Each file named in site.toml, found among the static files (`versioned`), or an error at
+    /// its line of site.toml.
+    fn new(config: &Config, versioned: &BTreeMap<String, String>, root: &Path) -> Result<Added> {
+        let toml_path = root.join(crate::config::CONFIG_FILE);
+        let text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+        let mut errors = Vec::new();
+        let mut find = |key: &str, file: &str| -> String {
+            let rel = file.trim_start_matches("static/");
+            if let Some(v) = versioned.get(&format!("static/{rel}")) {
+                return v.clone();
+            }
+            let line = text
+                .lines()
+                .position(|l| l.contains(file))
+                .map_or(0, |i| i + 1);
+            errors.push(
+                Diagnostic::new(
+                    &toml_path,
+                    line,
+                    format!(
+                        "`{key}` names {file:?}, which is not a file of the site's static/ folder"
+                    ),
+                )
+                .hint(format!("put the file at static/{rel}, or fix the name")),
+            );
+            String::new()
+        };
+        let one = |f: &mut dyn FnMut(&str, &str) -> String, key: &str, file: &str| {
+            if file.is_empty() {
+                String::new()
+            } else {
+                f(key, file)
+            }
+        };
+        let added = Added {
+            logo: one(&mut find, "logo", &config.logo),
+            favicon: one(&mut find, "favicon", &config.favicon),
+            extra_css: config
+                .theme
+                .extra_css
+                .iter()
+                .map(|f| find("extra_css", f))
+                .collect(),
+            extra_js: config
+                .theme
+                .extra_js
+                .iter()
+                .map(|f| find("extra_js", f))
+                .collect(),
+        };
+        if errors.is_empty() {
+            Ok(added)
+        } else {
+            Err(Error::Input(errors))
+        }
+    }
 }
 
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
         let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
-        let theme_dir = root.join("themes").join(&config.theme);
+        let theme_dir = root.join("themes").join(&config.theme.name);
         let mut outside = Vec::new();
         if theme_dir.is_dir() {
             outside.extend(collect(&theme_dir, "", &mut files, root)?);
-        } else if config.theme == "default" {
+        } else if config.theme.name == "default" {
             for (rel, bytes) in DEFAULT_THEME {
                 files.insert(
                     rel.to_string(),
@@ -76,7 +150,7 @@ impl Theme {
                     0,
                     format!(
                         "theme {:?} not found at {}",
-                        config.theme,
+                        config.theme.name,
                         theme_dir.display()
                     ),
                 )
@@ -94,7 +168,9 @@ impl Theme {
             return Err(Error::Input(outside));
         }
 
+        let strings = strings::load(&files, DEFAULT_THEME, root, config)?;
         let mut tera = Tera::default();
+        tera.register_filter("fill", strings::fill);
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
         tera.set_escape_fn(crate::html::escape);
@@ -125,6 +201,7 @@ impl Theme {
                 (path, v)
             })
             .collect();
+        let added = Added::new(config, &versioned, root)?;
         let templates_hash = {
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
@@ -143,7 +220,14 @@ impl Theme {
             static_files,
             versioned,
             templates_hash,
+            strings,
+            added,
         })
+    }
+
+    /// The UI string `key` (empty when the theme has none).
+    pub fn string(&self, key: &str) -> &str {
+        self.strings.get(key).map_or("", String::as_str)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -8,7 +8,7 @@
  * query words with a coordination factor so documents matching more of the words rank higher.
  *
  * Latin letters are split into the index's Latin words and the toneless pinyin of its Chinese
- * terms (the index's pinyin map), so `qudong`, `qu dong` and `usbkey` find 驱动 and USB Key. Every
+ * terms (the index's pinyin map), so `qudong`, `qu dong` and `usbkey` find \u9a71\u52a8 (qu dong) and USB Key. Every
  * query word is a set of alternatives (the word, the terms its pinyin reads as, the term of its
  * synonym group); stop words, question-word weights and synonym groups come from the index's
  * options, written by the Rust side (src/search/words.rs).
@@ -309,15 +309,15 @@
   };
 
   // The site's `[[contact]]` entries a query asks for: all of them when it has a contact word
-  // (客服, 联系 … from the options), else those whose label or value contains a query word,
-  // provided every weighty word of the query names one (电话 → 客服电话; 更新地址 → none).
+  // (the `contact_words` of the options), else those whose label or value contains a query word,
+  // provided every weighty word of the query names one.
   Engine.prototype.contacts = function (query) {
     var o = this.data.options, list = o.contacts || [];
     var typed = compact(normalize(query));
     if (!list.length || !typed) return [];
     var asks = (o.contact_words || []).some(function (w) { return typed.indexOf(compact(normalize(w))) >= 0; });
     if (asks) return list;
-    // The query's weighty words of two or more characters (在, 是 … name nothing).
+    // The query's weighty words of two or more characters (single characters name nothing).
     var words = this.tokens(query).filter(function (t) { return t.weight >= 1 && t.word.length > 1; }).map(function (t) { return t.word; });
     var texts = list.map(function (c) { return compact(normalize(c.label + c.value)); });
     var names = function (text) { return function (w) { return text.indexOf(w) >= 0; }; };
@@ -348,7 +348,8 @@
     return '';
   }
 
-  var BOUNDARY = /[\s，。；：、！？,.;:!?（）()“”"【】《》]/;
+  // Sentence punctuation, Latin and CJK (written as escapes: the script itself has no CJK text).
+  var BOUNDARY = /[\s\uff0c\u3002\uff1b\uff1a\u3001\uff01\uff1f,.;:!?\uff08\uff09()\u201c\u201d"\u3010\u3011\u300a\u300b]/;
 
   // A snippet of `text` around the best hit: [{text, mark}] pieces.
   function snippet(text, terms, length) {
@@ -550,6 +551,14 @@
     var input = box.querySelector('input[type="search"]');
     var panel = box.querySelector('[data-search-results]');
     var root = box.getAttribute('data-root') || '';
+    // The theme's words for the site's language (strings/<language>.toml, set by the page).
+    var T = {};
+    try { T = JSON.parse(box.getAttribute('data-strings') || '{}'); } catch (e) { /* keep the keys */ }
+    function t(key, args) {
+      return String(T[key] == null ? key : T[key]).replace(/\{(\w+)\}/g, function (m, name) {
+        return args && args[name] != null ? String(args[name]) : m;
+      });
+    }
     var source = data ? new FullSource(data) : new ShardedSource(manifest, root);
     var snippetLength = source.options.snippet_length || 120;
     var latest = 0;
@@ -598,7 +607,7 @@
         var a = el(href ? 'a' : 'div', 'search-hit search-contact');
         if (href) { a.href = href; links.push(a); }
         var title = el('span', 'search-title');
-        title.appendChild(el('span', 'search-contact-label', c.label + '：'));
+        title.appendChild(el('span', 'search-contact-label', c.label + t('search_contact_separator')));
         title.appendChild(el('span', 'search-contact-value', c.value));
         a.appendChild(title);
         li.appendChild(a);
@@ -638,13 +647,14 @@
       if (contacts.length) panel.appendChild(contactList(contacts));
       if (!results.length) {
         var empty = el('div', 'search-empty');
-        empty.appendChild(el('p', 'search-empty-title', '没有找到与“' + q + '”相关的问题'));
+        empty.appendChild(el('p', 'search-empty-title', t('search_no_results', { q: q })));
         var examples = source.options.examples || [];
-        empty.appendChild(el('p', 'search-hint', '试试更短或不同的关键词' + (examples.length ? '，例如：' + examples.join('、') : '') + '。'));
+        empty.appendChild(el('p', 'search-hint', examples.length
+          ? t('search_try_examples', { examples: examples.join(t('list_separator')) }) : t('search_try')));
         panel.appendChild(empty);
         var near = source.closest(q, 3);
         if (near.length) {
-          panel.appendChild(el('p', 'search-count', '相近的问题'));
+          panel.appendChild(el('p', 'search-count', t('search_near')));
           panel.appendChild(resultList(near));
         }
         if (!contacts.length && source.options.contacts && source.options.contacts.length) {
@@ -652,7 +662,7 @@
         }
         return;
       }
-      panel.appendChild(el('p', 'search-count', '找到 ' + results.length + ' 个相关问题'));
+      panel.appendChild(el('p', 'search-count', t('search_count', { n: results.length })));
       panel.appendChild(resultList(results));
     }
 

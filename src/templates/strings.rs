@@ -1,0 +1,156 @@
+//! The theme's UI words (ARCHITECTURE.md, "Template context": `t`): the strings file of the
+//! site's `language` (`strings/<language>.toml` of the theme, else the built-in default
+//! theme's, else English), overridden key by key by the site's own `strings/<language>.toml`
+//! and then by the `[strings]` table of site.toml; and the `fill` filter that puts values into
+//! their `{name}` places.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::error::{line_col, Diagnostic, Error, Result};
+
+/// UI string key → text.
+pub type Strings = BTreeMap<String, String>;
+
+/// The language used when the site's has no strings file.
+const FALLBACK_LANGUAGE: &str = "en";
+
+/// The strings for `config.language`. `theme` holds the theme's files by path (`strings/en.toml`
+/// …); `builtin` the default theme's, used when the theme has no strings of its own.
+pub fn load(
+    theme: &BTreeMap<String, (PathBuf, Vec<u8>)>,
+    builtin: &[(&str, &[u8])],
+    root: &Path,
+    config: &Config,
+) -> Result<Strings> {
+    let own: Vec<(&str, &Path, &[u8])> = theme
+        .iter()
+        .filter(|(rel, _)| rel.starts_with("strings/"))
+        .map(|(rel, (shown, bytes))| (rel.as_str(), shown.as_path(), bytes.as_slice()))
+        .collect();
+    let builtin: Vec<(&str, &Path, &[u8])> = builtin
+        .iter()
+        .filter(|(rel, _)| rel.starts_with("strings/"))
+        .map(|&(rel, bytes)| (rel, Path::new("<built-in default theme>"), bytes))
+        .collect();
+    let files = if own.is_empty() { builtin } else { own };
+    let mut strings = match pick(&files, &config.language) {
+        Some((_, shown, bytes)) => parse(shown, bytes)?,
+        None => Strings::new(),
+    };
+    let site_file = root
+        .join("strings")
+        .join(format!("{}.toml", config.language));
+    // Never read through a symbolic link out of the site (README, "Safety").
+    if let Ok(root_canon) = root.canonicalize() {
+        let outside: Vec<Diagnostic> = [root.join("strings"), site_file.clone()]
+            .iter()
+            .filter_map(|p| crate::paths::outside_link(p, &root_canon))
+            .map(|o| crate::content::outside_link_error(&o))
+            .collect();
+        if !outside.is_empty() {
+            return Err(Error::Input(outside));
+        }
+    }
+    if site_file.is_file() {
+        let bytes = std::fs::read(&site_file).map_err(|e| Error::io("reading", &site_file, e))?;
+        let shown = crate::content::shown(&site_file, root);
+        let site = parse(&shown, &bytes)?;
+        merge(&mut strings, site, &shown, &String::from_utf8_lossy(&bytes))?;
+    }
+    let toml_path = root.join(CONFIG_FILE);
+    let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+    merge(&mut strings, config.strings.clone(), &toml_path, &toml_text)?;
+    Ok(strings)
+}
+
+/// The strings file for `language`: the same name, else the same primary language (`zh-TW`
+/// → `zh-CN.toml`), else English.
+fn pick<'f>(
+    files: &'f [(&'f str, &'f Path, &'f [u8])],
+    language: &str,
+) -> Option<&'f (&'f str, &'f Path, &'f [u8])> {
+    let lang = |rel: &str| {
+        rel.trim_start_matches("strings/")
+            .trim_end_matches(".toml")
+            .to_ascii_lowercase()
+    };
+    let wanted = language.to_ascii_lowercase();
+    let primary = |l: &str| l.split(['-', '_']).next().unwrap_or("").to_string();
+    files
+        .iter()
+        .find(|f| lang(f.0) == wanted)
+        .or_else(|| {
+            files
+                .iter()
+                .find(|f| primary(&lang(f.0)) == primary(&wanted))
+        })
+        .or_else(|| files.iter().find(|f| lang(f.0) == FALLBACK_LANGUAGE))
+}
+
+fn parse(shown: &Path, bytes: &[u8]) -> Result<Strings> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::one(Diagnostic::new(shown, 0, "strings file is not UTF-8 text")))?;
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |s| line_col(text, s.start).0);
+        Error::one(
+            Diagnostic::new(shown, line, format!("strings file: {}", e.message()))
+                .hint("a strings file is lines of `key = \"text\"`"),
+        )
+    })
+}
+
+/// `over` into `strings`; a key the theme does not have is an error at its line of `file`.
+fn merge(strings: &mut Strings, over: Strings, file: &Path, text: &str) -> Result<()> {
+    let mut errors = Vec::new();
+    for (key, value) in over {
+        if strings.is_empty() || strings.contains_key(&key) {
+            strings.insert(key, value);
+            continue;
+        }
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&key))
+            .map_or(0, |i| i + 1);
+        let known: Vec<&str> = strings.keys().map(String::as_str).collect();
+        errors.push(
+            Diagnostic::new(file, line, format!("unknown UI string `{key}`"))
+                .hint(format!("the theme's strings are: {}", known.join(", "))),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(errors))
+    }
+}
+
+/// Tera filter `fill`: `{{ t.count | fill(n=3) }}` puts each argument into its `{name}`.
+pub fn fill(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let mut text = tera::from_value::<String>(value.clone())?;
+    for (name, arg) in args {
+        let arg = match arg {
+            tera::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        text = text.replace(&format!("{{{name}}}"), &arg);
+    }
+    Ok(tera::Value::String(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_language_then_its_primary_then_english() {
+        let files: Vec<(&str, &Path, &[u8])> = vec![
+            ("strings/en.toml", Path::new("x"), b"a = \"en\""),
+            ("strings/zh-CN.toml", Path::new("x"), b"a = \"zh\""),
+        ];
+        assert_eq!(pick(&files, "zh-CN").unwrap().0, "strings/zh-CN.toml");
+        assert_eq!(pick(&files, "zh-TW").unwrap().0, "strings/zh-CN.toml");
+        assert_eq!(pick(&files, "fr").unwrap().0, "strings/en.toml");
+    }
+}
