@@ -8,16 +8,17 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::config::CONFIG_FILE;
+use crate::hash::hex;
 
-pub const CACHE_DIR: &str = ".faqsite-cache";
+pub use crate::paths::CACHE_DIR;
 const STAMP_FILE: &str = "build-stamp";
 
 /// Hash of everything a build reads. `extra` carries the build options.
 pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     let mut h = Sha256::new();
-    h.update(crate::templates::GENERATOR.as_bytes());
+    h.update(crate::builtin::GENERATOR.as_bytes());
     h.update(extra.as_bytes());
-    for (rel, bytes) in crate::templates::DEFAULT_THEME {
+    for (rel, bytes) in crate::builtin::DEFAULT_THEME {
         h.update(rel.as_bytes());
         h.update(bytes);
     }
@@ -26,7 +27,7 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     // leads outside is hashed by its name and target only (the build refuses it anyway).
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut outside = Vec::new();
-    let mut dirs = ["content", "images", "templates", "static"]
+    let mut dirs = ["content", "images", "templates", "static", "strings"]
         .map(|d| root.join(d))
         .to_vec();
     dirs.push(root.join("themes").join(theme));
@@ -180,10 +181,6 @@ pub fn clear(root: &Path) {
     let _ = std::fs::remove_file(stamp_path(root));
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,7 +200,12 @@ mod tests {
         assert_ne!(h2, input_hash(root, "default", "--drafts"));
         std::fs::create_dir_all(root.join("images")).unwrap();
         std::fs::write(root.join("images/i.png"), "png").unwrap();
-        assert_ne!(h2, input_hash(root, "default", ""));
+        let h3 = input_hash(root, "default", "");
+        assert_ne!(h2, h3);
+        // The site's UI strings overrides are inputs too.
+        std::fs::create_dir_all(root.join("strings")).unwrap();
+        std::fs::write(root.join("strings/en.toml"), "home = \"Start\"").unwrap();
+        assert_ne!(h3, input_hash(root, "default", ""));
     }
 
     #[test]

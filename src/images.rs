@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::config::ImagesConfig;
 use crate::content::{outside_link_error, Content};
 use crate::error::{Diagnostic, Error, Result};
+use crate::hash::short_hash;
 use crate::html::{encode_path, escape};
 use crate::markdown::{normalize_path, root_prefix, Rendered, IMAGE_MARKER};
 use crate::output::OutputFile;
@@ -138,7 +139,7 @@ pub fn process(
     let walk = crate::paths::walk_files(&images_dir, &root_canon);
     diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
-    let cache = root.join(crate::fresh::CACHE_DIR).join(IMAGES_DIR);
+    let cache = root.join(crate::paths::CACHE_DIR).join(IMAGES_DIR);
     let work = Work::default();
     let results: Vec<_> = files
         .par_iter()
@@ -680,12 +681,6 @@ fn cached(
         }
     }
     Ok(bytes)
-}
-
-/// Ten hex digits of the SHA-256 of `bytes`.
-pub fn short_hash(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 fn unused_images(

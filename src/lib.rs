@@ -3,11 +3,13 @@
 //! The build pipeline is [`site::build`]: config → content → markdown → images → search →
 //! templates → output, one module per stage. See ARCHITECTURE.md.
 
+pub mod builtin;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod fresh;
+pub mod hash;
 pub mod html;
 pub mod http;
 pub mod images;

@@ -2,6 +2,9 @@
 //! only when they resolve inside the site root; those that lead outside are reported, never
 //! read. A leaf module: it imports nothing of faqsite's.
 
+/// The cache folder in the site (image variants, search segmentation, build stamp).
+pub const CACHE_DIR: &str = ".faqsite-cache";
+
 use std::path::{Component, Path, PathBuf};
 
 /// A symbolic link under the site whose target lies outside the site root.

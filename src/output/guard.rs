@@ -73,7 +73,7 @@ const SITE_DIRS: &[(&str, &str)] = &[
     ("templates", "the site's sources"),
     ("static", "the site's sources"),
     ("themes", "the site's sources"),
-    (crate::fresh::CACHE_DIR, "faqsite's cache"),
+    (crate::paths::CACHE_DIR, "faqsite's cache"),
     (".git", "the site's history"),
 ];
 

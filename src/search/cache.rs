@@ -61,7 +61,7 @@ impl DocTerms {
 /// terms depend on: the synonym groups).
 pub fn key(d: &SearchDoc<'_>, salt: &str) -> Key {
     let mut h = Sha256::new();
-    h.update(crate::templates::GENERATOR.as_bytes());
+    h.update(crate::builtin::GENERATOR.as_bytes());
     for part in [d.title, d.body, d.chapter] {
         h.update(part.as_bytes());
         h.update([0x1f]);

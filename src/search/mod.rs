@@ -24,7 +24,7 @@ pub use words::{Synonyms, STOP_WORDS, WEAK_WORDS};
 
 use crate::config::SearchConfig;
 use crate::error::Result;
-use crate::images::short_hash;
+use crate::hash::short_hash;
 use crate::output::{OutputFile, Sink};
 
 /// Format version of the files, bumped when the client must change with them.

@@ -21,10 +21,10 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::{outside_link_error, shown};
 use crate::error::{Diagnostic, Error, Result};
-use crate::images::short_hash;
+use crate::hash::short_hash;
 use crate::output::OutputFile;
 
-include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+pub use crate::builtin::{DEFAULT_THEME, GENERATOR};
 
 /// Sites with more questions than this get a sidebar with only the current chapter's
 /// questions, so page size does not grow with the site (10,000 pages × 10,000 links).
@@ -37,8 +37,6 @@ pub const CHAPTER_NAV_LIMIT: usize = 30;
 /// chapter page's own content still lists them all; so page size does not grow with the
 /// chapter (5,000 questions × 5,000 links made 5 GB).
 pub const CHAPTER_NAV_QUESTIONS: usize = 101;
-
-pub const GENERATOR: &str = concat!("faqsite ", env!("CARGO_PKG_VERSION"));
 
 /// A loaded theme: templates ready to render, static files ready to write.
 pub struct Theme {
