@@ -85,37 +85,66 @@ fn print_page_has_every_question_in_order_with_images() {
     assert!(read(&out.join("02-drivers/install-driver.html")).contains("href=\"../print.html\""));
 }
 
-#[test]
-fn pdf_is_a4_with_selectable_chinese_text() {
+/// This repo's site built once with `--pdf` for every PDF test of this file (each Chromium
+/// print takes seconds): the output folder, or None when the browser tests are skipped.
+fn repo_pdf(test: &str) -> Option<&'static Path> {
     let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
-    if require_browser_tools("pdf_is_a4_with_selectable_chinese_text", &needs).is_none() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let opts = faqsite::site::BuildOptions {
-        root: repo_root(),
-        output_dir: Some(out.clone()),
-        pdf: true,
-        ..Default::default()
-    };
-    faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
-    let pdf = out.join("manual.pdf");
-    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(info.contains("(A4)"), "{info}");
-    let pages: usize = info
+    require_browser_tools(test, &needs)?;
+    static BUILT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let tmp = BUILT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let opts = faqsite::site::BuildOptions {
+            root: repo_root(),
+            output_dir: Some(tmp.path().join("public")),
+            pdf: true,
+            ..Default::default()
+        };
+        faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+        tmp
+    });
+    Some(Box::leak(tmp.path().join("public").into_boxed_path()))
+}
+
+/// `pdfinfo`'s page count.
+fn page_count(pdf: &Path) -> usize {
+    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    String::from_utf8_lossy(&info.stdout)
         .lines()
         .find(|l| l.starts_with("Pages:"))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|n| n.parse().ok())
+        .unwrap()
+}
+
+/// The text of pages `first..=last`, whitespace removed.
+fn pages_text(pdf: &Path, first: usize, last: usize) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-f", &first.to_string(), "-l", &last.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
         .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .collect()
+}
+
+#[test]
+fn pdf_is_a4_with_selectable_chinese_text() {
+    let Some(out) = repo_pdf("pdf_is_a4_with_selectable_chinese_text") else {
+        return;
+    };
+    let pdf = out.join("manual.pdf");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("(A4)"), "{info}");
+    let pages = page_count(&pdf);
     assert!(
-        (9..=60).contains(&pages),
-        "cover + contents + 7 chapters + back page: {pages} pages"
+        (7..=60).contains(&pages),
+        "cover + contents + 7 chapters: {pages} pages"
     );
     let text = pdf_text(&pdf);
-    for t in question_titles(&out) {
+    for t in question_titles(out) {
         let t: String = t.split_whitespace().collect();
         assert!(text.contains(&t), "{t} not found as text in the PDF");
     }
@@ -129,17 +158,7 @@ fn pdf_is_a4_with_selectable_chinese_text() {
     // The contents carry real page numbers (second pass): each entry's number is the page on
     // which pdftotext finds that heading.
     let html = std::fs::read_to_string(out.join("print.html")).unwrap();
-    let page_text = |p: usize| {
-        let o = Command::new("pdftotext")
-            .args(["-f", &p.to_string(), "-l", &p.to_string()])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout)
-            .split_whitespace()
-            .collect::<String>()
-    };
+    let page_text = |p: usize| pages_text(&pdf, p, p);
     let mut checked = 0;
     for part in html.split("<span class=\"pg\" data-n=\"").skip(1) {
         let (num, rest) = part.split_once("\">").unwrap();
@@ -171,7 +190,7 @@ fn pdf_is_a4_with_selectable_chinese_text() {
             checked += 1;
         }
     }
-    assert_eq!(checked, question_titles(&out).len());
+    assert_eq!(checked, question_titles(out).len());
 }
 
 #[test]
@@ -186,7 +205,7 @@ fn missing_browser_fails_with_install_hint_and_keeps_the_html() {
     let (ok, _, err) = run(&["build", "--browser", "/nonexistent/chromium"], &site);
     assert!(!ok, "exit non-zero");
     assert!(
-        err.contains("apt-get install chromium fonts-noto-cjk"),
+        err.contains("apt-get install chromium fonts-wqy-microhei"),
         "{err}"
     );
     assert!(
@@ -194,4 +213,75 @@ fn missing_browser_fails_with_install_hint_and_keeps_the_html() {
         "HTML output complete"
     );
     assert!(!site.join("public/manual.pdf").exists());
+}
+
+/// Measured on 76963f6/b88dcfa: every font Type 3 (CFF-based Noto CJK), 1,159,134 bytes,
+/// 13 pages. A TrueType CJK font is embedded as a CID TrueType subset.
+#[test]
+fn pdf_embeds_real_fonts_and_stays_small() {
+    let Some(out) = repo_pdf("pdf_embeds_real_fonts_and_stays_small") else {
+        return;
+    };
+    let pdf = out.join("manual.pdf");
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(!fonts.contains("Type 3"), "Type 3 fonts in the PDF:\n{fonts}");
+    assert!(fonts.contains("CID TrueType"), "{fonts}");
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 600_000, "manual.pdf is {size} bytes");
+}
+
+/// Before: every chapter began a new page, 13 pages with pages 3, 7 and 10 mostly empty.
+#[test]
+fn chapters_flow_without_mostly_empty_pages() {
+    let Some(out) = repo_pdf("chapters_flow_without_mostly_empty_pages") else {
+        return;
+    };
+    let pdf = out.join("manual.pdf");
+    let pages = page_count(&pdf);
+    assert!(pages <= 10, "{pages} pages (13 when every chapter began a page)");
+    // No page but the last is mostly empty: each holds at least a third of the text a full
+    // page of answers holds.
+    let texts: Vec<String> = (1..=pages).map(|p| pages_text(&pdf, p, p)).collect();
+    let full = texts.iter().map(|t| t.chars().count()).max().unwrap();
+    for (i, t) in texts.iter().enumerate().skip(2).take(pages - 3) {
+        let n = t.chars().count();
+        assert!(n * 3 >= full, "page {} holds {n} characters of {full}", i + 1);
+    }
+}
+
+#[test]
+fn cover_has_logo_title_edition_and_contacts() {
+    let Some(out) = repo_pdf("cover_has_logo_title_edition_and_contacts") else {
+        return;
+    };
+    let cover = pages_text(&out.join("manual.pdf"), 1, 1);
+    for want in [
+        "企业数字证书快速使用手册",
+        "第1版",
+        "2026年11月",
+        "0574-87304500",
+        "宁波市海曙区华楼街8号世纪广场C座609室",
+        "www.nbca.com.cn",
+    ] {
+        assert!(cover.contains(want), "{want} not on the cover: {cover}");
+    }
+    let html = read(&out.join("print.html"));
+    let cover = html.split("class=\"cover\"").nth(1).unwrap();
+    let cover = &cover[..cover.find("</section>").unwrap()];
+    assert!(cover.contains("class=\"cover-logo"), "no logo on the cover: {cover}");
+}
+
+/// `[www.nbca.com.cn](http://www.nbca.com.cn/)` printed "www.nbca.com.cn (http://www.nbca.com.cn/)".
+#[test]
+fn a_link_whose_text_is_its_address_prints_once() {
+    let Some(out) = repo_pdf("a_link_whose_text_is_its_address_prints_once") else {
+        return;
+    };
+    let text = pdf_text(&out.join("manual.pdf"));
+    assert!(text.contains("www.nbca.com.cn"), "{text}");
+    assert!(
+        !text.contains("(http://www.nbca.com.cn/)"),
+        "the address printed twice"
+    );
 }
