@@ -530,13 +530,20 @@ mod tests {
             "a/b.html",
         );
         assert_eq!(named.matches("class=\"bare-url\"").count(), 2, "{named}");
-        assert!(named.contains("<a href=\"https://x.cn/a\">x.cn/b</a>"), "{named}");
+        assert!(
+            named.contains("<a href=\"https://x.cn/a\">x.cn/b</a>"),
+            "{named}"
+        );
     }
 
     #[test]
     fn screenshots_are_told_from_icons() {
-        assert!(!has_screenshot("<p>点击 <img src=\"i.png\" alt=\"\" width=\"32\" height=\"32\"> 图标</p>"));
-        assert!(has_screenshot("<p><picture><img src=\"s.png\" alt=\"\" width=\"960\" height=\"540\"></picture></p>"));
+        assert!(!has_screenshot(
+            "<p>点击 <img src=\"i.png\" alt=\"\" width=\"32\" height=\"32\"> 图标</p>"
+        ));
+        assert!(has_screenshot(
+            "<p><picture><img src=\"s.png\" alt=\"\" width=\"960\" height=\"540\"></picture></p>"
+        ));
         assert!(!has_screenshot("<p>no images, width=\"999\"</p>"));
     }
 

@@ -226,7 +226,10 @@ fn pdf_embeds_real_fonts_and_stays_small() {
     let pdf = out.join("manual.pdf");
     let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
     let fonts = String::from_utf8_lossy(&fonts.stdout);
-    assert!(!fonts.contains("Type 3"), "Type 3 fonts in the PDF:\n{fonts}");
+    assert!(
+        !fonts.contains("Type 3"),
+        "Type 3 fonts in the PDF:\n{fonts}"
+    );
     assert!(fonts.contains("CID TrueType"), "{fonts}");
     let size = std::fs::metadata(&pdf).unwrap().len();
     assert!(size < 600_000, "manual.pdf is {size} bytes");
@@ -240,14 +243,21 @@ fn chapters_flow_without_mostly_empty_pages() {
     };
     let pdf = out.join("manual.pdf");
     let pages = page_count(&pdf);
-    assert!(pages <= 9, "{pages} pages (13 when every chapter began a page; 8 measured)");
+    assert!(
+        pages <= 9,
+        "{pages} pages (13 when every chapter began a page; 8 measured)"
+    );
     // No page but the last is mostly empty: each holds at least a third of the text a full
     // page of answers holds.
     let texts: Vec<String> = (1..=pages).map(|p| pages_text(&pdf, p, p)).collect();
     let full = texts.iter().map(|t| t.chars().count()).max().unwrap();
     for (i, t) in texts.iter().enumerate().skip(2).take(pages - 3) {
         let n = t.chars().count();
-        assert!(n * 3 >= full, "page {} holds {n} characters of {full}", i + 1);
+        assert!(
+            n * 3 >= full,
+            "page {} holds {n} characters of {full}",
+            i + 1
+        );
     }
 }
 
@@ -270,7 +280,10 @@ fn cover_has_logo_title_edition_and_contacts() {
     let html = read(&out.join("print.html"));
     let cover = html.split("class=\"cover\"").nth(1).unwrap();
     let cover = &cover[..cover.find("</section>").unwrap()];
-    assert!(cover.contains("class=\"cover-logo"), "no logo on the cover: {cover}");
+    assert!(
+        cover.contains("class=\"cover-logo"),
+        "no logo on the cover: {cover}"
+    );
 }
 
 /// `[www.nbca.com.cn](http://www.nbca.com.cn/)` printed "www.nbca.com.cn (http://www.nbca.com.cn/)".
@@ -284,5 +297,106 @@ fn a_link_whose_text_is_its_address_prints_once() {
     assert!(
         !text.contains("(http://www.nbca.com.cn/)"),
         "the address printed twice"
+    );
+}
+
+/// The basic fixture in Chinese with a logo, a contact and a chapter of four questions, each
+/// with a 900×900 screenshot between two paragraphs (and bold, italic and code in the text),
+/// built with `--pdf`.
+fn screenshot_site_pdf() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    let toml = format!(
+        "language = \"zh-CN\"\nlogo = \"logo.svg\"\n{toml}\n[[contact]]\nlabel = \"电话\"\nvalue = \"010-12345678\"\nhref = \"tel:010-12345678\"\n"
+    );
+    std::fs::write(site.join("site.toml"), toml).unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(
+        site.join("static/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"5\" fill=\"#c00\"/></svg>",
+    )
+    .unwrap();
+    let shot = image::RgbImage::from_fn(900, 900, |x, y| {
+        if y < 40 {
+            image::Rgb([27, 94, 186])
+        } else if (y / 20) % 3 == 0 && x > 60 && x < 800 {
+            image::Rgb([60, 60, 60])
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    shot.save(site.join("images/shot.png")).unwrap();
+    let chapter = site.join("content/03-shots");
+    std::fs::create_dir_all(&chapter).unwrap();
+    std::fs::write(
+        chapter.join("_index.md"),
+        "+++\ntitle = \"截图\"\nweight = 30\n+++\n\n每个问题一张截图。\n",
+    )
+    .unwrap();
+    for (i, name) in ["甲", "乙", "丙", "丁"].iter().enumerate() {
+        std::fs::write(
+            chapter.join(format!("q{i}.md")),
+            format!(
+                "+++\ntitle = \"截图问题{name}\"\nweight = {i}\n+++\n\n打开**设置**窗口，选择*高级*，输入 `certutil`，如下图所示：\n\n![设置窗口截图{name}](../../images/shot.png)\n\n然后点击“确定”。\n"
+            ),
+        )
+        .unwrap();
+    }
+    let opts = faqsite::site::BuildOptions {
+        root: site.clone(),
+        pdf: true,
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    (tmp, site.join("public"))
+}
+
+/// Before: a question's screenshot went to the next page when it did not fit under its
+/// heading (3 of the 4 here), and bold text was printed with a Type 3 (synthesized) face.
+#[test]
+fn screenshots_print_on_the_page_of_their_question() {
+    let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
+    if require_browser_tools("screenshots_print_on_the_page_of_their_question", &needs).is_none() {
+        return;
+    }
+    let (_tmp, out) = screenshot_site_pdf();
+    let pdf = out.join("manual.pdf");
+    // `pdfimages -list`: one row per image drawn, its page first.
+    let list = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    let shot_pages: Vec<usize> = list
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(3) == Some("900"))
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(shot_pages.len(), 4, "{list}");
+    let pages = page_count(&pdf);
+    let texts: Vec<String> = (1..=pages).map(|p| pages_text(&pdf, p, p)).collect();
+    for (name, shot_page) in ["甲", "乙", "丙", "丁"].iter().zip(&shot_pages) {
+        let title = format!("截图问题{name}");
+        // The contents name it too: the answer's page is the last one with the title.
+        let page = texts.iter().rposition(|t| t.contains(&title)).unwrap() + 1;
+        assert_eq!(
+            page, *shot_page,
+            "{title} on page {page}, its screenshot on {shot_page}"
+        );
+    }
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        !fonts.contains("Type 3"),
+        "Type 3 fonts in the PDF:\n{fonts}"
+    );
+    let html = read(&out.join("print.html"));
+    let cover = &html[html.find("class=\"cover\"").unwrap()..html.find("class=\"toc\"").unwrap()];
+    assert!(
+        cover.contains("class=\"cover-logo\" src=\"static/logo.svg?v=")
+            && cover.contains("010-12345678"),
+        "the site's logo and contact on the cover: {cover}"
     );
 }

@@ -326,7 +326,9 @@ pub fn require_browser_tools(test: &str, needs: &[Tool]) -> Option<BrowserTools>
             Tool::Poppler if !on_path("pdftotext") || !on_path("pdfinfo") => {
                 missing.push("pdftotext and pdfinfo (poppler-utils)")
             }
-            Tool::CjkFonts if !have_cjk_font() => missing.push("a TrueType CJK font (fonts-wqy-microhei)"),
+            Tool::CjkFonts if !have_cjk_font() => {
+                missing.push("a TrueType CJK font (fonts-wqy-microhei)")
+            }
             _ => {}
         }
     }
