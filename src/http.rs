@@ -1,7 +1,7 @@
 //! Static-file HTTP/1.1: reading one request head within fixed limits, mapping a request path
 //! to a file that cannot leave the served folder, its content type, and writing the answer.
-//! Used by `serve` (which decides what to answer) and the print pass's loopback server
-//! (`resolve`, `mime`); nothing here knows about builds.
+//! Used by `serve` and the print pass's loopback server (which reads proxy requests too), each
+//! deciding what to answer; nothing here knows about builds.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -21,11 +21,43 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_DRAIN: usize = 1 << 20;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Which request targets [`read_head`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Targets {
+    /// Only a path (`/…`), what a browser sends to the server it asks directly; any other
+    /// form (an absolute URL, `*`, `host:port`) is refused with 400. `serve` reads so.
+    Path,
+    /// Also every form a proxy is sent: an absolute URL (`http://host:port/…`), `host:port`
+    /// (`CONNECT`) or `*`; the caller decides what to answer. The print server reads so.
+    Any,
+}
+
+/// A well-formed request head.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    /// The header fields in order: names as sent, values as text (trimmed).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The value of the last field called `name` (any case), as a proxy reading line by line
+    /// would keep it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// What came in on a connection.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Head {
-    /// A well-formed request for a path (`target` starts with `/`).
-    Request { method: String, target: String },
+    /// A well-formed request whose target is of a form [`Targets`] accepts.
+    Request(Request),
     /// A request to refuse with this status (400, 414, 431), then close.
     Refuse(u16),
     /// The client went away (or was too slow) before sending a whole request head.
@@ -33,11 +65,11 @@ pub enum Head {
 }
 
 /// Read one request head from `stream`, never more than [`MAX_HEAD`] bytes.
-pub fn read_head(stream: &mut TcpStream) -> Head {
+pub fn read_head(stream: &mut TcpStream, targets: Targets) -> Head {
     let deadline = Instant::now() + HEAD_TIMEOUT;
     let mut buf = Vec::with_capacity(1024);
     loop {
-        match parse_head(&buf) {
+        match parse_head(&buf, targets) {
             Some(head) => return head,
             None if buf.len() >= MAX_HEAD => return Head::Refuse(too_large(&buf)),
             None => {}
@@ -56,21 +88,29 @@ pub fn read_head(stream: &mut TcpStream) -> Head {
 }
 
 /// The request in `buf`, or None if it is not complete yet.
-fn parse_head(buf: &[u8]) -> Option<Head> {
+fn parse_head(buf: &[u8], targets: Targets) -> Option<Head> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
     match req.parse(buf) {
         Ok(httparse::Status::Partial) => None,
         Ok(httparse::Status::Complete(_)) => {
             let (method, target) = (req.method?, req.path?);
-            // Only a path: an absolute URL (`http://host/…`, for proxies) or `*` is refused.
-            if !target.starts_with('/') {
+            if targets == Targets::Path && !target.starts_with('/') {
                 return Some(Head::Refuse(400));
             }
-            Some(Head::Request {
+            let headers = req
+                .headers
+                .iter()
+                .map(|h| {
+                    let value = String::from_utf8_lossy(h.value).trim().to_string();
+                    (h.name.to_string(), value)
+                })
+                .collect();
+            Some(Head::Request(Request {
                 method: method.to_string(),
                 target: target.to_string(),
-            })
+                headers,
+            }))
         }
         Err(httparse::Error::TooManyHeaders) => Some(Head::Refuse(431)),
         Err(_) => Some(Head::Refuse(400)),
@@ -240,37 +280,68 @@ mod tests {
 
     #[test]
     fn request_heads() {
-        let req = |m: &str, t: &str| {
-            Some(Head::Request {
+        let paths = |b: &[u8]| parse_head(b, Targets::Path);
+        let req = |m: &str, t: &str, headers: &[(&str, &str)]| {
+            Some(Head::Request(Request {
                 method: m.into(),
                 target: t.into(),
-            })
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+            }))
         };
         assert_eq!(
-            parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
-            req("GET", "/")
+            paths(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+            req("GET", "/", &[("Host", "x")])
         );
         assert_eq!(
-            parse_head(b"HEAD /a?b HTTP/1.0\r\n\r\n"),
-            req("HEAD", "/a?b")
+            paths(b"HEAD /a?b HTTP/1.0\r\n\r\n"),
+            req("HEAD", "/a?b", &[])
         );
-        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
-        assert_eq!(parse_head(b"GET /aaaa"), None);
+        assert_eq!(paths(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+        assert_eq!(paths(b"GET /aaaa"), None);
         assert_eq!(
-            parse_head(b"GET http://h/ HTTP/1.1\r\n\r\n"),
+            paths(b"GET http://h/ HTTP/1.1\r\n\r\n"),
             Some(Head::Refuse(400))
         );
         assert_eq!(
-            parse_head(b"\x01\x02 / HTTP/1.1\r\n\r\n"),
+            paths(b"\x01\x02 / HTTP/1.1\r\n\r\n"),
             Some(Head::Refuse(400))
         );
         let many = format!(
             "GET / HTTP/1.1\r\n{}\r\n",
             "A: b\r\n".repeat(MAX_HEADERS + 1)
         );
-        assert_eq!(parse_head(many.as_bytes()), Some(Head::Refuse(431)));
+        assert_eq!(paths(many.as_bytes()), Some(Head::Refuse(431)));
         assert_eq!(too_large(b"GET /aaaa"), 414);
         assert_eq!(too_large(b"GET / HTTP/1.1\r\nA: bbbb"), 431);
+    }
+
+    #[test]
+    fn proxy_request_heads() {
+        let any = |b: &[u8]| parse_head(b, Targets::Any);
+        let target = |b: &[u8]| match any(b) {
+            Some(Head::Request(r)) => (r.method, r.target),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            target(b"GET http://127.0.0.1:4000/a.png HTTP/1.1\r\n\r\n"),
+            ("GET".into(), "http://127.0.0.1:4000/a.png".into())
+        );
+        assert_eq!(
+            target(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"),
+            ("CONNECT".into(), "example.com:443".into())
+        );
+        assert_eq!(target(b"OPTIONS * HTTP/1.1\r\n\r\n").1, "*");
+        assert_eq!(any(b"\x01\x02 / HTTP/1.1\r\n\r\n"), Some(Head::Refuse(400)));
+        let Some(Head::Request(r)) =
+            any(b"GET / HTTP/1.1\r\nsec-fetch-dest: image\r\nSec-Fetch-Dest:  Document \r\n\r\n")
+        else {
+            panic!()
+        };
+        assert_eq!(r.header("SEC-FETCH-DEST"), Some("Document"), "the last one");
+        assert_eq!(r.header("host"), None);
     }
 
     #[test]

@@ -5,10 +5,11 @@
 //! Rules: an image path is relative to the page's Markdown file, or else to the site's
 //! `images/` folder. Absolute paths and paths that leave the site folder are refused.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -100,11 +101,59 @@ pub fn process(
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
     let images_dir = root.join(IMAGES_DIR);
+    let found = find_uses(content, rendered, &images_dir, &root_canon);
+    let mut diagnostics = found.diagnostics;
+    // Links in images/ that lead out of the site are refused even when no page uses them.
+    let walk = crate::paths::walk_files(&images_dir, &root_canon);
+    diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
-    let mut diagnostics = Vec::new();
-    let mut uses = Vec::new();
-    // First use of each file, for messages about the file itself.
-    let mut files: BTreeMap<PathBuf, (PathBuf, usize)> = BTreeMap::new();
+    let cache = root.join(crate::paths::CACHE_DIR).join(IMAGES_DIR);
+    let work = Work::default();
+    let sources = Sources {
+        root,
+        root_canon: &root_canon,
+        config,
+        cache: &cache,
+        work: &work,
+        mode,
+    };
+    let (done, files) = sources.process_all(&found.files, &mut diagnostics);
+    fill_pages(content, rendered, &found.uses, &done);
+
+    diagnostics.extend(unused_images(&walk.files, &found.files, root));
+    diagnostics.extend(cache_warning(
+        &cache,
+        work.cache_errors.into_inner().unwrap_or_default(),
+    ));
+    Ok(Images {
+        processed: done.len(),
+        encoded: work.encoded.into_inner(),
+        reused: work.reused.into_inner(),
+        files,
+        diagnostics,
+    })
+}
+
+/// Every image reference of every page, resolved.
+struct Found {
+    uses: Vec<Use>,
+    /// Each file used, with its first use (page, line) for messages about the file itself.
+    files: BTreeMap<PathBuf, (PathBuf, usize)>,
+    /// References without alt text (warnings) or that resolve to no file inside the site.
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn find_uses(
+    content: &Content,
+    rendered: &[Rendered],
+    images_dir: &Path,
+    root_canon: &Path,
+) -> Found {
+    let mut found = Found {
+        uses: Vec::new(),
+        files: BTreeMap::new(),
+        diagnostics: Vec::new(),
+    };
     for (pi, (page, r)) in content.pages.iter().zip(rendered.iter()).enumerate() {
         let src_path = &page.source.path;
         for (ii, img) in r.images.iter().enumerate() {
@@ -116,68 +165,98 @@ pub fn process(
                 )
                 .hint("describe what the image shows: ![证书管理工具图标](…)")
                 .warning();
-                diagnostics.push(d);
+                found.diagnostics.push(d);
             }
-            match resolve(&img.src, src_path, &images_dir, &root_canon) {
+            match resolve(&img.src, src_path, images_dir, root_canon) {
                 Ok(file) => {
-                    files
+                    found
+                        .files
                         .entry(file.clone())
                         .or_insert((src_path.clone(), img.line));
-                    uses.push(Use {
+                    found.uses.push(Use {
                         page: pi,
                         index: ii,
                         file,
                     });
                 }
-                Err(msg) => {
-                    diagnostics.push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1))
+                Err(msg) => found
+                    .diagnostics
+                    .push(Diagnostic::new(src_path, img.line, msg.0).hint(msg.1)),
+            }
+        }
+    }
+    found
+}
+
+/// What processing every source image needs to know.
+struct Sources<'a> {
+    root: &'a Path,
+    root_canon: &'a Path,
+    config: &'a ImagesConfig,
+    cache: &'a Path,
+    work: &'a Work,
+    mode: Mode,
+}
+
+impl Sources<'_> {
+    /// Process each file once (in parallel): what each became, and every file made, sorted by
+    /// path; its problems go to `diagnostics`, in file order.
+    fn process_all<'f>(
+        &self,
+        files: &'f BTreeMap<PathBuf, (PathBuf, usize)>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (BTreeMap<&'f Path, Processed>, Vec<OutputFile>) {
+        let results: Vec<_> = files
+            .par_iter()
+            .map(|(file, (page, line))| {
+                let at = |message: String| self.about(file, page, *line, message);
+                process_one(file, self.config, self.cache, self.work, self.mode)
+                    .map(|(p, f, damaged)| (p, f, damaged.map(|m| at(m).hint(DAMAGED_HINT))))
+                    .map_err(|u| at(u.message).hint(u.hint))
+            })
+            .collect();
+        let mut done = BTreeMap::new();
+        let mut out_files = Vec::new();
+        for ((file, _), r) in files.iter().zip(results) {
+            match r {
+                Ok((p, f, damaged)) => {
+                    done.insert(file.as_path(), p);
+                    out_files.extend(f);
+                    // Damaged but usable: a warning (an error with --strict).
+                    diagnostics.extend(damaged.map(Diagnostic::warning));
                 }
+                Err(d) => diagnostics.push(d),
             }
         }
+        out_files.sort_by(|a, b| a.path.cmp(&b.path));
+        out_files.dedup_by(|a, b| a.path == b.path);
+        (done, out_files)
     }
-    // Links in images/ that lead out of the site are refused even when no page uses them.
-    let walk = crate::paths::walk_files(&images_dir, &root_canon);
-    diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
-    let cache = root.join(crate::paths::CACHE_DIR).join(IMAGES_DIR);
-    let work = Work::default();
-    let results: Vec<_> = files
-        .par_iter()
-        .map(|(file, (page, line))| {
-            let at = |message: String| {
-                // The file as the writer knows it: relative to the site, not canonical.
-                let shown = file.strip_prefix(&root_canon).map_or_else(
-                    |_| file.clone(),
-                    |rel| crate::content::shown(&root.join(rel), root),
-                );
-                Diagnostic::new(page, *line, format!("image {}: {message}", shown.display()))
-            };
-            process_one(file, config, &cache, &work, mode)
-                .map(|(p, f, damaged)| (p, f, damaged.map(|m| at(m).hint(DAMAGED_HINT))))
-                .map_err(|u| at(u.message).hint(u.hint))
-        })
-        .collect();
-    let mut done: BTreeMap<&Path, Processed> = BTreeMap::new();
-    let mut out_files = Vec::new();
-    for ((file, _), r) in files.iter().zip(results) {
-        match r {
-            Ok((p, f, damaged)) => {
-                done.insert(file.as_path(), p);
-                out_files.extend(f);
-                // Damaged but usable: a warning (an error with --strict).
-                diagnostics.extend(damaged.map(Diagnostic::warning));
-            }
-            Err(d) => diagnostics.push(d),
-        }
+    /// A problem with `file`, reported at its first use.
+    fn about(&self, file: &Path, page: &Path, line: usize, message: String) -> Diagnostic {
+        // The file as the writer knows it: relative to the site, not canonical.
+        let shown = file.strip_prefix(self.root_canon).map_or_else(
+            |_| file.to_path_buf(),
+            |rel| crate::content::shown(&self.root.join(rel), self.root),
+        );
+        Diagnostic::new(page, line, format!("image {}: {message}", shown.display()))
     }
-    out_files.sort_by(|a, b| a.path.cmp(&b.path));
-    out_files.dedup_by(|a, b| a.path == b.path);
+}
 
+/// Replace each page's image markers with the final markup (an image with a problem, not in
+/// `done`, is left out).
+fn fill_pages(
+    content: &Content,
+    rendered: &mut [Rendered],
+    uses: &[Use],
+    done: &BTreeMap<&Path, Processed>,
+) {
     let mut markup: Vec<Vec<String>> = rendered
         .iter()
         .map(|r| vec![String::new(); r.images.len()])
         .collect();
-    for u in &uses {
+    for u in uses {
         let page = &content.pages[u.page];
         let img = &rendered[u.page].images[u.index];
         let Some(p) = done.get(u.file.as_path()) else {
@@ -196,22 +275,18 @@ pub fn process(
             r.html = fill_markers(&r.html, &m);
         }
     }
+}
 
-    diagnostics.extend(unused_images(&walk.files, &files, root));
-    for e in work.cache_errors.into_inner().unwrap_or_default() {
-        diagnostics.push(
-            Diagnostic::new(&cache, 0, format!("image cache not written: {e}"))
+/// The warning that the image cache could not be written (`cached` keeps only the first error).
+fn cache_warning(cache: &Path, errors: Vec<String>) -> Vec<Diagnostic> {
+    errors
+        .into_iter()
+        .map(|e| {
+            Diagnostic::new(cache, 0, format!("image cache not written: {e}"))
                 .hint("the build is complete; the next build will encode these images again")
-                .warning(),
-        );
-    }
-    Ok(Images {
-        processed: done.len(),
-        encoded: work.encoded.into_inner(),
-        reused: work.reused.into_inner(),
-        files: out_files,
-        diagnostics,
-    })
+                .warning()
+        })
+        .collect()
 }
 
 /// The `<img>` (in a `<picture>` with WebP sources, in a link to the full-size original when
@@ -378,6 +453,117 @@ impl From<&str> for Unusable {
 /// A source image's files, and a message when it is damaged but usable (a warning).
 type ProcessedOne = (Processed, Vec<OutputFile>, Option<String>);
 
+/// One source image being processed: its bytes, what its header says, the names of the files
+/// made from it, and its pixels once something needs them.
+struct Source<'a> {
+    bytes: Vec<u8>,
+    format: Format,
+    width: u32,
+    height: u32,
+    /// Content hash of `bytes`: in every file name made from it and in its cache keys.
+    hash: String,
+    /// Extension of the original and its resized copies (`png`, `jpg`, or as found).
+    ext: String,
+    /// `images/<stem>.<hash>`: every file made from it starts so.
+    base: String,
+    config: &'a ImagesConfig,
+    /// Decoded only when the file was never found whole or some variant is not in the cache.
+    decoded: OnceLock<image::DynamicImage>,
+}
+
+/// A file `<img>` may show at `width` pixels: the original, a resized copy or its WebP.
+struct Candidate {
+    url: String,
+    width: u32,
+    bytes: Vec<u8>,
+}
+
+impl<'a> Source<'a> {
+    /// Read `file` and its header (format, size), refusing what is not an image this site can
+    /// use or declares more than `[images] max_pixels`.
+    fn read(file: &Path, config: &'a ImagesConfig) -> std::result::Result<Self, Unusable> {
+        let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
+        let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| e.to_string())?;
+        let format = match reader.format() {
+            Some(image::ImageFormat::Png) => Format::Png,
+            Some(image::ImageFormat::Jpeg) => Format::Jpeg,
+            Some(_) => Format::Other,
+            None => return Err("not an image this site can use (PNG, JPEG, GIF or WebP)".into()),
+        };
+        let (width, height) = reader
+            .into_dimensions()
+            .map_err(|e| format!("cannot decode: {e}"))?;
+        check_pixels(width, height, config)?;
+        let hash = short_hash(&bytes);
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = match format {
+            Format::Png => "png".to_string(),
+            Format::Jpeg => "jpg".to_string(),
+            Format::Other => file
+                .extension()
+                .map(|s| s.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default(),
+        };
+        let base = format!("{IMAGES_DIR}/{stem}.{hash}");
+        Ok(Source {
+            bytes,
+            format,
+            width,
+            height,
+            hash,
+            ext,
+            base,
+            config,
+            decoded: OnceLock::new(),
+        })
+    }
+
+    /// The full-size original as it is published.
+    fn original(&self) -> Candidate {
+        Candidate {
+            url: format!("{}.{}", self.base, self.ext),
+            width: self.width,
+            bytes: self.bytes.clone(),
+        }
+    }
+
+    /// Icons and animations (GIF, WebP sources) are used exactly as they are.
+    fn used_as_is(&self) -> bool {
+        let is_icon = self.width <= ICON_MAX && self.height <= ICON_MAX;
+        is_icon || self.format == Format::Other
+    }
+
+    /// The decoded image (decoded on first use, within `[images] max_memory_mb`).
+    fn decoded(&self) -> std::result::Result<&image::DynamicImage, Unusable> {
+        if let Some(img) = self.decoded.get() {
+            return Ok(img);
+        }
+        let img = decode_limited(&self.bytes, self.config)?;
+        Ok(self.decoded.get_or_init(|| img))
+    }
+
+    /// The image at `width` pixels wide (Lanczos3, height to scale); itself at its own width.
+    fn resized(&self, width: u32) -> std::result::Result<Cow<'_, image::DynamicImage>, Unusable> {
+        let img = self.decoded()?;
+        if width == self.width {
+            return Ok(Cow::Borrowed(img));
+        }
+        let height = scaled_height(self.width, self.height, width);
+        Ok(Cow::Owned(img.resize_exact(
+            width,
+            height,
+            image::imageops::FilterType::Lanczos3,
+        )))
+    }
+}
+
+/// Read, check and (in [`Mode::Encode`]) publish one source image: the original, resized
+/// copies when it is wider than `[images] max_width`, and WebP copies when they are smaller.
 fn process_one(
     file: &Path,
     config: &ImagesConfig,
@@ -385,128 +571,108 @@ fn process_one(
     work: &Work,
     mode: Mode,
 ) -> std::result::Result<ProcessedOne, Unusable> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
-    let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    let format = match reader.format() {
-        Some(image::ImageFormat::Png) => Format::Png,
-        Some(image::ImageFormat::Jpeg) => Format::Jpeg,
-        Some(_) => Format::Other,
-        None => return Err("not an image this site can use (PNG, JPEG, GIF or WebP)".into()),
-    };
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| format!("cannot decode: {e}"))?;
-    check_pixels(width, height, config)?;
-    let hash = short_hash(&bytes);
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = match format {
-        Format::Png => "png".to_string(),
-        Format::Jpeg => "jpg".to_string(),
-        Format::Other => file
-            .extension()
-            .map(|s| s.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default(),
-    };
-    let base = format!("{IMAGES_DIR}/{stem}.{hash}");
-    let original = format!("{base}.{ext}");
-    let mut files = vec![OutputFile::new(&original, bytes.clone())];
+    let source = Source::read(file, config)?;
+    let original = source.original();
     let mut p = Processed {
-        width,
-        height,
-        original: original.clone(),
-        src: original.clone(),
+        width: source.width,
+        height: source.height,
+        original: original.url.clone(),
+        src: original.url.clone(),
         srcset: Vec::new(),
         webp: Vec::new(),
     };
-    // The decoded image is needed only when the file was never found whole or some variant
-    // is not in the cache.
-    let decoded = std::sync::OnceLock::new();
-    let decode = || -> std::result::Result<&image::DynamicImage, Unusable> {
-        if let Some(img) = decoded.get() {
-            return Ok(img);
-        }
-        let img = decode_limited(&bytes, config)?;
-        Ok(decoded.get_or_init(|| img))
-    };
-    let damaged = check_whole(&bytes, format, &hash, cache, &decode, mode)?;
-    // Icons and animations (GIF, WebP sources) are used exactly as they are; `check` encodes
-    // nothing.
-    let is_icon = width <= ICON_MAX && height <= ICON_MAX;
-    if is_icon || format == Format::Other || mode == Mode::Validate {
+    let mut files = vec![OutputFile::new(&original.url, original.bytes.clone())];
+    let damaged = check_whole(&source, cache, mode)?;
+    // `check` encodes nothing.
+    if source.used_as_is() || mode == Mode::Validate {
         return Ok((p, files, damaged));
     }
-
-    // Raster candidates: (url, width, bytes).
-    let mut candidates: Vec<(String, u32, Vec<u8>)> = Vec::new();
-    if width > config.max_width {
-        let one = config.max_width;
-        let two = (config.max_width * 2).min(width);
-        for w in [one, two] {
-            if w == width {
-                candidates.push((original.clone(), w, bytes.clone()));
-                continue;
-            }
-            let key = variant_key(&hash, &format!("w{w}.{ext}"));
-            let encoded = cached(cache, &key, work, || {
-                let img = decode()?;
-                let h = scaled_height(width, height, w);
-                let resized = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
-                Ok(encode(&resized, format)?)
-            })?;
-            let url = format!("{base}.w{w}.{ext}");
-            files.push(OutputFile::new(&url, encoded.clone()));
-            candidates.push((url, w, encoded));
-        }
-        p.width = one;
-        p.height = scaled_height(width, height, one);
-        p.src = candidates[0].0.clone();
-        p.srcset = candidates.iter().map(|(u, w, _)| (u.clone(), *w)).collect();
+    let candidates = if source.width > config.max_width {
+        let copies = resized_copies(&source, cache, work)?;
+        let made = copies.iter().filter(|c| c.url != original.url);
+        files.extend(made.map(|c| OutputFile::new(&c.url, c.bytes.clone())));
+        p.width = copies[0].width;
+        p.height = scaled_height(source.width, source.height, p.width);
+        p.src = copies[0].url.clone();
+        p.srcset = copies.iter().map(|c| (c.url.clone(), c.width)).collect();
+        copies
     } else {
-        candidates.push((original.clone(), width, bytes.clone()));
-    }
-
+        vec![original]
+    };
     if config.webp {
-        let mut webp = Vec::new();
-        let mut webp_files = Vec::new();
-        for (url, w, raster) in &candidates {
-            let key = variant_key(&hash, &format!("w{w}.webp"));
-            let encoded = cached(cache, &key, work, || {
-                let img = decode()?;
-                let img = if *w == width {
-                    img.clone()
-                } else {
-                    img.resize_exact(
-                        *w,
-                        scaled_height(width, height, *w),
-                        image::imageops::FilterType::Lanczos3,
-                    )
-                };
-                // libwebp's lossy encoder: the image crate only writes lossless WebP, which
-                // is larger than a well-compressed PNG for screenshots.
-                let rgba = img.to_rgba8();
-                let encoded = webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
-                    .encode(WEBP_QUALITY);
-                Ok(encoded.to_vec())
-            })?;
-            if encoded.len() >= raster.len() {
-                // Only worth offering when every WebP candidate is smaller than its fallback.
-                webp.clear();
-                webp_files.clear();
-                break;
-            }
-            let webp_url = format!("{}.webp", url.trim_end_matches(&format!(".{ext}")));
-            webp.push((webp_url.clone(), *w));
-            webp_files.push(OutputFile::new(webp_url, encoded));
-        }
-        p.webp = webp;
-        files.extend(webp_files);
+        let webp = webp_copies(&source, &candidates, cache, work)?;
+        p.webp = webp.iter().map(|c| (c.url.clone(), c.width)).collect();
+        files.extend(webp.into_iter().map(|c| OutputFile::new(c.url, c.bytes)));
     }
     Ok((p, files, damaged))
+}
+
+/// An image wider than `[images] max_width`: copies at `max_width` and at twice that (or the
+/// original, when it is not wider than twice), encoded as the original is (or from the cache).
+fn resized_copies(
+    source: &Source,
+    cache: &Path,
+    work: &Work,
+) -> std::result::Result<Vec<Candidate>, Unusable> {
+    let one = source.config.max_width;
+    let two = (one * 2).min(source.width);
+    [one, two]
+        .into_iter()
+        .map(|w| {
+            if w == source.width {
+                return Ok(source.original());
+            }
+            let (ext, format) = (&source.ext, source.format);
+            let key = variant_key(&source.hash, &format!("w{w}.{ext}"));
+            let bytes = cached(cache, &key, work, || {
+                let resized = source.resized(w)?;
+                Ok(encode(&resized, format)?)
+            })?;
+            let url = format!("{}.w{w}.{ext}", source.base);
+            Ok(Candidate {
+                url,
+                width: w,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// A WebP copy of each candidate, when every one of them is smaller than its candidate (else
+/// none: a larger WebP is not worth offering).
+fn webp_copies(
+    source: &Source,
+    candidates: &[Candidate],
+    cache: &Path,
+    work: &Work,
+) -> std::result::Result<Vec<Candidate>, Unusable> {
+    let mut webp = Vec::new();
+    for c in candidates {
+        let key = variant_key(&source.hash, &format!("w{}.webp", c.width));
+        let bytes = cached(cache, &key, work, || {
+            let resized = source.resized(c.width)?;
+            Ok(encode_webp(&resized))
+        })?;
+        if bytes.len() >= c.bytes.len() {
+            return Ok(Vec::new());
+        }
+        let stem = c.url.trim_end_matches(&format!(".{}", source.ext));
+        webp.push(Candidate {
+            url: format!("{stem}.webp"),
+            width: c.width,
+            bytes,
+        });
+    }
+    Ok(webp)
+}
+
+/// Lossy WebP by libwebp: the image crate only writes lossless WebP, which is larger than a
+/// well-compressed PNG for screenshots.
+fn encode_webp(img: &image::DynamicImage) -> Vec<u8> {
+    let rgba = img.to_rgba8();
+    webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
+        .encode(WEBP_QUALITY)
+        .to_vec()
 }
 
 /// Refuse an image whose header declares more pixels than `[images] max_pixels`, before any
@@ -569,21 +735,18 @@ fn decode_limited(
 /// JPEG is decoded strictly: a damaged or cut-short one is returned as a warning (the lenient
 /// decoder that makes its variants, like a browser, fills what is missing with grey). A file
 /// found whole is remembered in the cache by its content hash and not decoded again for this.
-fn check_whole<'d>(
-    bytes: &[u8],
-    format: Format,
-    hash: &str,
+fn check_whole(
+    source: &Source,
     cache: &Path,
-    decode: &dyn Fn() -> std::result::Result<&'d image::DynamicImage, Unusable>,
     mode: Mode,
 ) -> std::result::Result<Option<String>, Unusable> {
-    let marker = cache.join(variant_key(hash, "whole"));
-    if format == Format::Other || marker.exists() {
+    let marker = cache.join(variant_key(&source.hash, "whole"));
+    if source.format == Format::Other || marker.exists() {
         return Ok(None);
     }
-    let damaged = match format {
-        Format::Png => decode().map(|_| None)?,
-        Format::Jpeg => strict_jpeg(bytes).err(),
+    let damaged = match source.format {
+        Format::Png => source.decoded().map(|_| None)?,
+        Format::Jpeg => strict_jpeg(&source.bytes).err(),
         Format::Other => None,
     };
     if damaged.is_none() && mode == Mode::Encode {

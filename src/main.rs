@@ -1,7 +1,7 @@
 //! Command line: parses arguments and hands them to the library.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -168,41 +168,7 @@ fn main() -> ExitCode {
                 browser,
                 ..options(site)
             };
-            match faqsite::site::build(&opts) {
-                Ok(report) => {
-                    for w in &report.warnings {
-                        print_diagnostic(w);
-                    }
-                    if report.up_to_date {
-                        println!(
-                            "{} is up to date (nothing changed; --force rebuilds)",
-                            report.output_dir.display()
-                        );
-                        return ExitCode::SUCCESS;
-                    }
-                    println!(
-                        "built {} pages ({} files, {} unchanged; {} images: {} variants encoded, {} from cache) into {}",
-                        report.pages,
-                        report.files,
-                        report.unchanged_files,
-                        report.images_processed,
-                        report.images_encoded,
-                        report.images_reused,
-                        report.output_dir.display()
-                    );
-                    if timings {
-                        for (stage, d) in &report.timings {
-                            println!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-                        }
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    let code = fail(e);
-                    eprintln!("build failed; the output folder was left as it was");
-                    code
-                }
-            }
+            build(&opts, timings)
         }
         Command::Serve { site, port, bind } => {
             // Serving rebuilds on every change: never skip a build as "up to date".
@@ -224,45 +190,94 @@ fn main() -> ExitCode {
                 strict,
                 ..options(site)
             };
-            let report = faqsite::check::check(&opts, external);
-            for d in &report.diagnostics {
-                print_diagnostic(d);
-            }
-            for n in &report.notes {
-                eprintln!("note: {n}");
-            }
-            println!("{}", report.summary());
-            if report.has_errors() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
+            check(&opts, external)
         }
-        Command::New { root, what } => {
-            let made = match what {
-                New::Question { chapter, title } => {
-                    faqsite::scaffold::new_question(&root, &chapter, &title)
-                }
-                New::Chapter { title } => faqsite::scaffold::new_chapter(&root, &title),
-            };
-            match made {
-                Ok(path) => {
-                    println!("created {}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            }
+        Command::New { root, what } => new(&root, what),
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+/// `faqsite build`: the warnings, then what was built (and how long each stage took).
+fn build(opts: &BuildOptions, timings: bool) -> ExitCode {
+    let report = match faqsite::site::build(opts) {
+        Ok(report) => report,
+        Err(e) => {
+            let code = fail(e);
+            eprintln!("build failed; the output folder was left as it was");
+            return code;
         }
-        Command::Init { dir } => match faqsite::scaffold::init(&dir) {
-            Ok(()) => {
-                println!(
-                    "created a new site in {}; build it with: faqsite build --root {}",
-                    dir.display(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        },
+    };
+    for w in &report.warnings {
+        print_diagnostic(w);
+    }
+    if report.up_to_date {
+        println!(
+            "{} is up to date (nothing changed; --force rebuilds)",
+            report.output_dir.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "built {} pages ({} files, {} unchanged; {} images: {} variants encoded, {} from cache) into {}",
+        report.pages,
+        report.files,
+        report.unchanged_files,
+        report.images_processed,
+        report.images_encoded,
+        report.images_reused,
+        report.output_dir.display()
+    );
+    if timings {
+        for (stage, d) in &report.timings {
+            println!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `faqsite check`: every problem, notes, and the summary line; failure when one is an error.
+fn check(opts: &BuildOptions, external: bool) -> ExitCode {
+    let report = faqsite::check::check(opts, external);
+    for d in &report.diagnostics {
+        print_diagnostic(d);
+    }
+    for n in &report.notes {
+        eprintln!("note: {n}");
+    }
+    println!("{}", report.summary());
+    if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `faqsite new question|chapter`.
+fn new(root: &Path, what: New) -> ExitCode {
+    let made = match what {
+        New::Question { chapter, title } => faqsite::scaffold::new_question(root, &chapter, &title),
+        New::Chapter { title } => faqsite::scaffold::new_chapter(root, &title),
+    };
+    match made {
+        Ok(path) => {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `faqsite init DIR`.
+fn init(dir: &Path) -> ExitCode {
+    match faqsite::scaffold::init(dir) {
+        Ok(()) => {
+            println!(
+                "created a new site in {}; build it with: faqsite build --root {}",
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }

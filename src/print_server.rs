@@ -10,7 +10,7 @@
 //! The page opens once per [`PrintServer::open`]; any other navigation also gets 204, so
 //! nothing in it can replace or reload the document being printed.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,16 +18,13 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::http::{mime, resolve};
+use crate::http::{self, mime, resolve, Head, Request, Targets};
 
 /// The policy of every page served: what the page may load, and nothing runs.
 pub const CSP: &str =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
 font-src 'self' data:; script-src 'none'; frame-src 'none'; object-src 'none'; \
 connect-src 'none'; base-uri 'none'; form-action 'none'";
-
-/// Longest request head read (request line and headers), as nginx's default.
-const MAX_HEAD: u64 = 8 * 1024;
 
 /// A running server; stopped when dropped.
 pub struct PrintServer {
@@ -105,14 +102,6 @@ struct Site {
     opens: AtomicUsize,
 }
 
-/// What is read of a request.
-struct Request {
-    method: String,
-    target: String,
-    /// `Sec-Fetch-Dest`: `document` for a navigation.
-    dest: String,
-}
-
 /// What a request gets.
 #[derive(Debug, PartialEq)]
 enum Answer {
@@ -125,10 +114,11 @@ enum Answer {
 }
 
 impl Site {
-    fn handle(&self, stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    fn handle(&self, mut stream: TcpStream) {
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-        let Some(request) = read_head(&stream) else {
+        // Requests as a proxy gets them (absolute URLs, CONNECT's `host:port`); a head that is
+        // malformed or longer than `http::MAX_HEAD` gets no answer at all.
+        let Head::Request(request) = http::read_head(&mut stream, Targets::Any) else {
             return;
         };
         let answer = self.answer(&request);
@@ -148,7 +138,9 @@ impl Site {
             None if target.starts_with('/') => target,
             None => return Answer::Elsewhere,
         };
-        if request.dest == "document"
+        // `Sec-Fetch-Dest: document` is a navigation.
+        let dest = request.header("sec-fetch-dest").unwrap_or("");
+        if dest.eq_ignore_ascii_case("document")
             && (path != self.page || self.opens.swap(0, Ordering::SeqCst) == 0)
         {
             return Answer::Elsewhere;
@@ -158,32 +150,6 @@ impl Site {
             _ => Answer::NotFound,
         }
     }
-}
-
-/// The request line and `Sec-Fetch-Dest` of a request; its other headers are dropped.
-fn read_head(stream: &TcpStream) -> Option<Request> {
-    let mut reader = BufReader::new(stream.take(MAX_HEAD));
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).ok()?;
-    let mut dest = String::new();
-    let mut line = String::new();
-    while reader.read_line(&mut line).ok()? > 2 {
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("sec-fetch-dest") {
-                dest = value.trim().to_ascii_lowercase();
-            }
-        }
-        line.clear();
-    }
-    if !line.ends_with('\n') {
-        return None; // the head was longer than MAX_HEAD, or the connection closed
-    }
-    let mut parts = request_line.split_whitespace();
-    Some(Request {
-        method: parts.next()?.to_string(),
-        target: parts.next()?.to_string(),
-        dest,
-    })
 }
 
 fn respond(mut stream: TcpStream, answer: &Answer, head_only: bool) -> std::io::Result<()> {
@@ -212,6 +178,7 @@ fn respond(mut stream: TcpStream, answer: &Answer, head_only: bool) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     fn site() -> (tempfile::TempDir, Site) {
         let dir = tempfile::tempdir().unwrap();
@@ -235,7 +202,7 @@ mod tests {
         Request {
             method: method.into(),
             target: target.into(),
-            dest: dest.into(),
+            headers: vec![("Sec-Fetch-Dest".into(), dest.into())],
         }
     }
 
@@ -285,16 +252,17 @@ mod tests {
     fn serves_over_http_with_the_policy() {
         let (dir, _) = site();
         let server = PrintServer::start(&dir.path().join("site"), "print.html").unwrap();
-        let get = |target: &str| {
+        let send = |head: &str| {
             let mut s = TcpStream::connect(server.addr).unwrap();
-            write!(
-                s,
-                "GET {target} HTTP/1.1\r\nHost: x\r\nSec-Fetch-Dest: document\r\n\r\n"
-            )
-            .unwrap();
+            s.write_all(head.as_bytes()).unwrap();
             let mut text = String::new();
             s.read_to_string(&mut text).unwrap();
             text
+        };
+        let get = |target: &str| {
+            send(&format!(
+                "GET {target} HTTP/1.1\r\nHost: x\r\nSec-Fetch-Dest: document\r\n\r\n"
+            ))
         };
         let page = get(&server.open());
         assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page}");
@@ -306,6 +274,14 @@ mod tests {
             "opened once"
         );
         assert!(get("http://example.com/").starts_with("HTTP/1.1 204 "));
+        // As Chromium's proxy: its own origin in absolute form, a tunnel refused.
+        let image = format!(
+            "GET {}/images/a.png HTTP/1.1\r\nHost: x\r\n\r\n",
+            server.origin()
+        );
+        assert!(send(&image).ends_with("\r\n\r\npng"));
+        let tunnel = "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n";
+        assert!(send(tunnel).starts_with("HTTP/1.1 403 "));
         let mut s = TcpStream::connect(server.addr).unwrap();
         s.write_all(&vec![b'a'; 20_000]).unwrap();
         let mut rest = String::new();

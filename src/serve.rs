@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
-use crate::http::{self, Head};
+use crate::http::{self, Head, Targets};
 use crate::site::{build_cached, check_output, load_config, BuildCache, BuildOptions, BuildReport};
 
 /// URL path of the event stream.
@@ -306,8 +306,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 
 /// Answer one HTTP request (GET/HEAD; a connection per request).
 fn handle(mut stream: TcpStream, shared: &Shared) {
-    let (method, target) = match http::read_head(&mut stream) {
-        Head::Request { method, target } => (method, target),
+    let (method, target) = match http::read_head(&mut stream, Targets::Path) {
+        Head::Request(request) => (request.method, request.target),
         Head::Refuse(status) => return http::refuse(stream, status),
         Head::Gone => return,
     };

@@ -100,27 +100,12 @@ pub fn ids(html: &str) -> BTreeSet<String> {
     attr_values(html, "id").into_iter().collect()
 }
 
+/// `%XX` escapes decoded (a `%` without two hex digits stays itself; bytes that are not UTF-8
+/// become U+FFFD), as a browser reads a link's path.
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            // Two hex digits (from_str_radix alone would take "+1"); never a slice inside a
-            // multi-byte character.
-            let hex = s
-                .get(i + 1..i + 3)
-                .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Every relative `href`/`src`/`srcset` in every HTML file under `out` must point to a file
