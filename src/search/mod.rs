@@ -86,7 +86,7 @@ pub struct SearchDoc<'a> {
     pub tags: &'a [String],
     /// Front-matter `keywords`: searched, never shown.
     pub keywords: &'a [String],
-    /// Plain text: markup stripped, images dropped.
+    /// Plain text: markup stripped, each image by its alt text.
     pub body: &'a str,
 }
 
