@@ -46,6 +46,24 @@ fn search_engine_finds_the_right_answers() {
     );
 }
 
+/// An English site (`tests/fixtures/english`): its question words weigh little, so "How do I
+/// reset my PIN?" finds the PIN answer, not "How do I install the driver?".
+#[test]
+fn english_site_ranks_symptom_words_first() {
+    let Some(tools) = require_browser_tools("english_site_ranks_symptom_words_first", SEARCH_TOOLS)
+    else {
+        return;
+    };
+    let (tmp, site) = fixture("english");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    run_node(
+        &["--test", "tests/js/english.test.mjs"],
+        &[("FAQSITE_SEARCH_INDEX", &out.join("search-index.js"))],
+        &tools,
+    );
+}
+
 #[test]
 fn search_box_works_in_chromium_from_file_url() {
     let Some(tools) =

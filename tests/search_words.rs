@@ -100,3 +100,30 @@ fn an_inline_image_reads_as_its_alt_text_in_the_search_text() {
     );
     assert!(has_term(&index, "body", "盾牌"), "alt text is indexed");
 }
+
+/// An English site (`language = "en"`) gets English stop and question words, not Chinese ones:
+/// its stop words are not indexed, its question words weigh little.
+#[test]
+fn an_english_site_gets_english_stop_and_question_words() {
+    let (tmp, site) = fixture("english");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let o = &index["options"];
+    assert_eq!(o["language"], "en");
+    let stop: Vec<&str> = o["stop_words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(stop.contains(&"the") && !stop.contains(&"的"), "{stop:?}");
+    assert!(o["weak_words"]["how"].as_f64().unwrap() < 1.0);
+    assert!(o["weak_words"].get("怎么办").is_none());
+    for field in ["title", "body"] {
+        assert!(!has_term(&index, field, "the"), "'the' is not indexed in {field}");
+    }
+    assert!(has_term(&index, "title", "driver"));
+    assert!(has_term(&index, "body", "off"), "'off' is a symptom word, kept");
+}

@@ -20,7 +20,7 @@ mod cache;
 mod pinyin;
 mod words;
 use cache::{DocTerms, TermCache};
-pub use words::{Synonyms, STOP_WORDS, WEAK_WORDS};
+pub use words::{language_words, LanguageWords, Synonyms, Words};
 
 use crate::config::SearchConfig;
 use crate::error::Result;
@@ -156,6 +156,8 @@ struct Options<'a> {
     fields: BTreeMap<&'static str, f64>,
     max_results: usize,
     snippet_length: usize,
+    /// The primary subtag of the language whose words these are (`zh`, `en`; empty: none).
+    language: &'static str,
     stop_words: &'static [&'static str],
     weak_words: BTreeMap<&'static str, f64>,
     synonyms: &'a [words::SynonymGroup],
@@ -219,10 +221,6 @@ impl FaqChinese {
     }
 }
 
-fn zh_stop_words(token: String) -> Option<String> {
-    (!STOP_WORDS.contains(&token.as_str())).then_some(token)
-}
-
 fn zh_stemmer(token: String) -> Option<String> {
     Some(token)
 }
@@ -250,7 +248,6 @@ impl elasticlunr::lang::Language for FaqChinese {
                     "trimmer-zh",
                     r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
                 )),
-                Box::new(FnWrapper("stopWordFilter-zh".into(), zh_stop_words)),
                 Box::new(FnWrapper("stemmer-zh".into(), zh_stemmer)),
             ],
         }
@@ -272,32 +269,32 @@ fn split_tokens(s: &str) -> Vec<String> {
 /// again inside elasticlunr changes nothing: trimming and stop words are idempotent).
 type DocTokens = [Vec<String>; N_FIELDS];
 
-fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, synonyms: &Synonyms) -> Vec<DocTokens> {
+fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, words: &Words) -> Vec<DocTokens> {
     use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
     docs.par_iter()
         .map_init(
             || lang.make_pipeline(),
-            |pipeline, d| segment(d, lang, pipeline, synonyms),
+            |pipeline, d| segment(d, lang, pipeline, words),
         )
         .collect()
 }
 
-/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, then
-/// the terms of the synonym groups whose words the field contains.
+/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, the
+/// site language's stop words dropped, then the terms of the synonym groups whose words the
+/// field contains.
 fn segment(
     d: &SearchDoc<'_>,
     lang: &FaqChinese,
     pipeline: &elasticlunr::pipeline::Pipeline,
-    synonyms: &Synonyms,
+    words: &Words,
 ) -> DocTokens {
     use elasticlunr::lang::Language;
     FIELDS.map(|field| {
         let text = normalize(&(field.text)(d));
         let raw = lang.tokenize(&text);
-        let mut tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
-        tokens.extend(synonyms.terms(&text));
-        tokens
+        let tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
+        words.finish(tokens, &text)
     })
 }
 
@@ -315,14 +312,15 @@ fn joined(t: &DocTokens) -> [String; N_FIELDS] {
     std::array::from_fn(|i| t[i].join(&sep))
 }
 
-fn options<'a>(config: &'a SearchConfig, synonyms: &'a Synonyms) -> Options<'a> {
+fn options<'a>(config: &'a SearchConfig, words: &'a Words) -> Options<'a> {
     Options {
         fields: FIELDS.iter().map(|f| (f.name, (f.boost)(config))).collect(),
         max_results: config.max_results,
         snippet_length: config.snippet_length,
-        stop_words: &STOP_WORDS,
-        weak_words: WEAK_WORDS.into_iter().collect(),
-        synonyms: &synonyms.groups,
+        language: words.language.code,
+        stop_words: words.language.stop,
+        weak_words: words.language.weak.iter().copied().collect(),
+        synonyms: &words.synonyms.groups,
         examples: &config.examples,
         contacts: &config.contacts,
         contact_words: &config.contact_words,
@@ -373,7 +371,7 @@ pub fn build_into(
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
     let lang = reuse.segmenter;
-    let synonyms = Synonyms::new(&config.synonyms);
+    let words = Words::new(config);
     if docs.len() > config.shard_above {
         let cache = match reuse.cache_dir {
             Some(dir) => TermCache::load(&dir.join(TERMS_CACHE_FILE)),
@@ -382,11 +380,11 @@ pub fn build_into(
         let env = Env {
             config,
             lang,
-            synonyms: &synonyms,
+            words: &words,
         };
         return build_sharded(&env, docs, cache, reuse.previous, sink);
     }
-    let tokens = tokens_of(docs, lang, &synonyms);
+    let tokens = tokens_of(docs, lang, &words);
     let mut index = new_index();
     for (d, t) in docs.iter().zip(&tokens) {
         index.add_doc(d.id, joined(t));
@@ -395,7 +393,7 @@ pub fn build_into(
     drop(tokens);
     let file = File {
         version: FORMAT_VERSION,
-        options: options(config, &synonyms),
+        options: options(config, &words),
         pinyin,
         index: &index,
         docs: docs
@@ -448,7 +446,7 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
 struct Env<'a> {
     config: &'a SearchConfig,
     lang: &'a FaqChinese,
-    synonyms: &'a Synonyms,
+    words: &'a Words,
 }
 
 #[derive(Serialize)]
@@ -499,7 +497,7 @@ fn build_sharded(
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
     let (config, lang) = (env.config, env.lang);
-    let salt = env.synonyms.fingerprint();
+    let salt = env.words.fingerprint();
     let shards = shard_count(docs.len());
     let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
         .iter()
@@ -523,7 +521,7 @@ fn build_sharded(
                     |pipeline, (d, k)| match cache.get(k) {
                         Some(t) => t.clone(),
                         None => DocTerms::from_counts(
-                            segment(d, lang, pipeline, env.synonyms).map(term_counts),
+                            segment(d, lang, pipeline, env.words).map(term_counts),
                         ),
                     },
                 )
@@ -632,7 +630,7 @@ fn build_sharded(
         .collect::<Result<_>>()?;
     let manifest = Manifest {
         version: FORMAT_VERSION,
-        options: options(config, env.synonyms),
+        options: options(config, env.words),
         n: docs.len(),
         shards,
         docs_per_file: DOCS_PER_FILE,

@@ -143,10 +143,11 @@
   };
 
   // Latin runs typed together (`qu dong`, `mima wangji`, `usb key`) → words: runs the index
-  // knows stay as typed; otherwise the whole is split into words and pinyin, else each run.
+  // knows (or the language's stop words, which it leaves out) stay as typed; otherwise the
+  // whole is split into words and pinyin, else each run.
   Engine.prototype.latinWords = function (group) {
     var self = this;
-    var known = function (w) { return self.latin[w] || /^[0-9]+$/.test(w); };
+    var known = function (w) { return self.latin[w] || self.stop[w] || /^[0-9]+$/.test(w); };
     if (group.every(known)) return group;
     var whole = this.splitLatin(group.join(''));
     if (whole) return whole;
