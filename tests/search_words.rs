@@ -122,8 +122,14 @@ fn an_english_site_gets_english_stop_and_question_words() {
     assert!(o["weak_words"]["how"].as_f64().unwrap() < 1.0);
     assert!(o["weak_words"].get("怎么办").is_none());
     for field in ["title", "body"] {
-        assert!(!has_term(&index, field, "the"), "'the' is not indexed in {field}");
+        assert!(
+            !has_term(&index, field, "the"),
+            "'the' is not indexed in {field}"
+        );
     }
     assert!(has_term(&index, "title", "driver"));
-    assert!(has_term(&index, "body", "off"), "'off' is a symptom word, kept");
+    assert!(
+        has_term(&index, "body", "off"),
+        "'off' is a symptom word, kept"
+    );
 }

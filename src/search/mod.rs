@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod cache;
+mod closest;
 mod pinyin;
 mod words;
 use cache::{DocTerms, TermCache};
@@ -468,6 +469,8 @@ struct Manifest<'a> {
     latin: Vec<&'a str>,
     /// Field lengths (tokens) per document, by field: what elasticlunr's docInfo holds.
     lengths: BTreeMap<&'a str, Vec<usize>>,
+    /// Content hashes of the closest-questions files `search/c<k>.js` by shard ("": none).
+    closest: Vec<String>,
 }
 
 /// One (document, field, term) of a sharded index: the term as an id into the vocabulary.
@@ -606,6 +609,7 @@ fn build_sharded(
         .filter(|t| is_latin(t))
         .collect();
     latin.sort_unstable();
+    let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
     let doc_hashes: Vec<String> = docs
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
@@ -639,6 +643,7 @@ fn build_sharded(
         pinyin,
         latin,
         lengths,
+        closest,
     };
     let json = serde_json::to_string(&manifest).expect("serializes");
     let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
@@ -660,17 +665,34 @@ fn is_latin(t: &str) -> bool {
 /// A large site's pinyin map as `search/p<n>.js`, one per first letter of its keys; returns
 /// their content hashes ("" for a letter without keys, which gets no file).
 fn write_pinyin_parts(map: pinyin::PinyinMap, sink: &dyn IndexSink) -> Result<Vec<String>> {
-    pinyin::by_letter(map)
-        .into_iter()
+    let parts = pinyin::by_letter(map);
+    write_parts(
+        'p',
+        parts.into_iter().map(|p| (!p.is_empty()).then_some(p)),
+        sink,
+    )
+}
+
+/// Each part as `search/<kind><n>.js`, a script handing it to `FAQSITE_SEARCH_LOAD` of
+/// `search.js`; returns the files' content hashes by part ("" for `None`: no file).
+fn write_parts<T: Serialize>(
+    kind: char,
+    parts: impl Iterator<Item = Option<T>>,
+    sink: &dyn IndexSink,
+) -> Result<Vec<String>> {
+    parts
         .enumerate()
         .map(|(n, part)| {
-            if part.is_empty() {
+            let Some(part) = part else {
                 return Ok(String::new());
-            }
+            };
             let json = serde_json::to_string(&part).expect("serializes");
-            let js = format!("FAQSITE_SEARCH_LOAD(\"p\",{n},{});\n", script_safe(&json));
+            let js = format!(
+                "FAQSITE_SEARCH_LOAD(\"{kind}\",{n},{});\n",
+                script_safe(&json)
+            );
             let hash = hash8(js.as_bytes());
-            sink.write(OutputFile::new(format!("search/p{n}.js"), js))?;
+            sink.write(OutputFile::new(format!("search/{kind}{n}.js"), js))?;
             Ok(hash)
         })
         .collect()
