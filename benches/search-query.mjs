@@ -1,5 +1,5 @@
 // Bytes a visitor downloads before the first result, and query time, for a built site:
-//   node benches/search-query.mjs SITE_DIR
+//   node benches/search-query.mjs SITE_DIR [--chromium]
 // Works for the one-file index (search-index.js) and the sharded one (search/manifest.js).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,17 @@ if (fs.existsSync(path.join(site, 'search/manifest.js'))) {
   const warm = [];
   for (let i = 0; i < 20; i++) for (const q of QUERIES) { const t0 = performance.now(); await source.search(q, 10); warm.push(performance.now() - t0); }
   console.log(`sharded: median first-query download ${(median(first) / 1024).toFixed(1)} KiB gz, max ${(Math.max(...first) / 1024).toFixed(1)} KiB; median cold query ${median(times).toFixed(1)} ms (incl. parsing shards), warm ${median(warm).toFixed(2)} ms`);
+  // Had the query found nothing: the search's files, then the closest questions' (the `c`
+  // files of its characters and the closest questions' document files).
+  const near = [];
+  for (const q of QUERIES) {
+    const { source, loaded } = loadSharded(site);
+    await source.search(q, 10);
+    await source.closest(q, 3);
+    near.push(gz(path.join(site, 'search/manifest.js')) + loaded.reduce((n, f) => n + gz(f), 0));
+  }
+  console.log(`sharded, nothing found: search + closest questions download median ${(median(near) / 1024).toFixed(1)} KiB gz, max ${(Math.max(...near) / 1024).toFixed(1)} KiB`);
+  if (process.argv.includes('--chromium')) await inChromium();
 } else {
   const file = path.join(site, 'search-index.js');
   const t0 = performance.now();
@@ -36,4 +47,35 @@ if (fs.existsSync(path.join(site, 'search/manifest.js'))) {
   const times = [];
   for (let i = 0; i < 20; i++) for (const q of QUERIES) { const t = performance.now(); engine.search(q, 10); times.push(performance.now() - t); }
   console.log(`one file: ${(fs.statSync(file).size / 1024).toFixed(1)} KiB raw, ${(gz(file) / 1024).toFixed(1)} KiB gz; load+parse ${loadMs.toFixed(0)} ms; median query ${median(times).toFixed(2)} ms`);
+}
+
+// Query time in Chromium from file://: a fresh page per query (cold: loading and parsing its
+// files), then the same query again (warm).
+async function inChromium() {
+  const { launch } = await import('../tests/js/chromium.mjs');
+  const { pathToFileURL } = await import('node:url');
+  const browser = await launch();
+  const cold = [], warm = [];
+  try {
+    for (const q of QUERIES) {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(path.join(site, 'index.html')).href);
+      await page.waitForFunction(() => window.FAQSITE_SEARCH_ENGINE && window.FAQSITE_SEARCH_MANIFEST);
+      const t = await page.evaluate(async (query) => {
+        const api = window.FAQSITE_SEARCH_ENGINE;
+        const source = new api.ShardedSource(window.FAQSITE_SEARCH_MANIFEST, '');
+        const t0 = performance.now();
+        await source.search(query, 10);
+        const t1 = performance.now();
+        await source.search(query, 10);
+        return [t1 - t0, performance.now() - t1];
+      }, q);
+      cold.push(t[0]);
+      warm.push(t[1]);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`Chromium (file://): median cold query ${median(cold).toFixed(1)} ms, max ${Math.max(...cold).toFixed(1)} ms; median warm ${median(warm).toFixed(2)} ms, max ${Math.max(...warm).toFixed(2)} ms`);
 }

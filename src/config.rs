@@ -94,6 +94,10 @@ pub struct SearchConfig {
     /// The site's `[[contact]]` entries (filled from the top level, not read from `[search]`).
     #[serde(skip)]
     pub contacts: Vec<Contact>,
+    /// The site's `language` (filled from the top level): picks the search's stop and
+    /// question words (`search::words`).
+    #[serde(skip)]
+    pub language: String,
 }
 
 impl Default for SearchConfig {
@@ -111,6 +115,7 @@ impl Default for SearchConfig {
             examples: Vec::new(),
             contact_words: Vec::new(),
             contacts: Vec::new(),
+            language: default_language(),
         }
     }
 }
@@ -316,6 +321,7 @@ impl Config {
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
         config.validate(path)?;
         config.search.contacts = config.contact.clone();
+        config.search.language = config.language.clone();
         Ok(config)
     }
 

@@ -27,7 +27,8 @@ const RESERVED_IDS: &[&str] = &["main", "search-input", "search-results", "top",
 pub struct Rendered {
     /// Body HTML; local images are `<!--faqsite:img:N-->` markers until the images stage.
     pub html: String,
-    /// Plain text (markup stripped, images dropped) for search, snippets and JSON-LD.
+    /// Plain text (markup stripped, an image's alt text where it stood) for search, snippets
+    /// and JSON-LD.
     pub text: String,
     pub headings: Vec<Heading>,
     pub images: Vec<ImageRef>,
@@ -323,6 +324,8 @@ impl<'a> PageRender<'a> {
             }
             inner.push(e);
         }
+        // The text reads on where the image stood (search snippets, descriptions, JSON-LD).
+        self.out.text.push_str(&alt);
         if is_external(&dest_url) {
             let dest_url = self.safe_url(dest_url, true, line);
             self.events.push(Event::Start(Tag::Image {
@@ -467,6 +470,7 @@ impl<'a> PageRender<'a> {
                 RawPiece::Img(tag) => match local_img(tag, line) {
                     Some(img) => {
                         let marker = image_marker(self.out.images.len());
+                        self.out.text.push_str(&img.alt);
                         self.out.images.push(img);
                         if self.raw_html {
                             out.push_str(&marker);

@@ -46,18 +46,41 @@ fn search_engine_finds_the_right_answers() {
     );
 }
 
+/// An English site (`tests/fixtures/english`): its question words weigh little, so "How do I
+/// reset my PIN?" finds the PIN answer, not "How do I install the driver?".
 #[test]
-fn search_box_works_in_chromium_from_file_url() {
-    let Some(tools) =
-        require_browser_tools("search_box_works_in_chromium_from_file_url", CHROMIUM_TOOLS)
+fn english_site_ranks_symptom_words_first() {
+    let Some(tools) = require_browser_tools("english_site_ranks_symptom_words_first", SEARCH_TOOLS)
     else {
+        return;
+    };
+    let (tmp, site) = fixture("english");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    run_node(
+        &["--test", "tests/js/english.test.mjs"],
+        &[("FAQSITE_SEARCH_INDEX", &out.join("search-index.js"))],
+        &tools,
+    );
+}
+
+/// Build this repo's site and run the Chromium script `script` (tests/js/…) on it.
+fn chromium_on_repo_site(test: &str, script: &str) {
+    let Some(tools) = require_browser_tools(test, CHROMIUM_TOOLS) else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(&repo_root(), &out);
-    let out_s = out.to_string_lossy().into_owned();
-    run_node(&["tests/js/e2e.mjs", &out_s], &[], &tools);
+    run_node(&[script, &out.to_string_lossy()], &[], &tools);
+}
+
+#[test]
+fn search_box_works_in_chromium_from_file_url() {
+    chromium_on_repo_site(
+        "search_box_works_in_chromium_from_file_url",
+        "tests/js/e2e.mjs",
+    );
 }
 
 /// This repo's site with `[search] shard_above = 0`: the sharded index layout of large sites.
@@ -97,21 +120,27 @@ fn sharded_index_gives_the_same_results_and_works_in_chromium() {
     );
     let s = sharded.to_string_lossy().into_owned();
     run_node(&["tests/js/e2e.mjs", &s], &[], &tools);
+    // The phone's full-screen search on the sharded index, with its closest questions.
+    run_node(&["tests/js/phone-search.mjs", &s], &[], &tools);
+}
+
+/// On a phone (390 px) the search opens full screen: IME typing, highlighted titles, the
+/// contact answer, snippets without holes where icons were, the back button and the close
+/// button close it (history and focus as they were), closest questions when nothing matches.
+#[test]
+fn phone_search_is_full_screen_and_back_closes_it_in_chromium() {
+    chromium_on_repo_site(
+        "phone_search_is_full_screen_and_back_closes_it_in_chromium",
+        "tests/js/phone-search.mjs",
+    );
 }
 
 /// The phone header (sticky, small, with a `tel:` call button), the contact card on the home
 /// page and at the end of each answer, and the 404 page at a nested path over HTTP.
 #[test]
 fn phone_header_contact_and_nested_404_in_chromium() {
-    let Some(tools) = require_browser_tools(
+    chromium_on_repo_site(
         "phone_header_contact_and_nested_404_in_chromium",
-        CHROMIUM_TOOLS,
-    ) else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build(&repo_root(), &out);
-    let out_s = out.to_string_lossy().into_owned();
-    run_node(&["tests/js/theme.mjs", &out_s], &[], &tools);
+        "tests/js/theme.mjs",
+    );
 }

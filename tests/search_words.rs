@@ -69,3 +69,67 @@ fn the_pinyin_map_holds_the_index_own_terms() {
     // Only the index's terms: a word the site never uses has no key.
     assert!(!pinyin.contains_key("heimingdan"));
 }
+
+/// An inline icon reads as its alt text in the search text (and so in snippets): no hole
+/// ("出现图标或；") where it stood; Markdown and raw `<img>` alike.
+#[test]
+fn an_inline_image_reads_as_its_alt_text_in_the_search_text() {
+    let (tmp, site) = fixture("basic");
+    let first = site.join("content/01-basics/first.md");
+    let text = read(&first).replace(
+        "![托盘图标](../../images/icon.png)\n",
+        "右下角出现图标![绿色盾牌](../../images/icon.png)或<img src=\"../../images/icon.png\" alt=\"灰色盾牌\">；即已启动。\n",
+    );
+    std::fs::write(&first, text).unwrap();
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let body = index["docs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|d| d["title"] == "如何安装驱动？")
+        .unwrap()["body"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        body.contains("出现图标绿色盾牌或灰色盾牌；即已启动"),
+        "alt text where the icons stood: {body}"
+    );
+    assert!(has_term(&index, "body", "盾牌"), "alt text is indexed");
+}
+
+/// An English site (`language = "en"`) gets English stop and question words, not Chinese ones:
+/// its stop words are not indexed, its question words weigh little.
+#[test]
+fn an_english_site_gets_english_stop_and_question_words() {
+    let (tmp, site) = fixture("english");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let o = &index["options"];
+    assert_eq!(o["language"], "en");
+    let stop: Vec<&str> = o["stop_words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(stop.contains(&"the") && !stop.contains(&"的"), "{stop:?}");
+    assert!(o["weak_words"]["how"].as_f64().unwrap() < 1.0);
+    assert!(o["weak_words"].get("怎么办").is_none());
+    for field in ["title", "body"] {
+        assert!(
+            !has_term(&index, field, "the"),
+            "'the' is not indexed in {field}"
+        );
+    }
+    assert!(has_term(&index, "title", "driver"));
+    assert!(
+        has_term(&index, "body", "off"),
+        "'off' is a symptom word, kept"
+    );
+}

@@ -58,7 +58,7 @@ impl DocTerms {
 }
 
 /// The cache key of a document: its text as the index sees it, and `salt` (what else the
-/// terms depend on: the synonym groups).
+/// terms depend on: the language's stop words and the synonym groups).
 pub fn key(d: &SearchDoc<'_>, salt: &str) -> Key {
     let mut h = Sha256::new();
     h.update(crate::builtin::GENERATOR.as_bytes());

@@ -17,10 +17,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod cache;
+mod closest;
 mod pinyin;
 mod words;
 use cache::{DocTerms, TermCache};
-pub use words::{Synonyms, STOP_WORDS, WEAK_WORDS};
+pub use words::{language_words, LanguageWords, Synonyms, Words};
 
 use crate::config::SearchConfig;
 use crate::error::Result;
@@ -86,7 +87,7 @@ pub struct SearchDoc<'a> {
     pub tags: &'a [String],
     /// Front-matter `keywords`: searched, never shown.
     pub keywords: &'a [String],
-    /// Plain text: markup stripped, images dropped.
+    /// Plain text: markup stripped, each image by its alt text.
     pub body: &'a str,
 }
 
@@ -156,6 +157,8 @@ struct Options<'a> {
     fields: BTreeMap<&'static str, f64>,
     max_results: usize,
     snippet_length: usize,
+    /// The primary subtag of the language whose words these are (`zh`, `en`; empty: none).
+    language: &'static str,
     stop_words: &'static [&'static str],
     weak_words: BTreeMap<&'static str, f64>,
     synonyms: &'a [words::SynonymGroup],
@@ -219,10 +222,6 @@ impl FaqChinese {
     }
 }
 
-fn zh_stop_words(token: String) -> Option<String> {
-    (!STOP_WORDS.contains(&token.as_str())).then_some(token)
-}
-
 fn zh_stemmer(token: String) -> Option<String> {
     Some(token)
 }
@@ -250,7 +249,6 @@ impl elasticlunr::lang::Language for FaqChinese {
                     "trimmer-zh",
                     r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
                 )),
-                Box::new(FnWrapper("stopWordFilter-zh".into(), zh_stop_words)),
                 Box::new(FnWrapper("stemmer-zh".into(), zh_stemmer)),
             ],
         }
@@ -272,32 +270,32 @@ fn split_tokens(s: &str) -> Vec<String> {
 /// again inside elasticlunr changes nothing: trimming and stop words are idempotent).
 type DocTokens = [Vec<String>; N_FIELDS];
 
-fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, synonyms: &Synonyms) -> Vec<DocTokens> {
+fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, words: &Words) -> Vec<DocTokens> {
     use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
     docs.par_iter()
         .map_init(
             || lang.make_pipeline(),
-            |pipeline, d| segment(d, lang, pipeline, synonyms),
+            |pipeline, d| segment(d, lang, pipeline, words),
         )
         .collect()
 }
 
-/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, then
-/// the terms of the synonym groups whose words the field contains.
+/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, the
+/// site language's stop words dropped, then the terms of the synonym groups whose words the
+/// field contains.
 fn segment(
     d: &SearchDoc<'_>,
     lang: &FaqChinese,
     pipeline: &elasticlunr::pipeline::Pipeline,
-    synonyms: &Synonyms,
+    words: &Words,
 ) -> DocTokens {
     use elasticlunr::lang::Language;
     FIELDS.map(|field| {
         let text = normalize(&(field.text)(d));
         let raw = lang.tokenize(&text);
-        let mut tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
-        tokens.extend(synonyms.terms(&text));
-        tokens
+        let tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
+        words.finish(tokens, &text)
     })
 }
 
@@ -315,14 +313,15 @@ fn joined(t: &DocTokens) -> [String; N_FIELDS] {
     std::array::from_fn(|i| t[i].join(&sep))
 }
 
-fn options<'a>(config: &'a SearchConfig, synonyms: &'a Synonyms) -> Options<'a> {
+fn options<'a>(config: &'a SearchConfig, words: &'a Words) -> Options<'a> {
     Options {
         fields: FIELDS.iter().map(|f| (f.name, (f.boost)(config))).collect(),
         max_results: config.max_results,
         snippet_length: config.snippet_length,
-        stop_words: &STOP_WORDS,
-        weak_words: WEAK_WORDS.into_iter().collect(),
-        synonyms: &synonyms.groups,
+        language: words.language.code,
+        stop_words: words.language.stop,
+        weak_words: words.language.weak.iter().copied().collect(),
+        synonyms: &words.synonyms.groups,
         examples: &config.examples,
         contacts: &config.contacts,
         contact_words: &config.contact_words,
@@ -373,7 +372,7 @@ pub fn build_into(
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
     let lang = reuse.segmenter;
-    let synonyms = Synonyms::new(&config.synonyms);
+    let words = Words::new(config);
     if docs.len() > config.shard_above {
         let cache = match reuse.cache_dir {
             Some(dir) => TermCache::load(&dir.join(TERMS_CACHE_FILE)),
@@ -382,11 +381,11 @@ pub fn build_into(
         let env = Env {
             config,
             lang,
-            synonyms: &synonyms,
+            words: &words,
         };
         return build_sharded(&env, docs, cache, reuse.previous, sink);
     }
-    let tokens = tokens_of(docs, lang, &synonyms);
+    let tokens = tokens_of(docs, lang, &words);
     let mut index = new_index();
     for (d, t) in docs.iter().zip(&tokens) {
         index.add_doc(d.id, joined(t));
@@ -395,7 +394,7 @@ pub fn build_into(
     drop(tokens);
     let file = File {
         version: FORMAT_VERSION,
-        options: options(config, &synonyms),
+        options: options(config, &words),
         pinyin,
         index: &index,
         docs: docs
@@ -448,7 +447,7 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
 struct Env<'a> {
     config: &'a SearchConfig,
     lang: &'a FaqChinese,
-    synonyms: &'a Synonyms,
+    words: &'a Words,
 }
 
 #[derive(Serialize)]
@@ -470,6 +469,8 @@ struct Manifest<'a> {
     latin: Vec<&'a str>,
     /// Field lengths (tokens) per document, by field: what elasticlunr's docInfo holds.
     lengths: BTreeMap<&'a str, Vec<usize>>,
+    /// Content hashes of the closest-questions files `search/c<k>.js` by shard ("": none).
+    closest: Vec<String>,
 }
 
 /// One (document, field, term) of a sharded index: the term as an id into the vocabulary.
@@ -499,7 +500,7 @@ fn build_sharded(
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
     let (config, lang) = (env.config, env.lang);
-    let salt = env.synonyms.fingerprint();
+    let salt = env.words.fingerprint();
     let shards = shard_count(docs.len());
     let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
         .iter()
@@ -523,7 +524,7 @@ fn build_sharded(
                     |pipeline, (d, k)| match cache.get(k) {
                         Some(t) => t.clone(),
                         None => DocTerms::from_counts(
-                            segment(d, lang, pipeline, env.synonyms).map(term_counts),
+                            segment(d, lang, pipeline, env.words).map(term_counts),
                         ),
                     },
                 )
@@ -608,6 +609,7 @@ fn build_sharded(
         .filter(|t| is_latin(t))
         .collect();
     latin.sort_unstable();
+    let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
     let doc_hashes: Vec<String> = docs
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
@@ -632,7 +634,7 @@ fn build_sharded(
         .collect::<Result<_>>()?;
     let manifest = Manifest {
         version: FORMAT_VERSION,
-        options: options(config, env.synonyms),
+        options: options(config, env.words),
         n: docs.len(),
         shards,
         docs_per_file: DOCS_PER_FILE,
@@ -641,6 +643,7 @@ fn build_sharded(
         pinyin,
         latin,
         lengths,
+        closest,
     };
     let json = serde_json::to_string(&manifest).expect("serializes");
     let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
@@ -662,17 +665,34 @@ fn is_latin(t: &str) -> bool {
 /// A large site's pinyin map as `search/p<n>.js`, one per first letter of its keys; returns
 /// their content hashes ("" for a letter without keys, which gets no file).
 fn write_pinyin_parts(map: pinyin::PinyinMap, sink: &dyn IndexSink) -> Result<Vec<String>> {
-    pinyin::by_letter(map)
-        .into_iter()
+    let parts = pinyin::by_letter(map);
+    write_parts(
+        'p',
+        parts.into_iter().map(|p| (!p.is_empty()).then_some(p)),
+        sink,
+    )
+}
+
+/// Each part as `search/<kind><n>.js`, a script handing it to `FAQSITE_SEARCH_LOAD` of
+/// `search.js`; returns the files' content hashes by part ("" for `None`: no file).
+fn write_parts<T: Serialize>(
+    kind: char,
+    parts: impl Iterator<Item = Option<T>>,
+    sink: &dyn IndexSink,
+) -> Result<Vec<String>> {
+    parts
         .enumerate()
         .map(|(n, part)| {
-            if part.is_empty() {
+            let Some(part) = part else {
                 return Ok(String::new());
-            }
+            };
             let json = serde_json::to_string(&part).expect("serializes");
-            let js = format!("FAQSITE_SEARCH_LOAD(\"p\",{n},{});\n", script_safe(&json));
+            let js = format!(
+                "FAQSITE_SEARCH_LOAD(\"{kind}\",{n},{});\n",
+                script_safe(&json)
+            );
             let hash = hash8(js.as_bytes());
-            sink.write(OutputFile::new(format!("search/p{n}.js"), js))?;
+            sink.write(OutputFile::new(format!("search/{kind}{n}.js"), js))?;
             Ok(hash)
         })
         .collect()

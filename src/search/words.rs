@@ -1,33 +1,135 @@
 //! Words the search treats specially, written into the index options so `search.js` reads
-//! them instead of keeping copies: stop words (dropped), question words and particles
-//! (weighing little against a query's symptom words), and the site's synonym groups, which
-//! become one extra term per group in every field that contains one of the group's words.
+//! them instead of keeping copies: the stop words (dropped) and question words (weighing
+//! little against a query's symptom words) of the site's `language`, and the site's synonym
+//! groups, which become one extra term per group in every field that contains one of the
+//! group's words.
 
 use serde::Serialize;
 
 use super::normalize;
+use crate::config::SearchConfig;
 
-/// Dropped from text and queries (elasticlunr-rs's zh stop-word filter).
-pub const STOP_WORDS: [&str; 2] = ["的", "了"];
+/// The words of one language the search treats specially.
+#[derive(Debug, PartialEq)]
+pub struct LanguageWords {
+    /// The primary language subtag (`zh`, `en`) of the `language`s it serves.
+    pub code: &'static str,
+    /// Dropped from text and queries: they say nothing about any answer.
+    pub stop: &'static [&'static str],
+    /// Question words and particles: what a query asks, not what it is about. A query word's
+    /// weight counts in how many of the query's words a result matches, so a query's symptom
+    /// words decide its ranking.
+    pub weak: &'static [(&'static str, f64)],
+}
 
-/// Question words and particles: what a query asks, not what it is about. A query word's
-/// weight counts in how many of the query's words a result matches.
-pub const WEAK_WORDS: [(&str, f64); 14] = [
-    ("怎么办", 0.2),
-    ("怎么", 0.2),
-    ("如何", 0.2),
-    ("为什么", 0.2),
-    ("请问", 0.2),
-    ("吗", 0.2),
-    ("呢", 0.2),
-    ("啊", 0.2),
-    ("吧", 0.2),
-    ("怎样", 0.2),
-    ("哪", 0.2),
-    ("哪里", 0.2),
-    ("在哪", 0.2),
-    ("多少", 0.2),
+/// What a question word weighs against a symptom word (1).
+const WEAK: f64 = 0.2;
+
+/// The languages with special words; the site's `language` picks one by its primary subtag.
+pub const LANGUAGES: [LanguageWords; 2] = [
+    LanguageWords {
+        code: "zh",
+        stop: &["的", "了"],
+        weak: &[
+            ("怎么办", WEAK),
+            ("怎么", WEAK),
+            ("如何", WEAK),
+            ("为什么", WEAK),
+            ("请问", WEAK),
+            ("吗", WEAK),
+            ("呢", WEAK),
+            ("啊", WEAK),
+            ("吧", WEAK),
+            ("怎样", WEAK),
+            ("哪", WEAK),
+            ("哪里", WEAK),
+            ("在哪", WEAK),
+            ("多少", WEAK),
+        ],
+    },
+    LanguageWords {
+        code: "en",
+        // Articles, pronouns and linking verbs; never a negation ("not working" is a symptom).
+        stop: &[
+            "a", "an", "the", "i", "me", "my", "it", "its", "is", "are", "am", "was", "be", "to",
+            "of", "and", "or", "this", "that", "s",
+        ],
+        weak: &[
+            ("how", WEAK),
+            ("what", WEAK),
+            ("why", WEAK),
+            ("when", WEAK),
+            ("where", WEAK),
+            ("which", WEAK),
+            ("who", WEAK),
+            ("do", WEAK),
+            ("does", WEAK),
+            ("did", WEAK),
+            ("can", WEAK),
+            ("could", WEAK),
+            ("should", WEAK),
+            ("would", WEAK),
+            ("will", WEAK),
+            ("we", WEAK),
+            ("our", WEAK),
+            ("you", WEAK),
+            ("your", WEAK),
+            ("please", WEAK),
+            ("in", WEAK),
+            ("on", WEAK),
+            ("for", WEAK),
+            ("with", WEAK),
+        ],
+    },
 ];
+
+/// No special words: a language without a table.
+const NONE: LanguageWords = LanguageWords {
+    code: "",
+    stop: &[],
+    weak: &[],
+};
+
+/// The special words of `language` (`zh-CN`, `zh-TW` → `zh`; `en-GB` → `en`); none for a
+/// language without a table (another language's stop words would drop real words).
+pub fn language_words(language: &str) -> &'static LanguageWords {
+    let primary = language.split(['-', '_']).next().unwrap_or("");
+    LANGUAGES
+        .iter()
+        .find(|l| l.code.eq_ignore_ascii_case(primary))
+        .unwrap_or(&NONE)
+}
+
+/// Everything that decides which words the index and the client treat specially: the site's
+/// language's words and its synonym groups.
+#[derive(Debug)]
+pub struct Words {
+    pub language: &'static LanguageWords,
+    pub synonyms: Synonyms,
+}
+
+impl Words {
+    pub fn new(config: &SearchConfig) -> Words {
+        Words {
+            language: language_words(&config.language),
+            synonyms: Synonyms::new(&config.synonyms),
+        }
+    }
+
+    /// The tokens of a field without the language's stop words, then the terms of the
+    /// synonym groups whose words `text` (the field's normalised text) contains.
+    pub fn finish(&self, mut tokens: Vec<String>, text: &str) -> Vec<String> {
+        tokens.retain(|t| !self.language.stop.contains(&t.as_str()));
+        tokens.extend(self.synonyms.terms(text));
+        tokens
+    }
+
+    /// Bytes that change when the words do (part of the segmentation cache's key).
+    pub fn fingerprint(&self) -> String {
+        let stop = self.language.stop.join("\u{1f}");
+        format!("{stop}\u{1d}{}", self.synonyms.fingerprint())
+    }
+}
 
 /// One synonym group as the client sees it: the term the index holds for it and its words,
 /// normalised (`search.js` matches them with spaces removed, so "USBKey" is "USB Key").
@@ -114,5 +216,33 @@ mod tests {
             ["0u盾", "0u盾", "0u盾"]
         );
         assert!(s.terms("驱动").is_empty());
+    }
+
+    #[test]
+    fn the_site_language_picks_its_words_by_primary_subtag() {
+        assert_eq!(language_words("zh-CN").code, "zh");
+        assert_eq!(language_words("zh-TW").code, "zh");
+        assert_eq!(language_words("en").code, "en");
+        assert_eq!(language_words("EN-gb").code, "en");
+        assert!(language_words("fr").stop.is_empty() && language_words("fr").weak.is_empty());
+        assert!(language_words("en").stop.contains(&"the"));
+        assert!(
+            !language_words("en").stop.contains(&"not"),
+            "negations are symptoms"
+        );
+    }
+
+    #[test]
+    fn stop_words_of_the_site_language_are_dropped_from_a_field() {
+        let words = |language: &str| {
+            Words::new(&SearchConfig {
+                language: language.into(),
+                ..Default::default()
+            })
+        };
+        let tokens = || vec!["the".to_string(), "token".into(), "的".into()];
+        assert_eq!(words("en").finish(tokens(), ""), ["token", "的"]);
+        assert_eq!(words("zh-CN").finish(tokens(), ""), ["the", "token"]);
+        assert_ne!(words("en").fingerprint(), words("zh-CN").fingerprint());
     }
 }

@@ -5,18 +5,13 @@
 // page it lands on. Exits non-zero on any failure.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch, checks } from './chromium.mjs';
 
 const site = path.resolve(process.argv[2] || 'public');
 const home = pathToFileURL(path.join(site, 'index.html')).href;
-const failures = [];
-const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
+const { check, finish } = checks();
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const errors = [];
@@ -120,8 +115,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
-console.log('all browser checks passed');
+finish('browser');

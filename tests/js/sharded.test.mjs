@@ -32,3 +32,19 @@ test('a query loads only the shards of its characters and its results\' document
   assert.ok(terms.length <= 4, `at most one shard per character: ${terms}`);
   assert.ok(terms.length < manifest.shards);
 });
+
+// Queries sharing characters or words with some titles (the first three find nothing).
+const NOTHING = ['录统示', '魑截录魉', '魑魅 tw15 统', '魍魉证书丢', '魑魅 usb 魍', '网页魑魅魍魉'];
+
+test('nothing found: the sharded index offers the same closest questions as the one-file index', async () => {
+  const full = load();
+  const { source, loaded } = loadSharded(site);
+  for (const q of NOTHING) {
+    const a = full.engine.closest(q, 3).map((r) => [r.doc.url, r.shared]);
+    const b = (await source.closest(q, 3)).map((r) => [r.doc.url, r.shared]);
+    assert.ok(a.length > 0, `${q} shares characters with some title`);
+    assert.deepEqual(JSON.parse(JSON.stringify(b)), JSON.parse(JSON.stringify(a)), `query ${q}`);
+  }
+  const closest = loaded.filter((f) => path.basename(f).startsWith('c'));
+  assert.ok(closest.length > 0, 'closest questions come from the c files of the query\'s characters');
+});

@@ -143,10 +143,11 @@
   };
 
   // Latin runs typed together (`qu dong`, `mima wangji`, `usb key`) → words: runs the index
-  // knows stay as typed; otherwise the whole is split into words and pinyin, else each run.
+  // knows (or the language's stop words, which it leaves out) stay as typed; otherwise the
+  // whole is split into words and pinyin, else each run.
   Engine.prototype.latinWords = function (group) {
     var self = this;
-    var known = function (w) { return self.latin[w] || /^[0-9]+$/.test(w); };
+    var known = function (w) { return self.latin[w] || self.stop[w] || /^[0-9]+$/.test(w); };
     if (group.every(known)) return group;
     var whole = this.splitLatin(group.join(''));
     if (whole) return whole;
@@ -325,18 +326,50 @@
     return all ? list.filter(function (c, i) { return words.some(names(texts[i])); }) : [];
   };
 
+  // What titles are compared by when nothing matches: each Chinese character and each Latin
+  // word, once (the Rust side writes a sharded index's `c` files with the same rule).
+  function titleKeys(text) {
+    var out = [];
+    runs(normalize(text)).forEach(function (r) {
+      (r.kind === 'han' ? r.text.split('') : [r.text]).forEach(function (k) {
+        if (out.indexOf(k) < 0) out.push(k);
+      });
+    });
+    return out;
+  }
+
+  // A query's title keys without the language's stop words.
+  function queryKeys(query, stop) {
+    return titleKeys(query).filter(function (k) { return !stop[k]; });
+  }
+
+  // Reading order of two questions by their numbers (`2.10` after `2.9`).
+  function byNumber(a, b) {
+    var x = String(a || '').split('.'), y = String(b || '').split('.');
+    for (var i = 0; i < Math.max(x.length, y.length); i++) {
+      var d = (+x[i] || 0) - (+y[i] || 0);
+      if (d) return d;
+    }
+    return 0;
+  }
+
+  // The best `limit` of `counts` ({ref: shared keys}): most shared first, then reading order.
+  function closestOf(counts, order, limit) {
+    return Object.keys(counts).map(function (ref) { return { ref: ref, shared: counts[ref], terms: [] }; })
+      .sort(function (a, b) { return b.shared - a.shared || order(a.ref, b.ref); })
+      .slice(0, limit);
+  }
+
   // When nothing matches: the questions whose titles share the most characters with the query.
   Engine.prototype.closest = function (query, limit) {
-    var chars = Object.create(null);
-    compact(normalize(query)).split('').forEach(function (c) { if (!this.stop[c]) chars[c] = true; }, this);
-    var docs = this.docs;
-    return Object.keys(docs).map(function (ref) {
-      var title = normalize(docs[ref].title), shared = 0;
-      for (var c in chars) if (title.indexOf(c) >= 0) shared++;
-      return { ref: ref, shared: shared, doc: docs[ref], terms: [] };
-    }).filter(function (r) { return r.shared > 0; })
-      .sort(function (a, b) { return b.shared - a.shared || (a.ref < b.ref ? -1 : 1); })
-      .slice(0, limit);
+    var keys = queryKeys(query, this.stop), docs = this.docs, counts = Object.create(null);
+    Object.keys(docs).forEach(function (ref) {
+      var have = setOf(titleKeys(docs[ref].title));
+      var shared = keys.filter(function (k) { return have[k]; }).length;
+      if (shared) counts[ref] = shared;
+    });
+    var order = function (a, b) { return byNumber(docs[a].number, docs[b].number) || (a < b ? -1 : 1); };
+    return closestOf(counts, order, limit).map(function (r) { r.doc = docs[r.ref]; return r; });
   };
 
   // A contact entry's link: its own href, else tel: for a phone number, https: for a web address.
@@ -408,7 +441,7 @@
     return Promise.resolve(this.engine.search(query, limit));
   };
   FullSource.prototype.contacts = function (query) { return this.engine.contacts(query); };
-  FullSource.prototype.closest = function (query, limit) { return this.engine.closest(query, limit); };
+  FullSource.prototype.closest = function (query, limit) { return Promise.resolve(this.engine.closest(query, limit)); };
 
   // Files loaded by <script> call this with their data (works from file://, unlike fetch).
   var registry = Object.create(null);
@@ -455,8 +488,44 @@
   ShardedSource.prototype.contacts = function (query) {
     return this.engine ? this.engine.contacts(query) : [];
   };
-  // Not for a sharded index: its documents are loaded per result, so titles are not at hand.
-  ShardedSource.prototype.closest = function () { return []; };
+  // When nothing matches: the questions whose titles share the most title keys with the query,
+  // from the `c` files of the query's keys (the same rule as the one-file index), then the
+  // document files of those questions.
+  ShardedSource.prototype.closest = function (query, limit) {
+    var self = this, m = this.m, parts = m.closest || [];
+    var keys = queryKeys(query, setOf(m.options.stop_words));
+    var shardOf = function (k) { return k.codePointAt(0) % m.shards; };
+    var need = keys.map(shardOf).filter(function (k, i, all) { return parts[k] && all.indexOf(k) === i; });
+    return Promise.all(need.map(function (k) { return self.file('c', k); })).then(function (maps) {
+      var counts = Object.create(null);
+      keys.forEach(function (key) {
+        var at = need.indexOf(shardOf(key));
+        var gaps = at < 0 ? null : maps[at][key];
+        for (var i = 0, ref = 0; gaps && i < gaps.length; i++) {
+          ref += gaps[i];
+          counts[ref] = (counts[ref] || 0) + 1;
+        }
+      });
+      var near = closestOf(counts, function (a, b) { return a - b; }, limit);
+      return self.withDocs(near);
+    });
+  };
+
+  // `results` with their documents, loading the document files they are in.
+  ShardedSource.prototype.withDocs = function (results) {
+    var self = this, per = this.m.docs_per_file, files = Object.create(null);
+    results.forEach(function (r) { files[Math.floor(+r.ref / per)] = true; });
+    var need = Object.keys(files).map(Number);
+    return Promise.all(need.map(function (n) { return self.file('d', n); })).then(function (rows) {
+      rows.forEach(function (list, i) {
+        list.forEach(function (row, j) {
+          self.docs[need[i] * per + j] = { url: row[0], title: row[1], chapter: row[2], number: row[3], body: row[4] };
+        });
+      });
+      results.forEach(function (r) { r.doc = self.docs[r.ref]; });
+      return results;
+    });
+  };
 
   // The term shards of the query's Chinese characters (its Latin words are split against the
   // manifest's Latin words and these pinyin parts first), and the pinyin parts of its letters.
@@ -473,7 +542,7 @@
   };
 
   ShardedSource.prototype.file = function (kind, n) {
-    var v = kind === 't' ? this.m.terms[n] : kind === 'p' ? this.m.pinyin[n] : this.m.docs[n];
+    var v = { t: this.m.terms, p: this.m.pinyin, c: this.m.closest, d: this.m.docs }[kind][n];
     return this.load(this.base + 'search/' + kind + n + '.js?v=' + v, kind + n);
   };
 
@@ -521,20 +590,7 @@
       });
       return self.ensure(Object.keys(more).map(Number), []);
     }).then(function () {
-      var results = self.engine.search(query, limit);
-      var per = self.m.docs_per_file;
-      var files = Object.create(null);
-      results.forEach(function (r) { files[Math.floor(+r.ref / per)] = true; });
-      var need = Object.keys(files).map(Number);
-      return Promise.all(need.map(function (n) { return self.file('d', n); })).then(function (rows) {
-        rows.forEach(function (list, i) {
-          list.forEach(function (row, j) {
-            self.docs[need[i] * per + j] = { url: row[0], title: row[1], chapter: row[2], number: row[3], body: row[4] };
-          });
-        });
-        results.forEach(function (r) { r.doc = self.docs[r.ref]; });
-        return results;
-      });
+      return self.withDocs(self.engine.search(query, limit));
     });
   };
 
@@ -579,12 +635,56 @@
       });
     }
 
-    function close() {
+    // On phones (the widths search.css opens search full screen at) the open search is a
+    // history entry of its own: the back button or gesture closes it, and closing it another
+    // way (Escape, the close button) goes back past that entry, so history stays as it was.
+    var phone = global.matchMedia ? global.matchMedia('(max-width: 599.98px)') : null;
+    var pushed = false; // the open search's history entry is ours
+    var opener = null; // where focus was before the search box got it
+    function ours(state) { return !!(state && state.faqsiteSearch); }
+
+    function open() {
+      if (box.classList.contains('search-open')) return;
+      box.classList.add('search-open'); // full screen on phones (search.css)
+      if (!phone || !phone.matches || !global.history || !history.pushState) return;
+      try {
+        if (!ours(history.state)) history.pushState({ faqsiteSearch: true }, '', location.href);
+        pushed = true;
+      } catch (e) { /* no history here: Escape and the close button still close it */ }
+    }
+
+    // Close the results; `popped`: the back button did, and the search's entry is gone.
+    function close(popped) {
+      clearTimeout(timer);
+      latest++; // a search still under way shows nothing
       panel.hidden = true;
       panel.textContent = '';
       links = [];
       box.classList.remove('search-open');
+      if (pushed && !popped) history.back();
+      pushed = false;
     }
+
+    // Close, then focus the search box; on phones, where the search covered the page, where
+    // focus was before the search had it.
+    function dismiss(popped) {
+      var full = box.classList.contains('search-open') && phone && phone.matches;
+      close(popped);
+      var back = full && opener && opener !== document.body && document.contains(opener) ? opener : input;
+      back.focus();
+    }
+
+    input.addEventListener('focus', function (e) {
+      if (!box.classList.contains('search-open')) opener = e.relatedTarget;
+    });
+    global.addEventListener('popstate', function (e) {
+      if (box.classList.contains('search-open') && !ours(e.state)) dismiss(true);
+    });
+    var closer = el('button', 'search-close', '\u00d7');
+    closer.type = 'button';
+    closer.setAttribute('aria-label', t('search_close'));
+    closer.addEventListener('click', function () { dismiss(false); });
+    box.insertBefore(closer, panel);
 
     // Search, then show the results unless a newer query has been typed meanwhile.
     function render(query) {
@@ -642,28 +742,35 @@
       panel.textContent = '';
       links = [];
       panel.hidden = false;
-      box.classList.add('search-open'); // full screen on phones (search.css)
+      open();
       var contacts = source.contacts(q);
       if (contacts.length) panel.appendChild(contactList(contacts));
-      if (!results.length) {
-        var empty = el('div', 'search-empty');
-        empty.appendChild(el('p', 'search-empty-title', t('search_no_results', { q: q })));
-        var examples = source.options.examples || [];
-        empty.appendChild(el('p', 'search-hint', examples.length
-          ? t('search_try_examples', { examples: examples.join(t('list_separator')) }) : t('search_try')));
-        panel.appendChild(empty);
-        var near = source.closest(q, 3);
-        if (near.length) {
-          panel.appendChild(el('p', 'search-count', t('search_near')));
-          panel.appendChild(resultList(near));
-        }
-        if (!contacts.length && source.options.contacts && source.options.contacts.length) {
-          panel.appendChild(contactList(source.options.contacts));
-        }
-        return;
-      }
+      if (!results.length) { showNothing(q, contacts); return; }
       panel.appendChild(el('p', 'search-count', t('search_count', { n: results.length })));
       panel.appendChild(resultList(results));
+    }
+
+    // Nothing found: say so with the site's example words, then the closest questions (they
+    // may need files loaded: they arrive after) and the contact card, never a dead end.
+    function showNothing(q, contacts) {
+      var ticket = latest;
+      var empty = el('div', 'search-empty');
+      empty.appendChild(el('p', 'search-empty-title', t('search_no_results', { q: q })));
+      var examples = source.options.examples || [];
+      empty.appendChild(el('p', 'search-hint', examples.length
+        ? t('search_try_examples', { examples: examples.join(t('list_separator')) }) : t('search_try')));
+      panel.appendChild(empty);
+      var near = el('div', 'search-near');
+      panel.appendChild(near);
+      if (!contacts.length && source.options.contacts && source.options.contacts.length) {
+        panel.appendChild(contactList(source.options.contacts));
+      }
+      source.closest(q, 3).then(function (list) {
+        if (ticket !== latest || !list.length) return;
+        near.appendChild(el('p', 'search-count', t('search_near')));
+        near.appendChild(resultList(list));
+        links = Array.prototype.slice.call(panel.querySelectorAll('a'));
+      }, function () { /* no closest questions: the card is there */ });
     }
 
     function remember(query) {
@@ -672,7 +779,7 @@
         var url = new URL(location.href);
         if (query.trim()) url.searchParams.set('q', query.trim());
         else url.searchParams.delete('q');
-        history.replaceState(null, '', url.toString());
+        history.replaceState(history.state, '', url.toString());
       } catch (e) { /* file:// in some browsers: the query simply is not kept */ }
     }
 
@@ -703,7 +810,7 @@
         clearTimeout(timer);
         remember(input.value);
         render(input.value).then(function () { if (links.length) location.href = links[0].href; });
-      } else if (e.key === 'Escape') { close(); }
+      } else if (e.key === 'Escape') { dismiss(false); }
     });
 
     panel.addEventListener('keydown', function (e) {
@@ -712,7 +819,7 @@
       else if (e.key === 'ArrowUp') {
         e.preventDefault();
         if (i <= 0) input.focus(); else focusLink(i - 1);
-      } else if (e.key === 'Escape') { e.preventDefault(); close(); input.focus(); }
+      } else if (e.key === 'Escape') { e.preventDefault(); dismiss(false); }
     });
 
     document.addEventListener('keydown', function (e) {
