@@ -18,7 +18,7 @@ use crate::content::{outside_link_error, Content};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::html::{encode_path, escape};
-use crate::markdown::{normalize_path, root_prefix, Rendered, IMAGE_MARKER};
+use crate::markdown::{normalize_path, root_prefix, ImageRef, Rendered, IMAGE_MARKER};
 use crate::output::OutputFile;
 
 pub const IMAGES_DIR: &str = "images";
@@ -183,13 +183,7 @@ pub fn process(
         let Some(p) = done.get(u.file.as_path()) else {
             continue;
         };
-        markup[u.page][u.index] = img_tag(
-            &root_prefix(&page.url),
-            &img.alt,
-            &img.title,
-            p,
-            u.index > 0,
-        );
+        markup[u.page][u.index] = img_tag(&root_prefix(&page.url), img, p, u.index > 0);
     }
     for (r, m) in rendered.iter_mut().zip(markup) {
         if !m.is_empty() {
@@ -214,9 +208,14 @@ pub fn process(
     })
 }
 
+/// Images at most this tall that stand in a sentence are icons: the theme sizes them to the
+/// line (`class="inline"`); a taller one keeps its size.
+const INLINE_MAX_HEIGHT: u32 = 64;
+
 /// The `<img>` (in a `<picture>` with WebP sources, in a link to the full-size original when
 /// resized) of one image: every URL percent-encoded, every attribute value escaped.
-fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> String {
+fn img_tag(root: &str, img_ref: &ImageRef, p: &Processed, lazy: bool) -> String {
+    let (alt, title) = (&img_ref.alt, &img_ref.title);
     let url = |u: &str| escape(&format!("{root}{}", encode_path(u)));
     let list = |c: &[(String, u32)]| {
         c.iter()
@@ -240,6 +239,9 @@ fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> Str
     }
     if !title.is_empty() {
         img.push_str(&format!(" title=\"{}\"", escape(title)));
+    }
+    if img_ref.inline && p.height <= INLINE_MAX_HEIGHT {
+        img.push_str(" class=\"inline\"");
     }
     if lazy {
         img.push_str(" loading=\"lazy\" decoding=\"async\"");
