@@ -269,9 +269,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     if !errors.is_empty() {
         return Err(Error::Input(errors));
     }
-    let home = top
-        .home
-        .map_or_else(|| empty_home(&dir, root), home_page);
+    let home = top.home.map_or_else(|| empty_home(&dir, root), home_page);
     let (mut pages, chapters) = assemble(home, chapters);
     check_urls(&pages)?;
     alias::check(&pages)?;

@@ -43,7 +43,10 @@ pub fn head(root: &Path) -> Option<String> {
 /// A commit changed a file when the file differs from the file in each of its parents (a
 /// merge that took one side's version did not change it); commits are visited newest first
 /// (by commit time), once, and the walk stops when every file has its date.
-pub fn last_changed(root: &Path, files: &[String]) -> Result<BTreeMap<String, String>, HistoryError> {
+pub fn last_changed(
+    root: &Path,
+    files: &[String],
+) -> Result<BTreeMap<String, String>, HistoryError> {
     let Some(repo) = open(root) else {
         return Ok(BTreeMap::new());
     };
@@ -56,7 +59,10 @@ pub fn last_changed(root: &Path, files: &[String]) -> Result<BTreeMap<String, St
     };
     // `root` as a path inside the repository ("" when it is the top).
     let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let Ok(inside) = canon(root).strip_prefix(canon(workdir)).map(Path::to_path_buf) else {
+    let Ok(inside) = canon(root)
+        .strip_prefix(canon(workdir))
+        .map(Path::to_path_buf)
+    else {
         return Ok(BTreeMap::new());
     };
     let inside = inside.to_string_lossy().replace('\\', "/");
@@ -151,7 +157,10 @@ impl<'r> Walk<'r> {
             .collect::<Result<_, _>>()?;
         for (name, (is_tree, id)) in self.entries(tree)? {
             let in_parent = |e: &Entries| e.get(&name).copied();
-            if parent_entries.iter().any(|e| in_parent(e) == Some((is_tree, id))) {
+            if parent_entries
+                .iter()
+                .any(|e| in_parent(e) == Some((is_tree, id)))
+            {
                 continue;
             }
             let path = format!("{dir}{}", name.as_bstr());
@@ -189,7 +198,10 @@ impl<'r> Walk<'r> {
 fn civil_date(time: gix::date::Time) -> Result<String, Failure> {
     let offset = jiff::tz::Offset::from_seconds(time.offset)?;
     let at = jiff::Timestamp::from_second(time.seconds)?;
-    Ok(at.to_zoned(jiff::tz::TimeZone::fixed(offset)).date().to_string())
+    Ok(at
+        .to_zoned(jiff::tz::TimeZone::fixed(offset))
+        .date()
+        .to_string())
 }
 
 #[cfg(test)]

@@ -601,9 +601,9 @@ fn mark_inline_images(events: &[Event<'_>], images: &mut [ImageRef]) {
     let mut in_external_image = 0usize;
     for e in events {
         match e {
-            Event::Start(
-                Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. },
-            ) => open.push((false, Vec::new())),
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. }) => {
+                open.push((false, Vec::new()))
+            }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
             ) => {

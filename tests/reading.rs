@@ -18,7 +18,12 @@ fn write(path: &Path, text: &str) {
 /// build under test never runs it).
 fn git(dir: &Path, args: &[&str], date: &str) {
     let out = Command::new("git")
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -99,13 +104,28 @@ fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
     let (_tmp, site) = fixture("basic");
     git(&site, &["init", "-q"], "2024-01-01T10:00:00+08:00");
     git(&site, &["add", "-A"], "2024-01-01T10:00:00+08:00");
-    git(&site, &["commit", "-qm", "one"], "2024-01-01T10:00:00+08:00");
+    git(
+        &site,
+        &["commit", "-qm", "one"],
+        "2024-01-01T10:00:00+08:00",
+    );
     let second = site.join("content/01-basics/second.md");
     write(&second, &(read(&second) + "\nMore.\n"));
-    git(&site, &["commit", "-qam", "two"], "2024-03-15T23:30:00+08:00");
+    git(
+        &site,
+        &["commit", "-qam", "two"],
+        "2024-03-15T23:30:00+08:00",
+    );
     // A later commit that changes another file leaves both dates as they are.
-    write(&site.join("site.toml"), &(read(&site.join("site.toml")) + "\n"));
-    git(&site, &["commit", "-qam", "three"], "2024-06-01T09:00:00+00:00");
+    write(
+        &site.join("site.toml"),
+        &(read(&site.join("site.toml")) + "\n"),
+    );
+    git(
+        &site,
+        &["commit", "-qam", "three"],
+        "2024-06-01T09:00:00+00:00",
+    );
     // A new answer no commit has yet, and a front-matter date that wins over git's.
     write(
         &site.join("content/02-more/new.md"),
@@ -134,7 +154,11 @@ fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
     let (ok, stdout, _) = build_without_git(&site);
     assert!(ok && stdout.contains("up to date"), "{stdout}");
     write(&second, &(read(&second) + "\nEven more.\n"));
-    git(&site, &["commit", "-qam", "four"], "2024-07-02T08:00:00+08:00");
+    git(
+        &site,
+        &["commit", "-qam", "four"],
+        "2024-07-02T08:00:00+08:00",
+    );
     let (ok, stdout, err) = build_without_git(&site);
     assert!(ok && !stdout.contains("up to date"), "{stdout}{err}");
     assert_eq!(date("01-basics/second.html").as_deref(), Some("2024-07-02"));
@@ -145,10 +169,17 @@ fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
 fn a_site_in_a_sub_folder_of_a_repository_gets_its_dates() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&repo_root().join("tests/fixtures/basic"), &repo.join("docs/faq"));
+    copy_dir(
+        &repo_root().join("tests/fixtures/basic"),
+        &repo.join("docs/faq"),
+    );
     git(&repo, &["init", "-q"], "2024-02-02T12:00:00+00:00");
     git(&repo, &["add", "-A"], "2024-02-02T12:00:00+00:00");
-    git(&repo, &["commit", "-qm", "one"], "2024-02-02T12:00:00+00:00");
+    git(
+        &repo,
+        &["commit", "-qm", "one"],
+        "2024-02-02T12:00:00+00:00",
+    );
     let site = repo.join("docs/faq");
     let out = tmp.path().join("out");
     build(&site, &out);
@@ -162,7 +193,10 @@ fn tags_link_to_pages_listing_the_questions_that_share_them() {
     let third = site.join("content/02-more/third.md");
     write(
         &third,
-        &read(&third).replace("weight = 10\n", "weight = 10\ntags = [\"驱动\", \"Other tag\"]\n"),
+        &read(&third).replace(
+            "weight = 10\n",
+            "weight = 10\ntags = [\"驱动\", \"Other tag\"]\n",
+        ),
     );
     let out = site.join("public");
     build(&site, &out);
@@ -173,13 +207,23 @@ fn tags_link_to_pages_listing_the_questions_that_share_them() {
     );
     let tag = read(&out.join("tags/qu-dong.html"));
     assert!(tag.contains("<h1>标签：驱动</h1>"), "{tag}");
-    let links = attr_values(&tag, "href");
-    assert!(links.contains(&"../01-basics/first.html".to_string()), "{links:?}");
-    assert!(links.contains(&"../02-more/third.html".to_string()), "{links:?}");
+    let list = &tag[tag.find("class=\"tag-questions\"").expect("the tag's list")..];
+    let links = attr_values(&list[..list.find("</ol>").unwrap()], "href");
+    assert!(
+        links.contains(&"../01-basics/first.html".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"../02-more/third.html".to_string()),
+        "{links:?}"
+    );
     assert!(!links.contains(&"../01-basics/second.html".to_string()));
     let index = read(&out.join("tags/index.html"));
     for href in ["qu-dong.html", "install.html", "other-tag.html"] {
-        assert!(index.contains(&format!("href=\"../tags/{href}\"")), "{href}: {index}");
+        assert!(
+            index.contains(&format!("href=\"../tags/{href}\"")),
+            "{href}: {index}"
+        );
     }
     assert_eq!(broken_links(&out), Vec::<String>::new());
 }
@@ -193,7 +237,10 @@ fn a_chapter_folder_named_tags_is_an_error() {
     );
     let (ok, _, err) = run(&["build"], &site);
     assert!(!ok);
-    assert!(err.contains("tags/index.html would be inside tags/"), "{err}");
+    assert!(
+        err.contains("tags/index.html would be inside tags/"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -210,7 +257,11 @@ fn answers_with_three_sections_list_them_at_the_top() {
     let nav = &nav[..nav.find("</nav>").unwrap()];
     assert!(nav.contains("本页内容"), "{nav}");
     let hrefs = attr_values(nav, "href");
-    assert_eq!(hrefs, ["#before-you-start", "#steps", "#if-it-fails"], "{nav}");
+    assert_eq!(
+        hrefs,
+        ["#before-you-start", "#steps", "#if-it-fails"],
+        "{nav}"
+    );
     for id in ["before-you-start", "steps", "if-it-fails"] {
         assert!(ids(&long).contains(id));
     }
@@ -233,9 +284,17 @@ fn icons_in_a_sentence_are_inline_and_a_picture_alone_is_not() {
         let start = html[..at].rfind("<img").unwrap();
         html[start..start + html[start..].find('>').unwrap()].to_string()
     };
-    assert!(img("tray icon").contains("class=\"inline\""), "{}", img("tray icon"));
+    assert!(
+        img("tray icon").contains("class=\"inline\""),
+        "{}",
+        img("tray icon")
+    );
     assert!(img("list icon").contains("class=\"inline\""));
-    assert!(!img("tray icon alone").contains("class="), "{}", img("tray icon alone"));
+    assert!(
+        !img("tray icon alone").contains("class="),
+        "{}",
+        img("tray icon alone")
+    );
 }
 
 #[test]

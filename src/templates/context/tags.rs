@@ -77,16 +77,10 @@ impl Renderer<'_> {
     }
 
     fn render_tag(&self, tag: &Tag) -> Result<String> {
-        let title = super::super::strings::fill_one(
-            self.theme.string("tag_title"),
-            "tag",
-            &tag.name,
-        );
-        let description = super::super::strings::fill_one(
-            self.theme.string("tag_description"),
-            "tag",
-            &tag.name,
-        );
+        let title =
+            super::super::strings::fill_one(self.theme.string("tag_title"), "tag", &tag.name);
+        let description =
+            super::super::strings::fill_one(self.theme.string("tag_description"), "tag", &tag.name);
         let page = PageCtx::plain("tag", &title, &tag.url, description);
         let crumbs = vec![
             self.home_link(),
