@@ -33,6 +33,8 @@ struct PrintQuestion<'a> {
     title: &'a str,
     anchor: String,
     content: String,
+    /// The answer shows a screenshot: print it on one page with its question.
+    keep: bool,
 }
 
 #[derive(Serialize)]
@@ -61,22 +63,59 @@ pub fn render(renderer: &Renderer, content: &Content, rendered: &[Rendered]) -> 
                 questions: ch
                     .questions
                     .iter()
-                    .map(|&q| {
-                        let qp = &content.pages[q];
-                        PrintQuestion {
-                            number: &qp.number,
-                            title: &qp.title,
-                            anchor: anchor(&qp.url),
-                            content: rewrite(&rendered[q].html, &qp.url),
-                        }
-                    })
+                    .map(|&q| question(content, rendered, q))
                     .collect(),
             }
         })
         .collect();
-    let mut ctx = renderer.special_context("print", &renderer.print_title());
+    let title = renderer.print_title();
+    let mut ctx = renderer.special_context("print", &title);
     ctx.insert("manual", &chapters);
+    ctx.insert("running_head", &css_string(&title));
     renderer.theme.render(PRINT_PAGE, &ctx)
+}
+
+fn question<'a>(content: &'a Content, rendered: &[Rendered], q: usize) -> PrintQuestion<'a> {
+    let qp = &content.pages[q];
+    let html = &rendered[q].html;
+    PrintQuestion {
+        number: &qp.number,
+        title: &qp.title,
+        anchor: anchor(&qp.url),
+        content: rewrite(html, &qp.url),
+        keep: has_screenshot(html),
+    }
+}
+
+/// Wider than this (in CSS pixels), an image is a screenshot rather than an icon in the text.
+const SCREENSHOT_WIDTH: u32 = 120;
+
+/// Whether the answer shows an image wider than [`SCREENSHOT_WIDTH`] (the images stage
+/// writes every local image's `width`).
+fn has_screenshot(html: &str) -> bool {
+    html.split("<img ").skip(1).any(|tag| {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        tag.split(" width=\"")
+            .nth(1)
+            .and_then(|w| w.split('"').next())
+            .and_then(|w| w.parse::<u32>().ok())
+            .is_some_and(|w| w > SCREENSHOT_WIDTH)
+    })
+}
+
+/// `text` as a CSS string literal that is also safe inside `<style>` (`"`, `\\` and `<`
+/// escaped, line breaks as spaces).
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root.
@@ -124,21 +163,22 @@ pub fn rewrite(html: &str, page_url: &str) -> String {
     mark_bare_urls(&out)
 }
 
-/// `<a href="X">X</a>` (an autolink): print CSS must not repeat the URL after it.
+/// `<a href="X">T</a>` where the text T is the address X (an autolink, or `[www.x.cn](http://www.x.cn/)`):
+/// print CSS must not repeat the URL after it.
 fn mark_bare_urls(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find("<a href=\"") {
         out.push_str(&rest[..i]);
         let tail = &rest[i + 9..];
-        let bare = tail.find('"').and_then(|q| {
+        let bare = tail.find('"').is_some_and(|q| {
             let url = &tail[..q];
             tail[q..]
                 .strip_prefix("\">")
-                .and_then(|t| t.strip_prefix(url))
-                .map(|t| t.starts_with("</a>"))
+                .and_then(|t| t.find("</a>").map(|end| &t[..end]))
+                .is_some_and(|text| same_address(text, url))
         });
-        out.push_str(if bare == Some(true) {
+        out.push_str(if bare {
             "<a class=\"bare-url\" href=\""
         } else {
             "<a href=\""
@@ -147,6 +187,21 @@ fn mark_bare_urls(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether a link's text says its address: equal but for the scheme (`http://`, `https://`,
+/// `mailto:`), a trailing `/` and letter case.
+fn same_address(text: &str, url: &str) -> bool {
+    fn bare(s: &str) -> String {
+        let s = s.trim();
+        let lower = s.to_ascii_lowercase();
+        let s = ["https://", "http://", "mailto:"]
+            .iter()
+            .find_map(|p| lower.strip_prefix(p))
+            .unwrap_or(&lower);
+        s.trim_end_matches('/').to_string()
+    }
+    !text.contains('<') && !text.trim().is_empty() && bare(text) == bare(url)
 }
 
 fn is_external(url: &str) -> bool {
@@ -210,7 +265,7 @@ pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<
         .map_err(|what| {
             Error::one(
                 Diagnostic::new(site_toml, 0, format!("cannot write {PDF_FILE}: {what}"))
-                    .hint("install one: apt-get install chromium fonts-noto-cjk, or name it with --browser PATH or FAQSITE_BROWSER=PATH (the HTML site was still written)"),
+                    .hint("install one: apt-get install chromium fonts-wqy-microhei, or name it with --browser PATH or FAQSITE_BROWSER=PATH (the HTML site was still written)"),
             )
         })?;
     let server =
@@ -469,6 +524,33 @@ mod tests {
             "{auto}"
         );
         assert!(auto.contains("<a href=\"http://y.cn/\">y</a>"), "{auto}");
+        // The text is the address but for its scheme and trailing slash: printed once too.
+        let named = rewrite(
+            "<a href=\"http://www.x.cn/\">www.x.cn</a> <a href=\"https://x.cn/a\">x.cn/b</a> <a href=\"mailto:a@x.cn\">A@x.cn</a>",
+            "a/b.html",
+        );
+        assert_eq!(named.matches("class=\"bare-url\"").count(), 2, "{named}");
+        assert!(
+            named.contains("<a href=\"https://x.cn/a\">x.cn/b</a>"),
+            "{named}"
+        );
+    }
+
+    #[test]
+    fn screenshots_are_told_from_icons() {
+        assert!(!has_screenshot(
+            "<p>点击 <img src=\"i.png\" alt=\"\" width=\"32\" height=\"32\"> 图标</p>"
+        ));
+        assert!(has_screenshot(
+            "<p><picture><img src=\"s.png\" alt=\"\" width=\"960\" height=\"540\"></picture></p>"
+        ));
+        assert!(!has_screenshot("<p>no images, width=\"999\"</p>"));
+    }
+
+    #[test]
+    fn the_running_head_is_a_safe_css_string() {
+        assert_eq!(css_string("手册"), "\"手册\"");
+        assert_eq!(css_string("a\"b</style>"), "\"a\\22 b\\3c /style\\3e \"");
     }
 
     #[test]
@@ -513,7 +595,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            err.contains("apt-get install chromium fonts-noto-cjk"),
+            err.contains("apt-get install chromium fonts-wqy-microhei"),
             "{err}"
         );
     }

@@ -46,7 +46,8 @@ fn print_page_has_every_question_in_order_with_images() {
     ] {
         assert!(html.contains(n), "{n}");
     }
-    assert_eq!(html.matches("<img ").count(), 9, "the nine screenshots");
+    let answers = &html[html.find("class=\"chapter\"").unwrap()..];
+    assert_eq!(answers.matches("<img ").count(), 9, "the nine images");
     // Links inside the manual stay inside it.
     assert!(
         html.contains("href=\"#p-02-drivers-install-driver\""),
@@ -79,43 +80,72 @@ fn print_page_has_every_question_in_order_with_images() {
     assert!(
         css.contains("@media print") && css.contains(".screen-only { display: none !important; }")
     );
-    assert!(css.contains("break-before: page") && css.contains("counter(page)"));
+    assert!(css.contains("break-after: page") && css.contains("counter(page)"));
     assert!(html.contains("@page { size: A4; }"));
     // Every page of the site links to the manual.
     assert!(read(&out.join("02-drivers/install-driver.html")).contains("href=\"../print.html\""));
 }
 
-#[test]
-fn pdf_is_a4_with_selectable_chinese_text() {
+/// This repo's site built once with `--pdf` for every PDF test of this file (each Chromium
+/// print takes seconds): the output folder, or None when the browser tests are skipped.
+fn repo_pdf(test: &str) -> Option<&'static Path> {
     let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
-    if require_browser_tools("pdf_is_a4_with_selectable_chinese_text", &needs).is_none() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let opts = faqsite::site::BuildOptions {
-        root: repo_root(),
-        output_dir: Some(out.clone()),
-        pdf: true,
-        ..Default::default()
-    };
-    faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
-    let pdf = out.join("manual.pdf");
-    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(info.contains("(A4)"), "{info}");
-    let pages: usize = info
+    require_browser_tools(test, &needs)?;
+    static BUILT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let tmp = BUILT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let opts = faqsite::site::BuildOptions {
+            root: repo_root(),
+            output_dir: Some(tmp.path().join("public")),
+            pdf: true,
+            ..Default::default()
+        };
+        faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+        tmp
+    });
+    Some(Box::leak(tmp.path().join("public").into_boxed_path()))
+}
+
+/// `pdfinfo`'s page count.
+fn page_count(pdf: &Path) -> usize {
+    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    String::from_utf8_lossy(&info.stdout)
         .lines()
         .find(|l| l.starts_with("Pages:"))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|n| n.parse().ok())
+        .unwrap()
+}
+
+/// The text of pages `first..=last`, whitespace removed.
+fn pages_text(pdf: &Path, first: usize, last: usize) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-f", &first.to_string(), "-l", &last.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
         .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .collect()
+}
+
+#[test]
+fn pdf_is_a4_with_selectable_chinese_text() {
+    let Some(out) = repo_pdf("pdf_is_a4_with_selectable_chinese_text") else {
+        return;
+    };
+    let pdf = out.join("manual.pdf");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("(A4)"), "{info}");
+    let pages = page_count(&pdf);
     assert!(
-        (9..=60).contains(&pages),
-        "cover + contents + 7 chapters + back page: {pages} pages"
+        (7..=60).contains(&pages),
+        "cover + contents + 7 chapters: {pages} pages"
     );
     let text = pdf_text(&pdf);
-    for t in question_titles(&out) {
+    for t in question_titles(out) {
         let t: String = t.split_whitespace().collect();
         assert!(text.contains(&t), "{t} not found as text in the PDF");
     }
@@ -129,17 +159,7 @@ fn pdf_is_a4_with_selectable_chinese_text() {
     // The contents carry real page numbers (second pass): each entry's number is the page on
     // which pdftotext finds that heading.
     let html = std::fs::read_to_string(out.join("print.html")).unwrap();
-    let page_text = |p: usize| {
-        let o = Command::new("pdftotext")
-            .args(["-f", &p.to_string(), "-l", &p.to_string()])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout)
-            .split_whitespace()
-            .collect::<String>()
-    };
+    let page_text = |p: usize| pages_text(&pdf, p, p);
     let mut checked = 0;
     for part in html.split("<span class=\"pg\" data-n=\"").skip(1) {
         let (num, rest) = part.split_once("\">").unwrap();
@@ -171,7 +191,7 @@ fn pdf_is_a4_with_selectable_chinese_text() {
             checked += 1;
         }
     }
-    assert_eq!(checked, question_titles(&out).len());
+    assert_eq!(checked, question_titles(out).len());
 }
 
 #[test]
@@ -186,7 +206,7 @@ fn missing_browser_fails_with_install_hint_and_keeps_the_html() {
     let (ok, _, err) = run(&["build", "--browser", "/nonexistent/chromium"], &site);
     assert!(!ok, "exit non-zero");
     assert!(
-        err.contains("apt-get install chromium fonts-noto-cjk"),
+        err.contains("apt-get install chromium fonts-wqy-microhei"),
         "{err}"
     );
     assert!(
@@ -194,4 +214,189 @@ fn missing_browser_fails_with_install_hint_and_keeps_the_html() {
         "HTML output complete"
     );
     assert!(!site.join("public/manual.pdf").exists());
+}
+
+/// Measured on 76963f6/b88dcfa: every font Type 3 (CFF-based Noto CJK), 1,159,134 bytes,
+/// 13 pages. A TrueType CJK font is embedded as a CID TrueType subset.
+#[test]
+fn pdf_embeds_real_fonts_and_stays_small() {
+    let Some(out) = repo_pdf("pdf_embeds_real_fonts_and_stays_small") else {
+        return;
+    };
+    let pdf = out.join("manual.pdf");
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        !fonts.contains("Type 3"),
+        "Type 3 fonts in the PDF:\n{fonts}"
+    );
+    assert!(fonts.contains("CID TrueType"), "{fonts}");
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 600_000, "manual.pdf is {size} bytes");
+}
+
+/// Before: every chapter began a new page, 13 pages with pages 3, 7 and 10 mostly empty.
+#[test]
+fn chapters_flow_without_mostly_empty_pages() {
+    let Some(out) = repo_pdf("chapters_flow_without_mostly_empty_pages") else {
+        return;
+    };
+    let pdf = out.join("manual.pdf");
+    let pages = page_count(&pdf);
+    assert!(
+        pages <= 9,
+        "{pages} pages (13 when every chapter began a page; 8 measured)"
+    );
+    // No page but the last is mostly empty: each holds at least a third of the text a full
+    // page of answers holds.
+    let texts: Vec<String> = (1..=pages).map(|p| pages_text(&pdf, p, p)).collect();
+    let full = texts.iter().map(|t| t.chars().count()).max().unwrap();
+    for (i, t) in texts.iter().enumerate().skip(2).take(pages - 3) {
+        let n = t.chars().count();
+        assert!(
+            n * 3 >= full,
+            "page {} holds {n} characters of {full}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn cover_has_logo_title_edition_and_contacts() {
+    let Some(out) = repo_pdf("cover_has_logo_title_edition_and_contacts") else {
+        return;
+    };
+    let cover = pages_text(&out.join("manual.pdf"), 1, 1);
+    for want in [
+        "企业数字证书快速使用手册",
+        "第1版",
+        "2026年11月",
+        "0574-87304500",
+        "宁波市海曙区华楼街8号世纪广场C座609室",
+        "www.nbca.com.cn",
+    ] {
+        assert!(cover.contains(want), "{want} not on the cover: {cover}");
+    }
+    let html = read(&out.join("print.html"));
+    let cover = html.split("class=\"cover\"").nth(1).unwrap();
+    let cover = &cover[..cover.find("</section>").unwrap()];
+    assert!(
+        cover.contains("class=\"cover-logo"),
+        "no logo on the cover: {cover}"
+    );
+}
+
+/// `[www.nbca.com.cn](http://www.nbca.com.cn/)` printed "www.nbca.com.cn (http://www.nbca.com.cn/)".
+#[test]
+fn a_link_whose_text_is_its_address_prints_once() {
+    let Some(out) = repo_pdf("a_link_whose_text_is_its_address_prints_once") else {
+        return;
+    };
+    let text = pdf_text(&out.join("manual.pdf"));
+    assert!(text.contains("www.nbca.com.cn"), "{text}");
+    assert!(
+        !text.contains("(http://www.nbca.com.cn/)"),
+        "the address printed twice"
+    );
+}
+
+/// The basic fixture in Chinese with a logo, a contact and a chapter of four questions, each
+/// with a 900×900 screenshot between two paragraphs (and bold, italic and code in the text),
+/// built with `--pdf`.
+fn screenshot_site_pdf() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    let toml = format!(
+        "language = \"zh-CN\"\nlogo = \"logo.svg\"\n{toml}\n[[contact]]\nlabel = \"电话\"\nvalue = \"010-12345678\"\nhref = \"tel:010-12345678\"\n"
+    );
+    std::fs::write(site.join("site.toml"), toml).unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(
+        site.join("static/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"5\" fill=\"#c00\"/></svg>",
+    )
+    .unwrap();
+    let shot = image::RgbImage::from_fn(900, 900, |x, y| {
+        if y < 40 {
+            image::Rgb([27, 94, 186])
+        } else if (y / 20) % 3 == 0 && x > 60 && x < 800 {
+            image::Rgb([60, 60, 60])
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    shot.save(site.join("images/shot.png")).unwrap();
+    let chapter = site.join("content/03-shots");
+    std::fs::create_dir_all(&chapter).unwrap();
+    std::fs::write(
+        chapter.join("_index.md"),
+        "+++\ntitle = \"截图\"\nweight = 30\n+++\n\n每个问题一张截图。\n",
+    )
+    .unwrap();
+    for (i, name) in ["甲", "乙", "丙", "丁"].iter().enumerate() {
+        std::fs::write(
+            chapter.join(format!("q{i}.md")),
+            format!(
+                "+++\ntitle = \"截图问题{name}\"\nweight = {i}\n+++\n\n打开**设置**窗口，选择*高级*，输入 `certutil`，如下图所示：\n\n![设置窗口截图{name}](../../images/shot.png)\n\n然后点击“确定”。\n"
+            ),
+        )
+        .unwrap();
+    }
+    let opts = faqsite::site::BuildOptions {
+        root: site.clone(),
+        pdf: true,
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    (tmp, site.join("public"))
+}
+
+/// Before: a question's screenshot went to the next page when it did not fit under its
+/// heading (3 of the 4 here), and bold text was printed with a Type 3 (synthesized) face.
+#[test]
+fn screenshots_print_on_the_page_of_their_question() {
+    let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
+    if require_browser_tools("screenshots_print_on_the_page_of_their_question", &needs).is_none() {
+        return;
+    }
+    let (_tmp, out) = screenshot_site_pdf();
+    let pdf = out.join("manual.pdf");
+    // `pdfimages -list`: one row per image drawn, its page first.
+    let list = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    let shot_pages: Vec<usize> = list
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(3) == Some("900"))
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(shot_pages.len(), 4, "{list}");
+    let pages = page_count(&pdf);
+    let texts: Vec<String> = (1..=pages).map(|p| pages_text(&pdf, p, p)).collect();
+    for (name, shot_page) in ["甲", "乙", "丙", "丁"].iter().zip(&shot_pages) {
+        let title = format!("截图问题{name}");
+        // The contents name it too: the answer's page is the last one with the title.
+        let page = texts.iter().rposition(|t| t.contains(&title)).unwrap() + 1;
+        assert_eq!(
+            page, *shot_page,
+            "{title} on page {page}, its screenshot on {shot_page}"
+        );
+    }
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        !fonts.contains("Type 3"),
+        "Type 3 fonts in the PDF:\n{fonts}"
+    );
+    let html = read(&out.join("print.html"));
+    let cover = &html[html.find("class=\"cover\"").unwrap()..html.find("class=\"toc\"").unwrap()];
+    assert!(
+        cover.contains("class=\"cover-logo\" src=\"static/logo.svg?v=")
+            && cover.contains("010-12345678"),
+        "the site's logo and contact on the cover: {cover}"
+    );
 }

@@ -277,7 +277,7 @@ pub fn events(addr: &str) -> BufReader<TcpStream> {
 
 /// The one command that installs what the browser and PDF tests need on Debian.
 pub const BROWSER_TOOLS_INSTALL: &str =
-    "apt-get install chromium poppler-utils fonts-noto-cjk nodejs npm";
+    "apt-get install chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei nodejs npm";
 
 /// Set to `1` to skip the browser and PDF tests (each says so in the test output).
 pub const SKIP_BROWSER_TESTS: &str = "FAQSITE_SKIP_BROWSER_TESTS";
@@ -291,7 +291,8 @@ pub enum Tool {
     Chromium,
     /// `pdftotext` and `pdfinfo` (poppler-utils).
     Poppler,
-    /// A font with Chinese glyphs (fonts-noto-cjk), for text in the PDF.
+    /// A TrueType-outline Chinese font (fonts-wqy-microhei) for the PDF: Chromium embeds it as
+    /// CID TrueType, while CFF-based fonts such as Noto CJK become Type 3 outlines.
     CjkFonts,
 }
 
@@ -325,7 +326,9 @@ pub fn require_browser_tools(test: &str, needs: &[Tool]) -> Option<BrowserTools>
             Tool::Poppler if !on_path("pdftotext") || !on_path("pdfinfo") => {
                 missing.push("pdftotext and pdfinfo (poppler-utils)")
             }
-            Tool::CjkFonts if !have_cjk_font() => missing.push("a CJK font (fonts-noto-cjk)"),
+            Tool::CjkFonts if !have_cjk_font() => {
+                missing.push("a TrueType CJK font (fonts-wqy-microhei)")
+            }
             _ => {}
         }
     }
@@ -363,7 +366,7 @@ fn find_chromium() -> Option<PathBuf> {
 
 fn have_cjk_font() -> bool {
     Command::new("fc-list")
-        .arg(":lang=zh")
+        .arg(":lang=zh:fontformat=TrueType")
         .output()
         .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
 }
