@@ -18,7 +18,10 @@ use crate::paths::{self, OutsideLink};
 use crate::slug;
 
 mod alias;
+mod dates;
+mod tags;
 pub use alias::{Alias, GENERATED};
+pub use tags::{url as tag_url, Tag, TAGS_DIR, TAGS_INDEX};
 
 pub const CONTENT_DIR: &str = "content";
 pub const INDEX_FILE: &str = "_index.md";
@@ -69,6 +72,9 @@ pub struct Page {
     pub keywords: Vec<String>,
     /// Extra output paths that redirect here (old URLs).
     pub aliases: Vec<Alias>,
+    /// When the page last changed, `YYYY-MM-DD`: `updated` of its front matter, else the date
+    /// of the last git commit that changed its file (questions only), else `None`.
+    pub updated: Option<String>,
     pub source: Source,
 }
 
@@ -88,6 +94,8 @@ pub struct Content {
     /// Files left out because they are drafts (as shown in messages), so that a link to one
     /// can say so.
     pub drafts: Vec<PathBuf>,
+    /// Problems that leave the content whole (a git history that could not be read).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Content {
@@ -112,6 +120,7 @@ const FRONT_MATTER_KEYS: &[&str] = &[
     "keywords",
     "aliases",
     "draft",
+    "updated",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +140,9 @@ struct FrontMatter {
     aliases: Vec<toml::Spanned<String>>,
     #[serde(default)]
     draft: bool,
+    /// A date (`2024-05-01`, or the string "2024-05-01"): shown as "last updated".
+    #[serde(default)]
+    updated: Option<toml::Spanned<toml::Value>>,
 }
 
 /// A Markdown file split into its front matter and body.
@@ -139,6 +151,8 @@ struct Parsed {
     /// Its `aliases` are taken out into [`Parsed::aliases`].
     front: FrontMatter,
     aliases: Vec<Alias>,
+    /// `updated` of the front matter, checked (`YYYY-MM-DD`).
+    updated: Option<String>,
     source: Source,
 }
 
@@ -220,7 +234,8 @@ fn load_chapter(
 }
 
 /// Load every page under `root/content` (drafts only with `include_drafts`); every problem
-/// found in any file is reported together.
+/// found in any file is reported together. Answers without `updated` in their front matter
+/// get the date of the last git commit that changed their file (one walk of the history).
 pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
@@ -235,10 +250,49 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     if let Some(o) = paths::outside_link(&dir, &root_canon) {
         return Err(Error::one(outside_link_error(&o)));
     }
-    let mut chapter_dirs = Vec::new();
-    let mut home: Option<Parsed> = None;
+    let top = read_top(&dir, root, &root_canon)?;
+    let mut errors = top.errors;
+    // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
+    let loaded: Vec<Result<ChapterDir>> = top
+        .chapter_dirs
+        .par_iter()
+        .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts))
+        .collect();
+    let mut chapters: Vec<LoadedChapter> = Vec::new();
+    let mut drafts = Vec::new();
+    for r in loaded {
+        let dir = r?;
+        errors.extend(dir.errors);
+        chapters.extend(dir.chapter);
+        drafts.extend(dir.drafts);
+    }
+    if !errors.is_empty() {
+        return Err(Error::Input(errors));
+    }
+    let home = top.home.map_or_else(|| empty_home(&dir, root), home_page);
+    let (mut pages, chapters) = assemble(home, chapters);
+    check_urls(&pages)?;
+    alias::check(&pages)?;
+    let warnings = dates::from_history(&mut pages, root);
+    Ok(Content {
+        pages,
+        chapters,
+        drafts,
+        warnings,
+    })
+}
 
-    let (entries, mut errors) = read_dir_sorted(&dir, &root_canon)?;
+/// What the top of `content/` holds: the home page, the chapter folders, misplaced files.
+struct Top {
+    home: Option<Parsed>,
+    chapter_dirs: Vec<PathBuf>,
+    errors: Vec<Diagnostic>,
+}
+
+fn read_top(dir: &Path, root: &Path, root_canon: &Path) -> Result<Top> {
+    let (entries, mut errors) = read_dir_sorted(dir, root_canon)?;
+    let mut home = None;
+    let mut chapter_dirs = Vec::new();
     for path in entries {
         let name = file_name(&path);
         if path.is_dir() {
@@ -259,53 +313,49 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             );
         }
     }
+    Ok(Top {
+        home,
+        chapter_dirs,
+        errors,
+    })
+}
 
-    // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
-    let loaded: Vec<Result<ChapterDir>> = chapter_dirs
-        .par_iter()
-        .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts))
-        .collect();
-    let mut chapters: Vec<LoadedChapter> = Vec::new();
-    let mut drafts = Vec::new();
-    for r in loaded {
-        let dir = r?;
-        errors.extend(dir.errors);
-        chapters.extend(dir.chapter);
-        drafts.extend(dir.drafts);
+/// The home page of a site without `content/_index.md`.
+fn empty_home(dir: &Path, root: &Path) -> Page {
+    Page {
+        kind: PageKind::Home,
+        title: String::new(),
+        description: String::new(),
+        number: String::new(),
+        weight: 0,
+        slug: String::new(),
+        url: "index.html".into(),
+        tags: vec![],
+        keywords: vec![],
+        aliases: vec![],
+        updated: None,
+        source: Source {
+            path: shown(&dir.join(INDEX_FILE), root),
+            body: String::new(),
+            body_line: 1,
+        },
     }
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
-    }
+}
 
+fn home_page(p: Parsed) -> Page {
+    make_page(
+        p,
+        PageKind::Home,
+        String::new(),
+        String::new(),
+        "index.html".into(),
+    )
+}
+
+/// Every page in reading order (home, chapter 1, its questions, chapter 2, …), numbered, with
+/// its URL; chapters and questions sorted by weight, then title, then file name.
+fn assemble(home: Page, mut chapters: Vec<LoadedChapter>) -> (Vec<Page>, Vec<Chapter>) {
     chapters.sort_by(|a, b| order(&a.0.front, &a.1).cmp(&order(&b.0.front, &b.1)));
-    let home = home.map_or_else(
-        || Page {
-            kind: PageKind::Home,
-            title: String::new(),
-            description: String::new(),
-            number: String::new(),
-            weight: 0,
-            slug: String::new(),
-            url: "index.html".into(),
-            tags: vec![],
-            keywords: vec![],
-            aliases: vec![],
-            source: Source {
-                path: shown(&dir.join(INDEX_FILE), root),
-                body: String::new(),
-                body_line: 1,
-            },
-        },
-        |p| {
-            make_page(
-                p,
-                PageKind::Home,
-                String::new(),
-                String::new(),
-                "index.html".into(),
-            )
-        },
-    );
     let mut pages = vec![home];
     let mut out_chapters = Vec::new();
     for (ci, (chapter, cslug, mut questions)) in chapters.into_iter().enumerate() {
@@ -337,13 +387,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
             questions: qs,
         });
     }
-    check_urls(&pages)?;
-    alias::check(&pages)?;
-    Ok(Content {
-        pages,
-        chapters: out_chapters,
-        drafts,
-    })
+    (pages, out_chapters)
 }
 
 fn order<'a>(f: &'a FrontMatter, slug: &'a str) -> (i64, &'a str, &'a str) {
@@ -362,12 +406,14 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
         tags: p.front.tags,
         keywords: p.front.keywords,
         aliases: p.aliases,
+        updated: p.updated,
         source: p.source,
     }
 }
 
 /// Two files whose URLs are the same (`安装 驱动.md` and `an-zhuang-qu-dong.md`) would
-/// overwrite each other: an error naming both.
+/// overwrite each other: an error naming both. A chapter folder named like a folder faqsite
+/// fills (`tags`, `images`, …) would mix its pages with those files: an error too.
 fn check_urls(pages: &[Page]) -> Result<()> {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -388,6 +434,19 @@ fn check_urls(pages: &[Page]) -> Result<()> {
             None => {
                 seen.insert(&p.url, &p.source.path);
             }
+        }
+        if let Some((folder, what)) = GENERATED
+            .iter()
+            .find(|(g, _)| g.ends_with('/') && p.url.starts_with(g))
+        {
+            errors.push(
+                Diagnostic::new(
+                    &p.source.path,
+                    0,
+                    format!("its page {} would be inside {folder}, {what}", p.url),
+                )
+                .hint("rename the chapter folder"),
+            );
         }
     }
     if errors.is_empty() {
@@ -509,9 +568,14 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
             path: a.into_inner(),
         })
         .collect();
+    let updated = match front.updated.take() {
+        Some(v) => Some(dates::front_matter(&v, fm_text, path).map_err(|d| vec![d])?),
+        None => None,
+    };
     Ok(Parsed {
         front,
         aliases,
+        updated,
         source: Source {
             path: path.to_path_buf(),
             body: text[body_start..].to_string(),

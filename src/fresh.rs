@@ -1,5 +1,6 @@
 //! Skipping a build that would change nothing: a hash of every input (site.toml, content/,
-//! images/, templates/, static/, the theme, the build options and faqsite's own version) is
+//! images/, templates/, static/, the theme, the build options, faqsite's own version and the
+//! git commit the site is at, whose history dates the answers) is
 //! recorded after each successful build together with a fingerprint of the output folder.
 //! When both still match, the output folder already is exactly what a full build would write.
 
@@ -18,6 +19,9 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     let mut h = Sha256::new();
     h.update(crate::builtin::GENERATOR.as_bytes());
     h.update(extra.as_bytes());
+    // Answers are dated by the last commit that changed them: a new commit can change a date.
+    h.update(crate::history::head(root).unwrap_or_default().as_bytes());
+    h.update([0]);
     for (rel, bytes) in crate::builtin::DEFAULT_THEME {
         h.update(rel.as_bytes());
         h.update(bytes);

@@ -19,7 +19,7 @@ use crate::content::{outside_link_error, Content};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::html::{encode_path, escape};
-use crate::markdown::{normalize_path, root_prefix, Rendered, IMAGE_MARKER};
+use crate::markdown::{normalize_path, root_prefix, ImageRef, Rendered, IMAGE_MARKER};
 use crate::output::OutputFile;
 
 pub const IMAGES_DIR: &str = "images";
@@ -262,13 +262,7 @@ fn fill_pages(
         let Some(p) = done.get(u.file.as_path()) else {
             continue;
         };
-        markup[u.page][u.index] = img_tag(
-            &root_prefix(&page.url),
-            &img.alt,
-            &img.title,
-            p,
-            u.index > 0,
-        );
+        markup[u.page][u.index] = img_tag(&root_prefix(&page.url), img, p, u.index > 0);
     }
     for (r, m) in rendered.iter_mut().zip(markup) {
         if !m.is_empty() {
@@ -289,9 +283,14 @@ fn cache_warning(cache: &Path, errors: Vec<String>) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Images at most this tall that stand in a sentence are icons: the theme sizes them to the
+/// line (`class="inline"`); a taller one keeps its size.
+const INLINE_MAX_HEIGHT: u32 = 64;
+
 /// The `<img>` (in a `<picture>` with WebP sources, in a link to the full-size original when
 /// resized) of one image: every URL percent-encoded, every attribute value escaped.
-fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> String {
+fn img_tag(root: &str, img_ref: &ImageRef, p: &Processed, lazy: bool) -> String {
+    let (alt, title) = (&img_ref.alt, &img_ref.title);
     let url = |u: &str| escape(&format!("{root}{}", encode_path(u)));
     let list = |c: &[(String, u32)]| {
         c.iter()
@@ -315,6 +314,9 @@ fn img_tag(root: &str, alt: &str, title: &str, p: &Processed, lazy: bool) -> Str
     }
     if !title.is_empty() {
         img.push_str(&format!(" title=\"{}\"", escape(title)));
+    }
+    if img_ref.inline && p.height <= INLINE_MAX_HEIGHT {
+        img.push_str(" class=\"inline\"");
     }
     if lazy {
         img.push_str(" loading=\"lazy\" decoding=\"async\"");

@@ -10,6 +10,7 @@ pub mod content;
 pub mod error;
 pub mod fresh;
 pub mod hash;
+pub mod history;
 pub mod html;
 pub mod http;
 pub mod images;

@@ -50,6 +50,9 @@ pub struct ImageRef {
     pub title: String,
     /// 1-based line in the page's source file.
     pub line: usize,
+    /// In a paragraph (list item, table cell, heading) with text: an icon in a sentence, which
+    /// the theme sizes to the line (see [`mark_inline_images`]).
+    pub inline: bool,
 }
 
 /// The marker that stands for `page.images[n]` in [`Rendered::html`].
@@ -345,6 +348,7 @@ impl<'a> PageRender<'a> {
                 alt,
                 title: title.to_string(),
                 line,
+                inline: false,
             });
         }
     }
@@ -585,9 +589,55 @@ impl<'a> PageRender<'a> {
                 );
             }
         }
+        mark_inline_images(&self.events, &mut self.out.images);
         html::push_html(&mut self.out.html, self.events.into_iter());
         self.out.text = collapse_blank_lines(&self.out.text);
         (self.out, self.links, self.errors)
+    }
+}
+
+/// Mark the images that stand in a block with text (a paragraph, list item, table cell or
+/// heading holding words besides images) as [`ImageRef::inline`]; an image alone in its
+/// paragraph is a picture of its own.
+fn mark_inline_images(events: &[Event<'_>], images: &mut [ImageRef]) {
+    // Per open text block: whether it has words, and the images in it.
+    let mut open: Vec<(bool, Vec<usize>)> = Vec::new();
+    let mut in_external_image = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. }) => {
+                open.push((false, Vec::new()))
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
+            ) => {
+                if let Some((true, inside)) = open.pop() {
+                    for n in inside {
+                        images[n].inline = true;
+                    }
+                }
+            }
+            // An external image's alt text is not text of the block.
+            Event::Start(Tag::Image { .. }) => in_external_image += 1,
+            Event::End(TagEnd::Image) => in_external_image = in_external_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_external_image == 0 && !t.trim().is_empty() => {
+                if let Some(block) = open.last_mut() {
+                    block.0 = true;
+                }
+            }
+            Event::InlineHtml(h) => {
+                let n = h
+                    .strip_prefix(IMAGE_MARKER)
+                    .and_then(|r| r.strip_suffix("-->"))
+                    .and_then(|n| n.parse::<usize>().ok());
+                if let (Some(n), Some(block)) = (n, open.last_mut()) {
+                    if n < images.len() {
+                        block.1.push(n);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -722,6 +772,7 @@ fn local_img(tag: &str, line: usize) -> Option<ImageRef> {
         alt: attr(tag, "alt").unwrap_or_default(),
         title: attr(tag, "title").unwrap_or_default(),
         line,
+        inline: false,
     })
 }
 

@@ -327,6 +327,7 @@ impl Run<'_> {
         let root = self.opts.root.as_path();
         let mut content = content::load(root, self.opts.drafts)?;
         let mut diagnostics = lint::site(&content);
+        diagnostics.append(&mut content.warnings);
         t.lap("load");
 
         let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown);

@@ -6,29 +6,9 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
 
 const SEARCH_TOOLS: &[Tool] = &[Tool::Node];
 const CHROMIUM_TOOLS: &[Tool] = &[Tool::Node, Tool::NodeModules, Tool::Chromium];
-
-fn run_node(args: &[&str], env: &[(&str, &Path)], tools: &BrowserTools) {
-    let mut cmd = Command::new("node");
-    if let Some(chromium) = &tools.chromium {
-        cmd.env("CHROMIUM", chromium);
-    }
-    cmd.args(args).current_dir(repo_root());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "node {args:?} failed:\n{stdout}\n{stderr}"
-    );
-    println!("{stdout}");
-}
 
 #[test]
 fn search_engine_finds_the_right_answers() {

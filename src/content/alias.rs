@@ -31,6 +31,7 @@ pub const GENERATED: &[(&str, &str)] = &[
     ("search/", "the search index of a large site"),
     ("static/", "the theme's and the site's static files"),
     ("images/", "the processed images"),
+    ("tags/", "the pages listing the questions of each tag"),
 ];
 
 /// Who already uses a URL.

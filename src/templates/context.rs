@@ -15,6 +15,8 @@ use crate::error::{Error, Result};
 use crate::markdown::{root_prefix, Rendered};
 use crate::output::Sink;
 
+mod tags;
+
 /// A hash of everything a page's HTML is made from: its template context and the theme.
 pub type PageKey = [u8; 16];
 /// The key of every content page, by URL.
@@ -185,7 +187,46 @@ struct PageCtx<'a> {
     content: Html<'a>,
     description: String,
     tags: &'a [String],
+    /// The tags with the URLs of their pages (empty when the theme has no `tag.html`).
+    tag_links: Vec<TagLink<'a>>,
+    /// When the page last changed, `YYYY-MM-DD`, or "" (see [`crate::content::Page::updated`]).
+    updated: &'a str,
+    /// A question's `##` sections when it has three or more: the "on this page" list.
+    sections: Vec<Section<'a>>,
 }
+
+impl<'a> PageCtx<'a> {
+    /// A page that is no content page (404, print, tag pages).
+    fn plain(kind: &'a str, title: &'a str, url: &'a str, description: String) -> Self {
+        PageCtx {
+            kind,
+            title,
+            url,
+            number: "",
+            content: Html::EMPTY,
+            description,
+            tags: &[],
+            tag_links: Vec::new(),
+            updated: "",
+            sections: Vec::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TagLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Section<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+/// Answers with at least this many `##` sections list them at the top.
+const SECTIONS_LISTED_FROM: usize = 3;
 
 #[derive(Serialize, Clone)]
 pub struct NavQuestion<'a> {
@@ -438,6 +479,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("site_dirs", &self.site_dirs());
         let not_found = self.theme.render("404.html", &ctx)?;
         sink.write(Path::new("404.html"), not_found.as_bytes())?;
+        self.render_tag_pages(sink)?;
         Ok((page_keys, rendered.into_inner()))
     }
 
@@ -465,27 +507,29 @@ impl<'a> Renderer<'a> {
             ("404", Some(base)) => format!("{base}/"),
             _ => String::new(),
         };
-        let ctx = PageContext {
+        let page = PageCtx::plain(kind, title, "", self.config.description.clone());
+        self.plain_context(root, page, Vec::new()).to_tera()
+    }
+
+    /// The context of a page that is no content page: no chapter, no pager, no JSON-LD.
+    fn plain_context<'r>(
+        &'r self,
+        root: String,
+        page: PageCtx<'r>,
+        breadcrumbs: Vec<LinkCtx<'r>>,
+    ) -> PageContext<'r, 'a> {
+        PageContext {
             base: self.base_context(root, self.nav(None)),
-            page: PageCtx {
-                kind,
-                title,
-                url: "",
-                number: "",
-                content: Html::EMPTY,
-                description: self.config.description.clone(),
-                tags: &[],
-            },
+            page,
             chapter: None,
-            breadcrumbs: Vec::new(),
+            breadcrumbs,
             prev: None,
             next: None,
             jsonld: JsonLd {
                 renderer: self,
                 questions: Vec::new(),
             },
-        };
-        ctx.to_tera()
+        }
     }
 
     fn base_context<'r>(&'r self, root: String, chapters: Vec<NavChapter<'r>>) -> BaseCtx<'r> {
@@ -665,13 +709,11 @@ impl<'a> Renderer<'a> {
                 description
             },
             tags: &page.tags,
+            tag_links: self.tag_links(&page.tags),
+            updated: page.updated.as_deref().unwrap_or(""),
+            sections: self.sections(i),
         };
-        let home = &content.pages[0];
-        let home_link = LinkCtx {
-            title: self.theme.string("home"),
-            url: &home.url,
-            number: "",
-        };
+        let home_link = self.home_link();
         let (chapter, breadcrumbs, jsonld) = match page.kind {
             PageKind::Home => (None, vec![], Vec::new()),
             PageKind::Chapter(ci) => {
@@ -722,6 +764,37 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The first breadcrumb: the home page.
+    fn home_link(&self) -> LinkCtx<'_> {
+        LinkCtx {
+            title: self.theme.string("home"),
+            url: &self.content.pages[0].url,
+            number: "",
+        }
+    }
+
+    /// The `##` sections of question page `i`, when it has at least
+    /// [`SECTIONS_LISTED_FROM`] of them.
+    fn sections(&self, i: usize) -> Vec<Section<'_>> {
+        if !matches!(self.content.pages[i].kind, PageKind::Question(..)) {
+            return Vec::new();
+        }
+        let sections: Vec<Section> = self.rendered[i]
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| Section {
+                id: &h.id,
+                title: &h.text,
+            })
+            .collect();
+        if sections.len() >= SECTIONS_LISTED_FROM {
+            sections
+        } else {
+            Vec::new()
+        }
+    }
+
     /// schema.org FAQPage JSON-LD for the given question pages (answers as plain text).
     fn faq_jsonld(&self, questions: &[usize]) -> String {
         #[derive(Serialize)]
@@ -744,12 +817,20 @@ impl<'a> Renderer<'a> {
             context: &'static str,
             #[serde(rename = "@type")]
             kind: &'static str,
+            #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+            date_modified: Option<&'a str>,
             #[serde(rename = "mainEntity")]
             main_entity: Vec<Question<'a>>,
         }
+        // A question page is as new as its answer (a chapter page's intro has no date).
+        let date_modified = match questions {
+            [q] => self.content.pages[*q].updated.as_deref(),
+            _ => None,
+        };
         let doc = FaqPage {
             context: "https://schema.org",
             kind: "FAQPage",
+            date_modified,
             main_entity: questions
                 .iter()
                 .map(|&q| Question {

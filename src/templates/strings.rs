@@ -126,6 +126,11 @@ fn merge(strings: &mut Strings, over: Strings, file: &Path, text: &str) -> Resul
     }
 }
 
+/// `text` with `value` in its `{name}` places (what `fill` does in a template).
+pub fn fill_one(text: &str, name: &str, value: &str) -> String {
+    text.replace(&format!("{{{name}}}"), value)
+}
+
 /// Tera filter `fill`: `{{ t.count | fill(n=3) }}` puts each argument into its `{name}`.
 pub fn fill(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
     let mut text = tera::from_value::<String>(value.clone())?;
@@ -134,7 +139,7 @@ pub fn fill(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::R
             tera::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        text = text.replace(&format!("{{{name}}}"), &arg);
+        text = fill_one(&text, name, &arg);
     }
     Ok(tera::Value::String(text))
 }

@@ -450,3 +450,24 @@ pub fn pdf_text(pdf: &Path) -> String {
         .split_whitespace()
         .collect()
 }
+
+/// `node ARGS` in the repository (with `$CHROMIUM` set to the browser found), which must
+/// succeed; its output is printed.
+pub fn run_node(args: &[&str], env: &[(&str, &Path)], tools: &BrowserTools) {
+    let mut cmd = Command::new("node");
+    if let Some(chromium) = &tools.chromium {
+        cmd.env("CHROMIUM", chromium);
+    }
+    cmd.args(args).current_dir(repo_root());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "node {args:?} failed:\n{stdout}\n{stderr}"
+    );
+    println!("{stdout}");
+}
