@@ -21,6 +21,8 @@
 #   PEERS_DIR    where peers are installed / looked for (default /work/peers); ZOLA, HUGO,
 #                MDBOOK name binaries explicitly; NO_INSTALL=1 installs nothing.
 #   SMALL_N      the smaller corpus of the linearity check (default N/10).
+#   WARMUP=0     no untimed warm-up round (for long runs: 100,000 questions, RUNS=1); a tool
+#                that fails in round 1 is then reported with its log and left out.
 #   REPORT_ONLY=1 no builds: print the report from an earlier (possibly interrupted) run's
 #                BENCH_DIR/results.tsv and outputs.
 set -euo pipefail
@@ -228,12 +230,15 @@ if [ -n "${REPORT_ONLY:-}" ]; then
   RUNS=$(awk -F'\t' '{ if (!($1 in m) || $2 > m[$1]) m[$1] = $2 } END { r = -1; for (t in m) if (r < 0 || m[t] < r) r = m[t]; print r }' "$RESULTS")
 else
 # A warm-up build of each tool (untimed): checks that it works and fills the page cache.
-note "warm-up: one untimed build per tool"
-ok=()
-for t in "${SEL[@]}"; do
-  if measure "$t" 0; then ok+=("$t"); else note "NOTICE: $t is left out of the comparison"; fi
-done
-SEL=("${ok[@]}")
+if [ "${WARMUP:-1}" != 0 ]; then
+  note "warm-up: one untimed build per tool"
+  load_note warm-up
+  ok=()
+  for t in "${SEL[@]}"; do
+    if measure "$t" 0; then ok+=("$t"); else note "NOTICE: $t is left out of the comparison"; fi
+  done
+  SEL=("${ok[@]}")
+fi
 
 # Round-robin: tool A run 1, tool B run 1, …, tool A run 2, … so that load from the other users
 # of the machine is spread evenly over the tools.

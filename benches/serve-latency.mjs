@@ -77,7 +77,7 @@ const ready = await new Promise((resolve, reject) => {
   });
   server.on("exit", () => reject(new Error("serve exited")));
 });
-out = ready.out;
+out = path.resolve(root, ready.out);
 const firstBuild = rebuilt[0];
 
 let waiting = null;
