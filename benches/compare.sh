@@ -12,10 +12,13 @@
 #                faqsite faqsite_rebuild faqsite_force faqsite_small faqsite_t1 faqsite_t2, each
 #                also accepted alone), zola (bare templates), zola_sidebar, zola_search, hugo,
 #                mdbook (opt-in: ~3 min per build at 10,000), all (everything).
+#   GEN_CORPUS_BIN a prebuilt corpus generator (examples/gen-corpus.rs) instead of building it.
 #   BENCH_DIR    work folder (default ${TMPDIR:-/tmp}/faqsite-bench)
 #   FAQSITE_TREE the source tree faqsite is built from (default: this repository); its
 #                tests/js/load.mjs replays the first search query. The corpus generator is
 #                always this repository's. Use CARGO_TARGET_DIR to share a target folder.
+#   FAQSITE_BIN  a prebuilt faqsite binary to measure instead of building one (FAQSITE_TREE
+#                then only names the tree it was built from; FAQSITE_REV labels it).
 #   FAQSITE_BASE a second, prebuilt faqsite binary (e.g. the last release) measured in the
 #                same rounds as "faqsite_base" (cold full build): before/after in one run.
 #   PEERS_DIR    where peers are installed / looked for (default /work/peers); ZOLA, HUGO,
@@ -77,12 +80,21 @@ note "building the corpus generator and faqsite (release, from $FAQSITE_TREE)"
 # Private copies, so a rebuild of the working tree during the benchmark does not swap binaries.
 # The generator first: with a shared CARGO_TARGET_DIR, building it rebuilds this repository's
 # faqsite library, which must not replace the faqsite binary of FAQSITE_TREE.
-(cd "$REPO" && cargo build --release --quiet --example gen-corpus)
-cp "$TARGET/release/examples/gen-corpus" "$WORK/bin/gen-corpus"
-TREE_TARGET=${CARGO_TARGET_DIR:-$FAQSITE_TREE/target}
-(cd "$FAQSITE_TREE" && cargo build --release --quiet --bin faqsite)
-cp "$TREE_TARGET/release/faqsite" "$WORK/bin/faqsite"
-(cd "$FAQSITE_TREE" && git rev-parse --short HEAD; git status --porcelain -- src templates theme Cargo.toml Cargo.lock 2>/dev/null | grep -q . && echo "(+ uncommitted changes)" || true) | paste -sd' ' >"$WORK/bin/faqsite.rev"
+if [ -n "${GEN_CORPUS_BIN:-}" ]; then
+  cp "$GEN_CORPUS_BIN" "$WORK/bin/gen-corpus"
+else
+  (cd "$REPO" && cargo build --release --quiet --example gen-corpus)
+  cp "$TARGET/release/examples/gen-corpus" "$WORK/bin/gen-corpus"
+fi
+if [ -n "${FAQSITE_BIN:-}" ]; then
+  cp "$FAQSITE_BIN" "$WORK/bin/faqsite"
+  printf '%s\n' "${FAQSITE_REV:-$FAQSITE_BIN}" >"$WORK/bin/faqsite.rev"
+else
+  TREE_TARGET=${CARGO_TARGET_DIR:-$FAQSITE_TREE/target}
+  (cd "$FAQSITE_TREE" && cargo build --release --quiet --bin faqsite)
+  cp "$TREE_TARGET/release/faqsite" "$WORK/bin/faqsite"
+  (cd "$FAQSITE_TREE" && git rev-parse --short HEAD; git status --porcelain -- src themes Cargo.toml Cargo.lock 2>/dev/null | grep -q . && echo "(+ uncommitted changes)" || true) | paste -sd' ' >"$WORK/bin/faqsite.rev"
+fi
 if [ -n "${FAQSITE_BASE:-}" ]; then
   cp "$FAQSITE_BASE" "$WORK/bin/faqsite-base"
   printf '%s\n' "$FAQSITE_BASE" >"$WORK/bin/faqsite-base.rev"
