@@ -19,8 +19,10 @@
 #                always this repository's. Use CARGO_TARGET_DIR to share a target folder.
 #   FAQSITE_BIN  a prebuilt faqsite binary to measure instead of building one (FAQSITE_TREE
 #                then only names the tree it was built from; FAQSITE_REV labels it).
-#   FAQSITE_BASE a second, prebuilt faqsite binary (e.g. the last release) measured in the
-#                same rounds as "faqsite_base" (cold full build): before/after in one run.
+#   FAQSITE_ALT  more prebuilt faqsite binaries, "NAME=PATH NAME2=PATH2" (NAME: letters,
+#                digits), each measured in the same rounds as row "faqsite_NAME" (a cold full
+#                build, 2 threads): before/after, or several branches, under the same load.
+#   FAQSITE_BASE=PATH is FAQSITE_ALT="base=PATH".
 #   PEERS_DIR    where peers are installed / looked for (default /work/peers); ZOLA, HUGO,
 #                MDBOOK name binaries explicitly; NO_INSTALL=1 installs nothing.
 #   SMALL_N      the smaller corpus of the linearity check (default N/10).
@@ -51,7 +53,7 @@ load_note() { printf '%s  %s\n' "$1" "$(uptime)" >>"$LOADLOG"; }
 
 # ---------------------------------------------------------------- what to build
 FAQSITE_ROWS="faqsite faqsite_rebuild faqsite_force faqsite_small faqsite_t1 faqsite_t2"
-KNOWN=" $FAQSITE_ROWS faqsite_base zola zola_sidebar zola_search hugo mdbook "
+KNOWN=" $FAQSITE_ROWS zola zola_sidebar zola_search hugo mdbook "
 WANT=()
 for w in ${TOOLS:-faqsite zola zola_sidebar zola_search hugo}; do
   w=${w//,/ }
@@ -64,7 +66,14 @@ for w in ${TOOLS:-faqsite zola zola_sidebar zola_search hugo}; do
     esac
   done
 done
-[ -n "${FAQSITE_BASE:-}" ] && WANT+=(faqsite_base)
+ALT=${FAQSITE_ALT:-}
+[ -n "${FAQSITE_BASE:-}" ] && ALT="base=$FAQSITE_BASE $ALT"
+ALT_NAMES=()
+for a in $ALT; do
+  [[ $a =~ ^[a-z0-9]+=.+ ]] || { note "FAQSITE_ALT: '$a' is not NAME=PATH (NAME: a-z, 0-9)"; exit 2; }
+  ALT_NAMES+=("${a%%=*}")
+  WANT+=("faqsite_${a%%=*}")
+done
 wants() { local x; for x in "${WANT[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
 wants_peer() { wants zola || wants zola_sidebar || wants zola_search || wants hugo || wants mdbook; }
 
@@ -95,13 +104,12 @@ else
   cp "$TREE_TARGET/release/faqsite" "$WORK/bin/faqsite"
   (cd "$FAQSITE_TREE" && git rev-parse --short HEAD; git status --porcelain -- src themes Cargo.toml Cargo.lock 2>/dev/null | grep -q . && echo "(+ uncommitted changes)" || true) | paste -sd' ' >"$WORK/bin/faqsite.rev"
 fi
-if [ -n "${FAQSITE_BASE:-}" ]; then
-  cp "$FAQSITE_BASE" "$WORK/bin/faqsite-base"
-  printf '%s\n' "$FAQSITE_BASE" >"$WORK/bin/faqsite-base.rev"
-fi
+for a in $ALT; do
+  cp "${a#*=}" "$WORK/bin/faqsite-${a%%=*}"
+  printf '%s\n' "${a#*=}" >"$WORK/bin/faqsite-${a%%=*}.rev"
+done
 fi
 FAQSITE="$WORK/bin/faqsite"
-FAQSITE_BASE_BIN="$WORK/bin/faqsite-base"
 
 find_zola() {
   if [ -n "${ZOLA:-}" ]; then echo "$ZOLA"; return; fi
@@ -187,8 +195,12 @@ prepare_faqsite_t2() { discard "$WORK/out/faqsite-t2" "$S/faqsite/.faqsite-cache
 run_faqsite_t2() { RAYON_NUM_THREADS=2 "$FAQSITE" build --timings --root "$S/faqsite" --output-dir "$WORK/out/faqsite-t2"; }
 prepare_faqsite_small() { discard "$WORK/out/faqsite-small" "$WORK/corpus-small/faqsite/.faqsite-cache"; }
 run_faqsite_small() { "$FAQSITE" build --timings --root "$WORK/corpus-small/faqsite" --output-dir "$WORK/out/faqsite-small"; }
-prepare_faqsite_base() { discard "$WORK/out/faqsite-base" "$S/faqsite/.faqsite-cache"; }
-run_faqsite_base() { "$FAQSITE_BASE_BIN" build --timings --root "$S/faqsite" --output-dir "$WORK/out/faqsite-base"; }
+# The extra binaries (FAQSITE_ALT): a cold full build each, like run_faqsite.
+for a in "${ALT_NAMES[@]}"; do
+  eval "prepare_faqsite_$a() { discard \"\$WORK/out/faqsite-$a\" \"\$S/faqsite/.faqsite-cache\"; }"
+  eval "run_faqsite_$a() { \"\$WORK/bin/faqsite-$a\" build --timings --root \"\$S/faqsite\" --output-dir \"\$WORK/out/faqsite-$a\"; }"
+  export -f "run_faqsite_$a"
+done
 prepare_zola() { discard "$WORK/out/zola"; }
 run_zola() { "$ZOLA_BIN" --root "$S/zola" build --output-dir "$WORK/out/zola"; }
 prepare_zola_search() { discard "$WORK/out/zola-search"; }
@@ -200,14 +212,14 @@ run_hugo() { "$HUGO_BIN" --quiet --source "$S/hugo" --destination "$WORK/out/hug
 prepare_mdbook() { discard "$WORK/out/mdbook"; }
 run_mdbook() { "$MDBOOK_BIN" build "$S/mdbook" --dest-dir "$WORK/out/mdbook"; }
 
-export FAQSITE FAQSITE_BASE_BIN ZOLA_BIN HUGO_BIN MDBOOK_BIN WORK S
+export FAQSITE ZOLA_BIN HUGO_BIN MDBOOK_BIN WORK S
 export -f run_faqsite run_faqsite_rebuild run_faqsite_force run_faqsite_t1 run_faqsite_t2 run_faqsite_small \
-  run_faqsite_base run_zola run_zola_sidebar run_zola_search run_hugo run_mdbook
+  run_zola run_zola_sidebar run_zola_search run_hugo run_mdbook
 
 # The order of the rows (and of the round-robin): the no-change and --force rebuilds follow the
 # full build whose output and cache they reuse.
 SEL=()
-for t in faqsite faqsite_rebuild faqsite_force faqsite_base zola zola_sidebar zola_search hugo mdbook \
+for t in faqsite faqsite_rebuild faqsite_force "${ALT_NAMES[@]/#/faqsite_}" zola zola_sidebar zola_search hugo mdbook \
   faqsite_small faqsite_t1 faqsite_t2; do
   wants "$t" || continue
   case $t in
@@ -305,7 +317,6 @@ label() {
     faqsite) echo "faqsite $N (2 threads)" ;;
     faqsite_rebuild) echo "faqsite $N, no-change rebuild" ;;
     faqsite_force) echo "faqsite $N, rebuild --force" ;;
-    faqsite_base) echo "faqsite $N, base binary (2 threads)" ;;
     faqsite_small) echo "faqsite $SMALL_N" ;;
     faqsite_t1) echo "faqsite $N, RAYON_NUM_THREADS=1" ;;
     faqsite_t2) echo "faqsite $N, RAYON_NUM_THREADS=2" ;;
@@ -314,6 +325,7 @@ label() {
     zola_search) echo "Zola $N, bare, search (en)" ;;
     hugo) echo "Hugo $N (no search)" ;;
     mdbook) echo "mdBook $N (default search)" ;;
+    faqsite_*) echo "faqsite $N, ${1#faqsite_}: $(cat "$WORK/bin/faqsite-${1#faqsite_}.rev" 2>/dev/null) (2 threads)" ;;
   esac
 }
 outdir() { case $1 in faqsite_rebuild | faqsite_force) echo "$WORK/out/faqsite" ;; *) echo "$WORK/out/${1//_/-}" ;; esac; }
@@ -324,7 +336,7 @@ echo "## faqsite vs peers: $N generated Chinese questions, median of $RUNS runs"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores (shared with other jobs), $(uname -sm), $(free -g | awk '/^Mem:/ { print $2 " GiB RAM" }')"
 ver() { "$@" 2>/dev/null | head -1 | cut -d' ' -f1-2 || true; }
-echo "faqsite $(cat "$WORK/bin/faqsite.rev" 2>/dev/null || echo "?")$( [ -f "$WORK/bin/faqsite-base.rev" ] && has faqsite_base && echo ", base: $(cat "$WORK/bin/faqsite-base.rev")")$( [ -n "$ZOLA_BIN" ] && echo ", $(ver "$ZOLA_BIN" --version)")$( [ -n "$HUGO_BIN" ] && echo ", $(ver "$HUGO_BIN" version)")$( [ -n "$MDBOOK_BIN" ] && echo ", $(ver "$MDBOOK_BIN" --version)")"
+echo "faqsite $(cat "$WORK/bin/faqsite.rev" 2>/dev/null || echo "?")$( [ -n "$ZOLA_BIN" ] && echo ", $(ver "$ZOLA_BIN" --version)")$( [ -n "$HUGO_BIN" ] && echo ", $(ver "$HUGO_BIN" version)")$( [ -n "$MDBOOK_BIN" ] && echo ", $(ver "$MDBOOK_BIN" --version)")"
 echo
 echo "load (uptime):"
 sed 's/^/    /' "$LOADLOG" 2>/dev/null || true
@@ -336,7 +348,6 @@ for t in "${SEL[@]}"; do
   [ -n "$w" ] || continue
   o=$(outdir "$t")
   case $t in
-    faqsite_base) read -r raw gz < <(faqsite_first_query_bytes "$o" "$REPO") ;;
     faqsite*) read -r raw gz < <(faqsite_first_query_bytes "$o") ;;
     zola_search) read -r raw gz < <(peer_index_bytes "$o/search_index.*.js") ;;
     mdbook) read -r raw gz < <(peer_index_bytes "$o/searchindex*.js") ;;
@@ -389,7 +400,17 @@ has zola_sidebar && row "wall time faqsite / Zola with the chapter sidebar" "$(r
 has zola_search && row "wall time faqsite / Zola bare, search on" "$(ratio "$F" "$(median zola_search 3)")" ""
 has hugo && row "wall time faqsite / Hugo" "$(ratio "$F" "$(median hugo 3)")" ""
 has zola && row "peak RSS faqsite / Zola bare" "$(ratio "$FM" "$(median zola 4)")" ""
-has faqsite_base && row "wall time faqsite / base binary" "$(ratio "$F" "$(median faqsite_base 3)")" ""
+for t in "${SEL[@]}"; do
+  case " $FAQSITE_ROWS " in *" $t "*) continue ;; esac
+  case $t in
+    faqsite_*)
+      has zola && row "wall time $t / Zola bare" "$(ratio "$(median "$t" 3)" "$(median zola 3)")" "≤ 1.0" '<=' 1.0
+      has zola_sidebar && row "wall time $t / Zola sidebar" "$(ratio "$(median "$t" 3)" "$(median zola_sidebar 3)")" ""
+      has faqsite && row "wall time $t / faqsite" "$(ratio "$(median "$t" 3)" "$F")" ""
+      row "peak RSS $t" "$(awk -v k="$(median "$t" 4)" 'BEGIN { printf "%.0f", k / 1024 }') MiB" "< $rss_lim MiB" '<' "$rss_lim" "$(awk -v k="$(median "$t" 4)" 'BEGIN { printf "%.0f", k / 1024 }')"
+      ;;
+  esac
+done
 has faqsite && row "peak RSS faqsite $N" "$fmib MiB" "< $rss_lim MiB" '<' "$rss_lim" "$fmib"
 if has faqsite && has faqsite_small; then
   row "time $N / time $SMALL_N (linearity)" "$(ratio "$F" "$(median faqsite_small 3)")" "≤ $lin_lim" '<=' "$lin_lim"
