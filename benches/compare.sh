@@ -10,7 +10,7 @@
 #   TOOLS        what to build, names separated by spaces or commas (default
 #                "faqsite zola zola_sidebar zola_search hugo"): faqsite (= all faqsite rows:
 #                faqsite faqsite_rebuild faqsite_force faqsite_small faqsite_t1 faqsite_t2, each
-#                also accepted alone), zola (bare templates), zola_sidebar, zola_search, hugo,
+#                also accepted alone; faqsite_full is the cold full build row alone), zola (bare templates), zola_sidebar, zola_search, hugo,
 #                mdbook (opt-in: ~3 min per build at 10,000), all (everything).
 #   GEN_CORPUS_BIN a prebuilt corpus generator (examples/gen-corpus.rs) instead of building it.
 #   BENCH_DIR    work folder (default ${TMPDIR:-/tmp}/faqsite-bench)
@@ -60,6 +60,7 @@ for w in ${TOOLS:-faqsite zola zola_sidebar zola_search hugo}; do
   for x in $w; do
     case $x in
       faqsite) WANT+=($FAQSITE_ROWS) ;;
+      faqsite_full) WANT+=(faqsite) ;;
       all) WANT+=($FAQSITE_ROWS zola zola_sidebar zola_search hugo mdbook) ;;
       *) [[ $KNOWN == *" $x "* ]] || { note "unknown tool '$x' in TOOLS (known:$KNOWN)"; exit 2; }
          WANT+=("$x") ;;
