@@ -8,6 +8,9 @@
 //!
 //! - DIR/zola/: `config.toml` (no search index) and `config-search.toml` (search index on,
 //!   Zola's default English pipeline), `templates/{index,section,page}.html`;
+//! - DIR/zola-sidebar/: the same site whose page template also lists the current chapter's
+//!   questions in a sidebar, the way Zola's documentation shows
+//!   (`get_section(path=page.ancestors | last)`), as faqsite's pages do;
 //! - DIR/hugo/: `config.toml` (no RSS, sitemap, taxonomies), `layouts/…`;
 //! - DIR/mdbook/: `book.toml` with mdBook's default theme and its default search,
 //!   `src/SUMMARY.md` listing every chapter and question.
@@ -239,7 +242,29 @@ const ZOLA_PAGE: &str = r#"<!doctype html>
 </body></html>
 "#;
 
+/// The page template with the current chapter's questions in a sidebar (the current one marked),
+/// written the documented way: the page's parent section fetched with `get_section`.
+const ZOLA_PAGE_SIDEBAR: &str = r#"<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ page.title }} - {{ config.title }}</title></head>
+<body><nav><a href="{{ config.base_url | safe }}">{{ config.title }}</a></nav>
+{% set chapter = get_section(path=page.ancestors | last) %}
+<aside><h2><a href="{{ chapter.permalink | safe }}">{{ chapter.title }}</a></h2>
+<ul>{% for p in chapter.pages %}<li><a href="{{ p.permalink | safe }}"{% if p.path == page.path %} aria-current="page"{% endif %}>{{ p.title }}</a></li>{% endfor %}</ul></aside>
+<article><h1>{{ page.title }}</h1>{{ page.content | safe }}</article>
+<nav>{% if page.lower %}<a href="{{ page.lower.permalink | safe }}">{{ page.lower.title }}</a>{% endif %}
+{% if page.higher %}<a href="{{ page.higher.permalink | safe }}">{{ page.higher.title }}</a>{% endif %}</nav>
+</body></html>
+"#;
+
 fn zola_layout(qs: &[Question], dir: &Path) {
+    zola_site(qs, dir, ZOLA_PAGE);
+}
+
+fn zola_sidebar_layout(qs: &[Question], dir: &Path) {
+    zola_site(qs, dir, ZOLA_PAGE_SIDEBAR);
+}
+
+fn zola_site(qs: &[Question], dir: &Path, page_template: &str) {
     write(&dir.join("config.toml"), ZOLA_CONFIG);
     write(
         &dir.join("config-search.toml"),
@@ -247,7 +272,7 @@ fn zola_layout(qs: &[Question], dir: &Path) {
     );
     write(&dir.join("templates/index.html"), ZOLA_INDEX);
     write(&dir.join("templates/section.html"), ZOLA_SECTION);
-    write(&dir.join("templates/page.html"), ZOLA_PAGE);
+    write(&dir.join("templates/page.html"), page_template);
     write(
         &dir.join("content/_index.md"),
         "+++\ntitle = \"基准测试 FAQ\"\nsort_by = \"weight\"\n+++\n\n生成的常见问题语料。\n",
@@ -401,6 +426,7 @@ fn main() {
     if args.iter().any(|a| a == "--peers") {
         for (name, layout) in [
             ("zola", zola_layout as fn(&[Question], &Path)),
+            ("zola-sidebar", zola_sidebar_layout),
             ("hugo", hugo_layout),
             ("mdbook", mdbook_layout),
         ] {
