@@ -74,7 +74,7 @@ pub fn render(renderer: &Renderer, content: &Content, rendered: &[Rendered]) -> 
             }
         })
         .collect();
-    let mut ctx = renderer.special_context("print", &renderer.print_title());
+    let mut ctx = renderer.special_context("print", &renderer.print_title())?;
     ctx.insert("manual", &chapters);
     renderer.theme.render(PRINT_PAGE, &ctx)
 }
