@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::nav::{NavPlace, Navs};
+use super::nav::{NavPlace, Navs, PageNav};
 use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT, GENERATOR};
 use crate::config::{Config, Contact, FooterLine};
 use crate::content::{Content, PageKind};
@@ -92,6 +92,11 @@ fn looks_like_phone(value: &str) -> bool {
         && v.chars()
             .enumerate()
             .all(|(i, ch)| ch.is_ascii_digit() || " -.()".contains(ch) || (i == 0 && ch == '+'))
+}
+
+/// Whether a context is being serialized for a page's key (see [`Theme::page_key`]).
+pub(super) fn key_mode() -> bool {
+    KEY_MODE.with(std::cell::Cell::get)
 }
 
 thread_local! {
@@ -285,7 +290,7 @@ pub struct PageContext<'r, 'a> {
     base: BaseCtx<'r>,
     page: PageCtx<'r>,
     /// The sidebar, rendered from `nav.html` (see `nav.rs`).
-    nav: String,
+    nav: PageNav<'r>,
     chapter: Option<NavChapter<'r>>,
     breadcrumbs: Vec<LinkCtx<'r>>,
     prev: Option<LinkCtx<'r>>,
@@ -331,7 +336,7 @@ pub struct Renderer<'a> {
     search_strings: String,
 }
 
-fn digest(s: &str) -> PageKey {
+pub(super) fn digest(s: &str) -> PageKey {
     use sha2::{Digest, Sha256};
     let mut key = [0u8; 16];
     key.copy_from_slice(&Sha256::digest(s.as_bytes())[..16]);
@@ -486,7 +491,7 @@ impl<'a> Renderer<'a> {
         let nav = self.render_nav(&self.nav_place(None, root.clone()))?;
         let ctx = PageContext {
             base: self.base_context(root, self.nav(None)),
-            nav,
+            nav: PageNav::Own(nav),
             page: PageCtx {
                 kind,
                 title,
@@ -693,7 +698,7 @@ impl<'a> Renderer<'a> {
         self.nav_chapter(ci, false, Html::EMPTY, Vec::new(), (0, 0))
     }
 
-    fn page_context(&self, i: usize, navs: &Navs) -> PageContext<'_, 'a> {
+    fn page_context<'r>(&'r self, i: usize, navs: &'r Navs) -> PageContext<'r, 'a> {
         let page = &self.content.pages[i];
         let root = root_prefix(&page.url);
         let nav = navs.for_page(&self.nav_place(Some(i), root.clone()), &page.url);

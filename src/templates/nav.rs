@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{BaseCtx, NavChapter, Renderer};
+use super::context::{digest, key_mode, BaseCtx, NavChapter, PageKey, Renderer};
 use crate::error::{Error, Result};
 use crate::html::escape;
 
@@ -39,18 +39,44 @@ struct NavCtx<'a> {
     chapter: Option<NavChapter<'a>>,
 }
 
-/// Every sidebar the pages of a build show, by place; empty when the theme has no `nav.html`
-/// (a theme of its own that lists `chapters` in its pages).
+/// Every sidebar the pages of a build show, by place, with its digest; empty when the theme
+/// has no `nav.html` (a theme of its own that lists `chapters` in its pages).
 #[derive(Default)]
-pub struct Navs(HashMap<NavPlace, String>);
+pub struct Navs(HashMap<NavPlace, (String, PageKey)>);
 
 impl Navs {
-    /// The sidebar of the page at `url`, its link to that page marked current.
-    pub fn for_page(&self, place: &NavPlace, url: &str) -> String {
-        self.0
-            .get(place)
-            .map(|nav| mark_current(nav, &format!("{}{url}", place.root)))
-            .unwrap_or_default()
+    /// The sidebar of the page at `url` (at `place`).
+    pub fn for_page(&self, place: &NavPlace, url: &str) -> PageNav<'_> {
+        match self.0.get(place) {
+            Some(nav) => PageNav::Shared {
+                nav,
+                href: format!("{}{url}", place.root),
+            },
+            None => PageNav::Own(String::new()),
+        }
+    }
+}
+
+/// A page's sidebar in its template context: the shared sidebar with the page's link marked
+/// current, made only when the page is rendered; for the page's key, the shared sidebar's
+/// digest and the link (hashing each page's copy of the sidebar again would cost more than
+/// rendering it).
+pub enum PageNav<'a> {
+    Shared {
+        nav: &'a (String, PageKey),
+        href: String,
+    },
+    /// A special page's own (404, print).
+    Own(String),
+}
+
+impl Serialize for PageNav<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            PageNav::Shared { nav, href } if key_mode() => (&nav.1, href).serialize(s),
+            PageNav::Shared { nav, href } => s.serialize_str(&mark_current(&nav.0, href)),
+            PageNav::Own(html) => s.serialize_str(html),
+        }
     }
 }
 
@@ -63,11 +89,12 @@ impl Renderer<'_> {
         let mut places = places;
         places.sort_unstable();
         places.dedup();
-        let navs: Vec<(NavPlace, String)> = places
+        let navs: Vec<(NavPlace, (String, PageKey))> = places
             .into_par_iter()
             .map(|place| {
                 let html = self.render_nav(&place)?;
-                Ok((place, html))
+                let key = digest(&html);
+                Ok((place, (html, key)))
             })
             .collect::<Result<_>>()?;
         Ok(Navs(navs.into_iter().collect()))
