@@ -69,6 +69,9 @@ enum Command {
         /// Address to listen on (loopback by default).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Print how long each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every stage of the build without writing anything (no output, no cache) and report
     /// every problem the build would: dead links, missing images and alt text, empty answers,
@@ -170,13 +173,18 @@ fn main() -> ExitCode {
             };
             build(&opts, timings)
         }
-        Command::Serve { site, port, bind } => {
+        Command::Serve {
+            site,
+            port,
+            bind,
+            timings,
+        } => {
             // Serving rebuilds on every change: never skip a build as "up to date".
             let opts = BuildOptions {
                 force: true,
                 ..options(site)
             };
-            match faqsite::serve::serve(&opts, &bind, port) {
+            match faqsite::serve::serve(&opts, &bind, port, timings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }

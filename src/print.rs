@@ -69,7 +69,7 @@ pub fn render(renderer: &Renderer, content: &Content, rendered: &[Rendered]) -> 
         })
         .collect();
     let title = renderer.print_title();
-    let mut ctx = renderer.special_context("print", &title);
+    let mut ctx = renderer.special_context("print", &title)?;
     ctx.insert("manual", &chapters);
     ctx.insert("running_head", &css_string(&title));
     renderer.theme.render(PRINT_PAGE, &ctx)

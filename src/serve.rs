@@ -49,15 +49,18 @@ struct Shared {
     /// True while a build runs (it moves the output aside and the new one in, at its end).
     building: Mutex<bool>,
     built: Condvar,
+    /// Print each rebuild's stage timings (`serve --timings`).
+    timings: bool,
 }
 
 impl Shared {
-    fn new(out: Option<PathBuf>) -> Shared {
+    fn new(out: Option<PathBuf>, timings: bool) -> Shared {
         Shared {
             out: RwLock::new(out),
             hub: Mutex::default(),
             building: Mutex::new(false),
             built: Condvar::new(),
+            timings,
         }
     }
 
@@ -103,8 +106,9 @@ impl Shared {
     }
 }
 
-/// Serve `opts.root` on `bind:port` until the process is stopped.
-pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
+/// Serve `opts.root` on `bind:port` until the process is stopped; with `timings`, print how
+/// long each stage of every rebuild took.
+pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Result<()> {
     let opts = BuildOptions {
         serving: true,
         ..opts.clone()
@@ -112,7 +116,7 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16) -> Result<()> {
     let out = output_folder(&opts)?;
     // The port first: a second `serve` on a busy port must fail before it touches the output.
     let listener = listen(bind, port)?;
-    let shared = Arc::new(Shared::new(out));
+    let shared = Arc::new(Shared::new(out, timings));
     let (tx, rx) = channel();
     // Watching starts before the first build, so a save during that build is not missed.
     let watcher = watch(&opts.root, tx)?;
@@ -267,6 +271,14 @@ fn build_reported(shared: &Shared, build: impl FnOnce() -> Result<BuildReport>) 
                 eprintln!("{w}");
             }
             println!("rebuilt in {} ms", start.elapsed().as_millis());
+            if shared.timings {
+                let laps: Vec<String> = report
+                    .timings
+                    .iter()
+                    .map(|(stage, d)| format!("{stage} {:.1}", d.as_secs_f64() * 1000.0))
+                    .collect();
+                println!("  ms: {}", laps.join(", "));
+            }
             *shared.out.write().unwrap_or_else(PoisonError::into_inner) = Some(report.output_dir);
             let mut hub = shared.hub();
             hub.last_error = None;
@@ -455,7 +467,7 @@ mod tests {
 
     #[test]
     fn a_build_that_panics_is_reported_and_the_watcher_lives_on() {
-        let shared = Arc::new(Shared::new(None));
+        let shared = Arc::new(Shared::new(None, false));
         let (tx, rx) = channel();
         let (done_tx, done_rx) = channel();
         let loop_shared = shared.clone();
@@ -505,7 +517,7 @@ mod tests {
             std::fs::create_dir_all(d).unwrap();
             std::fs::write(d.join("a.html"), text).unwrap();
         }
-        let shared = Arc::new(Shared::new(Some(out.clone())));
+        let shared = Arc::new(Shared::new(Some(out.clone()), false));
         let (gap_tx, gap_rx) = channel();
         let builder = {
             let shared = shared.clone();

@@ -163,36 +163,10 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let root = opts.root.as_path();
 
     let (config, out_dir, state) = load_checked(opts)?;
-    // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
-    // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
-    // records the output's fingerprint (see `OutputState::untouched`).
-    let inputs = if opts.serving && cache.previous.is_some() {
-        String::from("(rebuilt by serve after a change)")
-    } else {
-        // (`--replace-output` changes what may be replaced and `--force` whether to build, not
-        // what is built)
-        let built = BuildOptions {
-            replace_output: false,
-            force: false,
-            ..opts.clone()
-        };
-        fresh::input_hash(root, &config.theme.name, &format!("{built:?}"))
-    };
+    let inputs = inputs_key(opts, &config, cache);
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
-        return Ok(BuildReport {
-            output_dir: out_dir,
-            up_to_date: true,
-            pages: 0,
-            files: 0,
-            unchanged_files: 0,
-            pages_rendered: 0,
-            images_processed: 0,
-            images_encoded: 0,
-            images_reused: 0,
-            warnings: Vec::new(),
-            timings: t.laps,
-        });
+        return Ok(BuildReport::up_to_date(out_dir, t.laps));
     }
     // Keys of an earlier build count only if the output is still what that build wrote.
     let previous = cache
@@ -213,19 +187,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     };
     let made = run.stages(&staging, cache, &mut t)?;
     let warnings = Error::check(made.diagnostics)?;
-    // The PDF is printed from the staging folder, so it is part of the one swap. If printing
-    // fails, the (complete) HTML site is still put in place and the error is reported.
-    let pdf_result = if !opts.serving && (opts.pdf || config.print.pdf) {
-        let r = print::pdf(
-            staging.path(),
-            opts.browser.as_deref(),
-            &root.join(crate::config::CONFIG_FILE),
-        );
-        t.lap("pdf");
-        Some(r)
-    } else {
-        None
-    };
+    let pdf_result = print_pdf(opts, &config, &staging, &mut t);
     let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
     let unchanged_files = staging.unchanged();
     if opts.serving {
@@ -259,6 +221,64 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         warnings,
         timings: t.laps,
     })
+}
+
+/// The freshness key of this build's inputs (see [`fresh::input_hash`]).
+fn inputs_key(opts: &BuildOptions, config: &Config, cache: &BuildCache) -> String {
+    // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
+    // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
+    // records the output's fingerprint (see `OutputState::untouched`).
+    if opts.serving && cache.previous.is_some() {
+        return String::from("(rebuilt by serve after a change)");
+    }
+    // (`--replace-output` changes what may be replaced and `--force` whether to build, not
+    // what is built)
+    let built = BuildOptions {
+        replace_output: false,
+        force: false,
+        ..opts.clone()
+    };
+    fresh::input_hash(&opts.root, &config.theme.name, &format!("{built:?}"))
+}
+
+/// `manual.pdf`, printed from the staging folder when asked for (never under `serve`), so it
+/// is part of the one swap. If printing fails, the (complete) HTML site is still put in place
+/// and the error is reported.
+fn print_pdf(
+    opts: &BuildOptions,
+    config: &Config,
+    staging: &Staging,
+    t: &mut Timer,
+) -> Option<Result<PathBuf>> {
+    if opts.serving || !(opts.pdf || config.print.pdf) {
+        return None;
+    }
+    let r = print::pdf(
+        staging.path(),
+        opts.browser.as_deref(),
+        &opts.root.join(crate::config::CONFIG_FILE),
+    );
+    t.lap("pdf");
+    Some(r)
+}
+
+impl BuildReport {
+    /// Nothing changed since the last build into `output_dir`: nothing was written.
+    fn up_to_date(output_dir: PathBuf, timings: Vec<(&'static str, Duration)>) -> Self {
+        BuildReport {
+            output_dir,
+            up_to_date: true,
+            pages: 0,
+            files: 0,
+            unchanged_files: 0,
+            pages_rendered: 0,
+            images_processed: 0,
+            images_encoded: 0,
+            images_reused: 0,
+            warnings: Vec::new(),
+            timings,
+        }
+    }
 }
 
 /// What `check` found: every problem a build would report (the same words, places, severity

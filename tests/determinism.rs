@@ -77,6 +77,8 @@ fn serve_build(
         root: site.to_path_buf(),
         output_dir: Some(out.to_path_buf()),
         serving: true,
+        // as `serve` does: it rebuilds after every change it sees
+        force: true,
         ..Default::default()
     };
     faqsite::site::build_cached(&opts, cache).unwrap_or_else(|e| panic!("build failed:\n{e}"))
@@ -171,5 +173,87 @@ fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
         let third = serve_build(&site, &out, &mut cache);
         assert_eq!(third.pages_rendered, third.pages);
         assert_eq!(snapshot(&out), snapshot(&fresh));
+    }
+}
+
+/// `serve`'s rebuild after each kind of edit, one after the other with the same cache, gives
+/// exactly what a fresh build of the same sources gives: a question's title (shown in every
+/// sidebar, its neighbours' pagers, print.html), its answer, its front matter (its place in
+/// the reading order), a deleted question and a new one.
+#[test]
+fn serve_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let mut cache = faqsite::site::BuildCache::default();
+    serve_build(&site, &out, &mut cache);
+    let content = site.join("content");
+    let replace = |rel: &str, from: &str, to: &str| {
+        let p = content.join(rel);
+        let text = read(&p);
+        assert!(text.contains(from), "{rel} holds {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "title",
+            Box::new(|| replace("01-basics/first.md", "如何安装驱动？", "如何安装新的驱动？")),
+        ),
+        (
+            "answer",
+            Box::new(|| {
+                replace(
+                    "01-basics/second.md",
+                    "+++\n\n",
+                    "+++\n\n改过的回答开头。\n\n",
+                )
+            }),
+        ),
+        (
+            "front matter",
+            Box::new(|| replace("01-basics/first.md", "weight = 10", "weight = 90")),
+        ),
+        (
+            "deletion",
+            Box::new(|| std::fs::remove_file(content.join("02-more/third.md")).unwrap()),
+        ),
+        (
+            "new file",
+            Box::new(|| {
+                std::fs::write(
+                    content.join("02-more/fourth.md"),
+                    "+++\ntitle = \"新加的问题？\"\n+++\n\n新加的回答。\n",
+                )
+                .unwrap()
+            }),
+        ),
+    ];
+    for (i, (what, edit)) in edits.iter().enumerate() {
+        edit();
+        let report = serve_build(&site, &out, &mut cache);
+        if *what == "answer" {
+            assert_eq!(
+                report.pages_rendered, 2,
+                "only the question and its chapter page show the answer: {report:?}"
+            );
+        }
+        // From a copy: a build records its output in the site's cache folder, and `serve`
+        // trusts its keys only while that record names its own output.
+        let copy = tmp.path().join(format!("site-{i}"));
+        copy_dir(&site, &copy);
+        let fresh = tmp.path().join(format!("fresh-{i}"));
+        serve_build(&copy, &fresh, &mut faqsite::site::BuildCache::default());
+        let (rebuilt, full) = (snapshot(&out), snapshot(&fresh));
+        assert_eq!(
+            rebuilt.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>(),
+            "{what}: the same files"
+        );
+        for (path, bytes) in &rebuilt {
+            assert!(
+                bytes == &full[path],
+                "{what}: {} differs from a fresh build",
+                path.display()
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use super::nav::{NavPlace, Navs, PageNav};
 use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT, GENERATOR};
 use crate::config::{Config, Contact, FooterLine};
 use crate::content::{Content, PageKind};
@@ -93,6 +94,11 @@ fn looks_like_phone(value: &str) -> bool {
         && v.chars()
             .enumerate()
             .all(|(i, ch)| ch.is_ascii_digit() || " -.()".contains(ch) || (i == 0 && ch == '+'))
+}
+
+/// Whether a context is being serialized for a page's key (see [`Theme::page_key`]).
+pub(super) fn key_mode() -> bool {
+    KEY_MODE.with(std::cell::Cell::get)
 }
 
 thread_local! {
@@ -230,6 +236,9 @@ const SECTIONS_LISTED_FROM: usize = 3;
 
 #[derive(Serialize, Clone)]
 pub struct NavQuestion<'a> {
+    /// Its page.
+    #[serde(skip)]
+    index: usize,
     title: &'a str,
     url: &'a str,
     number: &'a str,
@@ -242,6 +251,9 @@ pub struct NavQuestion<'a> {
 
 #[derive(Serialize, Clone)]
 pub struct NavChapter<'a> {
+    /// Its place in `Content::chapters`.
+    #[serde(skip)]
+    index: usize,
     title: &'a str,
     url: &'a str,
     number: &'a str,
@@ -264,6 +276,8 @@ enum Listing {
     /// At most [`CHAPTER_NAV_QUESTIONS`], around the question at this position (the first
     /// ones when `None`).
     Around(Option<usize>),
+    /// At most [`CHAPTER_NAV_QUESTIONS`], from this position (where `Around` starts).
+    From(usize),
 }
 
 impl Listing {
@@ -275,6 +289,9 @@ impl Listing {
                     .unwrap_or(0)
                     .saturating_sub(CHAPTER_NAV_QUESTIONS / 2)
                     .min(len - CHAPTER_NAV_QUESTIONS);
+                start..start + CHAPTER_NAV_QUESTIONS
+            }
+            Listing::From(start) if len > CHAPTER_NAV_QUESTIONS => {
                 start..start + CHAPTER_NAV_QUESTIONS
             }
             _ => 0..len,
@@ -291,7 +308,7 @@ struct LinkCtx<'a> {
 
 /// What every page's template sees (ARCHITECTURE.md, "Template context").
 #[derive(Serialize)]
-struct BaseCtx<'a> {
+pub(super) struct BaseCtx<'a> {
     root: String,
     site: SiteCtx<'a>,
     chapters: Vec<NavChapter<'a>>,
@@ -313,6 +330,8 @@ pub struct PageContext<'r, 'a> {
     #[serde(flatten)]
     base: BaseCtx<'r>,
     page: PageCtx<'r>,
+    /// The sidebar, rendered from `nav.html` (see `nav.rs`).
+    nav: PageNav<'r>,
     chapter: Option<NavChapter<'r>>,
     breadcrumbs: Vec<LinkCtx<'r>>,
     prev: Option<LinkCtx<'r>>,
@@ -358,7 +377,7 @@ pub struct Renderer<'a> {
     search_strings: String,
 }
 
-fn digest(s: &str) -> PageKey {
+pub(super) fn digest(s: &str) -> PageKey {
     use sha2::{Digest, Sha256};
     let mut key = [0u8; 16];
     key.copy_from_slice(&Sha256::digest(s.as_bytes())[..16]);
@@ -432,6 +451,10 @@ impl<'a> Renderer<'a> {
             // inside `page_key`'s key mode.
             self.digests.get();
         }
+        let places = (0..self.content.pages.len())
+            .map(|i| self.nav_place(Some(i), root_prefix(&self.content.pages[i].url)))
+            .collect();
+        let navs = self.render_navs(places)?;
         let progress = progress_bar(self.content.pages.len());
         let rendered = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<Option<(String, PageKey)>>> = (0..self.content.pages.len())
@@ -439,7 +462,7 @@ impl<'a> Renderer<'a> {
             .map(|i| {
                 let page = &self.content.pages[i];
                 let template = format!("{}.html", page.kind.name());
-                let ctx = self.page_context(i);
+                let ctx = self.page_context(i, &navs);
                 let key = want_keys.then(|| self.theme.page_key(&template, &ctx));
                 let rel = Path::new(&page.url);
                 let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
@@ -475,7 +498,7 @@ impl<'a> Renderer<'a> {
         if !errors.is_empty() {
             return Err(Error::Input(errors));
         }
-        let mut ctx = self.special_context("404", self.theme.string("not_found_title"));
+        let mut ctx = self.special_context("404", self.theme.string("not_found_title"))?;
         ctx.insert("site_dirs", &self.site_dirs());
         let not_found = self.theme.render("404.html", &ctx)?;
         sink.write(Path::new("404.html"), not_found.as_bytes())?;
@@ -500,7 +523,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Context for a page that is not a content page (404, print).
-    pub fn special_context(&self, kind: &str, title: &str) -> Context {
+    pub fn special_context(&self, kind: &str, title: &str) -> Result<Context> {
         // A server answers any missing URL, at any depth, with 404.html: with a base_url its
         // links are absolute so they work wherever it is shown.
         let root = match (kind, self.config.base_url_trimmed()) {
@@ -508,18 +531,22 @@ impl<'a> Renderer<'a> {
             _ => String::new(),
         };
         let page = PageCtx::plain(kind, title, "", self.config.description.clone());
-        self.plain_context(root, page, Vec::new()).to_tera()
+        let nav = self.render_nav(&self.nav_place(None, root.clone()))?;
+        Ok(self.plain_context(root, page, Vec::new(), nav).to_tera())
     }
 
-    /// The context of a page that is no content page: no chapter, no pager, no JSON-LD.
+    /// The context of a page that is no content page: no chapter, no pager, no JSON-LD; `nav`
+    /// is its sidebar, rendered (`render_nav`) for its `root`.
     fn plain_context<'r>(
         &'r self,
         root: String,
         page: PageCtx<'r>,
         breadcrumbs: Vec<LinkCtx<'r>>,
+        nav: String,
     ) -> PageContext<'r, 'a> {
         PageContext {
             base: self.base_context(root, self.nav(None)),
+            nav: PageNav::Own(nav),
             page,
             chapter: None,
             breadcrumbs,
@@ -532,7 +559,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn base_context<'r>(&'r self, root: String, chapters: Vec<NavChapter<'r>>) -> BaseCtx<'r> {
+    pub(super) fn base_context<'r>(
+        &'r self,
+        root: String,
+        chapters: Vec<NavChapter<'r>>,
+    ) -> BaseCtx<'r> {
         let c = self.config;
         BaseCtx {
             root,
@@ -570,37 +601,61 @@ impl<'a> Renderer<'a> {
 
     /// The chapter list for the sidebar; `current` is the page being rendered.
     pub fn nav(&self, current: Option<usize>) -> Vec<NavChapter<'_>> {
+        let mut chapters = self.nav_at(&self.nav_place(current, String::new()));
+        for ch in &mut chapters {
+            ch.current = current == Some(self.content.chapters[ch.index].page);
+            for q in &mut ch.questions {
+                q.current = current == Some(q.index);
+            }
+        }
+        chapters
+    }
+
+    /// Where page `current` (a special page when `None`) is, as far as its sidebar goes.
+    pub(super) fn nav_place(&self, current: Option<usize>, root: String) -> NavPlace {
+        let content = self.content;
+        let (chapter, question) = match current.map(|i| content.pages[i].kind) {
+            Some(PageKind::Chapter(c)) => (Some(c), None),
+            Some(PageKind::Question(c, q)) => (Some(c), Some(q)),
+            _ => (None, None),
+        };
+        let start = chapter.map_or(0, |ci| {
+            Listing::Around(question)
+                .range(content.chapters[ci].questions.len())
+                .start
+        });
+        NavPlace {
+            root,
+            home: current == Some(0),
+            chapter,
+            start,
+        }
+    }
+
+    /// The sidebar's chapter list at `place`, nothing marked current.
+    pub(super) fn nav_at(&self, place: &NavPlace) -> Vec<NavChapter<'_>> {
         let content = self.content;
         let full = content.question_count() <= FULL_NAV_LIMIT;
-        let current_chapter = current.and_then(|i| match content.pages[i].kind {
-            PageKind::Chapter(c) | PageKind::Question(c, _) => Some(c),
-            PageKind::Home => None,
-        });
-        let current_question = current.and_then(|i| match content.pages[i].kind {
-            PageKind::Question(_, qi) => Some(qi),
-            _ => None,
-        });
-        let home = current == Some(0);
+        let home = place.home;
         let all_chapters = home || content.chapters.len() <= CHAPTER_NAV_LIMIT;
         content
             .chapters
             .iter()
             .enumerate()
-            .filter(|(ci, _)| all_chapters || current_chapter == Some(*ci))
-            .map(|(ci, ch)| {
-                let listing = if current_chapter == Some(ci) {
-                    Listing::Around(current_question)
+            .filter(|(ci, _)| all_chapters || place.chapter == Some(*ci))
+            .map(|(ci, _)| {
+                let listing = if place.chapter == Some(ci) {
+                    Listing::From(place.start)
                 } else {
                     Listing::All
                 };
-                let with_questions = full || home || current_chapter == Some(ci);
+                let with_questions = full || home || place.chapter == Some(ci);
                 let (questions, before, after) = if with_questions {
-                    self.listed_questions(ci, listing, current, false)
+                    self.listed_questions(ci, listing, None, false)
                 } else {
                     (Vec::new(), 0, 0)
                 };
-                let current = current == Some(ch.page);
-                self.nav_chapter(ci, current, Html::EMPTY, questions, (before, after))
+                self.nav_chapter(ci, false, Html::EMPTY, questions, (before, after))
             })
             .collect()
     }
@@ -632,6 +687,7 @@ impl<'a> Renderer<'a> {
     ) -> NavQuestion<'_> {
         let p = &self.content.pages[q];
         NavQuestion {
+            index: q,
             title: &p.title,
             url: &p.url,
             number: &p.number,
@@ -669,6 +725,7 @@ impl<'a> Renderer<'a> {
     ) -> NavChapter<'r> {
         let p = &self.content.pages[self.content.chapters[ci].page];
         NavChapter {
+            index: ci,
             title: &p.title,
             url: &p.url,
             number: &p.number,
@@ -682,24 +739,43 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn page_context(&self, i: usize) -> PageContext<'_, 'a> {
-        let content = self.content;
-        let page = &content.pages[i];
+    /// Chapter `ci` without its intro and questions (the sidebar's `chapter`).
+    pub(super) fn chapter_summary(&self, ci: usize) -> NavChapter<'_> {
+        self.nav_chapter(ci, false, Html::EMPTY, Vec::new(), (0, 0))
+    }
+
+    fn page_context<'r>(&'r self, i: usize, navs: &'r Navs) -> PageContext<'r, 'a> {
+        let page = &self.content.pages[i];
         let root = root_prefix(&page.url);
+        let nav = navs.for_page(&self.nav_place(Some(i), root.clone()), &page.url);
         let base = self.base_context(root, self.nav(Some(i)));
+        let (chapter, breadcrumbs, jsonld) = self.placement(i);
+        PageContext {
+            base,
+            page: self.page_ctx(i),
+            nav,
+            chapter,
+            breadcrumbs,
+            prev: i.checked_sub(1).map(|j| self.link(j)),
+            next: (i + 1 < self.content.pages.len()).then(|| self.link(i + 1)),
+            jsonld: JsonLd {
+                renderer: self,
+                questions: jsonld,
+            },
+        }
+    }
+
+    /// `page` of page `i`'s context.
+    fn page_ctx(&self, i: usize) -> PageCtx<'_> {
+        let page = &self.content.pages[i];
         let description = if page.description.is_empty() {
             summary(&self.rendered[i].text, 120)
         } else {
             page.description.clone()
         };
-        let title = if page.kind == PageKind::Home && page.title.is_empty() {
-            &self.config.title
-        } else {
-            &page.title
-        };
-        let page_ctx = PageCtx {
+        PageCtx {
             kind: page.kind.name(),
-            title,
+            title: self.title(i),
             url: &page.url,
             number: &page.number,
             content: self.html(i),
@@ -712,55 +788,45 @@ impl<'a> Renderer<'a> {
             tag_links: self.tag_links(&page.tags),
             updated: page.updated.as_deref().unwrap_or(""),
             sections: self.sections(i),
-        };
+        }
+    }
+
+    /// Where page `i` sits: its chapter (see [`Self::chapter_context`]), the breadcrumbs to
+    /// it, and the questions its JSON-LD describes.
+    fn placement(&self, i: usize) -> (Option<NavChapter<'_>>, Vec<LinkCtx<'_>>, Vec<usize>) {
+        let content = self.content;
         let home_link = self.home_link();
-        let (chapter, breadcrumbs, jsonld) = match page.kind {
+        match content.pages[i].kind {
             PageKind::Home => (None, vec![], Vec::new()),
-            PageKind::Chapter(ci) => {
-                let qs = &content.chapters[ci].questions;
-                (
-                    Some(self.chapter_context(ci, None)),
-                    vec![home_link],
-                    qs.clone(),
-                )
-            }
+            PageKind::Chapter(ci) => (
+                Some(self.chapter_context(ci, None)),
+                vec![home_link],
+                content.chapters[ci].questions.clone(),
+            ),
             PageKind::Question(ci, qi) => {
-                let cp = &content.pages[content.chapters[ci].page];
-                let crumbs = vec![
-                    home_link,
-                    LinkCtx {
-                        title: &cp.title,
-                        url: &cp.url,
-                        number: &cp.number,
-                    },
-                ];
+                let crumbs = vec![home_link, self.link(content.chapters[ci].page)];
                 (Some(self.chapter_context(ci, Some(qi))), crumbs, vec![i])
             }
-        };
-        let link = |j: usize| {
-            let p = &content.pages[j];
-            let title = if j == 0 && p.title.is_empty() {
-                &self.config.title
-            } else {
-                &p.title
-            };
-            LinkCtx {
-                title,
-                url: &p.url,
-                number: &p.number,
-            }
-        };
-        PageContext {
-            base,
-            page: page_ctx,
-            chapter,
-            breadcrumbs,
-            prev: i.checked_sub(1).map(link),
-            next: (i + 1 < content.pages.len()).then(|| link(i + 1)),
-            jsonld: JsonLd {
-                renderer: self,
-                questions: jsonld,
-            },
+        }
+    }
+
+    /// Page `j`'s title: the home page without one has the site's.
+    fn title(&self, j: usize) -> &str {
+        let p = &self.content.pages[j];
+        if p.kind == PageKind::Home && p.title.is_empty() {
+            &self.config.title
+        } else {
+            &p.title
+        }
+    }
+
+    /// A link to page `j` (prev, next, breadcrumbs).
+    fn link(&self, j: usize) -> LinkCtx<'_> {
+        let p = &self.content.pages[j];
+        LinkCtx {
+            title: self.title(j),
+            url: &p.url,
+            number: &p.number,
         }
     }
 

@@ -10,6 +10,7 @@
 //! context, page keys) and the rendering of the pages.
 
 mod context;
+mod nav;
 mod strings;
 pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
 
@@ -124,73 +125,26 @@ impl Added {
     }
 }
 
+/// Theme file (`templates/…`, `static/…`) → (the file shown in messages, its bytes).
+type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;
+
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
-        let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
-        let theme_dir = root.join("themes").join(&config.theme.name);
-        let mut outside = Vec::new();
-        if theme_dir.is_dir() {
-            outside.extend(collect(&theme_dir, "", &mut files, root)?);
-        } else if config.theme.name == "default" {
-            for (rel, bytes) in DEFAULT_THEME {
-                files.insert(
-                    rel.to_string(),
-                    (
-                        PathBuf::from(format!("<built-in default theme>/{rel}")),
-                        bytes.to_vec(),
-                    ),
-                );
-            }
-        } else {
-            return Err(Error::one(
-                Diagnostic::new(
-                    root.join("site.toml"),
-                    0,
-                    format!(
-                        "theme {:?} not found at {}",
-                        config.theme.name,
-                        theme_dir.display()
-                    ),
-                )
-                .hint("put the theme in themes/<name>/ or remove `theme` to use the default"),
-            ));
-        }
-        // Site overrides: templates/x.html → templates/x.html, static/y → static/y.
-        for dir in ["templates", "static"] {
-            let d = root.join(dir);
-            if d.is_dir() {
-                outside.extend(collect(&d, &format!("{dir}/"), &mut files, root)?);
-            }
-        }
-        if !outside.is_empty() {
-            return Err(Error::Input(outside));
-        }
-
+        let files = theme_files(root, config)?;
         let strings = strings::load(&files, DEFAULT_THEME, root, config)?;
-        let mut tera = Tera::default();
-        tera.register_filter("fill", strings::fill);
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
-        tera.set_escape_fn(crate::html::escape);
-        // Templates come from pull requests too: none may read the build machine's environment
-        // (secrets in CI). Tera registers `get_env` by default; this replaces it with an error.
-        tera.register_function("get_env", no_env);
         let mut sources = BTreeMap::new();
-        let mut templates = Vec::new();
         let mut static_files = Vec::new();
         for (rel, (shown, bytes)) in files {
             if let Some(name) = rel.strip_prefix("templates/") {
                 let text = String::from_utf8(bytes).map_err(|_| {
                     Error::one(Diagnostic::new(&shown, 0, "template is not UTF-8 text"))
                 })?;
-                templates.push((name.to_string(), text.clone()));
                 sources.insert(name.to_string(), (shown, text));
             } else if rel.starts_with("static/") {
                 static_files.push(OutputFile::new(rel, bytes));
             }
         }
-        tera.add_raw_templates(templates)
-            .map_err(|e| template_error(&e, &sources, None))?;
+        let tera = new_tera(&sources)?;
         let versioned = static_files
             .iter()
             .map(|f| {
@@ -200,24 +154,12 @@ impl Theme {
             })
             .collect();
         let added = Added::new(config, &versioned, root)?;
-        let templates_hash = {
-            use sha2::{Digest, Sha256};
-            let mut h = Sha256::new();
-            h.update(GENERATOR.as_bytes());
-            for (name, (_, text)) in &sources {
-                h.update(name.as_bytes());
-                h.update([0]);
-                h.update(text.as_bytes());
-                h.update([0]);
-            }
-            h.finalize().to_vec()
-        };
         Ok(Theme {
             tera,
+            templates_hash: templates_hash(&sources),
             sources,
             static_files,
             versioned,
-            templates_hash,
             strings,
             added,
         })
@@ -245,12 +187,85 @@ impl Theme {
     }
 }
 
+/// The theme's files: the site's `themes/<name>/`, else the built-in default theme; then the
+/// site's own `templates/` and `static/` over them.
+fn theme_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
+    let mut files = ThemeFiles::new();
+    let theme_dir = root.join("themes").join(&config.theme.name);
+    let mut outside = Vec::new();
+    if theme_dir.is_dir() {
+        outside.extend(collect(&theme_dir, "", &mut files, root)?);
+    } else if config.theme.name == "default" {
+        for (rel, bytes) in DEFAULT_THEME {
+            let shown = PathBuf::from(format!("<built-in default theme>/{rel}"));
+            files.insert(rel.to_string(), (shown, bytes.to_vec()));
+        }
+    } else {
+        return Err(Error::one(
+            Diagnostic::new(
+                root.join("site.toml"),
+                0,
+                format!(
+                    "theme {:?} not found at {}",
+                    config.theme.name,
+                    theme_dir.display()
+                ),
+            )
+            .hint("put the theme in themes/<name>/ or remove `theme` to use the default"),
+        ));
+    }
+    // Site overrides: templates/x.html → templates/x.html, static/y → static/y.
+    for dir in ["templates", "static"] {
+        let d = root.join(dir);
+        if d.is_dir() {
+            outside.extend(collect(&d, &format!("{dir}/"), &mut files, root)?);
+        }
+    }
+    if outside.is_empty() {
+        Ok(files)
+    } else {
+        Err(Error::Input(outside))
+    }
+}
+
+/// Tera with the theme's templates, faqsite's escaper and filters, and no `get_env`.
+fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.register_filter("fill", strings::fill);
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes '/', which turns every URL into "..&#x2F;x.html".
+    tera.set_escape_fn(crate::html::escape);
+    // Templates come from pull requests too: none may read the build machine's environment
+    // (secrets in CI). Tera registers `get_env` by default; this replaces it with an error.
+    tera.register_function("get_env", no_env);
+    let templates = sources
+        .iter()
+        .map(|(name, (_, text))| (name.clone(), text.clone()));
+    tera.add_raw_templates(templates)
+        .map_err(|e| template_error(&e, sources, None))?;
+    Ok(tera)
+}
+
+/// A hash of every template (and faqsite's version): part of each page's key.
+fn templates_hash(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(GENERATOR.as_bytes());
+    for (name, (_, text)) in sources {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().to_vec()
+}
+
 /// Every file under `dir` into `files` as `prefix` + its path under `dir`. Symbolic links
 /// are followed inside the site; those that lead out of it are returned as errors.
 fn collect(
     dir: &Path,
     prefix: &str,
-    files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>,
+    files: &mut ThemeFiles,
     root: &Path,
 ) -> Result<Vec<Diagnostic>> {
     let root_canon = root

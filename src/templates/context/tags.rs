@@ -61,14 +61,16 @@ impl Renderer<'_> {
         if tags.is_empty() {
             return Ok(());
         }
+        // Every tag page sits at tags/, outside any chapter: one sidebar serves them all.
+        let nav = self.render_nav(&self.nav_place(None, "../".into()))?;
         for tag in &tags {
-            let html = self.render_tag(tag)?;
+            let html = self.render_tag(tag, nav.clone())?;
             sink.write(Path::new(&tag.url), html.as_bytes())?;
         }
         let title = self.theme.string("tags_title");
         let page = PageCtx::plain("tags", title, TAGS_INDEX, self.config.description.clone());
         let mut ctx = self
-            .plain_context("../".into(), page, vec![self.home_link()])
+            .plain_context("../".into(), page, vec![self.home_link()], nav)
             .to_tera();
         let all: Vec<TagCtx> = tags.iter().map(|t| self.tag_ctx(t, false)).collect();
         ctx.insert("tags", &all);
@@ -76,7 +78,7 @@ impl Renderer<'_> {
         sink.write(Path::new(TAGS_INDEX), html.as_bytes())
     }
 
-    fn render_tag(&self, tag: &Tag) -> Result<String> {
+    fn render_tag(&self, tag: &Tag, nav: String) -> Result<String> {
         let title =
             super::super::strings::fill_one(self.theme.string("tag_title"), "tag", &tag.name);
         let description =
@@ -90,7 +92,7 @@ impl Renderer<'_> {
                 number: "",
             },
         ];
-        let mut ctx = self.plain_context("../".into(), page, crumbs).to_tera();
+        let mut ctx = self.plain_context("../".into(), page, crumbs, nav).to_tera();
         ctx.insert("tag", &self.tag_ctx(tag, true));
         self.theme.render("tag.html", &ctx)
     }

@@ -1,0 +1,153 @@
+//! The sidebar (`nav.html`): rendered once for all the pages that show the same one (every page
+//! of a chapter, unless the chapter is so long that each page lists only the questions around
+//! it) and handed to them as finished HTML (`nav`), where the link to the page shown is marked
+//! `aria-current="page"`. Rendering the sidebar's loop again for each of 10,000 pages was most
+//! of the templates stage.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::context::{digest, key_mode, BaseCtx, NavChapter, PageKey, Renderer};
+use crate::error::{Error, Result};
+use crate::html::escape;
+
+/// The template of the sidebar.
+pub const NAV_TEMPLATE: &str = "nav.html";
+
+/// What a page's sidebar is made from besides which page it marks: pages at the same place
+/// show the same sidebar.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct NavPlace {
+    /// The page's path to the site root (`""`, `"../"`).
+    pub root: String,
+    /// The home page lists every chapter with its questions.
+    pub home: bool,
+    /// The page's chapter.
+    pub chapter: Option<usize>,
+    /// Where the listing of the chapter's questions starts (see `Listing`).
+    pub start: usize,
+}
+
+/// What `nav.html` sees: every variable of the page's context but `page`, `breadcrumbs`,
+/// `prev`, `next` and `jsonld`; `chapter` without its questions.
+#[derive(Serialize)]
+struct NavCtx<'a> {
+    #[serde(flatten)]
+    base: BaseCtx<'a>,
+    chapter: Option<NavChapter<'a>>,
+}
+
+/// Every sidebar the pages of a build show, by place, with its digest; empty when the theme
+/// has no `nav.html` (a theme of its own that lists `chapters` in its pages).
+#[derive(Default)]
+pub struct Navs(HashMap<NavPlace, (String, PageKey)>);
+
+impl Navs {
+    /// The sidebar of the page at `url` (at `place`).
+    pub fn for_page(&self, place: &NavPlace, url: &str) -> PageNav<'_> {
+        match self.0.get(place) {
+            Some(nav) => PageNav::Shared {
+                nav,
+                href: format!("{}{url}", place.root),
+            },
+            None => PageNav::Own(String::new()),
+        }
+    }
+}
+
+/// A page's sidebar in its template context: the shared sidebar with the page's link marked
+/// current, made only when the page is rendered; for the page's key, the shared sidebar's
+/// digest and the link (hashing each page's copy of the sidebar again would cost more than
+/// rendering it).
+pub enum PageNav<'a> {
+    Shared {
+        nav: &'a (String, PageKey),
+        href: String,
+    },
+    /// A special page's own (404, print).
+    Own(String),
+}
+
+impl Serialize for PageNav<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            PageNav::Shared { nav, href } if key_mode() => (&nav.1, href).serialize(s),
+            PageNav::Shared { nav, href } => s.serialize_str(&mark_current(&nav.0, href)),
+            PageNav::Own(html) => s.serialize_str(html),
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// The sidebar of every place in `places`, rendered in parallel.
+    pub fn render_navs(&self, places: Vec<NavPlace>) -> Result<Navs> {
+        if !self.theme.has_template(NAV_TEMPLATE) {
+            return Ok(Navs::default());
+        }
+        let mut places = places;
+        places.sort_unstable();
+        places.dedup();
+        let navs: Vec<(NavPlace, (String, PageKey))> = places
+            .into_par_iter()
+            .map(|place| {
+                let html = self.render_nav(&place)?;
+                let key = digest(&html);
+                Ok((place, (html, key)))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Navs(navs.into_iter().collect()))
+    }
+
+    /// The sidebar at `place`, nothing marked current ("" without `nav.html`), without the
+    /// file's last line break.
+    pub fn render_nav(&self, place: &NavPlace) -> Result<String> {
+        if !self.theme.has_template(NAV_TEMPLATE) {
+            return Ok(String::new());
+        }
+        let ctx = NavCtx {
+            base: self.base_context(place.root.clone(), self.nav_at(place)),
+            chapter: place.chapter.map(|ci| self.chapter_summary(ci)),
+        };
+        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| Error::Other(e.to_string()))?;
+        let mut html = self.theme.render(NAV_TEMPLATE, &ctx)?;
+        // The file's last line break is not part of the sidebar.
+        if html.ends_with('\n') {
+            html.pop();
+        }
+        Ok(html)
+    }
+}
+
+/// `nav` with ` aria-current="page"` added to its first link to `href` (a URL from the root
+/// of the page, as the template wrote it: `{{ root }}{{ url }}`).
+pub fn mark_current(nav: &str, href: &str) -> String {
+    let link = format!("href=\"{}\"", escape(href));
+    match nav.find(&link) {
+        Some(at) => {
+            let end = at + link.len();
+            let mut out = String::with_capacity(nav.len() + 24);
+            out.push_str(&nav[..end]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&nav[end..]);
+            out
+        }
+        None => nav.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_first_link_to_the_page_is_marked() {
+        let nav = r#"<a href="../a/index.html">A</a><a href="../a/x.html">x</a><a href="../a/index.html">more</a>"#;
+        assert_eq!(
+            mark_current(nav, "../a/index.html"),
+            r#"<a href="../a/index.html" aria-current="page">A</a><a href="../a/x.html">x</a><a href="../a/index.html">more</a>"#
+        );
+        assert_eq!(mark_current(nav, "../b.html"), nav);
+    }
+}
