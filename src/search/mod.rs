@@ -8,7 +8,7 @@
 //! snippets). Written as `search-index.json` and as `search-index.js`, which assigns the same
 //! data to `window.FAQSITE_SEARCH` so search works from `file://`, where fetch() is blocked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use elasticlunr::inverted_index::InvertedIndex;
@@ -492,124 +492,214 @@ struct Posting {
 fn build_sharded(
     env: &Env<'_>,
     docs: &[SearchDoc<'_>],
-    mut cache: TermCache,
+    cache: TermCache,
     previous: Option<&ShardKeys>,
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
+    let shards = shard_count(docs.len());
+    let Postings {
+        terms,
+        buckets,
+        lengths,
+    } = collect_postings(env, docs, cache, shards);
+    let shard_files = write_term_shards(buckets, &terms, shards, previous, sink)?;
+    let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        options: options(env.config, env.synonyms),
+        n: docs.len(),
+        shards,
+        docs_per_file: DOCS_PER_FILE,
+        terms: shard_files.iter().map(|(_, (_, h))| h.clone()).collect(),
+        docs: write_doc_files(docs, sink)?,
+        pinyin,
+        latin: latin_terms(&terms),
+        lengths,
+    };
+    let json = serde_json::to_string(&manifest).expect("serializes");
+    let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
+    let script = SearchScript {
+        path: "search/manifest.js".into(),
+        version: hash8(js.as_bytes()),
+    };
+    sink.write(OutputFile::new("search/manifest.js", js))?;
+    Ok((script, shard_files.into_iter().collect()))
+}
+
+/// What a sharded index is made from: the vocabulary (term ids in order of first occurrence),
+/// each shard's postings in document order, and the field lengths of every document.
+struct Postings {
+    terms: Vec<String>,
+    buckets: Vec<Vec<Posting>>,
+    lengths: BTreeMap<&'static str, Vec<usize>>,
+}
+
+impl Postings {
+    fn new(shards: usize, n_docs: usize) -> Postings {
+        Postings {
+            terms: Vec::new(),
+            buckets: (0..shards).map(|_| Vec::new()).collect(),
+            lengths: FIELDS
+                .iter()
+                .map(|f| (f.name, Vec::with_capacity(n_docs)))
+                .collect(),
+        }
+    }
+
+    /// Adds document `doc`'s terms (documents in order), interning them through `vocab`.
+    fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut HashMap<String, u32>) {
+        let shards = self.buckets.len();
+        let mut field_len = [0usize; N_FIELDS];
+        for (fi, t, count) in doc_terms.iter() {
+            field_len[fi] += count as usize;
+            let term = match vocab.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = self.terms.len() as u32;
+                    self.terms.push(t.to_string());
+                    vocab.insert(t.to_string(), id);
+                    id
+                }
+            };
+            self.buckets[shard_of(t, shards)].push(Posting {
+                doc,
+                term,
+                count,
+                field: fi as u8,
+            });
+        }
+        for (fi, n) in field_len.into_iter().enumerate() {
+            self.lengths
+                .get_mut(FIELDS[fi].name)
+                .expect("field")
+                .push(n);
+        }
+    }
+}
+
+/// Segments every document (or takes its terms from the segmentation cache, which is rewritten
+/// with this build's documents) and collects the postings. Memory stays small at 10,000+
+/// documents: documents are segmented a chunk at a time, and their terms interned.
+fn collect_postings(
+    env: &Env<'_>,
+    docs: &[SearchDoc<'_>],
+    mut cache: TermCache,
+    shards: usize,
+) -> Postings {
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
-    let (config, lang) = (env.config, env.lang);
     let salt = env.synonyms.fingerprint();
-    let shards = shard_count(docs.len());
-    let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
-        .iter()
-        .map(|f| (f.name, Vec::with_capacity(docs.len())))
-        .collect();
-    let mut vocab: std::collections::HashMap<String, u32> = Default::default();
-    let mut terms: Vec<String> = Vec::new();
-    let mut buckets: Vec<Vec<Posting>> = (0..shards).map(|_| Vec::new()).collect();
+    let mut out = Postings::new(shards, docs.len());
+    let mut vocab: HashMap<String, u32> = HashMap::new();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
         // Segmentation and term counts in parallel (or from the cache); interning in document
         // order.
         let keys: Vec<cache::Key> = chunk.par_iter().map(|d| cache::key(d, &salt)).collect();
-        let counted: Vec<DocTerms> = {
-            use elasticlunr::lang::Language;
-            let cache = &cache;
-            chunk
-                .par_iter()
-                .zip(&keys)
-                .map_init(
-                    || lang.make_pipeline(),
-                    |pipeline, (d, k)| match cache.get(k) {
-                        Some(t) => t.clone(),
-                        None => DocTerms::from_counts(
-                            segment(d, lang, pipeline, env.synonyms).map(term_counts),
-                        ),
-                    },
-                )
-                .collect()
-        };
+        let counted = segment_chunk(env, chunk, &keys, &cache);
         for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
             cache.keep(k, &doc_terms);
-            let doc = (c * CHUNK + j) as u32;
-            let mut field_len = [0usize; N_FIELDS];
-            for (fi, t, count) in doc_terms.iter() {
-                field_len[fi] += count as usize;
-                let term = match vocab.get(t) {
-                    Some(&id) => id,
-                    None => {
-                        let id = terms.len() as u32;
-                        terms.push(t.to_string());
-                        vocab.insert(t.to_string(), id);
-                        id
-                    }
-                };
-                buckets[shard_of(t, shards)].push(Posting {
-                    doc,
-                    term,
-                    count,
-                    field: fi as u8,
-                });
-            }
-            for (fi, n) in field_len.into_iter().enumerate() {
-                lengths.get_mut(FIELDS[fi].name).expect("field").push(n);
-            }
+            out.add((c * CHUNK + j) as u32, &doc_terms, &mut vocab);
         }
     }
     cache.save();
-    drop(vocab);
-    // elasticlunr-rs's own inverted index per field, filled the way Index::add_doc fills it:
-    // one add_token per (document, term), with tf = sqrt(count).
-    let shard_files: Vec<(String, (u64, String))> = buckets
+    out
+}
+
+/// The term counts of a chunk of documents, in parallel: from the cache, or segmented.
+fn segment_chunk(
+    env: &Env<'_>,
+    chunk: &[SearchDoc<'_>],
+    keys: &[cache::Key],
+    cache: &TermCache,
+) -> Vec<DocTerms> {
+    use elasticlunr::lang::Language;
+    chunk
+        .par_iter()
+        .zip(keys)
+        .map_init(
+            || env.lang.make_pipeline(),
+            |pipeline, (d, k)| match cache.get(k) {
+                Some(t) => t.clone(),
+                None => DocTerms::from_counts(
+                    segment(d, env.lang, pipeline, env.synonyms).map(term_counts),
+                ),
+            },
+        )
+        .collect()
+}
+
+/// Writes `search/t<k>.js` for every shard, in parallel, keeping the previous build's file
+/// where its postings did not change; returns (path, (key, content hash)) per shard, in order.
+fn write_term_shards(
+    buckets: Vec<Vec<Posting>>,
+    terms: &[String],
+    shards: usize,
+    previous: Option<&ShardKeys>,
+    sink: &dyn IndexSink,
+) -> Result<Vec<(String, (u64, String))>> {
+    buckets
         .into_par_iter()
         .enumerate()
         .map(|(k, bucket)| {
             let path = format!("search/t{k}.js");
-            // A shard is a function of its postings alone.
-            let key = {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (k, shards).hash(&mut h);
-                for p in &bucket {
-                    (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
-                }
-                h.finish()
-            };
+            let key = shard_key(k, shards, &bucket, terms);
             if let Some((old_key, hash)) = previous.and_then(|p| p.get(&path)) {
                 if *old_key == key && sink.keep(&path) {
                     return Ok((path, (key, hash.clone())));
                 }
             }
-            let mut fields: Vec<InvertedIndex> =
-                FIELDS.iter().map(|_| InvertedIndex::new()).collect();
-            for p in &bucket {
-                fields[p.field as usize].add_token(
-                    &p.doc.to_string(),
-                    &terms[p.term as usize],
-                    (p.count as f64).sqrt(),
-                );
-            }
-            drop(bucket);
-            let named: BTreeMap<&str, InvertedIndex> =
-                FIELDS.iter().map(|f| f.name).zip(fields).collect();
-            let json = serde_json::to_string(&named).expect("serializes");
-            drop(named);
-            let js = format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json));
+            let js = shard_js(k, bucket, terms);
             let hash = hash8(js.as_bytes());
             sink.write(OutputFile::new(path.clone(), js))?;
             Ok((path, (key, hash)))
         })
-        .collect::<Result<_>>()?;
-    let term_hashes: Vec<String> = shard_files.iter().map(|(_, (_, h))| h.clone()).collect();
-    let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
+        .collect()
+}
+
+/// A shard is a function of its postings alone: their hash is its key.
+fn shard_key(k: usize, shards: usize, bucket: &[Posting], terms: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (k, shards).hash(&mut h);
+    for p in bucket {
+        (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Shard `k`'s file: elasticlunr-rs's own inverted index per field, filled the way
+/// `Index::add_doc` fills it (one add_token per (document, term), with tf = sqrt(count)).
+fn shard_js(k: usize, bucket: Vec<Posting>, terms: &[String]) -> String {
+    let mut fields: Vec<InvertedIndex> = FIELDS.iter().map(|_| InvertedIndex::new()).collect();
+    for p in &bucket {
+        fields[p.field as usize].add_token(
+            &p.doc.to_string(),
+            &terms[p.term as usize],
+            (p.count as f64).sqrt(),
+        );
+    }
+    drop(bucket);
+    let named: BTreeMap<&str, InvertedIndex> = FIELDS.iter().map(|f| f.name).zip(fields).collect();
+    let json = serde_json::to_string(&named).expect("serializes");
+    drop(named);
+    format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json))
+}
+
+/// Every Latin term (see [`is_latin`]), sorted.
+fn latin_terms(terms: &[String]) -> Vec<&str> {
     let mut latin: Vec<&str> = terms
         .iter()
         .map(String::as_str)
         .filter(|t| is_latin(t))
         .collect();
     latin.sort_unstable();
-    let doc_hashes: Vec<String> = docs
-        .par_chunks(DOCS_PER_FILE)
+    latin
+}
+
+/// `search/d<n>.js`: documents 50n…50n+49 as `[url, title, chapter, number, body]` (the body
+/// cut for snippets); returns their content hashes.
+fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<String>> {
+    docs.par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(n, chunk)| {
             let rows: Vec<[&str; 5]> = chunk
@@ -629,27 +719,7 @@ fn build_sharded(
             sink.write(OutputFile::new(format!("search/d{n}.js"), js))?;
             Ok(hash)
         })
-        .collect::<Result<_>>()?;
-    let manifest = Manifest {
-        version: FORMAT_VERSION,
-        options: options(config, env.synonyms),
-        n: docs.len(),
-        shards,
-        docs_per_file: DOCS_PER_FILE,
-        terms: term_hashes,
-        docs: doc_hashes,
-        pinyin,
-        latin,
-        lengths,
-    };
-    let json = serde_json::to_string(&manifest).expect("serializes");
-    let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
-    let script = SearchScript {
-        path: "search/manifest.js".into(),
-        version: hash8(js.as_bytes()),
-    };
-    sink.write(OutputFile::new("search/manifest.js", js))?;
-    Ok((script, shard_files.into_iter().collect()))
+        .collect()
 }
 
 /// A term of ASCII letters and digits with at least one letter (what `search.js` calls Latin).
