@@ -18,8 +18,10 @@ use serde::Serialize;
 
 mod cache;
 mod pinyin;
+mod segment;
 mod words;
 use cache::{DocTerms, TermCache};
+pub use segment::FaqChinese;
 pub use words::{Synonyms, STOP_WORDS, WEAK_WORDS};
 
 use crate::config::SearchConfig;
@@ -195,68 +197,6 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// elasticlunr's Chinese language (jieba search-mode segmentation and the `zh` pipeline),
-/// except that its trimmer keeps digits: the stock trimmer cuts every token down to Han and
-/// Latin letters, so phone numbers (0574-87304500), the PIN 1111 or "TW15" could never be
-/// found. Segmentation happens once, in parallel, before the index is built (see `tokens_of`);
-/// the indexes themselves get pre-segmented tokens, so building one loads no dictionary.
-pub struct FaqChinese {
-    /// The jieba dictionary (~0.1 s and tens of MB), loaded when text is first segmented: a
-    /// build whose documents all come from the segmentation cache never loads it.
-    jieba: Option<std::sync::OnceLock<elasticlunr::lang::Chinese>>,
-}
-
-impl FaqChinese {
-    /// For segmenting text.
-    pub fn segmenter() -> Self {
-        FaqChinese {
-            jieba: Some(std::sync::OnceLock::new()),
-        }
-    }
-    /// Without it, for indexes that receive pre-segmented tokens.
-    fn pre_segmented() -> Self {
-        FaqChinese { jieba: None }
-    }
-}
-
-fn zh_stop_words(token: String) -> Option<String> {
-    (!STOP_WORDS.contains(&token.as_str())).then_some(token)
-}
-
-fn zh_stemmer(token: String) -> Option<String> {
-    Some(token)
-}
-
-impl elasticlunr::lang::Language for FaqChinese {
-    fn name(&self) -> String {
-        "Chinese".into()
-    }
-    fn code(&self) -> String {
-        "zh".into()
-    }
-    fn tokenize(&self, text: &str) -> Vec<String> {
-        match &self.jieba {
-            Some(zh) => zh
-                .get_or_init(elasticlunr::lang::Chinese::new)
-                .tokenize(text),
-            None => split_tokens(text),
-        }
-    }
-    fn make_pipeline(&self) -> elasticlunr::pipeline::Pipeline {
-        use elasticlunr::pipeline::FnWrapper;
-        elasticlunr::pipeline::Pipeline {
-            queue: vec![
-                Box::new(elasticlunr::lang::common::RegexTrimmer::new(
-                    "trimmer-zh",
-                    r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
-                )),
-                Box::new(FnWrapper("stopWordFilter-zh".into(), zh_stop_words)),
-                Box::new(FnWrapper("stemmer-zh".into(), zh_stemmer)),
-            ],
-        }
-    }
-}
-
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
 pub(crate) const SEP: char = '\u{1F}';
 
@@ -273,32 +213,43 @@ fn split_tokens(s: &str) -> Vec<String> {
 type DocTokens = [Vec<String>; N_FIELDS];
 
 fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, synonyms: &Synonyms) -> Vec<DocTokens> {
-    use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
     docs.par_iter()
-        .map_init(
-            || lang.make_pipeline(),
-            |pipeline, d| segment(d, lang, pipeline, synonyms),
-        )
+        .map(|d| {
+            let mut fields = FIELDS.map(|_| Vec::new());
+            for_each_field(d, lang, synonyms, |fi, tokens| {
+                fields[fi] = tokens.iter().map(|t| t.to_string()).collect();
+            });
+            fields
+        })
         .collect()
 }
 
-/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, then
-/// the terms of the synonym groups whose words the field contains.
-fn segment(
+/// The tokens of each of a document's fields, handed to `f` with the field's number:
+/// normalised, segmented, through the zh pipeline ([`FaqChinese::terms`]), then the terms of
+/// the synonym groups whose words the field contains.
+fn for_each_field(
     d: &SearchDoc<'_>,
     lang: &FaqChinese,
-    pipeline: &elasticlunr::pipeline::Pipeline,
     synonyms: &Synonyms,
-) -> DocTokens {
-    use elasticlunr::lang::Language;
-    FIELDS.map(|field| {
+    mut f: impl FnMut(usize, &[&str]),
+) {
+    for (fi, field) in FIELDS.iter().enumerate() {
         let text = normalize(&(field.text)(d));
-        let raw = lang.tokenize(&text);
-        let mut tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
-        tokens.extend(synonyms.terms(&text));
-        tokens
-    })
+        let mut tokens = lang.terms(&text);
+        let groups = synonyms.terms(&text);
+        tokens.extend(groups.iter().map(String::as_str));
+        f(fi, &tokens);
+    }
+}
+
+/// The term counts of one document's fields.
+fn doc_terms(d: &SearchDoc<'_>, lang: &FaqChinese, synonyms: &Synonyms) -> DocTerms {
+    let mut out = DocTerms::default();
+    for_each_field(d, lang, synonyms, |fi, tokens| {
+        out.push_field(fi, term_counts(tokens))
+    });
+    out
 }
 
 fn new_index() -> Index {
@@ -612,19 +563,13 @@ fn segment_chunk(
     keys: &[cache::Key],
     cache: &TermCache,
 ) -> Vec<DocTerms> {
-    use elasticlunr::lang::Language;
     chunk
         .par_iter()
         .zip(keys)
-        .map_init(
-            || env.lang.make_pipeline(),
-            |pipeline, (d, k)| match cache.get(k) {
-                Some(t) => t.clone(),
-                None => DocTerms::from_counts(
-                    segment(d, env.lang, pipeline, env.synonyms).map(term_counts),
-                ),
-            },
-        )
+        .map(|(d, k)| match cache.get(k) {
+            Some(t) => t.clone(),
+            None => doc_terms(d, env.lang, env.synonyms),
+        })
         .collect()
 }
 
@@ -749,11 +694,11 @@ fn write_pinyin_parts(map: pinyin::PinyinMap, sink: &dyn IndexSink) -> Result<Ve
 }
 
 /// Each distinct token with its number of occurrences, in token order of first occurrence.
-fn term_counts(tokens: Vec<String>) -> Vec<(String, u32)> {
-    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+fn term_counts<'t>(tokens: &[&'t str]) -> Vec<(&'t str, u32)> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(tokens.len());
     let mut out: Vec<(&str, u32)> = Vec::new();
-    for t in &tokens {
-        match seen.get(t.as_str()) {
+    for &t in tokens {
+        match seen.get(t) {
             Some(&i) => out[i].1 += 1,
             None => {
                 seen.insert(t, out.len());
@@ -761,7 +706,7 @@ fn term_counts(tokens: Vec<String>) -> Vec<(String, u32)> {
             }
         }
     }
-    out.into_iter().map(|(t, n)| (t.to_string(), n)).collect()
+    out
 }
 
 #[cfg(test)]
