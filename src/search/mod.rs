@@ -448,11 +448,16 @@ fn build_sharded(
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
     let shards = shard_count(docs.len());
+    // The document files need no segmentation: they are written while the dictionary loads.
+    let (doc_hashes, postings) = rayon::join(
+        || write_doc_files(docs, sink),
+        || collect_postings(env, docs, cache, shards),
+    );
     let Postings {
         terms,
         buckets,
         lengths,
-    } = collect_postings(env, docs, cache, shards);
+    } = postings;
     let shard_files = write_term_shards(buckets, &terms, shards, previous, sink)?;
     let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
     let manifest = Manifest {
@@ -462,7 +467,7 @@ fn build_sharded(
         shards,
         docs_per_file: DOCS_PER_FILE,
         terms: shard_files.iter().map(|(_, (_, h))| h.clone()).collect(),
-        docs: write_doc_files(docs, sink)?,
+        docs: doc_hashes?,
         pinyin,
         latin: latin_terms(&terms),
         lengths,
