@@ -27,19 +27,16 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
-    pub fn from_counts(fields: [Vec<(String, u32)>; N_FIELDS]) -> DocTerms {
-        let mut out = DocTerms::default();
-        for (fi, counts) in fields.into_iter().enumerate() {
-            out.fields[fi] = counts.len() as u32;
-            for (t, n) in counts {
-                if !out.counts.is_empty() {
-                    out.terms.push(SEP);
-                }
-                out.terms.push_str(&t);
-                out.counts.push(n);
+    /// Appends field `fi`'s distinct terms and their counts (fields in order).
+    pub fn push_field(&mut self, fi: usize, counts: Vec<(&str, u32)>) {
+        self.fields[fi] = counts.len() as u32;
+        for (t, n) in counts {
+            if !self.counts.is_empty() {
+                self.terms.push(SEP);
             }
+            self.terms.push_str(t);
+            self.counts.push(n);
         }
-        out
     }
 
     /// (field, term, count) in field order.
@@ -224,13 +221,13 @@ mod tests {
     use super::*;
 
     fn terms() -> DocTerms {
-        DocTerms::from_counts([
-            vec![("安装".into(), 1), ("驱动".into(), 2)],
-            vec![("usb".into(), 3)],
-            vec![],
-            vec![("驱动".into(), 1)],
-            vec![("装驱动".into(), 1)],
-        ])
+        let mut t = DocTerms::default();
+        t.push_field(0, vec![("安装", 1), ("驱动", 2)]);
+        t.push_field(1, vec![("usb", 3)]);
+        t.push_field(2, vec![]);
+        t.push_field(3, vec![("驱动", 1)]);
+        t.push_field(4, vec![("装驱动", 1)]);
+        t
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! snippets). Written as `search-index.json` and as `search-index.js`, which assigns the same
 //! data to `window.FAQSITE_SEARCH` so search works from `file://`, where fetch() is blocked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use elasticlunr::inverted_index::InvertedIndex;
@@ -19,8 +19,10 @@ use serde::Serialize;
 mod cache;
 mod closest;
 mod pinyin;
+mod segment;
 mod words;
 use cache::{DocTerms, TermCache};
+pub use segment::FaqChinese;
 pub use words::{language_words, LanguageWords, Synonyms, Words};
 
 use crate::config::SearchConfig;
@@ -198,63 +200,6 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// elasticlunr's Chinese language (jieba search-mode segmentation and the `zh` pipeline),
-/// except that its trimmer keeps digits: the stock trimmer cuts every token down to Han and
-/// Latin letters, so phone numbers (0574-87304500), the PIN 1111 or "TW15" could never be
-/// found. Segmentation happens once, in parallel, before the index is built (see `tokens_of`);
-/// the indexes themselves get pre-segmented tokens, so building one loads no dictionary.
-pub struct FaqChinese {
-    /// The jieba dictionary (~0.1 s and tens of MB), loaded when text is first segmented: a
-    /// build whose documents all come from the segmentation cache never loads it.
-    jieba: Option<std::sync::OnceLock<elasticlunr::lang::Chinese>>,
-}
-
-impl FaqChinese {
-    /// For segmenting text.
-    pub fn segmenter() -> Self {
-        FaqChinese {
-            jieba: Some(std::sync::OnceLock::new()),
-        }
-    }
-    /// Without it, for indexes that receive pre-segmented tokens.
-    fn pre_segmented() -> Self {
-        FaqChinese { jieba: None }
-    }
-}
-
-fn zh_stemmer(token: String) -> Option<String> {
-    Some(token)
-}
-
-impl elasticlunr::lang::Language for FaqChinese {
-    fn name(&self) -> String {
-        "Chinese".into()
-    }
-    fn code(&self) -> String {
-        "zh".into()
-    }
-    fn tokenize(&self, text: &str) -> Vec<String> {
-        match &self.jieba {
-            Some(zh) => zh
-                .get_or_init(elasticlunr::lang::Chinese::new)
-                .tokenize(text),
-            None => split_tokens(text),
-        }
-    }
-    fn make_pipeline(&self) -> elasticlunr::pipeline::Pipeline {
-        use elasticlunr::pipeline::FnWrapper;
-        elasticlunr::pipeline::Pipeline {
-            queue: vec![
-                Box::new(elasticlunr::lang::common::RegexTrimmer::new(
-                    "trimmer-zh",
-                    r"\p{Unified_Ideograph}\p{Latin}\p{Nd}",
-                )),
-                Box::new(FnWrapper("stemmer-zh".into(), zh_stemmer)),
-            ],
-        }
-    }
-}
-
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
 pub(crate) const SEP: char = '\u{1F}';
 
@@ -271,32 +216,44 @@ fn split_tokens(s: &str) -> Vec<String> {
 type DocTokens = [Vec<String>; N_FIELDS];
 
 fn tokens_of(docs: &[SearchDoc<'_>], lang: &FaqChinese, words: &Words) -> Vec<DocTokens> {
-    use elasticlunr::lang::Language;
     // Word segmentation is the expensive part: all documents in parallel.
     docs.par_iter()
-        .map_init(
-            || lang.make_pipeline(),
-            |pipeline, d| segment(d, lang, pipeline, words),
-        )
+        .map(|d| {
+            let mut fields = FIELDS.map(|_| Vec::new());
+            for_each_field(d, lang, words, |fi, tokens| {
+                fields[fi] = tokens.iter().map(|t| t.to_string()).collect();
+            });
+            fields
+        })
         .collect()
 }
 
-/// The tokens of one document's fields: normalised, segmented, through the zh pipeline, the
-/// site language's stop words dropped, then the terms of the synonym groups whose words the
-/// field contains.
-fn segment(
+/// The tokens of each of a document's fields, handed to `f` with the field's number:
+/// normalised, segmented, through the zh pipeline ([`FaqChinese::terms`]), then the terms of
+/// the synonym groups whose words the field contains.
+fn for_each_field(
     d: &SearchDoc<'_>,
     lang: &FaqChinese,
-    pipeline: &elasticlunr::pipeline::Pipeline,
     words: &Words,
-) -> DocTokens {
-    use elasticlunr::lang::Language;
-    FIELDS.map(|field| {
+    mut f: impl FnMut(usize, &[&str]),
+) {
+    for (fi, field) in FIELDS.iter().enumerate() {
         let text = normalize(&(field.text)(d));
-        let raw = lang.tokenize(&text);
-        let tokens = pipeline.run(raw.into_iter().filter(|t| !t.trim().is_empty()).collect());
-        words.finish(tokens, &text)
-    })
+        let mut tokens = lang.terms(&text);
+        tokens.retain(|t| !words.is_stop(t));
+        let groups = words.synonyms.terms(&text);
+        tokens.extend(groups.iter().map(String::as_str));
+        f(fi, &tokens);
+    }
+}
+
+/// The term counts of one document's fields.
+fn doc_terms(d: &SearchDoc<'_>, lang: &FaqChinese, words: &Words) -> DocTerms {
+    let mut out = DocTerms::default();
+    for_each_field(d, lang, words, |fi, tokens| {
+        out.push_field(fi, term_counts(tokens))
+    });
+    out
 }
 
 fn new_index() -> Index {
@@ -493,125 +450,215 @@ struct Posting {
 fn build_sharded(
     env: &Env<'_>,
     docs: &[SearchDoc<'_>],
-    mut cache: TermCache,
+    cache: TermCache,
     previous: Option<&ShardKeys>,
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
+    let shards = shard_count(docs.len());
+    // The document files need no segmentation: they are written while the dictionary loads.
+    let (doc_hashes, postings) = rayon::join(
+        || write_doc_files(docs, sink),
+        || collect_postings(env, docs, cache, shards),
+    );
+    let Postings {
+        terms,
+        buckets,
+        lengths,
+    } = postings;
+    let shard_files = write_term_shards(buckets, &terms, shards, previous, sink)?;
+    let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
+    let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        options: options(env.config, env.words),
+        n: docs.len(),
+        shards,
+        docs_per_file: DOCS_PER_FILE,
+        terms: shard_files.iter().map(|(_, (_, h))| h.clone()).collect(),
+        docs: doc_hashes?,
+        pinyin,
+        latin: latin_terms(&terms),
+        lengths,
+        closest,
+    };
+    let json = serde_json::to_string(&manifest).expect("serializes");
+    let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
+    let script = SearchScript {
+        path: "search/manifest.js".into(),
+        version: hash8(js.as_bytes()),
+    };
+    sink.write(OutputFile::new("search/manifest.js", js))?;
+    Ok((script, shard_files.into_iter().collect()))
+}
+
+/// What a sharded index is made from: the vocabulary (term ids in order of first occurrence),
+/// each shard's postings in document order, and the field lengths of every document.
+struct Postings {
+    terms: Vec<String>,
+    buckets: Vec<Vec<Posting>>,
+    lengths: BTreeMap<&'static str, Vec<usize>>,
+}
+
+impl Postings {
+    fn new(shards: usize, n_docs: usize) -> Postings {
+        Postings {
+            terms: Vec::new(),
+            buckets: (0..shards).map(|_| Vec::new()).collect(),
+            lengths: FIELDS
+                .iter()
+                .map(|f| (f.name, Vec::with_capacity(n_docs)))
+                .collect(),
+        }
+    }
+
+    /// Adds document `doc`'s terms (documents in order), interning them through `vocab`.
+    fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut HashMap<String, u32>) {
+        let shards = self.buckets.len();
+        let mut field_len = [0usize; N_FIELDS];
+        for (fi, t, count) in doc_terms.iter() {
+            field_len[fi] += count as usize;
+            let term = match vocab.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = self.terms.len() as u32;
+                    self.terms.push(t.to_string());
+                    vocab.insert(t.to_string(), id);
+                    id
+                }
+            };
+            self.buckets[shard_of(t, shards)].push(Posting {
+                doc,
+                term,
+                count,
+                field: fi as u8,
+            });
+        }
+        for (fi, n) in field_len.into_iter().enumerate() {
+            self.lengths
+                .get_mut(FIELDS[fi].name)
+                .expect("field")
+                .push(n);
+        }
+    }
+}
+
+/// Segments every document (or takes its terms from the segmentation cache, which is rewritten
+/// with this build's documents) and collects the postings. Memory stays small at 10,000+
+/// documents: documents are segmented a chunk at a time, and their terms interned.
+fn collect_postings(
+    env: &Env<'_>,
+    docs: &[SearchDoc<'_>],
+    mut cache: TermCache,
+    shards: usize,
+) -> Postings {
     /// Documents segmented at a time: bounds the memory of the tokens.
     const CHUNK: usize = 512;
-    let (config, lang) = (env.config, env.lang);
     let salt = env.words.fingerprint();
-    let shards = shard_count(docs.len());
-    let mut lengths: BTreeMap<&str, Vec<usize>> = FIELDS
-        .iter()
-        .map(|f| (f.name, Vec::with_capacity(docs.len())))
-        .collect();
-    let mut vocab: std::collections::HashMap<String, u32> = Default::default();
-    let mut terms: Vec<String> = Vec::new();
-    let mut buckets: Vec<Vec<Posting>> = (0..shards).map(|_| Vec::new()).collect();
+    let mut out = Postings::new(shards, docs.len());
+    let mut vocab: HashMap<String, u32> = HashMap::new();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
         // Segmentation and term counts in parallel (or from the cache); interning in document
         // order.
         let keys: Vec<cache::Key> = chunk.par_iter().map(|d| cache::key(d, &salt)).collect();
-        let counted: Vec<DocTerms> = {
-            use elasticlunr::lang::Language;
-            let cache = &cache;
-            chunk
-                .par_iter()
-                .zip(&keys)
-                .map_init(
-                    || lang.make_pipeline(),
-                    |pipeline, (d, k)| match cache.get(k) {
-                        Some(t) => t.clone(),
-                        None => DocTerms::from_counts(
-                            segment(d, lang, pipeline, env.words).map(term_counts),
-                        ),
-                    },
-                )
-                .collect()
-        };
+        let counted = segment_chunk(env, chunk, &keys, &cache);
         for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
             cache.keep(k, &doc_terms);
-            let doc = (c * CHUNK + j) as u32;
-            let mut field_len = [0usize; N_FIELDS];
-            for (fi, t, count) in doc_terms.iter() {
-                field_len[fi] += count as usize;
-                let term = match vocab.get(t) {
-                    Some(&id) => id,
-                    None => {
-                        let id = terms.len() as u32;
-                        terms.push(t.to_string());
-                        vocab.insert(t.to_string(), id);
-                        id
-                    }
-                };
-                buckets[shard_of(t, shards)].push(Posting {
-                    doc,
-                    term,
-                    count,
-                    field: fi as u8,
-                });
-            }
-            for (fi, n) in field_len.into_iter().enumerate() {
-                lengths.get_mut(FIELDS[fi].name).expect("field").push(n);
-            }
+            out.add((c * CHUNK + j) as u32, &doc_terms, &mut vocab);
         }
     }
     cache.save();
-    drop(vocab);
-    // elasticlunr-rs's own inverted index per field, filled the way Index::add_doc fills it:
-    // one add_token per (document, term), with tf = sqrt(count).
-    let shard_files: Vec<(String, (u64, String))> = buckets
+    out
+}
+
+/// The term counts of a chunk of documents, in parallel: from the cache, or segmented.
+fn segment_chunk(
+    env: &Env<'_>,
+    chunk: &[SearchDoc<'_>],
+    keys: &[cache::Key],
+    cache: &TermCache,
+) -> Vec<DocTerms> {
+    chunk
+        .par_iter()
+        .zip(keys)
+        .map(|(d, k)| match cache.get(k) {
+            Some(t) => t.clone(),
+            None => doc_terms(d, env.lang, env.words),
+        })
+        .collect()
+}
+
+/// Writes `search/t<k>.js` for every shard, in parallel, keeping the previous build's file
+/// where its postings did not change; returns (path, (key, content hash)) per shard, in order.
+fn write_term_shards(
+    buckets: Vec<Vec<Posting>>,
+    terms: &[String],
+    shards: usize,
+    previous: Option<&ShardKeys>,
+    sink: &dyn IndexSink,
+) -> Result<Vec<(String, (u64, String))>> {
+    buckets
         .into_par_iter()
         .enumerate()
         .map(|(k, bucket)| {
             let path = format!("search/t{k}.js");
-            // A shard is a function of its postings alone.
-            let key = {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (k, shards).hash(&mut h);
-                for p in &bucket {
-                    (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
-                }
-                h.finish()
-            };
+            let key = shard_key(k, shards, &bucket, terms);
             if let Some((old_key, hash)) = previous.and_then(|p| p.get(&path)) {
                 if *old_key == key && sink.keep(&path) {
                     return Ok((path, (key, hash.clone())));
                 }
             }
-            let mut fields: Vec<InvertedIndex> =
-                FIELDS.iter().map(|_| InvertedIndex::new()).collect();
-            for p in &bucket {
-                fields[p.field as usize].add_token(
-                    &p.doc.to_string(),
-                    &terms[p.term as usize],
-                    (p.count as f64).sqrt(),
-                );
-            }
-            drop(bucket);
-            let named: BTreeMap<&str, InvertedIndex> =
-                FIELDS.iter().map(|f| f.name).zip(fields).collect();
-            let json = serde_json::to_string(&named).expect("serializes");
-            drop(named);
-            let js = format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json));
+            let js = shard_js(k, bucket, terms);
             let hash = hash8(js.as_bytes());
             sink.write(OutputFile::new(path.clone(), js))?;
             Ok((path, (key, hash)))
         })
-        .collect::<Result<_>>()?;
-    let term_hashes: Vec<String> = shard_files.iter().map(|(_, (_, h))| h.clone()).collect();
-    let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
+        .collect()
+}
+
+/// A shard is a function of its postings alone: their hash is its key.
+fn shard_key(k: usize, shards: usize, bucket: &[Posting], terms: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (k, shards).hash(&mut h);
+    for p in bucket {
+        (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Shard `k`'s file: elasticlunr-rs's own inverted index per field, filled the way
+/// `Index::add_doc` fills it (one add_token per (document, term), with tf = sqrt(count)).
+fn shard_js(k: usize, bucket: Vec<Posting>, terms: &[String]) -> String {
+    let mut fields: Vec<InvertedIndex> = FIELDS.iter().map(|_| InvertedIndex::new()).collect();
+    for p in &bucket {
+        fields[p.field as usize].add_token(
+            &p.doc.to_string(),
+            &terms[p.term as usize],
+            (p.count as f64).sqrt(),
+        );
+    }
+    drop(bucket);
+    let named: BTreeMap<&str, InvertedIndex> = FIELDS.iter().map(|f| f.name).zip(fields).collect();
+    let json = serde_json::to_string(&named).expect("serializes");
+    drop(named);
+    format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json))
+}
+
+/// Every Latin term (see [`is_latin`]), sorted.
+fn latin_terms(terms: &[String]) -> Vec<&str> {
     let mut latin: Vec<&str> = terms
         .iter()
         .map(String::as_str)
         .filter(|t| is_latin(t))
         .collect();
     latin.sort_unstable();
-    let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
-    let doc_hashes: Vec<String> = docs
-        .par_chunks(DOCS_PER_FILE)
+    latin
+}
+
+/// `search/d<n>.js`: documents 50n…50n+49 as `[url, title, chapter, number, body]` (the body
+/// cut for snippets); returns their content hashes.
+fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<String>> {
+    docs.par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(n, chunk)| {
             let rows: Vec<[&str; 5]> = chunk
@@ -631,28 +678,7 @@ fn build_sharded(
             sink.write(OutputFile::new(format!("search/d{n}.js"), js))?;
             Ok(hash)
         })
-        .collect::<Result<_>>()?;
-    let manifest = Manifest {
-        version: FORMAT_VERSION,
-        options: options(config, env.words),
-        n: docs.len(),
-        shards,
-        docs_per_file: DOCS_PER_FILE,
-        terms: term_hashes,
-        docs: doc_hashes,
-        pinyin,
-        latin,
-        lengths,
-        closest,
-    };
-    let json = serde_json::to_string(&manifest).expect("serializes");
-    let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
-    let script = SearchScript {
-        path: "search/manifest.js".into(),
-        version: hash8(js.as_bytes()),
-    };
-    sink.write(OutputFile::new("search/manifest.js", js))?;
-    Ok((script, shard_files.into_iter().collect()))
+        .collect()
 }
 
 /// A term of ASCII letters and digits with at least one letter (what `search.js` calls Latin).
@@ -699,11 +725,11 @@ fn write_parts<T: Serialize>(
 }
 
 /// Each distinct token with its number of occurrences, in token order of first occurrence.
-fn term_counts(tokens: Vec<String>) -> Vec<(String, u32)> {
-    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+fn term_counts<'t>(tokens: &[&'t str]) -> Vec<(&'t str, u32)> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(tokens.len());
     let mut out: Vec<(&str, u32)> = Vec::new();
-    for t in &tokens {
-        match seen.get(t.as_str()) {
+    for &t in tokens {
+        match seen.get(t) {
             Some(&i) => out[i].1 += 1,
             None => {
                 seen.insert(t, out.len());
@@ -711,7 +737,7 @@ fn term_counts(tokens: Vec<String>) -> Vec<(String, u32)> {
             }
         }
     }
-    out.into_iter().map(|(t, n)| (t.to_string(), n)).collect()
+    out
 }
 
 #[cfg(test)]

@@ -92,7 +92,9 @@ impl Renderer<'_> {
                 number: "",
             },
         ];
-        let mut ctx = self.plain_context("../".into(), page, crumbs, nav).to_tera();
+        let mut ctx = self
+            .plain_context("../".into(), page, crumbs, nav)
+            .to_tera();
         ctx.insert("tag", &self.tag_ctx(tag, true));
         self.theme.render("tag.html", &ctx)
     }
