@@ -193,7 +193,8 @@ fn serve_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         assert!(text.contains(from), "{rel} holds {from:?}");
         std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
     };
-    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Edit<'e> = (&'static str, Box<dyn Fn() + 'e>);
+    let edits: Vec<Edit> = vec![
         (
             "title",
             Box::new(|| replace("01-basics/first.md", "如何安装驱动？", "如何安装新的驱动？")),

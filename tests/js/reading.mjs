@@ -57,7 +57,9 @@ try {
     const tag = page.locator('.page-head .tags a').first();
     check(await tag.count() === 1, `${at} the question's tags are links`);
     if (await tag.count() === 1) {
-      await tag.click();
+      // Wait for the tag page itself: reading links right after the click could read the
+      // question page still shown.
+      await Promise.all([page.waitForURL(/\/tags\/[^/]+\.html$/), tag.click()]);
       const listed = await page.locator('main a').evaluateAll((as) => as.map((a) => a.href));
       check(listed.includes(url(QUESTION)), `${at} the tag page lists the question (${page.url()})`);
     }
