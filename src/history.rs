@@ -1,6 +1,7 @@
 //! The site's git history, read in-process (gix), never by running `git`: the date of the last
 //! commit that touched each content file ("last updated" on answers), found in one walk of the
-//! history per build, and the id of `HEAD` (part of the freshness key: a new commit can change
+//! history per build (and not again while `HEAD` and the files stay the same: `serve` rebuilds
+//! on every save), and the id of `HEAD` (part of the freshness key: a new commit can change
 //! dates). A site outside any git repository has no history: no dates, no error.
 //!
 //! The repository is opened isolated: no global or system git configuration and no environment
@@ -9,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
@@ -73,9 +75,34 @@ pub fn last_changed(
             format!("{inside}/{f}")
         }
     };
+    // The dates depend only on the commits reachable from HEAD (which never change) and the
+    // files asked for: the last answer is reused while both stay the same.
+    type Answer = (Vec<String>, BTreeMap<String, String>);
+    static LAST: Mutex<Option<Answer>> = Mutex::new(None);
+    let key: Vec<String> = [head.to_string(), inside.clone()]
+        .into_iter()
+        .chain(files.iter().cloned())
+        .collect();
+    if let Some((k, dates)) = LAST.lock().expect("not poisoned").as_ref() {
+        if *k == key {
+            return Ok(dates.clone());
+        }
+    }
+    let dates = walk(&repo, head.detach(), files, &join).map_err(|e| err(&*e))?;
+    *LAST.lock().expect("not poisoned") = Some((key, dates.clone()));
+    Ok(dates)
+}
+
+/// The walk of [`last_changed`] from commit `head`; `join` makes a site path a repository path.
+fn walk(
+    repo: &gix::Repository,
+    head: ObjectId,
+    files: &[String],
+    join: &dyn Fn(&str) -> String,
+) -> Result<BTreeMap<String, String>, Failure> {
     let wanted: HashMap<String, &String> = files.iter().map(|f| (join(f), f)).collect();
     let mut walk = Walk {
-        repo: &repo,
+        repo,
         wanted: wanted.keys().map(String::as_str).collect(),
         dirs: wanted
             .keys()
@@ -84,15 +111,13 @@ pub fn last_changed(
         found: HashMap::new(),
     };
     let commits = repo
-        .rev_walk([head.detach()])
+        .rev_walk([head])
         .sorting(gix::revision::walk::Sorting::ByCommitTime(
             gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
         ))
-        .all()
-        .map_err(|e| err(&e))?;
+        .all()?;
     for info in commits {
-        let info = info.map_err(|e| err(&e))?;
-        walk.commit(&info).map_err(|e| err(&e))?;
+        walk.commit(&info?)?;
         if walk.found.len() == walk.wanted.len() {
             break;
         }
