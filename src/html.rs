@@ -32,16 +32,27 @@ pub fn escape(s: &str) -> String {
 /// hold these characters, so the result is the same JSON value.
 pub fn script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut last = 0;
+    let bytes = json.as_bytes();
+    // All five are found by their bytes (U+2028/9 are E2 80 A8/A9): the runs between them are
+    // copied as they are.
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0xE2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
+                Some(0xA8) => "\\u2028",
+                Some(0xA9) => "\\u2029",
+                _ => continue,
+            },
+            _ => continue,
+        };
+        out.push_str(&json[last..i]);
+        out.push_str(escaped);
+        last = i + if b == 0xE2 { 3 } else { 1 };
     }
+    out.push_str(&json[last..]);
     out
 }
 
@@ -124,6 +135,11 @@ mod tests {
         assert!(!safe.contains(['<', '>', '&', '\u{2028}']), "{safe}");
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, "<!--<script> a&b </script>\u{2028}");
+        // Other characters starting with the same bytes (— “ ”) stay as they are.
+        assert_eq!(
+            script_json("\"<—“a”\u{2029}&>\u{2028}中\""),
+            r#""\u003c—“a”\u2029\u0026\u003e\u2028中""#
+        );
     }
 
     #[test]

@@ -233,3 +233,32 @@ fn a_strings_file_linked_from_outside_the_site_is_an_error_never_read() {
     assert!(err.contains("en.toml"), "{err}");
     assert!(!site.join("public/index.html").exists());
 }
+
+/// A page's context leaves out the lists its template never reads (`chapters`,
+/// `chapter.questions`); a site's own template that reads them, itself or through what it
+/// extends or includes, still gets them.
+#[test]
+fn a_template_that_reads_chapters_and_chapter_questions_gets_them() {
+    let (_tmp, site) = fixture("basic");
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("question.html"),
+        "{% extends \"base.html\" %}{% block content %}{% include \"lists.html\" %}{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("lists.html"),
+        "<p id=\"chapters\">{% for c in chapters %}[{{ c.title }}]{% endfor %}</p>\
+         <p id=\"questions\">{% for q in chapter.questions %}[{{ q.title }}]{% endfor %}</p>",
+    )
+    .unwrap();
+    let out = site.join("public");
+    build(&site, &out);
+    let html = read(&out.join("01-basics/first.html"));
+    assert!(
+        html.contains("<p id=\"chapters\">[基础问题][")
+            && html.contains("<p id=\"questions\">[如何安装驱动？][Second question]</p>"),
+        "{html}"
+    );
+}

@@ -318,9 +318,28 @@ pub(super) struct BaseCtx<'a> {
     print: PrintCtx<'a>,
     generator: &'static str,
     /// The theme's UI words for the site's language (see `strings.rs`).
-    t: &'a std::collections::BTreeMap<String, String>,
+    t: UiWords<'a>,
     /// The words `search.js` shows (`search_*`, `list_separator`), as JSON for an attribute.
     search_strings: &'a str,
+}
+
+/// The UI words a template sees as `t`: all of them, or those it reads (a page's context is
+/// made for each of 10,000 pages; the theme has some 60 words and a page reads a third).
+pub(super) struct UiWords<'a> {
+    all: &'a std::collections::BTreeMap<String, String>,
+    only: Option<&'a std::collections::BTreeSet<String>>,
+}
+
+impl Serialize for UiWords<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.only {
+            None => self.all.serialize(s),
+            Some(keys) => s.collect_map(
+                keys.iter()
+                    .filter_map(|k| self.all.get_key_value(k.as_str())),
+            ),
+        }
+    }
 }
 
 /// A page's whole template context, typed: serialized once for the page's key, and into a
@@ -332,6 +351,9 @@ pub struct PageContext<'r, 'a> {
     page: PageCtx<'r>,
     /// The sidebar, rendered from `nav.html` (see `nav.rs`).
     nav: PageNav<'r>,
+    /// A question's other questions of its chapter, rendered from `related.html` (see
+    /// `nav.rs`); "" on other pages and without `related.html`.
+    related: PageNav<'r>,
     chapter: Option<NavChapter<'r>>,
     breadcrumbs: Vec<LinkCtx<'r>>,
     prev: Option<LinkCtx<'r>>,
@@ -462,7 +484,7 @@ impl<'a> Renderer<'a> {
             .map(|i| {
                 let page = &self.content.pages[i];
                 let template = format!("{}.html", page.kind.name());
-                let ctx = self.page_context(i, &navs);
+                let ctx = self.page_context(i, &navs, &template);
                 let key = want_keys.then(|| self.theme.page_key(&template, &ctx));
                 let rel = Path::new(&page.url);
                 let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
@@ -547,6 +569,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             base: self.base_context(root, self.nav(None)),
             nav: PageNav::Own(nav),
+            related: PageNav::Own(String::new()),
             page,
             chapter: None,
             breadcrumbs,
@@ -578,7 +601,10 @@ impl<'a> Renderer<'a> {
                 footer: &c.footer,
                 added: &self.theme.added,
             },
-            t: &self.theme.strings,
+            t: UiWords {
+                all: &self.theme.strings,
+                only: None,
+            },
             search_strings: &self.search_strings,
             chapters,
             assets: &self.assets,
@@ -704,12 +730,25 @@ impl<'a> Renderer<'a> {
     /// with its answer. On a question page: the questions around it, without answers (a
     /// question page does not need its 49 siblings' answers, and copying them made large
     /// sites slow; listing all 5,000 questions of a chapter made each page 1 MB).
-    fn chapter_context(&self, ci: usize, question: Option<usize>) -> NavChapter<'_> {
+    ///
+    /// Without `questions` (a template that never reads `chapter.questions`), the list is left
+    /// empty; `questions_before` and `questions_after` stay what they would be.
+    fn chapter_context(
+        &self,
+        ci: usize,
+        question: Option<usize>,
+        questions: bool,
+    ) -> NavChapter<'_> {
         let (listing, with_answers) = match question {
             None => (Listing::All, true),
             Some(qi) => (Listing::Around(Some(qi)), false),
         };
-        let (questions, before, after) = self.listed_questions(ci, listing, None, with_answers);
+        let (mut questions_listed, before, after) =
+            self.listed_questions(ci, listing, None, with_answers && questions);
+        if !questions {
+            questions_listed.clear();
+        }
+        let questions = questions_listed;
         let intro = self.html(self.content.chapters[ci].page);
         self.nav_chapter(ci, false, intro, questions, (before, after))
     }
@@ -739,21 +778,46 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The chapter of a page at `place` with the questions such a page lists, without answers
+    /// or intro (what `related.html` shows); `None` outside chapters.
+    pub(super) fn chapter_window(&self, place: &NavPlace) -> Option<NavChapter<'_>> {
+        let ci = place.chapter?;
+        let (questions, before, after) =
+            self.listed_questions(ci, Listing::From(place.start), None, false);
+        Some(self.nav_chapter(ci, false, Html::EMPTY, questions, (before, after)))
+    }
+
     /// Chapter `ci` without its intro and questions (the sidebar's `chapter`).
     pub(super) fn chapter_summary(&self, ci: usize) -> NavChapter<'_> {
         self.nav_chapter(ci, false, Html::EMPTY, Vec::new(), (0, 0))
     }
 
-    fn page_context<'r>(&'r self, i: usize, navs: &'r Navs) -> PageContext<'r, 'a> {
+    /// Page `i`'s context for `template`, without the lists the template never reads (see
+    /// [`Theme::reads`]): with the sidebar rendered once per chapter (`nav`), a question page's
+    /// template needs neither `chapters` nor, in the default theme, its chapter's other
+    /// questions, and building them for each of 10,000 pages cost more than rendering.
+    fn page_context<'r>(&'r self, i: usize, navs: &'r Navs, template: &str) -> PageContext<'r, 'a> {
         let page = &self.content.pages[i];
         let root = root_prefix(&page.url);
-        let nav = navs.for_page(&self.nav_place(Some(i), root.clone()), &page.url);
-        let base = self.base_context(root, self.nav(Some(i)));
-        let (chapter, breadcrumbs, jsonld) = self.placement(i);
+        let (nav, related) = navs.for_page(&self.nav_place(Some(i), root.clone()), &page.url);
+        let related = match page.kind {
+            PageKind::Question(..) => related,
+            _ => PageNav::Own(String::new()),
+        };
+        let chapters = if self.theme.reads(template, "chapters") {
+            self.nav(Some(i))
+        } else {
+            Vec::new()
+        };
+        let mut base = self.base_context(root, chapters);
+        base.t.only = self.theme.strings_read(template);
+        let questions = self.theme.reads(template, "chapter.questions");
+        let (chapter, breadcrumbs, jsonld) = self.placement(i, questions);
         PageContext {
             base,
             page: self.page_ctx(i),
             nav,
+            related,
             chapter,
             breadcrumbs,
             prev: i.checked_sub(1).map(|j| self.link(j)),
@@ -793,19 +857,28 @@ impl<'a> Renderer<'a> {
 
     /// Where page `i` sits: its chapter (see [`Self::chapter_context`]), the breadcrumbs to
     /// it, and the questions its JSON-LD describes.
-    fn placement(&self, i: usize) -> (Option<NavChapter<'_>>, Vec<LinkCtx<'_>>, Vec<usize>) {
+    /// `questions`: whether the template reads `chapter.questions`.
+    fn placement(
+        &self,
+        i: usize,
+        questions: bool,
+    ) -> (Option<NavChapter<'_>>, Vec<LinkCtx<'_>>, Vec<usize>) {
         let content = self.content;
         let home_link = self.home_link();
         match content.pages[i].kind {
             PageKind::Home => (None, vec![], Vec::new()),
             PageKind::Chapter(ci) => (
-                Some(self.chapter_context(ci, None)),
+                Some(self.chapter_context(ci, None, questions)),
                 vec![home_link],
                 content.chapters[ci].questions.clone(),
             ),
             PageKind::Question(ci, qi) => {
                 let crumbs = vec![home_link, self.link(content.chapters[ci].page)];
-                (Some(self.chapter_context(ci, Some(qi))), crumbs, vec![i])
+                (
+                    Some(self.chapter_context(ci, Some(qi), questions)),
+                    crumbs,
+                    vec![i],
+                )
             }
         }
     }

@@ -12,6 +12,7 @@
 mod context;
 mod nav;
 mod strings;
+mod uses;
 pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
 
 use std::collections::BTreeMap;
@@ -54,6 +55,10 @@ pub struct Theme {
     pub strings: strings::Strings,
     /// The site's logo, favicon and extra CSS/JS, as versioned URLs under `static/`.
     pub added: Added,
+    /// What each template reads (see `uses.rs`).
+    uses: BTreeMap<String, uses::Uses>,
+    /// The UI words (`t.<key>`) each template reads, when it reads them one by one.
+    strings_read: BTreeMap<String, Option<std::collections::BTreeSet<String>>>,
 }
 
 /// What site.toml adds to the theme (`logo`, `favicon`, `[theme] extra_css`/`extra_js`), each
@@ -154,7 +159,17 @@ impl Theme {
             })
             .collect();
         let added = Added::new(config, &versioned, root)?;
+        let uses: BTreeMap<String, uses::Uses> = sources
+            .keys()
+            .map(|name| (name.clone(), uses::Uses::of(&tera, name)))
+            .collect();
+        let strings_read = uses
+            .iter()
+            .map(|(n, u)| (n.clone(), u.keys_of("t")))
+            .collect();
         Ok(Theme {
+            uses,
+            strings_read,
             tera,
             templates_hash: templates_hash(&sources),
             sources,
@@ -168,6 +183,17 @@ impl Theme {
     /// The UI string `key` (empty when the theme has none).
     pub fn string(&self, key: &str) -> &str {
         self.strings.get(key).map_or("", String::as_str)
+    }
+
+    /// Whether template `name` may read the variable at `path` (`chapters`,
+    /// `chapter.questions`): a page's context leaves out what its template never reads.
+    pub fn reads(&self, name: &str, path: &str) -> bool {
+        self.uses.get(name).is_none_or(|u| u.reads(path))
+    }
+
+    /// The UI words (`t.<key>`) template `name` reads; `None`: it may read any.
+    pub fn strings_read(&self, name: &str) -> Option<&std::collections::BTreeSet<String>> {
+        self.strings_read.get(name).and_then(Option::as_ref)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -1,7 +1,8 @@
-//! The sidebar (`nav.html`): rendered once for all the pages that show the same one (every page
-//! of a chapter, unless the chapter is so long that each page lists only the questions around
-//! it) and handed to them as finished HTML (`nav`), where the link to the page shown is marked
-//! `aria-current="page"`. Rendering the sidebar's loop again for each of 10,000 pages was most
+//! The sidebar (`nav.html`) and a question's list of its chapter's other questions
+//! (`related.html`): each rendered once for all the pages that show the same one (every page of
+//! a chapter, unless the chapter is so long that each page lists only the questions around it)
+//! and handed to them as finished HTML (`nav`, `related`), where the link to the page shown is
+//! marked `aria-current="page"`. Rendering these loops again for each of 10,000 pages was most
 //! of the templates stage.
 
 use std::collections::HashMap;
@@ -15,6 +16,8 @@ use crate::html::escape;
 
 /// The template of the sidebar.
 pub const NAV_TEMPLATE: &str = "nav.html";
+/// The template of a question's "other questions of this chapter" list.
+pub const RELATED_TEMPLATE: &str = "related.html";
 
 /// What a page's sidebar is made from besides which page it marks: pages at the same place
 /// show the same sidebar.
@@ -39,20 +42,37 @@ struct NavCtx<'a> {
     chapter: Option<NavChapter<'a>>,
 }
 
-/// Every sidebar the pages of a build show, by place, with its digest; empty when the theme
-/// has no `nav.html` (a theme of its own that lists `chapters` in its pages).
+/// What `related.html` sees: every variable of the page's context but `page`, `breadcrumbs`,
+/// `prev`, `next` and `jsonld`; `chapter` with the questions the page lists (without answers).
+#[derive(Serialize)]
+struct RelatedCtx<'a> {
+    #[serde(flatten)]
+    base: BaseCtx<'a>,
+    chapter: NavChapter<'a>,
+}
+
+/// A fragment shared by the pages at one place, with its digest.
+type Fragment = (String, PageKey);
+
+/// Every sidebar and related list the pages of a build show, by place; empty when the theme
+/// has neither `nav.html` nor `related.html` (a theme of its own that lists `chapters` and
+/// `chapter.questions` in its pages).
 #[derive(Default)]
-pub struct Navs(HashMap<NavPlace, (String, PageKey)>);
+pub struct Navs(HashMap<NavPlace, (Fragment, Fragment)>);
 
 impl Navs {
-    /// The sidebar of the page at `url` (at `place`).
-    pub fn for_page(&self, place: &NavPlace, url: &str) -> PageNav<'_> {
+    /// The sidebar and the related list of the page at `url` (at `place`).
+    pub fn for_page(&self, place: &NavPlace, url: &str) -> (PageNav<'_>, PageNav<'_>) {
         match self.0.get(place) {
-            Some(nav) => PageNav::Shared {
-                nav,
-                href: format!("{}{url}", place.root),
-            },
-            None => PageNav::Own(String::new()),
+            Some((nav, related)) => {
+                let href = format!("{}{url}", place.root);
+                let shared = |f| PageNav::Shared {
+                    nav: f,
+                    href: href.clone(),
+                };
+                (shared(nav), shared(related))
+            }
+            None => (PageNav::Own(String::new()), PageNav::Own(String::new())),
         }
     }
 }
@@ -63,7 +83,7 @@ impl Navs {
 /// rendering it).
 pub enum PageNav<'a> {
     Shared {
-        nav: &'a (String, PageKey),
+        nav: &'a Fragment,
         href: String,
     },
     /// A special page's own (404, print).
@@ -81,23 +101,53 @@ impl Serialize for PageNav<'_> {
 }
 
 impl Renderer<'_> {
-    /// The sidebar of every place in `places`, rendered in parallel.
+    /// The sidebar and related list of every place in `places`, rendered in parallel.
     pub fn render_navs(&self, places: Vec<NavPlace>) -> Result<Navs> {
-        if !self.theme.has_template(NAV_TEMPLATE) {
+        if !self.theme.has_template(NAV_TEMPLATE) && !self.theme.has_template(RELATED_TEMPLATE) {
             return Ok(Navs::default());
         }
         let mut places = places;
         places.sort_unstable();
         places.dedup();
-        let navs: Vec<(NavPlace, (String, PageKey))> = places
+        let fragment = |html: String| {
+            let key = digest(&html);
+            (html, key)
+        };
+        let navs: Vec<(NavPlace, (Fragment, Fragment))> = places
             .into_par_iter()
             .map(|place| {
-                let html = self.render_nav(&place)?;
-                let key = digest(&html);
-                Ok((place, (html, key)))
+                let nav = fragment(self.render_nav(&place)?);
+                let related = fragment(self.render_related(&place)?);
+                Ok((place, (nav, related)))
             })
             .collect::<Result<_>>()?;
         Ok(Navs(navs.into_iter().collect()))
+    }
+
+    /// The related list at `place` ("" without `related.html`, or for a page outside
+    /// chapters), nothing marked current, without the file's last line break.
+    fn render_related(&self, place: &NavPlace) -> Result<String> {
+        let Some(chapter) = self.chapter_window(place) else {
+            return Ok(String::new());
+        };
+        if !self.theme.has_template(RELATED_TEMPLATE) {
+            return Ok(String::new());
+        }
+        let chapters = if self.theme.reads(RELATED_TEMPLATE, "chapters") {
+            self.nav_at(place)
+        } else {
+            Vec::new()
+        };
+        let ctx = RelatedCtx {
+            base: self.base_context(place.root.clone(), chapters),
+            chapter,
+        };
+        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| Error::Other(e.to_string()))?;
+        let mut html = self.theme.render(RELATED_TEMPLATE, &ctx)?;
+        if html.ends_with('\n') {
+            html.pop();
+        }
+        Ok(html)
     }
 
     /// The sidebar at `place`, nothing marked current ("" without `nav.html`), without the

@@ -6,7 +6,8 @@
 // row by row, and those in the first viewport are the first ones; the home page has no pager
 // card; icons inside sentences are no taller than the text line; a tag links to a page that
 // lists the question. At 390 px the chapter page's breadcrumb names the chapter, not only the
-// home page. Exits non-zero on any failure.
+// home page; the related list shows the chapter's other questions and not the page's own.
+// Exits non-zero on any failure.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -52,6 +53,14 @@ try {
     check(icons.length >= 2, `${at} the question has icons in its sentences (${icons.length})`);
     const tall = icons.filter((i) => i.height > i.line * 0.8);
     check(tall.length === 0, `${at} icons are at most 0.8 of the line (${icons.map((i) => `${i.height}/${i.line}`).join(' ')})`);
+
+    // The chapter's other questions: every one but the page itself is shown, in order.
+    const related = await page.locator('.related li').evaluateAll((lis) => lis
+      .filter((li) => li.getBoundingClientRect().height > 0)
+      .map((li) => li.querySelector('a').getAttribute('href')));
+    const siblings = ['install-driver.html', 'usb-key-no-response.html'];
+    check(related.length === siblings.length && siblings.every((s, i) => related[i].endsWith(s)),
+      `${at} the related list shows the chapter's other questions, not this one (${related.join(' ')})`);
 
     // A tag leads to its page, which lists the question.
     const tag = page.locator('.page-head .tags a').first();
