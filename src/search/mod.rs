@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use elasticlunr::inverted_index::InvertedIndex;
 use elasticlunr::{Index, IndexBuilder};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,6 +19,7 @@ mod cache;
 mod closest;
 mod pinyin;
 mod segment;
+mod shard_json;
 mod words;
 use cache::{DocTerms, TermCache};
 pub use segment::FaqChinese;
@@ -626,21 +626,22 @@ fn shard_key(k: usize, shards: usize, bucket: &[Posting], terms: &[String]) -> u
     h.finish()
 }
 
-/// Shard `k`'s file: elasticlunr-rs's own inverted index per field, filled the way
-/// `Index::add_doc` fills it (one add_token per (document, term), with tf = sqrt(count)).
+/// Shard `k`'s file: elasticlunr-rs's inverted index per field, as `Index::add_doc` fills it
+/// (one add_token per (document, term), with tf = sqrt(count)), written straight from the
+/// postings (`shard_json.rs`: the same JSON, without building the index's tree).
 fn shard_js(k: usize, bucket: Vec<Posting>, terms: &[String]) -> String {
-    let mut fields: Vec<InvertedIndex> = FIELDS.iter().map(|_| InvertedIndex::new()).collect();
-    for p in &bucket {
-        fields[p.field as usize].add_token(
-            &p.doc.to_string(),
-            &terms[p.term as usize],
-            (p.count as f64).sqrt(),
-        );
-    }
+    let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    let entries = bucket
+        .iter()
+        .map(|p| shard_json::Entry {
+            field: p.field as usize,
+            term: &terms[p.term as usize],
+            doc: p.doc,
+            count: p.count,
+        })
+        .collect();
+    let json = shard_json::inverted_indexes(&names, entries);
     drop(bucket);
-    let named: BTreeMap<&str, InvertedIndex> = FIELDS.iter().map(|f| f.name).zip(fields).collect();
-    let json = serde_json::to_string(&named).expect("serializes");
-    drop(named);
     format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json))
 }
 
