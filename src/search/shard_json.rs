@@ -179,7 +179,7 @@ mod tests {
         let mut entries = Vec::new();
         for doc in 0..120u32 {
             for (w, word) in words.iter().enumerate() {
-                if (doc as usize + w) % 3 != 0 {
+                if !(doc as usize + w).is_multiple_of(3) {
                     entries.push(((doc as usize + w) % 2, *word, doc, (doc % 5) + 1));
                 }
             }
