@@ -5,7 +5,6 @@
 //! Rules: an image path is relative to the page's Markdown file, or else to the site's
 //! `images/` folder. Absolute paths and paths that leave the site folder are refused.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -87,16 +86,17 @@ struct Use {
     file: PathBuf,
 }
 
-/// Resolve every image of every page and replace its marker with the final markup (an image
-/// with a problem is left out of its page). Problems are reported in [`Images::diagnostics`];
-/// only an I/O failure of the site folder itself ends the stage.
-pub fn process(
+/// Resolve every image of every page and process each file once (encode its variants, or
+/// take them from the cache): what [`Prepared::apply`] then puts in the pages. It only reads
+/// the pages, so it runs beside the search stage. Problems are reported in
+/// [`Images::diagnostics`]; only an I/O failure of the site folder itself ends the stage.
+pub fn prepare(
     root: &Path,
     config: &ImagesConfig,
     content: &Content,
-    rendered: &mut [Rendered],
+    rendered: &[Rendered],
     mode: Mode,
-) -> Result<Images> {
+) -> Result<Prepared> {
     let root_canon = root
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
@@ -118,20 +118,43 @@ pub fn process(
         mode,
     };
     let (done, files) = sources.process_all(&found.files, &mut diagnostics);
-    fill_pages(content, rendered, &found.uses, &done);
+    let done: BTreeMap<PathBuf, Processed> = done
+        .into_iter()
+        .map(|(f, p)| (f.to_path_buf(), p))
+        .collect();
 
     diagnostics.extend(unused_images(&walk.files, &found.files, root));
     diagnostics.extend(cache_warning(
         &cache,
         work.cache_errors.into_inner().unwrap_or_default(),
     ));
-    Ok(Images {
-        processed: done.len(),
-        encoded: work.encoded.into_inner(),
-        reused: work.reused.into_inner(),
-        files,
-        diagnostics,
+    Ok(Prepared {
+        uses: found.uses,
+        images: Images {
+            processed: done.len(),
+            encoded: work.encoded.into_inner(),
+            reused: work.reused.into_inner(),
+            files,
+            diagnostics,
+        },
+        done,
     })
+}
+
+/// The images processed, not yet in the pages (see [`prepare`]).
+pub struct Prepared {
+    uses: Vec<Use>,
+    done: BTreeMap<PathBuf, Processed>,
+    images: Images,
+}
+
+impl Prepared {
+    /// Replace each page's image markers with the final markup (an image with a problem is
+    /// left out of its page).
+    pub fn apply(self, content: &Content, rendered: &mut [Rendered]) -> Images {
+        fill_pages(content, rendered, &self.uses, &self.done);
+        self.images
+    }
 }
 
 /// Every image reference of every page, resolved.
@@ -250,7 +273,7 @@ fn fill_pages(
     content: &Content,
     rendered: &mut [Rendered],
     uses: &[Use],
-    done: &BTreeMap<&Path, Processed>,
+    done: &BTreeMap<PathBuf, Processed>,
 ) {
     let mut markup: Vec<Vec<String>> = rendered
         .iter()
@@ -471,6 +494,8 @@ struct Source<'a> {
     config: &'a ImagesConfig,
     /// Decoded only when the file was never found whole or some variant is not in the cache.
     decoded: OnceLock<image::DynamicImage>,
+    /// Its resized copies by width, made once for both encodings (as the original, as WebP).
+    resized: Mutex<Vec<(u32, std::sync::Arc<image::DynamicImage>)>>,
 }
 
 /// A file `<img>` may show at `width` pixels: the original, a resized copy or its WebP.
@@ -522,6 +547,7 @@ impl<'a> Source<'a> {
             base,
             config,
             decoded: OnceLock::new(),
+            resized: Mutex::new(Vec::new()),
         })
     }
 
@@ -550,17 +576,40 @@ impl<'a> Source<'a> {
     }
 
     /// The image at `width` pixels wide (Lanczos3, height to scale); itself at its own width.
-    fn resized(&self, width: u32) -> std::result::Result<Cow<'_, image::DynamicImage>, Unusable> {
+    /// Each width is resized once (the copy is encoded as the original is and as WebP).
+    fn resized(&self, width: u32) -> std::result::Result<Resized<'_>, Unusable> {
         let img = self.decoded()?;
         if width == self.width {
-            return Ok(Cow::Borrowed(img));
+            return Ok(Resized::Original(img));
+        }
+        let mut made = self.resized.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, copy)) = made.iter().find(|(w, _)| *w == width) {
+            return Ok(Resized::Copy(copy.clone()));
         }
         let height = scaled_height(self.width, self.height, width);
-        Ok(Cow::Owned(img.resize_exact(
+        let copy = std::sync::Arc::new(img.resize_exact(
             width,
             height,
             image::imageops::FilterType::Lanczos3,
-        )))
+        ));
+        made.push((width, copy.clone()));
+        Ok(Resized::Copy(copy))
+    }
+}
+
+/// An image at the width asked for: the decoded original, or a resized copy.
+enum Resized<'a> {
+    Original(&'a image::DynamicImage),
+    Copy(std::sync::Arc<image::DynamicImage>),
+}
+
+impl std::ops::Deref for Resized<'_> {
+    type Target = image::DynamicImage;
+    fn deref(&self) -> &image::DynamicImage {
+        match self {
+            Resized::Original(img) => img,
+            Resized::Copy(img) => img,
+        }
     }
 }
 

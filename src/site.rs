@@ -107,6 +107,12 @@ impl Timer {
         self.laps.push((stage, now - self.last));
         self.last = now;
     }
+
+    /// Two stages that ran side by side: `first` took `first_time`, `second` until now.
+    fn side_by_side(&mut self, first: &'static str, first_time: Duration, second: &'static str) {
+        self.laps.push((first, first_time));
+        self.lap(second);
+    }
 }
 
 /// Load the configuration with the command line's overrides applied.
@@ -355,18 +361,21 @@ impl Run<'_> {
         content.release_sources();
         t.lap("markdown");
 
-        let mut images = images::process(
-            root,
-            &self.config.images,
-            &content,
-            &mut rendered,
-            self.mode,
-        )?;
+        // Images and the search index need only the pages' text and image references: they
+        // are made side by side (each stage's own time is shown), and the images' markup is
+        // put in the pages after.
+        let ((prepared, images_time), searched) = rayon::join(
+            || {
+                let start = Instant::now();
+                let p = images::prepare(root, &self.config.images, &content, &rendered, self.mode);
+                (p, start.elapsed())
+            },
+            || self.search(&content, &rendered, sink, cache),
+        );
+        let mut images = prepared?.apply(&content, &mut rendered);
         diagnostics.extend(std::mem::take(&mut images.diagnostics));
-        t.lap("images");
-
-        let (search_index_js, shard_keys) = self.search(&content, &rendered, sink, cache)?;
-        t.lap("search");
+        let (search_index_js, shard_keys) = searched?;
+        t.side_by_side("images", images_time, "search");
 
         let (page_keys, pages_rendered) =
             match self.templates(&content, &rendered, search_index_js, sink) {
