@@ -389,7 +389,7 @@ pub fn build_into(
 pub const TERMS_CACHE_FILE: &str = "search-terms.bin";
 
 /// Documents per `search/d<N>.js` file of a sharded index.
-pub const DOCS_PER_FILE: usize = 50;
+pub const DOCS_PER_FILE: usize = 20;
 /// Body characters kept per document in a sharded index (for snippets).
 pub const SHARD_BODY_CHARS: usize = 300;
 
@@ -419,11 +419,13 @@ struct Manifest<'a> {
     n: usize,
     shards: usize,
     docs_per_file: usize,
-    /// Content hashes of the term shards `search/t<k>.js` (postings), their vocabularies
-    /// `search/v<k>.js` and the document files, for `?v=` cache busting.
+    /// Content hashes of the term shards `search/t<k>.js` (postings) and their vocabularies
+    /// `search/v<k>.js`, for `?v=` cache busting.
     terms: Vec<String>,
     vocab: Vec<String>,
-    docs: Vec<String>,
+    /// One version for all document files (a hash of their hashes): a query loads a few of
+    /// them, and a hash each made the manifest grow with the site.
+    docs: String,
     /// Content hashes of the pinyin map's parts `search/p<n>.js`, by the keys' first letter
     /// (`a` = 0); empty where no key starts with the letter (no file).
     pinyin: Vec<String>,
@@ -437,15 +439,17 @@ struct Manifest<'a> {
     closest: Vec<String>,
 }
 
-/// A large site's index: each shard holds elasticlunr-rs inverted indexes (one per field) of
-/// the terms whose first character falls in it, over all documents, so df and tf are those of
-/// the whole index; written as `search/t<k>.js`; documents are stored 50 to a file in
-/// `search/d<N>.js`; a small `search/manifest.js` holds the rest. A query downloads the
-/// manifest, the shards of its characters and the document files of its top results.
+/// A large site's index: each shard holds the postings (per field) of the terms whose first
+/// character falls in it, over all documents, so df and tf are those of the whole index,
+/// written as `search/t<k>.js`, and their vocabulary as `search/v<k>.js`; the field lengths of
+/// every document are `search/l0.js`; documents are stored 20 to a file in `search/d<N>.js`;
+/// a small `search/manifest.js` holds the rest. A query downloads the manifest, the
+/// vocabularies of its characters, the postings of its words, the field lengths and the
+/// document files of its top results.
 ///
-/// Memory stays small at 10,000+ documents: documents are segmented a chunk at a time, their
-/// terms interned (a posting is 16 bytes, not a string and a tree node), and each shard's
-/// inverted index exists only while it is serialized and handed to `sink`.
+/// Memory stays small at 100,000 documents: documents are segmented a chunk at a time, their
+/// terms interned and their postings packed (about 5 bytes each, `postings.rs`), and each
+/// shard's files exist only while they are serialized and handed to `sink`.
 fn build_sharded(
     env: &Env<'_>,
     docs: &[SearchDoc<'_>],
@@ -476,7 +480,7 @@ fn build_sharded(
         docs_per_file: DOCS_PER_FILE,
         terms: shard_files.iter().map(|f| f.terms.clone()).collect(),
         vocab: shard_files.iter().map(|f| f.vocab.clone()).collect(),
-        docs: doc_hashes?,
+        docs: hash8(doc_hashes?.concat().as_bytes()),
         pinyin,
         latin: latin_terms(&terms),
         lengths,
@@ -718,7 +722,7 @@ fn latin_terms(terms: &[String]) -> Vec<&str> {
     latin
 }
 
-/// `search/d<n>.js`: documents 50n…50n+49 as `[url, title, chapter, number, body]` (the body
+/// `search/d<n>.js`: documents 20n…20n+19 as `[url, title, chapter, number, body]` (the body
 /// cut for snippets); returns their content hashes.
 fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<String>> {
     docs.par_chunks(DOCS_PER_FILE)

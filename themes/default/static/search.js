@@ -550,7 +550,7 @@
 
   ShardedSource.prototype.file = function (kind, n) {
     var m = this.m;
-    var v = { t: m.terms, v: m.vocab, p: m.pinyin, c: m.closest, d: m.docs, l: [m.lengths] }[kind][n];
+    var v = kind === 'd' ? m.docs : { t: m.terms, v: m.vocab, p: m.pinyin, c: m.closest, l: [m.lengths] }[kind][n];
     return this.load(this.base + 'search/' + kind + n + '.js?v=' + v, kind + n);
   };
 
