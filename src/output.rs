@@ -48,11 +48,21 @@ pub trait Sink: Sync {
     fn write_file(&self, f: &OutputFile) -> Result<()> {
         self.write(&f.path, &f.bytes)
     }
+    /// Take one large file, written by `fill` in pieces (never held in memory whole where the
+    /// sink is a folder).
+    fn write_streamed(&self, rel: &Path, fill: &mut Fill<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| Error::io("writing", rel, e))?;
+        self.write(rel, &bytes)
+    }
     /// Keep the previous output's file at `rel` (known to be unchanged); false if it cannot.
     fn keep_previous(&self, _rel: &Path) -> bool {
         false
     }
 }
+
+/// What writes a streamed file's bytes (see [`Sink::write_streamed`]).
+pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
 
 /// A [`Sink`] that drops every file: the build without output.
 #[derive(Debug, Default)]
@@ -62,11 +72,17 @@ impl Sink for DryRun {
     fn write(&self, _rel: &Path, _bytes: &[u8]) -> Result<()> {
         Ok(())
     }
+    fn write_streamed(&self, rel: &Path, fill: &mut Fill<'_>) -> Result<()> {
+        fill(&mut std::io::sink()).map_err(|e| Error::io("writing", rel, e))
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         Staging::write(self, rel, bytes)
+    }
+    fn write_streamed(&self, rel: &Path, fill: &mut Fill<'_>) -> Result<()> {
+        Staging::write_streamed(self, rel, fill)
     }
     fn keep_previous(&self, rel: &Path) -> bool {
         Staging::keep_previous(self, rel)
@@ -155,6 +171,29 @@ impl Staging {
             return Ok(());
         }
         write_new_file(&p, bytes)
+    }
+
+    /// Write one file in pieces (see [`Sink::write_streamed`]); identical to the previous
+    /// output's file, it becomes a link to that, as in [`Staging::write`].
+    pub fn write_streamed(&self, rel: &Path, fill: &mut Fill<'_>) -> Result<()> {
+        use std::io::Write;
+        let p = self.staged(rel)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, create_new_file(&p)?);
+        fill(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| Error::io("writing", &p, e))?;
+        drop(w);
+        // Identical to the previous output's file: that file, linked over the new one.
+        let old = self.out.join(rel);
+        let linking = p.with_extension("faqsite-linking");
+        if same_files(&old, &p)
+            && std::fs::hard_link(&old, &linking).is_ok()
+            && std::fs::rename(&linking, &p).is_ok()
+        {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     /// Keep the previous output's file at `rel` as it is (a hard link into the staging
@@ -337,22 +376,28 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 /// must stay as it was until the swap.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
+    create_new_file(path)?
+        .write_all(bytes)
+        .map_err(|e| Error::io("writing", path, e))
+}
+
+/// A new file at `path`; one already there is removed first, never written through (it may
+/// be a hard link to the previous output's file).
+fn create_new_file(path: &Path) -> Result<File> {
     let create = || {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
     };
-    let mut file = match create() {
+    match create() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             std::fs::remove_file(path).map_err(|e| Error::io("replacing", path, e))?;
             create()
         }
         r => r,
     }
-    .map_err(|e| Error::io("writing", path, e))?;
-    file.write_all(bytes)
-        .map_err(|e| Error::io("writing", path, e))
+    .map_err(|e| Error::io("writing", path, e))
 }
 
 /// Whether the file at `path` (of the previous output) holds exactly `bytes`.
@@ -362,6 +407,40 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             std::fs::read(path).is_ok_and(|old| old == bytes)
         }
         _ => false,
+    }
+}
+
+/// Whether the regular files `a` and `b` hold the same bytes (read a piece at a time).
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let len = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    };
+    if len(a).is_none() || len(a) != len(b) {
+        return false;
+    }
+    let (Ok(fa), Ok(fb)) = (File::open(a), File::open(b)) else {
+        return false;
+    };
+    let (mut ra, mut rb) = (
+        std::io::BufReader::with_capacity(1 << 16, fa),
+        std::io::BufReader::with_capacity(1 << 16, fb),
+    );
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return true;
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
     }
 }
 

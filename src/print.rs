@@ -47,43 +47,154 @@ struct PrintChapter<'a> {
     questions: Vec<PrintQuestion<'a>>,
 }
 
-/// Render `print.html`.
-pub fn render(renderer: &Renderer, content: &Content, rendered: &[Rendered]) -> Result<String> {
-    let chapters: Vec<PrintChapter> = content
-        .chapters
-        .iter()
-        .map(|ch| {
-            let p = &content.pages[ch.page];
-            PrintChapter {
-                number: &p.number,
-                title: &p.title,
-                description: &p.description,
-                anchor: anchor(&p.url),
-                content: rewrite(&rendered[ch.page].html, &p.url),
-                questions: ch
-                    .questions
-                    .iter()
-                    .map(|&q| question(content, rendered, q))
-                    .collect(),
-            }
-        })
-        .collect();
+/// `print.html` rendered but for the answers: each answer stands as a placeholder in
+/// `skeleton`, and is rewritten only when the page is written ([`PrintPage::write_to`]). At
+/// 100,000 questions the answers are ~300 MB of HTML: held once more in the template's context
+/// and again in the rendered page, they were most of the build's peak memory.
+pub struct PrintPage<'a> {
+    skeleton: String,
+    content: &'a Content,
+    rendered: &'a [Rendered],
+    /// The page index of each placeholder's answer, by placeholder number.
+    pages: Vec<usize>,
+}
+
+/// What an answer's placeholder starts and ends with: private-use characters that HTML
+/// escaping leaves alone and that page titles do not contain.
+const HOLE_START: &str = "\u{E000}faqsite-print-";
+const HOLE_END: char = '\u{E001}';
+
+/// Render `print.html` (see [`PrintPage`]).
+pub fn render<'a>(
+    renderer: &Renderer,
+    content: &'a Content,
+    rendered: &'a [Rendered],
+) -> Result<PrintPage<'a>> {
+    let mut pages = Vec::new();
+    let manual = chapters(content, rendered, &mut |page| {
+        if rendered[page].html.is_empty() {
+            return String::new();
+        }
+        pages.push(page);
+        format!("{HOLE_START}{}{HOLE_END}", pages.len() - 1)
+    });
+    let skeleton = render_chapters(renderer, manual)?;
+    if holes_in_order(&skeleton, pages.len()) {
+        return Ok(PrintPage {
+            skeleton,
+            content,
+            rendered,
+            pages,
+        });
+    }
+    // A theme that shows an answer twice or not at all, or a title that reads like a
+    // placeholder: the answers go into the context itself.
+    let manual = chapters(content, rendered, &mut |page: usize| {
+        rewrite(&rendered[page].html, &content.pages[page].url)
+    });
+    Ok(PrintPage {
+        skeleton: render_chapters(renderer, manual)?,
+        content,
+        rendered,
+        pages: Vec::new(),
+    })
+}
+
+/// The manual's chapters, each answer (by page index) as `answer` makes it.
+fn chapters<'a>(
+    content: &'a Content,
+    rendered: &[Rendered],
+    answer: &mut dyn FnMut(usize) -> String,
+) -> Vec<PrintChapter<'a>> {
+    let mut chapters = Vec::with_capacity(content.chapters.len());
+    for ch in &content.chapters {
+        let p = &content.pages[ch.page];
+        let chapter_answer = answer(ch.page);
+        let questions = ch
+            .questions
+            .iter()
+            .map(|&q| question(content, rendered, q, answer(q)))
+            .collect();
+        chapters.push(PrintChapter {
+            number: &p.number,
+            title: &p.title,
+            description: &p.description,
+            anchor: anchor(&p.url),
+            content: chapter_answer,
+            questions,
+        });
+    }
+    chapters
+}
+
+fn render_chapters(renderer: &Renderer, chapters: Vec<PrintChapter<'_>>) -> Result<String> {
     let title = renderer.print_title();
     let mut ctx = renderer.special_context("print", &title)?;
     ctx.insert("manual", &chapters);
+    drop(chapters);
     ctx.insert("running_head", &css_string(&title));
     renderer.theme.render(PRINT_PAGE, &ctx)
 }
 
-fn question<'a>(content: &'a Content, rendered: &[Rendered], q: usize) -> PrintQuestion<'a> {
+/// Whether `skeleton` holds the placeholders 0, 1, … `n - 1` in this order, each once, and
+/// nothing else that starts like one.
+fn holes_in_order(skeleton: &str, n: usize) -> bool {
+    let mut next = 0;
+    for piece in skeleton.split(HOLE_START).skip(1) {
+        let expected = format!("{next}{HOLE_END}");
+        if !piece.starts_with(&expected) {
+            return false;
+        }
+        next += 1;
+    }
+    next == n
+}
+
+impl PrintPage<'_> {
+    /// Writes the page, each answer rewritten for the print page as its placeholder is reached.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut rest = self.skeleton.as_str();
+        while let Some(i) = rest.find(HOLE_START) {
+            let after = &rest[i + HOLE_START.len()..];
+            let page = after.split_once(HOLE_END).and_then(|(n, tail)| {
+                let page = *self.pages.get(n.parse::<usize>().ok()?)?;
+                Some((page, tail))
+            });
+            let Some((page, tail)) = page else {
+                // Not a placeholder of ours: written as it is.
+                out.write_all(&rest.as_bytes()[..i + HOLE_START.len()])?;
+                rest = after;
+                continue;
+            };
+            out.write_all(&rest.as_bytes()[..i])?;
+            let url = &self.content.pages[page].url;
+            out.write_all(rewrite(&self.rendered[page].html, url).as_bytes())?;
+            rest = tail;
+        }
+        out.write_all(rest.as_bytes())
+    }
+
+    /// The whole page as a string (tests, small tools).
+    pub fn to_html(&self) -> String {
+        let mut out = Vec::new();
+        self.write_to(&mut out).expect("writing to memory");
+        String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
+    }
+}
+
+fn question<'a>(
+    content: &'a Content,
+    rendered: &[Rendered],
+    q: usize,
+    content_hole: String,
+) -> PrintQuestion<'a> {
     let qp = &content.pages[q];
-    let html = &rendered[q].html;
     PrintQuestion {
         number: &qp.number,
         title: &qp.title,
         anchor: anchor(&qp.url),
-        content: rewrite(html, &qp.url),
-        keep: has_screenshot(html),
+        content: content_hole,
+        keep: has_screenshot(&rendered[q].html),
     }
 }
 

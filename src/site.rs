@@ -484,7 +484,9 @@ impl Run<'_> {
             Err(e) => return Err(e),
         }
         match manual {
-            Ok(html) => sink.write(Path::new(print::PRINT_PAGE), html.as_bytes())?,
+            Ok(page) => {
+                sink.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?
+            }
             // print.html shows the same template error as the pages: report it once.
             Err(Error::Input(ds)) => {
                 for d in ds {

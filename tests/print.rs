@@ -400,3 +400,45 @@ fn screenshots_print_on_the_page_of_their_question() {
         "the site's logo and contact on the cover: {cover}"
     );
 }
+
+/// The answers reach print.html only when it is written (so the whole manual is never held in
+/// memory at once); a theme whose print template shows each answer twice, and a question title
+/// that reads like the placeholder an answer stands as meanwhile, still print as written.
+#[test]
+fn a_print_template_showing_answers_twice_and_a_placeholder_like_title_print_as_written() {
+    let (tmp, site) = fixture("basic");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/print.html"),
+        "{% for c in manual %}{% for q in c.questions %}<h3>{{ q.title }}</h3>\
+         <div>{{ q.content | safe }}</div><div>{{ q.content | safe }}</div>\
+         {% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let html = read(&out.join("print.html"));
+    assert_eq!(
+        html.matches("<h2 id=\"p-01-basics-first-安装步骤\">")
+            .count(),
+        2,
+        "{html}"
+    );
+    assert!(!html.contains('\u{E000}'), "no placeholder left: {html}");
+
+    // The theme's own template, and a title holding the placeholder's text.
+    std::fs::remove_file(site.join("templates/print.html")).unwrap();
+    let page = site.join("content/01-basics/second.md");
+    let text = read(&page);
+    let title = "\u{E000}faqsite-print-0\u{E001}";
+    let text = text.replacen("title = \"", &format!("title = \"{title}"), 1);
+    std::fs::write(&page, text).unwrap();
+    build(&site, &out);
+    let html = read(&out.join("print.html"));
+    assert!(html.contains(title), "the title printed as it is");
+    assert_eq!(
+        html.matches("<h2 id=\"p-01-basics-first-安装步骤\">")
+            .count(),
+        1
+    );
+}

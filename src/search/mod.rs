@@ -18,10 +18,11 @@ use serde::Serialize;
 mod cache;
 mod closest;
 mod pinyin;
+mod postings;
 mod segment;
-mod shard_json;
 mod words;
 use cache::{DocTerms, TermCache};
+use postings::{Bucket, Posting};
 pub use segment::FaqChinese;
 pub use words::{language_words, LanguageWords, Synonyms, Words};
 
@@ -32,6 +33,9 @@ use crate::output::{OutputFile, Sink};
 
 /// Format version of the files, bumped when the client must change with them.
 pub const FORMAT_VERSION: u32 = 2;
+/// Format version of a sharded index's files (3: compact postings, vocabularies and field
+/// lengths in files of their own).
+pub const SHARDED_FORMAT_VERSION: u32 = 3;
 
 /// One field of the index: its name (in the index and the options `search.js` reads), and its
 /// boost.
@@ -385,7 +389,7 @@ pub fn build_into(
 pub const TERMS_CACHE_FILE: &str = "search-terms.bin";
 
 /// Documents per `search/d<N>.js` file of a sharded index.
-pub const DOCS_PER_FILE: usize = 50;
+pub const DOCS_PER_FILE: usize = 20;
 /// Body characters kept per document in a sharded index (for snippets).
 pub const SHARD_BODY_CHARS: usize = 300;
 
@@ -415,38 +419,37 @@ struct Manifest<'a> {
     n: usize,
     shards: usize,
     docs_per_file: usize,
-    /// Content hashes of the term and document files, for `?v=` cache busting.
+    /// Content hashes of the term shards `search/t<k>.js` (postings) and their vocabularies
+    /// `search/v<k>.js`, for `?v=` cache busting.
     terms: Vec<String>,
-    docs: Vec<String>,
+    vocab: Vec<String>,
+    /// One version for all document files (a hash of their hashes): a query loads a few of
+    /// them, and a hash each made the manifest grow with the site.
+    docs: String,
     /// Content hashes of the pinyin map's parts `search/p<n>.js`, by the keys' first letter
     /// (`a` = 0); empty where no key starts with the letter (no file).
     pinyin: Vec<String>,
     /// Every term with a Latin letter and no other script (`usb`, `tw15`): the client splits
     /// run-together Latin (`usbkey`) against them before it loads any shard.
     latin: Vec<&'a str>,
-    /// Field lengths (tokens) per document, by field: what elasticlunr's docInfo holds.
-    lengths: BTreeMap<&'a str, Vec<usize>>,
+    /// Content hash of `search/l0.js`: the field lengths (tokens) of every document, by field
+    /// (what elasticlunr's docInfo holds), loaded with a query's postings.
+    lengths: String,
     /// Content hashes of the closest-questions files `search/c<k>.js` by shard ("": none).
     closest: Vec<String>,
 }
 
-/// One (document, field, term) of a sharded index: the term as an id into the vocabulary.
-struct Posting {
-    doc: u32,
-    term: u32,
-    count: u32,
-    field: u8,
-}
-
-/// A large site's index: each shard holds elasticlunr-rs inverted indexes (one per field) of
-/// the terms whose first character falls in it, over all documents, so df and tf are those of
-/// the whole index; written as `search/t<k>.js`; documents are stored 50 to a file in
-/// `search/d<N>.js`; a small `search/manifest.js` holds the rest. A query downloads the
-/// manifest, the shards of its characters and the document files of its top results.
+/// A large site's index: each shard holds the postings (per field) of the terms whose first
+/// character falls in it, over all documents, so df and tf are those of the whole index,
+/// written as `search/t<k>.js`, and their vocabulary as `search/v<k>.js`; the field lengths of
+/// every document are `search/l0.js`; documents are stored 20 to a file in `search/d<N>.js`;
+/// a small `search/manifest.js` holds the rest. A query downloads the manifest, the
+/// vocabularies of its characters, the postings of its words, the field lengths and the
+/// document files of its top results.
 ///
-/// Memory stays small at 10,000+ documents: documents are segmented a chunk at a time, their
-/// terms interned (a posting is 16 bytes, not a string and a tree node), and each shard's
-/// inverted index exists only while it is serialized and handed to `sink`.
+/// Memory stays small at 100,000 documents: documents are segmented a chunk at a time, their
+/// terms interned and their postings packed (about 5 bytes each, `postings.rs`), and each
+/// shard's files exist only while they are serialized and handed to `sink`.
 fn build_sharded(
     env: &Env<'_>,
     docs: &[SearchDoc<'_>],
@@ -466,16 +469,18 @@ fn build_sharded(
         lengths,
     } = postings;
     let shard_files = write_term_shards(buckets, &terms, shards, previous, sink)?;
+    let lengths = write_parts('l', std::iter::once(Some(lengths)), sink)?.remove(0);
     let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
     let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
     let manifest = Manifest {
-        version: FORMAT_VERSION,
+        version: SHARDED_FORMAT_VERSION,
         options: options(env.config, env.words),
         n: docs.len(),
         shards,
         docs_per_file: DOCS_PER_FILE,
-        terms: shard_files.iter().map(|(_, (_, h))| h.clone()).collect(),
-        docs: doc_hashes?,
+        terms: shard_files.iter().map(|f| f.terms.clone()).collect(),
+        vocab: shard_files.iter().map(|f| f.vocab.clone()).collect(),
+        docs: hash8(doc_hashes?.concat().as_bytes()),
         pinyin,
         latin: latin_terms(&terms),
         lengths,
@@ -488,14 +493,24 @@ fn build_sharded(
         version: hash8(js.as_bytes()),
     };
     sink.write(OutputFile::new("search/manifest.js", js))?;
-    Ok((script, shard_files.into_iter().collect()))
+    let keys = shard_files
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, f)| {
+            [
+                (format!("search/t{k}.js"), (f.key, f.terms)),
+                (format!("search/v{k}.js"), (f.key, f.vocab)),
+            ]
+        })
+        .collect();
+    Ok((script, keys))
 }
 
 /// What a sharded index is made from: the vocabulary (term ids in order of first occurrence),
 /// each shard's postings in document order, and the field lengths of every document.
 struct Postings {
     terms: Vec<String>,
-    buckets: Vec<Vec<Posting>>,
+    buckets: Vec<Bucket>,
     lengths: BTreeMap<&'static str, Vec<usize>>,
 }
 
@@ -503,7 +518,7 @@ impl Postings {
     fn new(shards: usize, n_docs: usize) -> Postings {
         Postings {
             terms: Vec::new(),
-            buckets: (0..shards).map(|_| Vec::new()).collect(),
+            buckets: (0..shards).map(|_| Bucket::default()).collect(),
             lengths: FIELDS
                 .iter()
                 .map(|f| (f.name, Vec::with_capacity(n_docs)))
@@ -587,62 +602,113 @@ fn segment_chunk(
         .collect()
 }
 
-/// Writes `search/t<k>.js` for every shard, in parallel, keeping the previous build's file
-/// where its postings did not change; returns (path, (key, content hash)) per shard, in order.
+/// One shard as written: its input key and the content hashes of its term and vocabulary files.
+struct ShardFiles {
+    key: u64,
+    terms: String,
+    vocab: String,
+}
+
+/// Writes `search/t<k>.js` and `search/v<k>.js` for every shard, in parallel, keeping the
+/// previous build's files where the shard's postings did not change.
 fn write_term_shards(
-    buckets: Vec<Vec<Posting>>,
+    buckets: Vec<Bucket>,
     terms: &[String],
     shards: usize,
     previous: Option<&ShardKeys>,
     sink: &dyn IndexSink,
-) -> Result<Vec<(String, (u64, String))>> {
+) -> Result<Vec<ShardFiles>> {
     buckets
         .into_par_iter()
         .enumerate()
         .map(|(k, bucket)| {
-            let path = format!("search/t{k}.js");
+            let (t, v) = (format!("search/t{k}.js"), format!("search/v{k}.js"));
             let key = shard_key(k, shards, &bucket, terms);
-            if let Some((old_key, hash)) = previous.and_then(|p| p.get(&path)) {
-                if *old_key == key && sink.keep(&path) {
-                    return Ok((path, (key, hash.clone())));
+            let old = |path: &str| {
+                previous
+                    .and_then(|p| p.get(path))
+                    .filter(|(old_key, _)| *old_key == key)
+                    .map(|(_, hash)| hash.clone())
+            };
+            if let (Some(th), Some(vh)) = (old(&t), old(&v)) {
+                if sink.keep(&t) && sink.keep(&v) {
+                    return Ok(ShardFiles {
+                        key,
+                        terms: th,
+                        vocab: vh,
+                    });
                 }
             }
-            let js = shard_js(k, bucket, terms);
-            let hash = hash8(js.as_bytes());
-            sink.write(OutputFile::new(path.clone(), js))?;
-            Ok((path, (key, hash)))
+            let (t_js, v_js) = shard_js(k, bucket, terms);
+            let files = ShardFiles {
+                key,
+                terms: hash8(t_js.as_bytes()),
+                vocab: hash8(v_js.as_bytes()),
+            };
+            sink.write(OutputFile::new(t, t_js))?;
+            sink.write(OutputFile::new(v, v_js))?;
+            Ok(files)
         })
         .collect()
 }
 
 /// A shard is a function of its postings alone: their hash is its key.
-fn shard_key(k: usize, shards: usize, bucket: &[Posting], terms: &[String]) -> u64 {
+fn shard_key(k: usize, shards: usize, bucket: &Bucket, terms: &[String]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (k, shards).hash(&mut h);
-    for p in bucket {
+    for p in bucket.iter() {
         (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
     }
     h.finish()
 }
 
-/// Shard `k`'s file: elasticlunr-rs's inverted index per field, as `Index::add_doc` fills it
-/// (one add_token per (document, term), with tf = sqrt(count)), written straight from the
-/// postings (`shard_json.rs`: the same JSON, without building the index's tree).
-fn shard_js(k: usize, bucket: Vec<Posting>, terms: &[String]) -> String {
-    let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
-    let entries = bucket
-        .iter()
-        .map(|p| shard_json::Entry {
-            field: p.field as usize,
-            term: &terms[p.term as usize],
-            doc: p.doc,
-            count: p.count,
-        })
-        .collect();
-    let json = shard_json::inverted_indexes(&names, entries);
+/// One term's postings in a field of a shard file: the documents in ascending order, each as
+/// its distance from the one before (the first from 0), and each one's count of the term,
+/// left out when every count is 1.
+#[derive(Default)]
+struct TermPostings {
+    gaps: Vec<u32>,
+    counts: Vec<u32>,
+    last: u32,
+}
+
+impl Serialize for TermPostings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.counts.iter().all(|&c| c == 1) {
+            (&self.gaps,).serialize(s)
+        } else {
+            (&self.gaps, &self.counts).serialize(s)
+        }
+    }
+}
+
+/// Shard `k`'s files: `t<k>.js`, each field's terms (of the shard) with their postings (see
+/// [`TermPostings`]; `search.js` rebuilds elasticlunr's inverted index from them, tf = the
+/// square root of the count, df = the number of documents), and `v<k>.js`, the shard's terms
+/// alone (what a query is segmented against before it knows which postings it needs).
+fn shard_js(k: usize, bucket: Bucket, terms: &[String]) -> (String, String) {
+    let mut fields: Vec<BTreeMap<&str, TermPostings>> =
+        FIELDS.iter().map(|_| BTreeMap::new()).collect();
+    for p in bucket.iter() {
+        let e = fields[p.field as usize]
+            .entry(terms[p.term as usize].as_str())
+            .or_default();
+        e.gaps.push(p.doc - e.last);
+        e.counts.push(p.count);
+        e.last = p.doc;
+    }
     drop(bucket);
-    format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json))
+    let vocab: std::collections::BTreeSet<&str> =
+        fields.iter().flat_map(|f| f.keys().copied()).collect();
+    let vocab = serde_json::to_string(&vocab).expect("serializes");
+    let named: BTreeMap<&str, BTreeMap<&str, TermPostings>> =
+        FIELDS.iter().map(|f| f.name).zip(fields).collect();
+    let json = serde_json::to_string(&named).expect("serializes");
+    (
+        format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json)),
+        format!("FAQSITE_SEARCH_LOAD(\"v\",{k},{});\n", script_safe(&vocab)),
+    )
 }
 
 /// Every Latin term (see [`is_latin`]), sorted.
@@ -656,7 +722,7 @@ fn latin_terms(terms: &[String]) -> Vec<&str> {
     latin
 }
 
-/// `search/d<n>.js`: documents 50n…50n+49 as `[url, title, chapter, number, body]` (the body
+/// `search/d<n>.js`: documents 20n…20n+19 as `[url, title, chapter, number, body]` (the body
 /// cut for snippets); returns their content hashes.
 fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<String>> {
     docs.par_chunks(DOCS_PER_FILE)
@@ -901,14 +967,15 @@ mod tests {
                     .1,
             )
             .unwrap();
-            let mut node = &json[field]["root"];
-            for c in term.chars() {
-                node = &node[c.to_string()];
-            }
-            assert!(
-                node["docs"].as_object().is_some_and(|d| !d.is_empty()),
-                "{term} in shard {k}"
-            );
+            let gaps = json[field][term][0].as_array();
+            assert!(gaps.is_some_and(|g| !g.is_empty()), "{term} in shard {k}");
+            let vocab = files
+                .files
+                .iter()
+                .find(|f| f.path == std::path::Path::new(&format!("search/v{k}.js")))
+                .unwrap();
+            let vocab = String::from_utf8(vocab.bytes.clone()).unwrap();
+            assert!(vocab.contains(&format!("\"{term}\"")), "{term} in {vocab}");
         }
         assert!(files
             .files

@@ -33,6 +33,20 @@ test('a query loads only the shards of its characters and its results\' document
   assert.ok(terms.length < manifest.shards);
 });
 
+test('a query loads the vocabularies of its characters and the postings of its words only', async () => {
+  const { source, loaded, manifest } = loadSharded(site);
+  const results = await source.search('忘记密码', 10);
+  assert.ok(results.length > 0);
+  const kind = (k) => loaded.filter((f) => path.basename(f).startsWith(k)).map((f) => +path.basename(f).slice(1, -3)).sort();
+  const shard = (ch) => ch.codePointAt(0) % manifest.shards;
+  assert.deepEqual(kind('v'), [...new Set([...'忘记密码'].map(shard))].sort(), 'a vocabulary per character');
+  // 忘记 and 密码 (and the term of 密码's synonym group): not the postings of 记 and 码.
+  const alts = source.engine.tokens('忘记密码').flatMap((t) => t.alts.map((a) => a.term));
+  assert.ok(alts.includes('忘记') && alts.includes('密码'), alts.join());
+  assert.deepEqual(kind('t'), [...new Set(alts.map(shard))].sort(), 'the postings of its words');
+  assert.deepEqual(kind('l'), [0], 'the field lengths, once');
+});
+
 // Queries sharing characters or words with some titles (the first three find nothing).
 const NOTHING = ['录统示', '魑截录魉', '魑魅 tw15 统', '魍魉证书丢', '魑魅 usb 魍', '网页魑魅魍魉'];
 

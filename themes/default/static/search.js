@@ -74,7 +74,10 @@
     });
     this.groupTerms = setOf(this.synonyms.map(function (g) { return g.term; }));
     var self = this;
-    this.fields.forEach(function (f) { self.collect(data.index.index[f].root, '', self.vocab); });
+    // A sharded index hands over the vocabulary of the shards loaded so far (its postings
+    // come later, for the query's words only).
+    if (data.vocab) this.vocab = data.vocab;
+    else this.fields.forEach(function (f) { self.collect(data.index.index[f].root, '', self.vocab); });
     // The Latin words of the index (a sharded index lists them all in its manifest).
     this.latin = setOf(data.latin || Object.keys(this.vocab).filter(function (w) { return LATIN.test(w); }));
   }
@@ -478,8 +481,11 @@
     var self = this;
     this.fields.forEach(function (f) { self.roots[f] = {}; });
     this.have = Object.create(null);
+    this.haveVocab = Object.create(null);
     this.havePinyin = Object.create(null);
+    this.vocab = Object.create(null);
     this.pinyin = Object.create(null);
+    this.lengths = null;
     this.docs = Object.create(null);
     this.engine = null;
   }
@@ -527,8 +533,9 @@
     });
   };
 
-  // The term shards of the query's Chinese characters (its Latin words are split against the
-  // manifest's Latin words and these pinyin parts first), and the pinyin parts of its letters.
+  // The shards of the query's Chinese characters (whose vocabularies it is segmented against;
+  // its Latin words are split against the manifest's Latin words and the pinyin parts), and
+  // the pinyin parts of its letters.
   ShardedSource.prototype.shardsFor = function (query) {
     var m = this.m, out = Object.create(null), pinyin = Object.create(null);
     runs(normalize(query)).forEach(function (r) {
@@ -542,53 +549,87 @@
   };
 
   ShardedSource.prototype.file = function (kind, n) {
-    var v = { t: this.m.terms, p: this.m.pinyin, c: this.m.closest, d: this.m.docs }[kind][n];
+    var m = this.m;
+    var v = kind === 'd' ? m.docs : { t: m.terms, v: m.vocab, p: m.pinyin, c: m.closest, l: [m.lengths] }[kind][n];
     return this.load(this.base + 'search/' + kind + n + '.js?v=' + v, kind + n);
   };
 
-  // Load the term shards `ks` and pinyin parts `ps` not loaded yet; (re)make the engine when
-  // anything new arrived.
-  ShardedSource.prototype.ensure = function (ks, ps) {
+  // Load the vocabularies `ks` and pinyin parts `ps` not loaded yet.
+  ShardedSource.prototype.ensureVocab = function (ks, ps) {
     var self = this;
-    var terms = ks.filter(function (k) { return !self.have[k]; });
+    var vocab = ks.filter(function (k) { return !self.haveVocab[k]; });
     var pinyin = ps.filter(function (k) { return !self.havePinyin[k]; });
-    var files = terms.map(function (k) { return self.file('t', k); })
+    var files = vocab.map(function (k) { return self.file('v', k); })
       .concat(pinyin.map(function (k) { return self.file('p', k); }));
     return Promise.all(files).then(function (loaded) {
       loaded.forEach(function (data, i) {
-        if (i >= terms.length) {
-          self.havePinyin[pinyin[i - terms.length]] = true;
-          for (var key in data) self.pinyin[key] = data[key];
+        if (i < vocab.length) {
+          self.haveVocab[vocab[i]] = true;
+          data.forEach(function (w) { self.vocab[w] = true; });
           return;
         }
-        self.have[terms[i]] = true;
-        self.fields.forEach(function (f) {
-          var root = (data[f] && data[f].root) || {};
-          for (var ch in root) if (ch !== 'docs' && ch !== 'df') self.roots[f][ch] = root[ch];
-        });
+        self.havePinyin[pinyin[i - vocab.length]] = true;
+        for (var key in data) self.pinyin[key] = data[key];
       });
-      if (loaded.length || !self.engine) {
-        var index = { index: {}, documentStore: { length: self.m.n, docInfo: {} } };
-        self.fields.forEach(function (f) { index.index[f] = { root: self.roots[f] }; });
-        var lengths = self.m.lengths;
-        self.engine = new Engine({
-          index: index, docs: self.docs, options: self.m.options, pinyin: self.pinyin, latin: self.m.latin,
-          fieldLength: function (ref, f) { return lengths[f][+ref]; },
-        });
+      if (loaded.length || !self.engine) self.remake();
+    });
+  };
+
+  // Load the postings of shards `ks` not loaded yet (and the field lengths, once).
+  ShardedSource.prototype.ensureTerms = function (ks) {
+    var self = this;
+    var terms = ks.filter(function (k) { return !self.have[k]; });
+    var files = terms.map(function (k) { return self.file('t', k); });
+    if (!this.lengths && terms.length) files.push(this.file('l', 0));
+    return Promise.all(files).then(function (loaded) {
+      loaded.forEach(function (data, i) {
+        if (i === terms.length) { self.lengths = data; return; }
+        self.have[terms[i]] = true;
+        self.fields.forEach(function (f) { addPostings(self.roots[f], data[f] || {}); });
+      });
+      if (loaded.length) self.remake();
+    });
+  };
+
+  // A shard's postings of one field ({term: [gaps, counts]}, see shard_js in src/search/mod.rs)
+  // into the inverted index under `root`, as elasticlunr builds it: tf = sqrt(count), df = the
+  // number of documents. Terms come in code point order, so every node's children are in the
+  // order of the one-file index's nodes.
+  function addPostings(root, terms) {
+    for (var term in terms) {
+      var node = root;
+      for (var ch of term) node = node[ch] || (node[ch] = {});
+      var gaps = terms[term][0], counts = terms[term][1];
+      var docs = node.docs = {};
+      for (var i = 0, ref = 0; i < gaps.length; i++) {
+        ref += gaps[i];
+        docs[ref] = { tf: counts ? Math.sqrt(counts[i]) : 1 };
       }
+      node.df = gaps.length;
+    }
+  }
+
+  // (Re)make the engine from what is loaded.
+  ShardedSource.prototype.remake = function () {
+    var self = this, index = { index: {}, documentStore: { length: this.m.n, docInfo: {} } };
+    this.fields.forEach(function (f) { index.index[f] = { root: self.roots[f] }; });
+    this.engine = new Engine({
+      index: index, docs: this.docs, options: this.m.options, pinyin: this.pinyin, latin: this.m.latin,
+      vocab: this.vocab,
+      fieldLength: function (ref, f) { return self.lengths[f][+ref]; },
     });
   };
 
   ShardedSource.prototype.search = function (query, limit) {
     var self = this;
     var first = this.shardsFor(query);
-    return this.ensure(first.terms, first.pinyin).then(function () {
-      // The terms a query's pinyin and synonyms stand for start with other characters.
-      var more = Object.create(null);
+    return this.ensureVocab(first.terms, first.pinyin).then(function () {
+      // The postings of the query's words and of the terms its pinyin and synonyms stand for.
+      var need = Object.create(null);
       self.engine.tokens(query).forEach(function (t) {
-        t.alts.forEach(function (a) { more[a.term.codePointAt(0) % self.m.shards] = true; });
+        t.alts.forEach(function (a) { need[a.term.codePointAt(0) % self.m.shards] = true; });
       });
-      return self.ensure(Object.keys(more).map(Number), []);
+      return self.ensureTerms(Object.keys(need).map(Number));
     }).then(function () {
       return self.withDocs(self.engine.search(query, limit));
     });
