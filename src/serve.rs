@@ -214,7 +214,13 @@ fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
     Ok(watcher)
 }
 
-/// Call `rebuild` after each burst of relevant changes (50 ms of quiet), until the watcher
+/// How long a burst of changes must have been quiet before the rebuild starts. An editor's
+/// save is a few events within a millisecond or two (write and close, or a new file renamed
+/// over the old one); a longer wait would be most of the save → reload time of a small site,
+/// and a burst cut in two only costs a second rebuild.
+const DEBOUNCE_MS: u64 = 10;
+
+/// Call `rebuild` after each burst of relevant changes (`DEBOUNCE_MS` of quiet), until the watcher
 /// is gone.
 fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
     let ignored = |p: &Path| {
@@ -229,7 +235,7 @@ fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
     while let Ok(paths) = rx.recv() {
         let mut relevant = paths.iter().any(|p| !ignored(p));
         // Debounce: editors write several events per save.
-        let deadline = Instant::now() + Duration::from_millis(50);
+        let deadline = Instant::now() + Duration::from_millis(DEBOUNCE_MS);
         loop {
             match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(more) => relevant |= more.iter().any(|p| !ignored(p)),

@@ -17,7 +17,7 @@ use crate::output::{self, DryRun, OutputFile, Sink, Staging};
 use crate::print;
 use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
-use crate::templates::{PageKeys, Renderer, Theme};
+use crate::templates::{CompiledTemplates, PageKeys, Renderer, Theme};
 
 /// What the command line asks for.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +56,8 @@ pub struct BuildCache {
     previous: Option<Previous>,
     /// The jieba dictionary, loaded by the first build that needs it.
     segmenter: Option<search::FaqChinese>,
+    /// The theme's templates, compiled.
+    templates: CompiledTemplates,
 }
 
 impl std::fmt::Debug for BuildCache {
@@ -63,6 +65,7 @@ impl std::fmt::Debug for BuildCache {
         f.debug_struct("BuildCache")
             .field("previous", &self.previous)
             .field("segmenter", &self.segmenter.is_some())
+            .field("templates", &self.templates.is_some())
             .finish()
     }
 }
@@ -72,6 +75,8 @@ struct Previous {
     out_dir: PathBuf,
     pages: PageKeys,
     shards: ShardKeys,
+    /// Every file it wrote (relative to `out_dir`; the marker not included).
+    files: Vec<PathBuf>,
 }
 
 /// What a successful build did.
@@ -169,7 +174,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         return Ok(BuildReport::up_to_date(out_dir, t.laps));
     }
     // Keys of an earlier build count only if the output is still what that build wrote.
-    let previous = cache
+    let mut previous = cache
         .previous
         .take()
         .filter(|p| p.out_dir == out_dir && state.untouched());
@@ -177,8 +182,12 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     t.lap("config");
 
     // Every file goes straight into the staging folder; it is swapped in at the end, or
-    // removed (by Drop) if any stage fails.
-    let staging = Staging::new(&out_dir)?;
+    // removed (by Drop) if any stage fails. After a build of this process into the same,
+    // untouched folder (`serve`), only what changed is staged and moved into place.
+    let staging = match previous.as_mut() {
+        Some(p) => Staging::update(&out_dir, std::mem::take(&mut p.files))?,
+        None => Staging::new(&out_dir)?,
+    };
     let run = Run {
         opts,
         config: &config,
@@ -190,6 +199,11 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let pdf_result = print_pdf(opts, &config, &staging, &mut t);
     let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
     let unchanged_files = staging.unchanged();
+    let paths = if opts.serving {
+        staging.paths()
+    } else {
+        Vec::new()
+    };
     if opts.serving {
         staging.commit_removing_in_background()?;
     } else {
@@ -204,6 +218,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
             out_dir: out_dir.clone(),
             pages: made.page_keys,
             shards: made.shard_keys,
+            files: paths,
         });
     }
     t.lap("write");
@@ -369,7 +384,7 @@ impl Run<'_> {
         t.lap("search");
 
         let (page_keys, pages_rendered) =
-            match self.templates(&content, &rendered, search_index_js, sink) {
+            match self.templates(&content, &rendered, search_index_js, sink, cache) {
                 Ok(done) => done,
                 Err(Error::Input(ds)) => {
                     diagnostics.extend(ds);
@@ -459,8 +474,9 @@ impl Run<'_> {
         rendered: &[Rendered],
         search_index_js: String,
         sink: &S,
+        cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
-        let theme = Theme::load(&self.opts.root, self.config)?;
+        let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
         let renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
         // The pages and the one large print page render side by side.
         let (pages, manual) = rayon::join(
