@@ -348,6 +348,14 @@ fn move_into(from: &Path, to: &Path, files: &[PathBuf]) -> Result<()> {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
         }
+        // Not renamed over the old file: ext4 (auto_da_alloc) would flush the new file's data
+        // to disk first, tens of ms per save; a request in between waits for the build.
+        match std::fs::remove_file(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::io("replacing", &target, e))
+            }
+            _ => {}
+        }
         std::fs::rename(from.join(rel), &target)
             .map_err(|e| Error::io("moving the new file into place", &target, e))?;
     }
