@@ -58,6 +58,10 @@ pub struct BuildCache {
     segmenter: Option<search::FaqChinese>,
     /// The theme's templates, compiled.
     templates: CompiledTemplates,
+    /// Every content file parsed, with its text.
+    content: content::ParseCache,
+    /// Every page's Markdown rendered, with what it was rendered from.
+    markdown: markdown::RenderCache,
 }
 
 impl std::fmt::Debug for BuildCache {
@@ -66,6 +70,8 @@ impl std::fmt::Debug for BuildCache {
             .field("previous", &self.previous)
             .field("segmenter", &self.segmenter.is_some())
             .field("templates", &self.templates.is_some())
+            .field("content", &self.content)
+            .field("markdown", &self.markdown)
             .finish()
     }
 }
@@ -360,12 +366,16 @@ impl Run<'_> {
     /// I/O failure, ends it early.
     fn stages<S: Sink>(&self, sink: &S, cache: &mut BuildCache, t: &mut Timer) -> Result<Made> {
         let root = self.opts.root.as_path();
-        let mut content = content::load(root, self.opts.drafts)?;
+        let parsed = self.opts.serving.then_some(&cache.content);
+        let mut content = content::load(root, self.opts.drafts, parsed)?;
         let mut diagnostics = lint::site(&content);
         diagnostics.append(&mut content.warnings);
         t.lap("load");
 
-        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown);
+        // Only `serve` builds again: keeping the pages for the next build would only raise
+        // the peak memory of the others.
+        let reuse = self.opts.serving.then_some(&mut cache.markdown);
+        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown, reuse);
         diagnostics.extend(problems);
         content.release_sources();
         t.lap("markdown");
