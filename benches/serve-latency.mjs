@@ -7,6 +7,7 @@
 //
 //   node benches/serve-latency.mjs SITE_DIR [SAVES=15] [QUESTION=first question found]
 //   FAQSITE=target/release/faqsite (default)
+//   TIMINGS=1: run `serve --timings` and print the median of each stage over the saves
 //
 //   node benches/serve-latency.mjs . 15                                  # this repository's site
 //   node benches/serve-latency.mjs $BENCH_DIR/corpus/faqsite 12          # compare.sh's 10,000
@@ -58,8 +59,11 @@ const target = Number(process.env.TARGET_MS || (questions < 1000 ? 50 : 200));
 const uptime = () => execSync("uptime").toString().trim();
 console.log(`${new Date().toISOString()}  ${uptime()}`);
 
-const server = spawn(bin, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+const timed = process.env.TIMINGS === "1";
+const serveArgs = ["serve", "--port", "0", ...(timed ? ["--timings"] : [])];
+const server = spawn(bin, serveArgs, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
 const rebuilt = []; // the server's "rebuilt in N ms" lines (the first build included)
+const stages = []; // with TIMINGS=1: each rebuild's "  ms: stage N, ..." line as {stage: ms}
 let out = "";
 const ready = await new Promise((resolve, reject) => {
   let buf = "";
@@ -71,6 +75,8 @@ const ready = await new Promise((resolve, reject) => {
       buf = buf.slice(nl + 1);
       const r = line.match(/^rebuilt in (\d+) ms/);
       if (r) rebuilt.push(Number(r[1]));
+      const t = line.match(/^  ms: (.*)/);
+      if (t) stages.push(Object.fromEntries(t[1].split(", ").map((s) => [s.split(" ")[0], Number(s.split(" ")[1])])));
       const m = line.match(/^serving (.*) at http:\/\/([^/\s]+)\//);
       if (m) resolve({ out: m[1], addr: m[2] });
     }
@@ -101,6 +107,17 @@ function writtenSince(dir, since, acc = []) {
   return acc;
 }
 
+// CPU time the server used (user + system, ms; Linux): less sensitive to other load on the
+// machine than wall times.
+function cpuMs() {
+  try {
+    const f = fs.readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+const cpuBefore = cpuMs();
 const times = [];
 let written = [];
 for (let i = 0; i < saves; i++) {
@@ -114,6 +131,7 @@ for (let i = 0; i < saves; i++) {
   if (i === saves - 1 && fs.existsSync(out)) written = writtenSince(out, wall);
   await new Promise((r) => setTimeout(r, 300));
 }
+const cpuPerSave = (cpuMs() - cpuBefore) / saves;
 server.kill();
 fs.rmSync(work, { recursive: true, force: true });
 const median = (xs) => {
@@ -125,7 +143,12 @@ const med = median(times);
 console.log(
   `${questions} questions, first build ${firstBuild} ms; save → reload: median ${med.toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms over ${saves} saves (${path.relative(root, question)})`,
 );
-console.log(`server's "rebuilt in" after the saves: median ${median(rebuilt.slice(1))} ms`);
+console.log(`server's "rebuilt in" after the saves: median ${median(rebuilt.slice(1))} ms; CPU ${cpuPerSave.toFixed(0)} ms per save`);
+if (timed && stages.length > 1) {
+  const after = stages.slice(1);
+  const names = Object.keys(after[0]);
+  console.log(`stages (median ms over the saves): ${names.map((n) => `${n} ${median(after.map((s) => s[n] ?? 0)).toFixed(1)}`).join(", ")}`);
+}
 console.log(
   `files the last rebuild wrote: ${written.length}${written.length <= 12 ? ` (${written.sort().join(", ")})` : ""}`,
 );

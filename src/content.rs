@@ -123,7 +123,7 @@ const FRONT_MATTER_KEYS: &[&str] = &[
     "updated",
 ];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
     title: String,
@@ -146,7 +146,7 @@ struct FrontMatter {
 }
 
 /// A Markdown file split into its front matter and body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Parsed {
     /// Its `aliases` are taken out into [`Parsed::aliases`].
     front: FrontMatter,
@@ -175,6 +175,7 @@ fn load_chapter(
     root: &Path,
     root_canon: &Path,
     include_drafts: bool,
+    cache: Option<&ParseCache>,
 ) -> Result<ChapterDir> {
     let (entries, mut errors) = read_dir_sorted(cdir, root_canon)?;
     let mut drafts = Vec::new();
@@ -185,7 +186,7 @@ fn load_chapter(
         // A link out of the site, already reported.
         None
     } else if index.is_file() {
-        match parse_file(&index, root) {
+        match parse_file(&index, root, cache) {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.extend(e);
@@ -210,7 +211,7 @@ fn load_chapter(
             continue;
         }
         let qslug = slug::url_name(name.trim_end_matches(".md"));
-        match parse_file(&path, root) {
+        match parse_file(&path, root, cache) {
             Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
             Err(e) => errors.extend(e),
@@ -236,7 +237,9 @@ fn load_chapter(
 /// Load every page under `root/content` (drafts only with `include_drafts`); every problem
 /// found in any file is reported together. Answers without `updated` in their front matter
 /// get the date of the last git commit that changed their file (one walk of the history).
-pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
+/// With `cache` (`serve`), a file whose text is the same as at the previous load is not
+/// parsed again.
+pub fn load(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Result<Content> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         return Err(Error::one(
@@ -250,13 +253,13 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Content> {
     if let Some(o) = paths::outside_link(&dir, &root_canon) {
         return Err(Error::one(outside_link_error(&o)));
     }
-    let top = read_top(&dir, root, &root_canon)?;
+    let top = read_top(&dir, root, &root_canon, cache)?;
     let mut errors = top.errors;
     // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
     let loaded: Vec<Result<ChapterDir>> = top
         .chapter_dirs
         .par_iter()
-        .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts))
+        .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts, cache))
         .collect();
     let mut chapters: Vec<LoadedChapter> = Vec::new();
     let mut drafts = Vec::new();
@@ -289,7 +292,7 @@ struct Top {
     errors: Vec<Diagnostic>,
 }
 
-fn read_top(dir: &Path, root: &Path, root_canon: &Path) -> Result<Top> {
+fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCache>) -> Result<Top> {
     let (entries, mut errors) = read_dir_sorted(dir, root_canon)?;
     let mut home = None;
     let mut chapter_dirs = Vec::new();
@@ -298,7 +301,7 @@ fn read_top(dir: &Path, root: &Path, root_canon: &Path) -> Result<Top> {
         if path.is_dir() {
             chapter_dirs.push(path);
         } else if name == INDEX_FILE {
-            match parse_file(&path, root) {
+            match parse_file(&path, root, cache) {
                 Ok(p) => home = Some(p),
                 Err(e) => errors.extend(e),
             }
@@ -504,7 +507,32 @@ pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
     Diagnostic::new(link, 0, o.message()).hint(OutsideLink::HINT)
 }
 
-fn parse_file(path: &Path, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+/// Files parsed by an earlier [`load`] of this process (`serve`), each with its text: a file
+/// whose text is the same is not parsed again (only files that parsed are kept).
+#[derive(Default)]
+pub struct ParseCache(std::sync::Mutex<std::collections::HashMap<PathBuf, (String, Parsed)>>);
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParseCache")
+    }
+}
+
+impl ParseCache {
+    fn files(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, (String, Parsed)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn parse_file(
+    path: &Path,
+    root: &Path,
+    cache: Option<&ParseCache>,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let shown_path = shown(path, root);
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![
@@ -512,7 +540,17 @@ fn parse_file(path: &Path, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {
                 .hint("content files must be UTF-8 Markdown"),
         ]
     })?;
-    parse(&text, &shown_path)
+    let Some(cache) = cache else {
+        return parse(&text, &shown_path);
+    };
+    if let Some((_, parsed)) = cache.files().get(path).filter(|(t, _)| *t == text) {
+        return Ok(parsed.clone());
+    }
+    let parsed = parse(&text, &shown_path)?;
+    cache
+        .files()
+        .insert(path.to_path_buf(), (text, parsed.clone()));
+    Ok(parsed)
 }
 
 /// Split `text` into TOML front matter (between `+++` lines) and Markdown body.

@@ -20,6 +20,9 @@ use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
 
+mod cache;
+pub use cache::RenderCache;
+
 /// Ids the theme uses itself; headings never take them.
 const RESERVED_IDS: &[&str] = &["main", "search-input", "search-results", "top", "content"];
 
@@ -64,6 +67,7 @@ pub fn image_marker(n: usize) -> String {
 pub const IMAGE_MARKER: &str = "<!--faqsite:img:";
 
 /// A link to another page, checked once every page's headings are known.
+#[derive(Clone)]
 struct PageLink {
     target: usize,
     anchor: Option<String>,
@@ -74,18 +78,25 @@ struct PageLink {
 /// such as raw HTML shown as text). A page with a problem is still rendered whole (a dead link
 /// stays as written), so its headings and its other links count: no false "no such heading"
 /// elsewhere, no problem hidden behind another.
-pub fn render_all(content: &Content, config: &MarkdownConfig) -> (Vec<Rendered>, Vec<Diagnostic>) {
+///
+/// With `cache` (`serve`), a page rendered by the previous call from the same inputs is taken
+/// from it instead of rendered again (see [`RenderCache`]).
+pub fn render_all(
+    content: &Content,
+    config: &MarkdownConfig,
+    cache: Option<&mut RenderCache>,
+) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let sources: BTreeMap<PathBuf, usize> = content
         .pages
         .iter()
         .enumerate()
         .map(|(i, p)| (normalize_path(&p.source.path), i))
         .collect();
-    let results: Vec<PageResult> = content
-        .pages
-        .par_iter()
-        .map(|p| render_page(p, content, &sources, config))
-        .collect();
+    let render = |p: &Page| render_page(p, content, &sources, config);
+    let results: Vec<PageResult> = match cache {
+        Some(cache) => cache.render(content, config, render),
+        None => content.pages.par_iter().map(render).collect(),
+    };
 
     let mut problems = Vec::with_capacity(results.len());
     let mut rendered = Vec::with_capacity(results.len());

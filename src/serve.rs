@@ -2,8 +2,8 @@
 //! and reload open pages (server-sent events; the small script is injected into HTML responses
 //! only here). A failed rebuild, a panic included, keeps the last good site served and shows
 //! the error as an overlay in the browser until the next good save; the watcher lives on.
-//! Requests that land while a rebuild swaps its output in are answered from the output as it
-//! is once the swap is done, never with a 404 of the gap. The HTTP side is `crate::http`.
+//! Requests that land while a rebuild swaps its output in (or moves a changed file into place)
+//! are answered from the output as it is once that is done, never with a 404 of the gap. The HTTP side is `crate::http`.
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -93,11 +93,12 @@ impl Shared {
         build()
     }
 
-    /// Wait while a build is running and `out` is missing: between a build's two renames
-    /// (the old output aside, the new one in), or before the first build put anything there.
-    fn wait_for_output(&self, out: &Path) {
+    /// Wait while a build is running and `file` is missing: between a build's two renames
+    /// (the old output aside, the new one in; a changed file removed, the new one moved in),
+    /// or before the first build put anything there.
+    fn wait_for_output(&self, file: &Path) {
         let mut building = self.building.lock().unwrap_or_else(PoisonError::into_inner);
-        while *building && !out.is_dir() {
+        while *building && std::fs::symlink_metadata(file).is_err() {
             building = self
                 .built
                 .wait(building)
@@ -214,7 +215,13 @@ fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
     Ok(watcher)
 }
 
-/// Call `rebuild` after each burst of relevant changes (50 ms of quiet), until the watcher
+/// How long a burst of changes must have been quiet before the rebuild starts. An editor's
+/// save is a few events within a millisecond or two (write and close, or a new file renamed
+/// over the old one); a longer wait would be most of the save → reload time of a small site,
+/// and a burst cut in two only costs a second rebuild.
+const DEBOUNCE_MS: u64 = 10;
+
+/// Call `rebuild` after each burst of relevant changes (`DEBOUNCE_MS` of quiet), until the watcher
 /// is gone.
 fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
     let ignored = |p: &Path| {
@@ -229,7 +236,7 @@ fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
     while let Ok(paths) = rx.recv() {
         let mut relevant = paths.iter().any(|p| !ignored(p));
         // Debounce: editors write several events per save.
-        let deadline = Instant::now() + Duration::from_millis(50);
+        let deadline = Instant::now() + Duration::from_millis(DEBOUNCE_MS);
         loop {
             match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(more) => relevant |= more.iter().any(|p| !ignored(p)),
@@ -384,7 +391,7 @@ fn find_settled(shared: &Shared, path: &str) -> Found {
     };
     match find(&out, path) {
         Found::Missing => {
-            shared.wait_for_output(&out);
+            shared.wait_for_output(&http::resolve(&out, path).unwrap_or(out.clone()));
             find(&out, path)
         }
         found => found,

@@ -17,7 +17,7 @@ use crate::output::{self, DryRun, OutputFile, Sink, Staging};
 use crate::print;
 use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
-use crate::templates::{PageKeys, Renderer, Theme};
+use crate::templates::{CompiledTemplates, PageKeys, Renderer, Theme};
 
 /// What the command line asks for.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +56,12 @@ pub struct BuildCache {
     previous: Option<Previous>,
     /// The jieba dictionary, loaded by the first build that needs it.
     segmenter: Option<search::FaqChinese>,
+    /// The theme's templates, compiled.
+    templates: CompiledTemplates,
+    /// Every content file parsed, with its text.
+    content: content::ParseCache,
+    /// Every page's Markdown rendered, with what it was rendered from.
+    markdown: markdown::RenderCache,
 }
 
 impl std::fmt::Debug for BuildCache {
@@ -63,6 +69,9 @@ impl std::fmt::Debug for BuildCache {
         f.debug_struct("BuildCache")
             .field("previous", &self.previous)
             .field("segmenter", &self.segmenter.is_some())
+            .field("templates", &self.templates.is_some())
+            .field("content", &self.content)
+            .field("markdown", &self.markdown)
             .finish()
     }
 }
@@ -72,6 +81,8 @@ struct Previous {
     out_dir: PathBuf,
     pages: PageKeys,
     shards: ShardKeys,
+    /// Every file it wrote (relative to `out_dir`; the marker not included).
+    files: Vec<PathBuf>,
 }
 
 /// What a successful build did.
@@ -175,7 +186,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         return Ok(BuildReport::up_to_date(out_dir, t.laps));
     }
     // Keys of an earlier build count only if the output is still what that build wrote.
-    let previous = cache
+    let mut previous = cache
         .previous
         .take()
         .filter(|p| p.out_dir == out_dir && state.untouched());
@@ -183,8 +194,12 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     t.lap("config");
 
     // Every file goes straight into the staging folder; it is swapped in at the end, or
-    // removed (by Drop) if any stage fails.
-    let staging = Staging::new(&out_dir)?;
+    // removed (by Drop) if any stage fails. After a build of this process into the same,
+    // untouched folder (`serve`), only what changed is staged and moved into place.
+    let staging = match previous.as_mut() {
+        Some(p) => Staging::update(&out_dir, std::mem::take(&mut p.files))?,
+        None => Staging::new(&out_dir)?,
+    };
     let run = Run {
         opts,
         config: &config,
@@ -196,6 +211,11 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     let pdf_result = print_pdf(opts, &config, &staging, &mut t);
     let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
     let unchanged_files = staging.unchanged();
+    let paths = if opts.serving {
+        staging.paths()
+    } else {
+        Vec::new()
+    };
     if opts.serving {
         staging.commit_removing_in_background()?;
     } else {
@@ -210,6 +230,7 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
             out_dir: out_dir.clone(),
             pages: made.page_keys,
             shards: made.shard_keys,
+            files: paths,
         });
     }
     t.lap("write");
@@ -351,12 +372,16 @@ impl Run<'_> {
     /// I/O failure, ends it early.
     fn stages<S: Sink>(&self, sink: &S, cache: &mut BuildCache, t: &mut Timer) -> Result<Made> {
         let root = self.opts.root.as_path();
-        let mut content = content::load(root, self.opts.drafts)?;
+        let parsed = self.opts.serving.then_some(&cache.content);
+        let mut content = content::load(root, self.opts.drafts, parsed)?;
         let mut diagnostics = lint::site(&content);
         diagnostics.append(&mut content.warnings);
         t.lap("load");
 
-        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown);
+        // Only `serve` builds again: keeping the pages for the next build would only raise
+        // the peak memory of the others.
+        let reuse = self.opts.serving.then_some(&mut cache.markdown);
+        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown, reuse);
         diagnostics.extend(problems);
         content.release_sources();
         t.lap("markdown");
@@ -378,7 +403,7 @@ impl Run<'_> {
         t.side_by_side("images", images_time, "search");
 
         let (page_keys, pages_rendered) =
-            match self.templates(&content, &rendered, search_index_js, sink) {
+            match self.templates(&content, &rendered, search_index_js, sink, cache) {
                 Ok(done) => done,
                 Err(Error::Input(ds)) => {
                     diagnostics.extend(ds);
@@ -468,8 +493,9 @@ impl Run<'_> {
         rendered: &[Rendered],
         search_index_js: String,
         sink: &S,
+        cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
-        let theme = Theme::load(&self.opts.root, self.config)?;
+        let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
         let renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
         // The pages and the one large print page render side by side.
         let (pages, manual) = rayon::join(

@@ -42,7 +42,7 @@ pub const CHAPTER_NAV_QUESTIONS: usize = 101;
 
 /// A loaded theme: templates ready to render, static files ready to write.
 pub struct Theme {
-    tera: Tera,
+    tera: std::sync::Arc<Tera>,
     /// Template name → (file shown in messages, its text), for error lines.
     sources: BTreeMap<String, (PathBuf, String)>,
     /// Static files, output paths under `static/`.
@@ -133,8 +133,14 @@ impl Added {
 /// Theme file (`templates/…`, `static/…`) → (the file shown in messages, its bytes).
 type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;
 
+/// The templates of an earlier [`Theme::load`] in this process, compiled, by the hash of their
+/// text ([`templates_hash`]): `serve` compiles them again only when one changed.
+pub type CompiledTemplates = Option<(Vec<u8>, std::sync::Arc<Tera>)>;
+
 impl Theme {
-    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
+    /// The theme of the site at `root`; the compiled templates are taken from `compiled` when
+    /// their text is the same, and this theme's are left there.
+    pub fn load(root: &Path, config: &Config, compiled: &mut CompiledTemplates) -> Result<Theme> {
         let files = theme_files(root, config)?;
         let strings = strings::load(&files, DEFAULT_THEME, root, config)?;
         let mut sources = BTreeMap::new();
@@ -149,7 +155,12 @@ impl Theme {
                 static_files.push(OutputFile::new(rel, bytes));
             }
         }
-        let tera = new_tera(&sources)?;
+        let templates_hash = templates_hash(&sources);
+        let tera = match compiled.take() {
+            Some((hash, tera)) if hash == templates_hash => tera,
+            _ => std::sync::Arc::new(new_tera(&sources)?),
+        };
+        *compiled = Some((templates_hash.clone(), tera.clone()));
         let versioned = static_files
             .iter()
             .map(|f| {
@@ -171,7 +182,7 @@ impl Theme {
             uses,
             strings_read,
             tera,
-            templates_hash: templates_hash(&sources),
+            templates_hash,
             sources,
             static_files,
             versioned,

@@ -1,0 +1,202 @@
+//! `serve`'s rebuilds (`site::build_cached` with one cache): the output folder is updated in
+//! place (only what changed is written; a file no longer built is removed), what is kept from
+//! the previous build (rendered Markdown, compiled templates, page keys) never shows: after every
+//! kind of edit the output equals a fresh build of the same sources, file for file.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+fn serve_build(
+    site: &Path,
+    out: &Path,
+    cache: &mut faqsite::site::BuildCache,
+) -> faqsite::error::Result<faqsite::site::BuildReport> {
+    let opts = faqsite::site::BuildOptions {
+        root: site.to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        serving: true,
+        // as `serve` does: it rebuilds after every change it sees
+        force: true,
+        ..Default::default()
+    };
+    faqsite::site::build_cached(&opts, cache)
+}
+
+/// The output of `site` equals a fresh build of a copy of it (with a cache of its own).
+fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
+    let copy = tmp.join(format!("copy-{}", what.replace(' ', "-")));
+    copy_dir(site, &copy);
+    let fresh = tmp.join(format!("fresh-{}", what.replace(' ', "-")));
+    serve_build(&copy, &fresh, &mut faqsite::site::BuildCache::default())
+        .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
+    let (rebuilt, full) = (snapshot(out), snapshot(&fresh));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "{what}: the same files"
+    );
+    for (path, bytes) in &rebuilt {
+        assert!(
+            bytes == &full[path],
+            "{what}: {} differs from a fresh build",
+            path.display()
+        );
+    }
+}
+
+fn edit(site: &Path, rel: &str, from: &str, to: &str) {
+    let p = site.join("content").join(rel);
+    let text = read(&p);
+    assert!(text.contains(from), "{rel} holds {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+#[cfg(unix)]
+fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).unwrap().ino()
+}
+
+/// A rebuild after an edit to one answer writes the files that show it and leaves the output
+/// folder, its folders and every other file where they are (no new folder swapped in, no
+/// file linked again); a question deleted from the sources disappears from the output, and a
+/// chapter deleted takes its folder with it.
+#[cfg(unix)]
+#[test]
+fn serve_rebuilds_update_the_output_folder_in_place() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let mut cache = faqsite::site::BuildCache::default();
+    serve_build(&site, &out, &mut cache).unwrap();
+    let before = [
+        inode(&out),
+        inode(&out.join("01-basics")),
+        inode(&out.join("02-more/third.html")),
+    ];
+    let third_time = std::fs::metadata(out.join("02-more/third.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+
+    edit(
+        &site,
+        "01-basics/second.md",
+        "+++\n\n",
+        "+++\n\n就地更新的回答。\n\n",
+    );
+    let report = serve_build(&site, &out, &mut cache).unwrap();
+    assert!(read(&out.join("01-basics/second.html")).contains("就地更新的回答"));
+    let after = [
+        inode(&out),
+        inode(&out.join("01-basics")),
+        inode(&out.join("02-more/third.html")),
+    ];
+    assert_eq!(
+        before, after,
+        "the output folder, its chapter folder and an unchanged page stay the same files: {report:?}"
+    );
+    let third = std::fs::metadata(out.join("02-more/third.html")).unwrap();
+    assert_eq!(
+        third.modified().unwrap(),
+        third_time,
+        "unchanged page not written"
+    );
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::nlink(&third),
+        1,
+        "no link left elsewhere"
+    );
+    assert_equals_fresh(tmp.path(), &site, &out, "answer");
+
+    std::fs::remove_file(site.join("content/02-more/third.md")).unwrap();
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert!(!out.join("02-more/third.html").exists());
+    assert_equals_fresh(tmp.path(), &site, &out, "deleted question");
+
+    std::fs::remove_dir_all(site.join("content/02-more")).unwrap();
+    edit(
+        &site,
+        "01-basics/second.md",
+        " or [the other chapter](../02-more/_index.md)",
+        "",
+    );
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert!(
+        !out.join("02-more").exists(),
+        "the deleted chapter's folder is gone"
+    );
+    assert_equals_fresh(tmp.path(), &site, &out, "deleted chapter");
+    let beside: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out"))
+        .collect();
+    assert!(beside.is_empty(), "no staging folder left: {beside:?}");
+}
+
+/// Edits whose effects reach pages that did not change themselves: the chapters' order and a
+/// chapter's title (every sidebar, the home page, print.html), a link to another page's
+/// heading, that heading renamed (the unchanged linking page now has a dead anchor: the save is
+/// refused with the same error `check` gives, the output stays as it was) and renamed back.
+#[test]
+fn serve_rebuild_after_chapter_and_link_edits_equals_a_fresh_build() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let mut cache = faqsite::site::BuildCache::default();
+    serve_build(&site, &out, &mut cache).unwrap();
+
+    edit(&site, "02-more/_index.md", "weight = 20", "weight = 5");
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert_equals_fresh(tmp.path(), &site, &out, "chapter order");
+
+    edit(
+        &site,
+        "02-more/_index.md",
+        "title = \"More\"",
+        "title = \"更多问题\"",
+    );
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert!(read(&out.join("index.html")).contains("更多问题"));
+    assert_equals_fresh(tmp.path(), &site, &out, "chapter title");
+
+    edit(
+        &site,
+        "02-more/third.md",
+        "Plain answer",
+        "See [the steps](../01-basics/first.md#安装步骤). Plain answer",
+    );
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert_equals_fresh(tmp.path(), &site, &out, "new link");
+
+    let served = snapshot(&out);
+    edit(&site, "01-basics/first.md", "## 安装步骤", "## 安装方法");
+    let err = serve_build(&site, &out, &mut cache)
+        .expect_err("the link in third.md names a heading that is gone")
+        .to_string();
+    assert!(
+        err.contains("third.md") && err.contains("#安装步骤"),
+        "the error names the unchanged page and its anchor: {err}"
+    );
+    let checked = faqsite::site::check(&faqsite::site::BuildOptions {
+        root: site.clone(),
+        output_dir: Some(out.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    let first_error = checked.diagnostics[0].to_string();
+    assert!(
+        err.contains(&first_error),
+        "check says the same:\n{first_error}\nvs\n{err}"
+    );
+    assert_eq!(
+        snapshot(&out),
+        served,
+        "a broken save leaves the output alone"
+    );
+
+    edit(&site, "01-basics/first.md", "## 安装方法", "## 安装步骤");
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert_equals_fresh(tmp.path(), &site, &out, "heading back");
+}
