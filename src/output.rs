@@ -214,13 +214,25 @@ impl Staging {
         use std::io::Write;
         let p = self.staged(rel)?;
         self.files.fetch_add(1, Ordering::Relaxed);
+        lock(&self.paths).push(rel.to_path_buf());
         let mut w = std::io::BufWriter::with_capacity(1 << 20, create_new_file(&p)?);
         fill(&mut w)
             .and_then(|()| w.flush())
             .map_err(|e| Error::io("writing", &p, e))?;
         drop(w);
-        // Identical to the previous output's file: that file, linked over the new one.
         let old = self.out.join(rel);
+        if let Some(update) = &self.update {
+            // Updating in place: an unchanged file stays where it is, a changed one is moved
+            // in by the commit.
+            if same_files(&old, &p) {
+                std::fs::remove_file(&p).map_err(|e| Error::io("removing", &p, e))?;
+                self.linked.fetch_add(1, Ordering::Relaxed);
+            } else {
+                lock(&update.written).push(rel.to_path_buf());
+            }
+            return Ok(());
+        }
+        // Identical to the previous output's file: that file, linked over the new one.
         let linking = p.with_extension("faqsite-linking");
         if same_files(&old, &p)
             && std::fs::hard_link(&old, &linking).is_ok()
