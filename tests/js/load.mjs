@@ -26,7 +26,10 @@ export function loadSharded(siteDir) {
   ctx.window = ctx;
   const manifestPath = path.join(siteDir, 'search/manifest.js');
   vm.runInContext(fs.readFileSync(manifestPath, 'utf8'), ctx, { filename: manifestPath });
-  const engineFile = path.join(repo, 'themes/default/static/search.js');
+  // The site's own client (a build by another faqsite version, in benchmarks, may use another
+  // index format), else this repository's.
+  const built = path.join(siteDir, 'static/search.js');
+  const engineFile = fs.existsSync(built) ? built : path.join(repo, 'themes/default/static/search.js');
   vm.runInContext(fs.readFileSync(engineFile, 'utf8'), ctx, { filename: engineFile });
   const loaded = [];
   const loader = (url) => {
