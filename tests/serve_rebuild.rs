@@ -8,44 +8,6 @@ use common::*;
 
 use std::path::Path;
 
-fn serve_build(
-    site: &Path,
-    out: &Path,
-    cache: &mut faqsite::site::BuildCache,
-) -> faqsite::error::Result<faqsite::site::BuildReport> {
-    let opts = faqsite::site::BuildOptions {
-        root: site.to_path_buf(),
-        output_dir: Some(out.to_path_buf()),
-        serving: true,
-        // as `serve` does: it rebuilds after every change it sees
-        force: true,
-        ..Default::default()
-    };
-    faqsite::site::build_cached(&opts, cache)
-}
-
-/// The output of `site` equals a fresh build of a copy of it (with a cache of its own).
-fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
-    let copy = tmp.join(format!("copy-{}", what.replace(' ', "-")));
-    copy_dir(site, &copy);
-    let fresh = tmp.join(format!("fresh-{}", what.replace(' ', "-")));
-    serve_build(&copy, &fresh, &mut faqsite::site::BuildCache::default())
-        .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
-    let (rebuilt, full) = (snapshot(out), snapshot(&fresh));
-    assert_eq!(
-        rebuilt.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "{what}: the same files"
-    );
-    for (path, bytes) in &rebuilt {
-        assert!(
-            bytes == &full[path],
-            "{what}: {} differs from a fresh build",
-            path.display()
-        );
-    }
-}
-
 fn edit(site: &Path, rel: &str, from: &str, to: &str) {
     let p = site.join("content").join(rel);
     let text = read(&p);

@@ -127,12 +127,12 @@ impl Renderer<'_> {
     /// The related list at `place` ("" without `related.html`, or for a page outside
     /// chapters), nothing marked current, without the file's last line break.
     fn render_related(&self, place: &NavPlace) -> Result<String> {
-        let Some(chapter) = self.chapter_window(place) else {
-            return Ok(String::new());
-        };
         if !self.theme.has_template(RELATED_TEMPLATE) {
             return Ok(String::new());
         }
+        let Some(chapter) = self.chapter_window(place) else {
+            return Ok(String::new());
+        };
         let chapters = if self.theme.reads(RELATED_TEMPLATE, "chapters") {
             self.nav_at(place)
         } else {
@@ -142,12 +142,7 @@ impl Renderer<'_> {
             base: self.base_context(place.root.clone(), chapters),
             chapter,
         };
-        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| Error::Other(e.to_string()))?;
-        let mut html = self.theme.render(RELATED_TEMPLATE, &ctx)?;
-        if html.ends_with('\n') {
-            html.pop();
-        }
-        Ok(html)
+        self.render_fragment(RELATED_TEMPLATE, &ctx)
     }
 
     /// The sidebar at `place`, nothing marked current ("" without `nav.html`), without the
@@ -160,9 +155,14 @@ impl Renderer<'_> {
             base: self.base_context(place.root.clone(), self.nav_at(place)),
             chapter: place.chapter.map(|ci| self.chapter_summary(ci)),
         };
-        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| Error::Other(e.to_string()))?;
-        let mut html = self.theme.render(NAV_TEMPLATE, &ctx)?;
-        // The file's last line break is not part of the sidebar.
+        self.render_fragment(NAV_TEMPLATE, &ctx)
+    }
+
+    /// `template` rendered with `ctx`, without the file's last line break (not part of the
+    /// fragment a page puts in its own markup).
+    fn render_fragment(&self, template: &str, ctx: &impl Serialize) -> Result<String> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| Error::Other(e.to_string()))?;
+        let mut html = self.theme.render(template, &ctx)?;
         if html.ends_with('\n') {
             html.pop();
         }

@@ -61,6 +61,47 @@ pub fn build(root: &Path, out: &Path) -> faqsite::site::BuildReport {
     }
 }
 
+/// Build `site` into `out` as `serve` does (`serving`, forced), reusing `cache` between calls.
+pub fn serve_build(
+    site: &Path,
+    out: &Path,
+    cache: &mut faqsite::site::BuildCache,
+) -> faqsite::error::Result<faqsite::site::BuildReport> {
+    let opts = faqsite::site::BuildOptions {
+        root: site.to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        serving: true,
+        // as `serve` does: it rebuilds after every change it sees
+        force: true,
+        ..Default::default()
+    };
+    faqsite::site::build_cached(&opts, cache)
+}
+
+/// The output of `site` in `out` equals a fresh build of a copy of it (with a cache of its
+/// own; from a copy, as a build records its output in the site's cache folder and `serve`
+/// trusts its keys only while that record names its own output), file for file.
+pub fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
+    let copy = tmp.join(format!("copy-{}", what.replace(' ', "-")));
+    copy_dir(site, &copy);
+    let fresh = tmp.join(format!("fresh-{}", what.replace(' ', "-")));
+    serve_build(&copy, &fresh, &mut faqsite::site::BuildCache::default())
+        .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
+    let (rebuilt, full) = (snapshot(out), snapshot(&fresh));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "{what}: the same files"
+    );
+    for (path, bytes) in &rebuilt {
+        assert!(
+            bytes == &full[path],
+            "{what}: {} differs from a fresh build",
+            path.display()
+        );
+    }
+}
+
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
