@@ -281,6 +281,12 @@ enum Listing {
 }
 
 impl Listing {
+    /// How many of a chapter of `len` questions are left out before and after the listed ones.
+    fn left_out(self, len: usize) -> (usize, usize) {
+        let range = self.range(len);
+        (range.start, len - range.end)
+    }
+
     /// The positions listed of a chapter of `len` questions.
     fn range(self, len: usize) -> std::ops::Range<usize> {
         match self {
@@ -696,9 +702,8 @@ impl<'a> Renderer<'a> {
         with_content: bool,
     ) -> (Vec<NavQuestion<'_>>, usize, usize) {
         let all = &self.content.chapters[ci].questions;
-        let range = listing.range(all.len());
-        let (before, after) = (range.start, all.len() - range.end);
-        let questions = all[range]
+        let (before, after) = listing.left_out(all.len());
+        let questions = all[listing.range(all.len())]
             .iter()
             .map(|&q| self.nav_question(q, current, with_content))
             .collect();
@@ -743,12 +748,12 @@ impl<'a> Renderer<'a> {
             None => (Listing::All, true),
             Some(qi) => (Listing::Around(Some(qi)), false),
         };
-        let (mut questions_listed, before, after) =
-            self.listed_questions(ci, listing, None, with_answers && questions);
-        if !questions {
-            questions_listed.clear();
-        }
-        let questions = questions_listed;
+        let (questions, before, after) = if questions {
+            self.listed_questions(ci, listing, None, with_answers)
+        } else {
+            let (before, after) = listing.left_out(self.content.chapters[ci].questions.len());
+            (Vec::new(), before, after)
+        };
         let intro = self.html(self.content.chapters[ci].page);
         self.nav_chapter(ci, false, intro, questions, (before, after))
     }
