@@ -181,7 +181,8 @@ fn load_chapter(
     let mut drafts = Vec::new();
     let slug = slug::url_name(&file_name(cdir));
     let index = cdir.join(INDEX_FILE);
-    let index_outside = std::fs::symlink_metadata(&index).is_ok() && !entries.contains(&index);
+    let index_outside =
+        std::fs::symlink_metadata(&index).is_ok() && !entries.iter().any(|e| e.path == index);
     let chapter = if index_outside {
         // A link out of the site, already reported.
         None
@@ -201,9 +202,9 @@ fn load_chapter(
         None
     };
     let mut questions = Vec::new();
-    for path in entries {
+    for Entry { path, is_dir } in entries {
         let name = file_name(&path);
-        if path.is_dir() {
+        if is_dir {
             // Folders inside a chapter may hold images next to the Markdown.
             continue;
         }
@@ -296,9 +297,9 @@ fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCach
     let (entries, mut errors) = read_dir_sorted(dir, root_canon)?;
     let mut home = None;
     let mut chapter_dirs = Vec::new();
-    for path in entries {
+    for Entry { path, is_dir } in entries {
         let name = file_name(&path);
-        if path.is_dir() {
+        if is_dir {
             chapter_dirs.push(path);
         } else if name == INDEX_FILE {
             match parse_file(&path, root, cache) {
@@ -476,9 +477,16 @@ pub fn shown(path: &Path, root: &Path) -> PathBuf {
     }
 }
 
+/// One entry of a content folder, with what it is (a symbolic link: what it leads to).
+struct Entry {
+    path: PathBuf,
+    is_dir: bool,
+}
+
 /// The entries of `dir` (hidden ones left out) in name order, and an error for each symbolic
-/// link among them that leads outside the site (`root_canon`); those are left out too.
-fn read_dir_sorted(dir: &Path, root_canon: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
+/// link among them that leads outside the site (`root_canon`); those are left out too. The
+/// folder listing says what each entry is, so only symbolic links cost a look of their own.
+fn read_dir_sorted(dir: &Path, root_canon: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>)> {
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io("reading folder", dir, e))?;
     let mut v = Vec::new();
     let mut errors = Vec::new();
@@ -489,12 +497,23 @@ fn read_dir_sorted(dir: &Path, root_canon: &Path) -> Result<(Vec<PathBuf>, Vec<D
             continue;
         }
         let path = entry.path();
+        let file_type = entry
+            .file_type()
+            .map_err(|e| Error::io("reading folder", &path, e))?;
+        if !file_type.is_symlink() {
+            let is_dir = file_type.is_dir();
+            v.push(Entry { path, is_dir });
+            continue;
+        }
         match paths::outside_link(&path, root_canon) {
             Some(o) => errors.push((path, o)),
-            None => v.push(path),
+            None => {
+                let is_dir = path.is_dir();
+                v.push(Entry { path, is_dir });
+            }
         }
     }
-    v.sort();
+    v.sort_by(|a, b| a.path.cmp(&b.path));
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     let errors = errors.iter().map(|(_, o)| outside_link_error(o)).collect();
     Ok((v, errors))
@@ -507,10 +526,42 @@ pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
     Diagnostic::new(link, 0, o.message()).hint(OutsideLink::HINT)
 }
 
-/// Files parsed by an earlier [`load`] of this process (`serve`), each with its text: a file
-/// whose text is the same is not parsed again (only files that parsed are kept).
+/// Files parsed by an earlier [`load`] of this process (`serve`), each with its text and what
+/// its file system entry said then (size, times, inode): a file whose entry says the same is
+/// not read again, one whose text is the same is not parsed again (only files that parsed are
+/// kept).
 #[derive(Default)]
-pub struct ParseCache(std::sync::Mutex<std::collections::HashMap<PathBuf, (String, Parsed)>>);
+pub struct ParseCache(std::sync::Mutex<std::collections::HashMap<PathBuf, Cached>>);
+
+struct Cached {
+    stamp: Option<Stamp>,
+    text: String,
+    parsed: Parsed,
+}
+
+/// What a file's entry says about its contents: a save changes the size or the modification
+/// and change times (nanoseconds), and an editor that writes a new file and renames it over the
+/// old one changes the inode too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: std::time::SystemTime,
+    changed: (i64, i64),
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok()?,
+            changed: (m.ctime(), m.ctime_nsec()),
+            inode: (m.dev(), m.ino()),
+        })
+    }
+}
 
 impl std::fmt::Debug for ParseCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -519,9 +570,7 @@ impl std::fmt::Debug for ParseCache {
 }
 
 impl ParseCache {
-    fn files(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, (String, Parsed)>> {
+    fn files(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, Cached>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -533,6 +582,12 @@ fn parse_file(
     root: &Path,
     cache: Option<&ParseCache>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
+    let stamp = cache.and_then(|_| Stamp::of(path));
+    if let (Some(cache), Some(stamp)) = (cache, stamp) {
+        if let Some(c) = cache.files().get(path).filter(|c| c.stamp == Some(stamp)) {
+            return Ok(c.parsed.clone());
+        }
+    }
     let shown_path = shown(path, root);
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![
@@ -543,13 +598,17 @@ fn parse_file(
     let Some(cache) = cache else {
         return parse(&text, &shown_path);
     };
-    if let Some((_, parsed)) = cache.files().get(path).filter(|(t, _)| *t == text) {
-        return Ok(parsed.clone());
+    if let Some(c) = cache.files().get_mut(path).filter(|c| c.text == text) {
+        c.stamp = stamp;
+        return Ok(c.parsed.clone());
     }
     let parsed = parse(&text, &shown_path)?;
-    cache
-        .files()
-        .insert(path.to_path_buf(), (text, parsed.clone()));
+    let cached = Cached {
+        stamp,
+        text,
+        parsed: parsed.clone(),
+    };
+    cache.files().insert(path.to_path_buf(), cached);
     Ok(parsed)
 }
 

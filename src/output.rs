@@ -89,6 +89,51 @@ impl Sink for Staging {
     }
 }
 
+/// A [`Sink`] that hands every file on to another and remembers its path: which files a
+/// stage made (`serve` makes the search index and `print.html` after the pages are in place).
+pub struct Recording<'a, S: Sink> {
+    inner: &'a S,
+    paths: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl<'a, S: Sink> Recording<'a, S> {
+    pub fn new(inner: &'a S) -> Self {
+        Recording {
+            inner,
+            paths: Default::default(),
+        }
+    }
+
+    /// The paths of the files handed on, in no particular order.
+    pub fn into_paths(self) -> Vec<PathBuf> {
+        self.paths
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn record(&self, rel: &Path) {
+        lock(&self.paths).push(rel.to_path_buf());
+    }
+}
+
+impl<S: Sink> Sink for Recording<'_, S> {
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        self.record(rel);
+        self.inner.write(rel, bytes)
+    }
+    fn write_streamed(&self, rel: &Path, fill: &mut Fill<'_>) -> Result<()> {
+        self.record(rel);
+        self.inner.write_streamed(rel, fill)
+    }
+    fn keep_previous(&self, rel: &Path) -> bool {
+        let kept = self.inner.keep_previous(rel);
+        if kept {
+            self.record(rel);
+        }
+        kept
+    }
+}
+
 /// The file that marks a folder as a faqsite output. Every output carries it at its top.
 pub const MARKER_FILE: &str = ".faqsite-output";
 /// Its text; the first line is what [`has_marker`] looks for.
@@ -261,6 +306,18 @@ impl Staging {
             lock(&self.paths).push(rel.to_path_buf());
         }
         kept
+    }
+
+    /// With [`Staging::update`]: keep the output's files at `paths` where they are, unlooked
+    /// at (and not counted), as part of the new output; the caller knows the build that made them wrote them
+    /// (`serve` keeps the search index and `print.html` while it puts the pages in place, and
+    /// makes them after).
+    pub fn keep_listed(&self, paths: &[PathBuf]) {
+        debug_assert!(
+            self.update.is_some(),
+            "only an update keeps files unlooked at"
+        );
+        lock(&self.paths).extend_from_slice(paths);
     }
 
     /// Every file of the new output so far (relative paths, in no particular order; the

@@ -17,7 +17,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::http::{self, Head, Targets};
-use crate::site::{build_cached, check_output, load_config, BuildCache, BuildOptions, BuildReport};
+use crate::site::{build_then, check_output, load_config, BuildCache, BuildOptions, BuildReport};
 
 /// URL path of the event stream.
 pub const EVENTS: &str = "/__faqsite/events";
@@ -46,8 +46,9 @@ struct Shared {
     /// The output folder served; unknown while site.toml has never loaded.
     out: RwLock<Option<PathBuf>>,
     hub: Mutex<Hub>,
-    /// True while a build runs (it moves the output aside and the new one in, at its end).
-    building: Mutex<bool>,
+    /// Whether a build runs (it moves the output aside and the new one in, at its end), and
+    /// the files it has still to make after the reload.
+    building: Mutex<Building>,
     built: Condvar,
     /// Print each rebuild's stage timings (`serve --timings`).
     timings: bool,
@@ -58,7 +59,7 @@ impl Shared {
         Shared {
             out: RwLock::new(out),
             hub: Mutex::default(),
-            building: Mutex::new(false),
+            building: Mutex::default(),
             built: Condvar::new(),
             timings,
         }
@@ -75,36 +76,47 @@ impl Shared {
             .clone()
     }
 
+    fn building(&self) -> std::sync::MutexGuard<'_, Building> {
+        self.building.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Run `build` with `building` set (cleared again even if it panics).
     fn while_building<T>(&self, build: impl FnOnce() -> T) -> T {
         struct Done<'a>(&'a Shared);
         impl Drop for Done<'_> {
             fn drop(&mut self) {
-                *self
-                    .0
-                    .building
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = false;
+                *self.0.building() = Building::default();
                 self.0.built.notify_all();
             }
         }
-        *self.building.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.building().running = true;
         let _done = Done(self);
         build()
     }
 
-    /// Wait while a build is running and `file` is missing: between a build's two renames
-    /// (the old output aside, the new one in; a changed file removed, the new one moved in),
-    /// or before the first build put anything there.
+    /// Wait while a build is running and `file` is missing (between a build's two renames: the
+    /// old output aside, the new one in; a changed file removed, the new one moved in; or
+    /// before the first build put anything there), or is one it makes after the reload.
     fn wait_for_output(&self, file: &Path) {
-        let mut building = self.building.lock().unwrap_or_else(PoisonError::into_inner);
-        while *building && std::fs::symlink_metadata(file).is_err() {
+        let mut building = self.building();
+        while building.running
+            && (building.pending.contains(file) || std::fs::symlink_metadata(file).is_err())
+        {
             building = self
                 .built
                 .wait(building)
                 .unwrap_or_else(PoisonError::into_inner);
         }
     }
+}
+
+/// A running build, as requests see it.
+#[derive(Default)]
+struct Building {
+    running: bool,
+    /// Files of the output the build makes after the pages (the search index, print.html):
+    /// a request for one waits until the build ends, so it never gets an old one.
+    pending: std::collections::HashSet<PathBuf>,
 }
 
 /// Serve `opts.root` on `bind:port` until the process is stopped; with `timings`, print how
@@ -259,19 +271,37 @@ enum Outcome {
     Panicked,
 }
 
-/// Build; tell the browsers to reload, or show them the error.
+/// Build; tell the browsers to reload (as soon as the pages are in place), or show them the
+/// error.
 fn rebuild(opts: &BuildOptions, shared: &Shared, cache: &mut BuildCache) {
-    if build_reported(shared, || build_cached(opts, cache)) == Outcome::Panicked {
+    if build_reported(shared, |pages_done| build_then(opts, cache, pages_done)) == Outcome::Panicked
+    {
         // A build that stopped half-way may have left its cache half-made.
         *cache = BuildCache::default();
     }
 }
 
 /// Run `build` (catching a panic), then report its outcome on the terminal and to the
-/// browsers.
-fn build_reported(shared: &Shared, build: impl FnOnce() -> Result<BuildReport>) -> Outcome {
+/// browsers. A build that calls the function it is given once its pages are in place has the
+/// browsers reload then; the files it names are held back from requests until it ends.
+fn build_reported(
+    shared: &Shared,
+    build: impl FnOnce(&mut dyn FnMut(&[PathBuf])) -> Result<BuildReport>,
+) -> Outcome {
     let start = Instant::now();
-    let result = shared.while_building(|| catch_unwind(AssertUnwindSafe(build)));
+    let mut reloaded = false;
+    let mut pages_done = |pending: &[PathBuf]| {
+        if let Some(out) = shared.out() {
+            shared.building().pending = pending.iter().map(|p| out.join(p)).collect();
+        }
+        println!("reloaded after {} ms", start.elapsed().as_millis());
+        let mut hub = shared.hub();
+        hub.last_error = None;
+        hub.send("reload", "{}");
+        reloaded = true;
+    };
+    let result =
+        shared.while_building(|| catch_unwind(AssertUnwindSafe(|| build(&mut pages_done))));
     let (outcome, text) = match result {
         Ok(Ok(report)) => {
             for w in &report.warnings {
@@ -289,7 +319,9 @@ fn build_reported(shared: &Shared, build: impl FnOnce() -> Result<BuildReport>) 
             *shared.out.write().unwrap_or_else(PoisonError::into_inner) = Some(report.output_dir);
             let mut hub = shared.hub();
             hub.last_error = None;
-            hub.send("reload", "{}");
+            if !reloaded {
+                hub.send("reload", "{}");
+            }
             return Outcome::Built;
         }
         Ok(Err(e)) => (Outcome::Failed, e.to_string()),
@@ -383,19 +415,18 @@ enum Found {
     Forbidden,
 }
 
-/// [`find`], looking again once a build has put its output in place if the first look missed
-/// because the output was away (mid-swap, or not built yet).
+/// [`find`], once a running build has put the file in place: a request that finds the output
+/// away (mid-swap, or not built yet), or asks for a file the build makes after the reload,
+/// waits for the build to end.
 fn find_settled(shared: &Shared, path: &str) -> Found {
     let Some(out) = shared.out() else {
         return Found::Missing;
     };
-    match find(&out, path) {
-        Found::Missing => {
-            shared.wait_for_output(&http::resolve(&out, path).unwrap_or(out.clone()));
-            find(&out, path)
-        }
-        found => found,
+    if let Some(file) = http::resolve(&out, path) {
+        // (one the build makes after the reload, or missing while the build runs)
+        shared.wait_for_output(&file);
     }
+    find(&out, path)
 }
 
 fn find(out: &Path, path: &str) -> Found {
@@ -483,9 +514,9 @@ mod tests {
             watch_loop(rx, || {
                 n += 1;
                 let outcome = if n == 1 {
-                    build_reported(&loop_shared, || panic!("injected failure {}", 1))
+                    build_reported(&loop_shared, |_| panic!("injected failure {}", 1))
                 } else {
-                    build_reported(&loop_shared, || Err(Error::Other("second build".into())))
+                    build_reported(&loop_shared, |_| Err(Error::Other("second build".into())))
                 };
                 done_tx.send(outcome).unwrap();
             })
@@ -499,7 +530,7 @@ mod tests {
             last_error()
         );
         assert!(
-            !*shared.building.lock().unwrap(),
+            !shared.building.lock().unwrap().running,
             "building is cleared after a panic"
         );
         // The next change is still seen, built and reported.
@@ -542,6 +573,36 @@ mod tests {
         match find_settled(&shared, "/a.html") {
             Found::File(_, bytes) => assert_eq!(bytes, b"new"),
             _ => panic!("a request during the swap missed"),
+        }
+        builder.join().unwrap();
+    }
+
+    /// A file the build makes after the reload (print.html, the search index) is there, old,
+    /// while the build makes it: a request for it waits and gets the new one.
+    #[test]
+    fn a_request_for_a_file_made_after_the_reload_gets_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("print.html"), "old").unwrap();
+        let shared = Arc::new(Shared::new(Some(out.clone()), false));
+        let (ready_tx, ready_rx) = channel();
+        let builder = {
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                shared.while_building(|| {
+                    shared.building().pending = [out.join("print.html")].into_iter().collect();
+                    ready_tx.send(()).unwrap();
+                    // The request below is made now, and must wait for the new file.
+                    std::thread::sleep(Duration::from_millis(100));
+                    std::fs::write(out.join("print.html"), "new").unwrap();
+                })
+            })
+        };
+        ready_rx.recv().unwrap();
+        match find_settled(&shared, "/print.html") {
+            Found::File(_, bytes) => assert_eq!(bytes, b"new"),
+            _ => panic!("the request found nothing"),
         }
         builder.join().unwrap();
     }

@@ -13,7 +13,7 @@ use crate::fresh;
 use crate::images::{self, Images};
 use crate::lint;
 use crate::markdown::{self, Rendered};
-use crate::output::{self, DryRun, OutputFile, Sink, Staging};
+use crate::output::{self, DryRun, OutputFile, Recording, Sink, Staging};
 use crate::print;
 use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
@@ -81,8 +81,12 @@ struct Previous {
     out_dir: PathBuf,
     pages: PageKeys,
     shards: ShardKeys,
-    /// Every file it wrote (relative to `out_dir`; the marker not included).
+    /// Every file it wrote but those of `rest` (relative to `out_dir`; the marker not
+    /// included).
     files: Vec<PathBuf>,
+    /// The files of the search index and `print.html`, which a rebuild makes after the pages
+    /// are in place (see [`build_then`]).
+    rest: Vec<PathBuf>,
 }
 
 /// What a successful build did.
@@ -173,6 +177,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 /// [`build`], reusing what an earlier build in this process left in `cache` (and leaving
 /// this build's there when it succeeds).
 pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuildReport> {
+    build_then(opts, cache, &mut |_| {})
+}
+
+/// [`build_cached`]; a rebuild by `serve` (an earlier build of this process made the output)
+/// puts the pages in place first and calls `pages_done` with the files it still makes after
+/// them: the search index and `print.html`, which no page needs to show an edit (pages load
+/// the index by a fixed name under `serve`). `serve` sends the reload there, and holds back
+/// requests for those files until the build ends. The output is the same as a build's.
+pub fn build_then(
+    opts: &BuildOptions,
+    cache: &mut BuildCache,
+    pages_done: &mut dyn FnMut(&[PathBuf]),
+) -> Result<BuildReport> {
     let mut t = Timer {
         last: Instant::now(),
         laps: Vec::new(),
@@ -197,7 +214,11 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     // removed (by Drop) if any stage fails. After a build of this process into the same,
     // untouched folder (`serve`), only what changed is staged and moved into place.
     let staging = match previous.as_mut() {
-        Some(p) => Staging::update(&out_dir, std::mem::take(&mut p.files))?,
+        Some(p) => {
+            let mut current = std::mem::take(&mut p.files);
+            current.extend_from_slice(&p.rest);
+            Staging::update(&out_dir, current)?
+        }
         None => Staging::new(&out_dir)?,
     };
     let run = Run {
@@ -205,17 +226,21 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
         config: &config,
         mode: images::Mode::Encode,
         previous: previous.as_ref(),
+        defer: previous.is_some(),
     };
-    let made = run.stages(&staging, cache, &mut t)?;
-    let warnings = Error::check(made.diagnostics)?;
+    let mut made = run.stages(&staging, cache, &mut t)?;
+    let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
     let pdf_result = print_pdf(opts, &config, &staging, &mut t);
-    let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
-    let unchanged_files = staging.unchanged();
-    let paths = if opts.serving {
+    let mut files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
+    let mut unchanged_files = staging.unchanged();
+    let mut paths = if opts.serving {
         staging.paths()
     } else {
         Vec::new()
     };
+    if let Some(p) = &previous {
+        staging.keep_listed(&p.rest);
+    }
     if opts.serving {
         staging.commit_removing_in_background()?;
     } else {
@@ -224,16 +249,44 @@ pub fn build_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<Build
     if let Some(Err(e)) = pdf_result {
         return Err(e);
     }
+    t.lap("write");
+    let rest = match &previous {
+        Some(p) => {
+            pages_done(&p.rest);
+            match run.rest(&made, &out_dir, p.rest.clone(), cache, &mut t) {
+                Ok(rest) => rest,
+                Err(e) => {
+                    // Nothing of the search index or print.html moved: the output is the new
+                    // pages beside the previous index. The next build starts afresh.
+                    fresh::record(root, &out_dir, &inputs);
+                    return Err(e);
+                }
+            }
+        }
+        None => {
+            let rest: std::collections::HashSet<&PathBuf> = made.rest_files.iter().collect();
+            paths.retain(|p| !rest.contains(p));
+            Rest {
+                files: std::mem::take(&mut made.rest_files),
+                shards: std::mem::take(&mut made.shard_keys),
+                written: 0,
+                unchanged: 0,
+            }
+        }
+    };
+    files += rest.written;
+    unchanged_files += rest.unchanged;
     fresh::record(root, &out_dir, &inputs);
     if opts.serving {
         cache.previous = Some(Previous {
             out_dir: out_dir.clone(),
             pages: made.page_keys,
-            shards: made.shard_keys,
+            shards: rest.shards,
             files: paths,
+            rest: rest.files,
         });
     }
-    t.lap("write");
+    t.lap("stamp");
 
     Ok(BuildReport {
         output_dir: out_dir,
@@ -334,6 +387,7 @@ pub fn check(opts: &BuildOptions) -> Result<Checked> {
         config: &config,
         mode: images::Mode::Validate,
         previous: None,
+        defer: false,
     };
     let made = run.stages(&DryRun, &mut BuildCache::default(), &mut t)?;
     Ok(Checked {
@@ -350,6 +404,17 @@ struct Run<'a> {
     mode: images::Mode,
     /// The keys of the build that made the current output (`serve`).
     previous: Option<&'a Previous>,
+    /// Leave the search index and `print.html` to [`Run::rest`] (a rebuild by `serve`).
+    defer: bool,
+}
+
+/// What [`Run::rest`] made: the files of the search index and `print.html`, the shard keys,
+/// and how many files it wrote and how many of those were unchanged.
+struct Rest {
+    files: Vec<PathBuf>,
+    shards: ShardKeys,
+    written: usize,
+    unchanged: usize,
 }
 
 /// What the stages made.
@@ -362,6 +427,8 @@ struct Made {
     page_keys: PageKeys,
     shard_keys: ShardKeys,
     pages_rendered: usize,
+    /// The files of the search index and `print.html` (empty when deferred).
+    rest_files: Vec<PathBuf>,
 }
 
 impl Run<'_> {
@@ -389,13 +456,17 @@ impl Run<'_> {
         // Images and the search index need only the pages' text and image references: they
         // are made side by side (each stage's own time is shown), and the images' markup is
         // put in the pages after.
+        let rest = Recording::new(sink);
         let ((prepared, images_time), searched) = rayon::join(
             || {
                 let start = Instant::now();
                 let p = images::prepare(root, &self.config.images, &content, &rendered, self.mode);
                 (p, start.elapsed())
             },
-            || self.search(&content, &rendered, sink, cache),
+            || match self.defer {
+                true => Ok((self.deferred_search_url(&content), ShardKeys::new())),
+                false => self.search(&content, &rendered, &rest, cache),
+            },
         );
         let mut images = prepared?.apply(&content, &mut rendered);
         diagnostics.extend(std::mem::take(&mut images.diagnostics));
@@ -403,7 +474,7 @@ impl Run<'_> {
         t.side_by_side("images", images_time, "search");
 
         let (page_keys, pages_rendered) =
-            match self.templates(&content, &rendered, search_index_js, sink, cache) {
+            match self.templates(&content, &rendered, search_index_js, sink, &rest, cache) {
                 Ok(done) => done,
                 Err(Error::Input(ds)) => {
                     diagnostics.extend(ds);
@@ -428,7 +499,50 @@ impl Run<'_> {
             page_keys,
             shard_keys,
             pages_rendered,
+            rest_files: rest.into_paths(),
         })
+    }
+
+    /// The search index and `print.html` of a rebuild by `serve` (see [`build_then`]), into a
+    /// staging folder of their own (`old`: their files in the output now), moved into place.
+    fn rest(
+        &self,
+        made: &Made,
+        out_dir: &Path,
+        old: Vec<PathBuf>,
+        cache: &mut BuildCache,
+        t: &mut Timer,
+    ) -> Result<Rest> {
+        let staging = Staging::update(out_dir, old)?;
+        let (url, shards) = self.search(&made.content, &made.rendered, &staging, cache)?;
+        t.lap("search");
+        let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
+        let renderer = Renderer::new(&theme, self.config, &made.content, &made.rendered, url);
+        let page = print::render(&renderer, &made.content, &made.rendered)?;
+        staging.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?;
+        t.lap("print");
+        let rest = Rest {
+            files: staging.paths(),
+            shards,
+            written: staging.count(),
+            unchanged: staging.unchanged(),
+        };
+        staging.commit_removing_in_background()?;
+        Ok(rest)
+    }
+
+    /// The search script's URL when the index is made after the pages (a rebuild by `serve`,
+    /// where it carries no version).
+    fn deferred_search_url(&self, content: &Content) -> String {
+        if !self.config.search.enabled {
+            return String::new();
+        }
+        let questions = content
+            .pages
+            .iter()
+            .filter(|p| matches!(p.kind, PageKind::Question(..)))
+            .count();
+        search::script_path(&self.config.search, questions).to_string()
     }
 
     /// The search index (unless search is off), into `sink`; its script's URL for the pages.
@@ -493,6 +607,7 @@ impl Run<'_> {
         rendered: &[Rendered],
         search_index_js: String,
         sink: &S,
+        rest: &Recording<'_, S>,
         cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
         let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
@@ -500,7 +615,7 @@ impl Run<'_> {
         // The pages and the one large print page render side by side.
         let (pages, manual) = rayon::join(
             || renderer.render_pages(sink, self.opts.serving, self.previous.map(|p| &p.pages)),
-            || print::render(&renderer, content, rendered),
+            || (!self.defer).then(|| print::render(&renderer, content, rendered)),
         );
         let mut errors = Vec::new();
         let mut done = (PageKeys::new(), 0);
@@ -510,18 +625,19 @@ impl Run<'_> {
             Err(e) => return Err(e),
         }
         match manual {
-            Ok(page) => {
-                sink.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?
+            None => {}
+            Some(Ok(page)) => {
+                rest.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?
             }
             // print.html shows the same template error as the pages: report it once.
-            Err(Error::Input(ds)) => {
+            Some(Err(Error::Input(ds))) => {
                 for d in ds {
                     if !errors.contains(&d) {
                         errors.push(d);
                     }
                 }
             }
-            Err(e) => return Err(e),
+            Some(Err(e)) => return Err(e),
         }
         theme
             .static_files

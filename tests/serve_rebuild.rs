@@ -162,3 +162,64 @@ fn serve_rebuild_after_chapter_and_link_edits_equals_a_fresh_build() {
     serve_build(&site, &out, &mut cache).unwrap();
     assert_equals_fresh(tmp.path(), &site, &out, "heading back");
 }
+
+/// A rebuild puts the pages in place before it makes the search index and print.html (no page
+/// needs them to show an edit, and they are most of a large site's rebuild): when it says the
+/// pages are done, the edited page shows the edit and print.html is still the previous one;
+/// when it returns, print.html and the index show it too, and the output equals a fresh build.
+#[test]
+fn a_rebuild_puts_the_pages_in_place_before_the_index_and_print_page() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let mut cache = faqsite::site::BuildCache::default();
+    serve_build(&site, &out, &mut cache).unwrap();
+    edit(
+        &site,
+        "01-basics/second.md",
+        "+++\n\n",
+        "+++\n\n先放页面的回答。\n\n",
+    );
+    let mut seen = None;
+    faqsite::site::build_then(&serve_options(&site, &out), &mut cache, &mut |later| {
+        seen = Some((
+            read(&out.join("01-basics/second.html")).contains("先放页面的回答"),
+            read(&out.join("print.html")).contains("先放页面的回答"),
+            later.to_vec(),
+        ));
+    })
+    .unwrap();
+    let (page_then, print_then, later) = seen.expect("the pages were put in place first");
+    assert!(
+        page_then,
+        "the edited page shows the edit when the pages are done"
+    );
+    assert!(!print_then, "print.html is made after the pages");
+    for made_later in ["print.html", "search-index.js"] {
+        assert!(
+            later.iter().any(|p| p == Path::new(made_later)),
+            "{made_later} is among the files made later: {later:?}"
+        );
+    }
+    assert!(read(&out.join("print.html")).contains("先放页面的回答"));
+    assert_equals_fresh(tmp.path(), &site, &out, "pages first");
+}
+
+/// A rebuild reads again only the content files whose entry changed (size, times, inode): an
+/// edit that keeps the file's size, right after the previous build, still shows.
+#[test]
+fn an_edit_that_keeps_the_size_of_the_file_shows() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let mut cache = faqsite::site::BuildCache::default();
+    edit(
+        &site,
+        "01-basics/second.md",
+        "+++\n\n",
+        "+++\n\n旧的说明。\n\n",
+    );
+    serve_build(&site, &out, &mut cache).unwrap();
+    edit(&site, "01-basics/second.md", "旧的说明", "新的说明");
+    serve_build(&site, &out, &mut cache).unwrap();
+    assert!(read(&out.join("01-basics/second.html")).contains("新的说明"));
+    assert_equals_fresh(tmp.path(), &site, &out, "same size");
+}

@@ -334,7 +334,7 @@ pub fn build_into(
 ) -> Result<(SearchScript, ShardKeys)> {
     let lang = reuse.segmenter;
     let words = Words::new(config);
-    if docs.len() > config.shard_above {
+    if script_path(config, docs.len()) == SHARDED_SCRIPT {
         let cache = match reuse.cache_dir {
             Some(dir) => TermCache::load(&dir.join(TERMS_CACHE_FILE)),
             None => TermCache::none(),
@@ -377,12 +377,26 @@ pub fn build_into(
     let json = serde_json::to_string(&file).expect("the index serializes");
     let js = format!("window.FAQSITE_SEARCH = {};\n", script_safe(&json));
     let script = SearchScript {
-        path: "search-index.js".into(),
+        path: ONE_FILE_SCRIPT.into(),
         version: hash8(js.as_bytes()),
     };
     sink.write(OutputFile::new("search-index.json", json))?;
     sink.write(OutputFile::new("search-index.js", js))?;
     Ok((script, ShardKeys::new()))
+}
+
+/// The script pages load: a small site's whole index, or a large one's manifest.
+const ONE_FILE_SCRIPT: &str = "search-index.js";
+const SHARDED_SCRIPT: &str = "search/manifest.js";
+
+/// The path of the script pages load for an index of `n_docs` documents (what
+/// [`build_into`] returns as [`SearchScript::path`]), known before the index is built.
+pub fn script_path(config: &SearchConfig, n_docs: usize) -> &'static str {
+    if n_docs > config.shard_above {
+        SHARDED_SCRIPT
+    } else {
+        ONE_FILE_SCRIPT
+    }
 }
 
 /// The segmentation cache's file in the site's cache folder.
@@ -489,10 +503,10 @@ fn build_sharded(
     let json = serde_json::to_string(&manifest).expect("serializes");
     let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
     let script = SearchScript {
-        path: "search/manifest.js".into(),
+        path: SHARDED_SCRIPT.into(),
         version: hash8(js.as_bytes()),
     };
-    sink.write(OutputFile::new("search/manifest.js", js))?;
+    sink.write(OutputFile::new(SHARDED_SCRIPT, js))?;
     let keys = shard_files
         .into_iter()
         .enumerate()

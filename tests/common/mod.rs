@@ -61,21 +61,25 @@ pub fn build(root: &Path, out: &Path) -> faqsite::site::BuildReport {
     }
 }
 
-/// Build `site` into `out` as `serve` does (`serving`, forced), reusing `cache` between calls.
-pub fn serve_build(
-    site: &Path,
-    out: &Path,
-    cache: &mut faqsite::site::BuildCache,
-) -> faqsite::error::Result<faqsite::site::BuildReport> {
-    let opts = faqsite::site::BuildOptions {
+/// The options `serve` builds `site` into `out` with (`serving`, forced).
+pub fn serve_options(site: &Path, out: &Path) -> faqsite::site::BuildOptions {
+    faqsite::site::BuildOptions {
         root: site.to_path_buf(),
         output_dir: Some(out.to_path_buf()),
         serving: true,
         // as `serve` does: it rebuilds after every change it sees
         force: true,
         ..Default::default()
-    };
-    faqsite::site::build_cached(&opts, cache)
+    }
+}
+
+/// Build `site` into `out` as `serve` does, reusing `cache` between calls.
+pub fn serve_build(
+    site: &Path,
+    out: &Path,
+    cache: &mut faqsite::site::BuildCache,
+) -> faqsite::error::Result<faqsite::site::BuildReport> {
+    faqsite::site::build_cached(&serve_options(site, out), cache)
 }
 
 /// The output of `site` in `out` equals a fresh build of a copy of it (with a cache of its
