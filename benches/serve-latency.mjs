@@ -8,7 +8,8 @@
 //
 //   node benches/serve-latency.mjs SITE_DIR [SAVES=15] [QUESTION=first question found]
 //   FAQSITE=target/release/faqsite (default)
-//   TIMINGS=1: run `serve --timings` and print the median of each stage over the saves
+//   TIMINGS=1: run `serve --timings` and print the median of each stage over the saves (wall
+//              and the server's CPU time)
 //
 //   node benches/serve-latency.mjs . 15                                  # this repository's site
 //   node benches/serve-latency.mjs $BENCH_DIR/corpus/faqsite 12          # compare.sh's 10,000
@@ -68,6 +69,7 @@ const rebuilt = []; // the server's "rebuilt in N ms" lines (the first build inc
 // made the search index and print.html (it ends at "rebuilt in")
 const reloadedAfter = [];
 const stages = []; // with TIMINGS=1: each rebuild's "  ms: stage N, ..." line as {stage: ms}
+const cpuStages = []; // and its "  cpu ms: ..." line (the process's CPU time per stage)
 let out = "";
 const ready = await new Promise((resolve, reject) => {
   let buf = "";
@@ -81,8 +83,11 @@ const ready = await new Promise((resolve, reject) => {
       if (r) rebuilt.push(Number(r[1]));
       const p = line.match(/^reloaded after (\d+) ms/);
       if (p) reloadedAfter.push(Number(p[1]));
+      const laps = (text) => Object.fromEntries(text.split(", ").map((s) => [s.split(" ")[0], Number(s.split(" ")[1])]));
       const t = line.match(/^  ms: (.*)/);
-      if (t) stages.push(Object.fromEntries(t[1].split(", ").map((s) => [s.split(" ")[0], Number(s.split(" ")[1])])));
+      if (t) stages.push(laps(t[1]));
+      const c = line.match(/^  cpu ms: (.*)/);
+      if (c) cpuStages.push(laps(c[1]));
       const m = line.match(/^serving (.*) at http:\/\/([^/\s]+)\//);
       if (m) resolve({ out: m[1], addr: m[2] });
     }
@@ -161,6 +166,10 @@ if (timed && stages.length > 1) {
   const after = stages.slice(1);
   const names = Object.keys(after[0]);
   console.log(`stages (median ms over the saves): ${names.map((n) => `${n} ${median(after.map((s) => s[n] ?? 0)).toFixed(1)}`).join(", ")}`);
+  const cpuAfter = cpuStages.slice(1);
+  if (cpuAfter.length) {
+    console.log(`CPU per stage (median ms; images' CPU is counted under search where they ran side by side): ${names.map((n) => `${n} ${median(cpuAfter.map((s) => s[n] ?? 0)).toFixed(1)}`).join(", ")}`);
+  }
 }
 console.log(
   `files the last rebuild wrote: ${written.length}${written.length <= 12 ? ` (${written.sort().join(", ")})` : ""}`,

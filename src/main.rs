@@ -242,8 +242,13 @@ fn build(opts: &BuildOptions, timings: bool) -> ExitCode {
         report.output_dir.display()
     );
     if timings {
-        for (stage, d) in &report.timings {
-            println!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        for lap in &report.timings {
+            println!(
+                "  {:<10} {:>8.1} ms  (CPU {:.1} ms)",
+                lap.stage,
+                lap.wall.as_secs_f64() * 1000.0,
+                lap.cpu.as_secs_f64() * 1000.0
+            );
         }
     }
     ExitCode::SUCCESS

@@ -228,7 +228,7 @@ impl Staging {
     pub fn update(out: &Path, current: Vec<PathBuf>) -> Result<Staging> {
         let mut s = Staging::new(out)?;
         s.update = Some(Update {
-            current,
+            current: current.into_iter().collect(),
             written: Default::default(),
         });
         Ok(s)
@@ -292,8 +292,9 @@ impl Staging {
     /// folder, or, with [`Staging::update`], the file where it is), for a file the caller
     /// knows is unchanged. False if there is none to keep.
     pub fn keep_previous(&self, rel: &Path) -> bool {
-        let kept = if self.update.is_some() {
-            let there = std::fs::symlink_metadata(self.out.join(rel)).is_ok_and(|m| m.is_file());
+        let kept = if let Some(update) = &self.update {
+            // The caller of `update` knows these are the output's files.
+            let there = update.current.contains(rel);
             if there {
                 self.linked.fetch_add(1, Ordering::Relaxed);
             }
@@ -421,7 +422,7 @@ impl Drop for Staging {
 /// What a [`Staging::update`] changes in the output folder.
 struct Update {
     /// The files of the output folder before this build.
-    current: Vec<PathBuf>,
+    current: std::collections::HashSet<PathBuf>,
     /// The files written into the staging folder.
     written: std::sync::Mutex<Vec<PathBuf>>,
 }

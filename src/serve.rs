@@ -309,12 +309,16 @@ fn build_reported(
             }
             println!("rebuilt in {} ms", start.elapsed().as_millis());
             if shared.timings {
-                let laps: Vec<String> = report
-                    .timings
-                    .iter()
-                    .map(|(stage, d)| format!("{stage} {:.1}", d.as_secs_f64() * 1000.0))
-                    .collect();
-                println!("  ms: {}", laps.join(", "));
+                let laps = |time: fn(&crate::site::Lap) -> Duration| {
+                    let laps: Vec<String> = report
+                        .timings
+                        .iter()
+                        .map(|l| format!("{} {:.1}", l.stage, time(l).as_secs_f64() * 1000.0))
+                        .collect();
+                    laps.join(", ")
+                };
+                println!("  ms: {}", laps(|l| l.wall));
+                println!("  cpu ms: {}", laps(|l| l.cpu));
             }
             *shared.out.write().unwrap_or_else(PoisonError::into_inner) = Some(report.output_dir);
             let mut hub = shared.hub();

@@ -17,7 +17,7 @@ use crate::output::{self, DryRun, OutputFile, Recording, Sink, Staging};
 use crate::print;
 use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
-use crate::templates::{CompiledTemplates, PageKeys, Renderer, Theme};
+use crate::templates::{self, CompiledTemplates, PageKeys, Renderer, Theme};
 
 /// What the command line asks for.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +62,10 @@ pub struct BuildCache {
     content: content::ParseCache,
     /// Every page's Markdown rendered, with what it was rendered from.
     markdown: markdown::RenderCache,
+    /// The search documents' terms (a large site's segmentation cache, in memory).
+    terms: search::TermMemory,
+    /// The sidebars and related lists rendered, by what they were rendered from.
+    fragments: templates::FragmentMemo,
 }
 
 impl std::fmt::Debug for BuildCache {
@@ -108,26 +112,67 @@ pub struct BuildReport {
     pub images_reused: usize,
     pub warnings: Vec<Diagnostic>,
     /// Wall time per stage, in pipeline order.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Lap>,
+}
+
+/// One stage's wall time, and the CPU time the process spent in it (all threads).
+#[derive(Debug, Clone, Copy)]
+pub struct Lap {
+    pub stage: &'static str,
+    pub wall: Duration,
+    pub cpu: Duration,
 }
 
 struct Timer {
     last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    last_cpu: Duration,
+    laps: Vec<Lap>,
 }
 
 impl Timer {
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.laps.push((stage, now - self.last));
-        self.last = now;
+    fn new() -> Timer {
+        Timer {
+            last: Instant::now(),
+            last_cpu: process_cpu_time(),
+            laps: Vec::new(),
+        }
     }
 
-    /// Two stages that ran side by side: `first` took `first_time`, `second` until now.
+    fn lap(&mut self, stage: &'static str) {
+        let (now, cpu) = (Instant::now(), process_cpu_time());
+        self.laps.push(Lap {
+            stage,
+            wall: now - self.last,
+            cpu: cpu.saturating_sub(self.last_cpu),
+        });
+        (self.last, self.last_cpu) = (now, cpu);
+    }
+
+    /// Two stages that ran side by side: `first` took `first_time`, `second` until now (the
+    /// CPU time of both is counted under `second`).
     fn side_by_side(&mut self, first: &'static str, first_time: Duration, second: &'static str) {
-        self.laps.push((first, first_time));
+        self.laps.push(Lap {
+            stage: first,
+            wall: first_time,
+            cpu: Duration::ZERO,
+        });
         self.lap(second);
     }
+}
+
+/// The CPU time this process has used so far, all threads (less sensitive than wall time to
+/// other work on the machine; std has no process clock).
+fn process_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec for the call to fill in.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0;
+    if !ok {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 /// Load the configuration with the command line's overrides applied.
@@ -190,10 +235,7 @@ pub fn build_then(
     cache: &mut BuildCache,
     pages_done: &mut dyn FnMut(&[PathBuf]),
 ) -> Result<BuildReport> {
-    let mut t = Timer {
-        last: Instant::now(),
-        laps: Vec::new(),
-    };
+    let mut t = Timer::new();
     let root = opts.root.as_path();
 
     let (config, out_dir, state) = load_checked(opts)?;
@@ -344,7 +386,7 @@ fn print_pdf(
 
 impl BuildReport {
     /// Nothing changed since the last build into `output_dir`: nothing was written.
-    fn up_to_date(output_dir: PathBuf, timings: Vec<(&'static str, Duration)>) -> Self {
+    fn up_to_date(output_dir: PathBuf, timings: Vec<Lap>) -> Self {
         BuildReport {
             output_dir,
             up_to_date: true,
@@ -376,10 +418,7 @@ pub struct Checked {
 /// not run to the end (the content cannot be loaded, a file cannot be read); problems in pages,
 /// images and templates are in [`Checked::diagnostics`].
 pub fn check(opts: &BuildOptions) -> Result<Checked> {
-    let mut t = Timer {
-        last: Instant::now(),
-        laps: Vec::new(),
-    };
+    let mut t = Timer::new();
     // The output folder is refused here as in a build (a folder faqsite may not replace).
     let (config, _, _) = load_checked(opts)?;
     let run = Run {
@@ -471,7 +510,11 @@ impl Run<'_> {
         let mut images = prepared?.apply(&content, &mut rendered);
         diagnostics.extend(std::mem::take(&mut images.diagnostics));
         let (search_index_js, shard_keys) = searched?;
-        t.side_by_side("images", images_time, "search");
+        if self.defer {
+            t.lap("images");
+        } else {
+            t.side_by_side("images", images_time, "search");
+        }
 
         let (page_keys, pages_rendered) =
             match self.templates(&content, &rendered, search_index_js, sink, &rest, cache) {
@@ -586,6 +629,7 @@ impl Run<'_> {
             segmenter,
             cache_dir,
             previous: self.previous.map(|p| &p.shards),
+            memory: self.opts.serving.then_some(&cache.terms),
         };
         let (script, shards) = search::build_into(&self.config.search, &docs, &reuse, sink)?;
         let url = if self.opts.serving {
@@ -611,7 +655,10 @@ impl Run<'_> {
         cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
         let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
-        let renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
+        let mut renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
+        if self.opts.serving {
+            renderer = renderer.with_fragments(&cache.fragments);
+        }
         // The pages and the one large print page render side by side.
         let (pages, manual) = rayon::join(
             || renderer.render_pages(sink, self.opts.serving, self.previous.map(|p| &p.pages)),

@@ -78,25 +78,66 @@ pub fn key(d: &SearchDoc<'_>, salt: &str) -> Key {
     k
 }
 
+/// The documents' terms of the last build of this process (`serve`), kept in memory: the next
+/// build takes them from here instead of reading the cache file, and writes no file.
+#[derive(Default)]
+pub struct TermMemory(std::sync::Mutex<Option<HashMap<Key, DocTerms>>>);
+
+impl TermMemory {
+    fn take(&self) -> Option<HashMap<Key, DocTerms>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+
+    fn put(&self, terms: HashMap<Key, DocTerms>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(terms);
+    }
+}
+
 /// The cache of the previous build, and the writer of this build's (streamed to a temporary
-/// file beside the cache file, renamed over it at the end).
-pub struct TermCache {
+/// file beside the cache file, renamed over it at the end; or kept in a [`TermMemory`]).
+pub struct TermCache<'m> {
     path: Option<PathBuf>,
     old: HashMap<Key, DocTerms>,
     new: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    /// This build's documents, for `memory`.
+    remembered: Option<(&'m TermMemory, HashMap<Key, DocTerms>)>,
 }
 
-impl TermCache {
+impl<'m> TermCache<'m> {
     /// No cache (tests, sites without a cache folder).
-    pub fn none() -> TermCache {
+    pub fn none() -> TermCache<'m> {
         TermCache {
             path: None,
             old: HashMap::new(),
             new: None,
+            remembered: None,
         }
     }
 
-    pub fn load(path: &Path) -> TermCache {
+    /// The cache file at `path` (if any): read, and rewritten with this build's documents;
+    /// with `memory` (`serve`), those are kept there too, and a build that finds them there
+    /// neither reads nor writes the file.
+    pub fn open(path: Option<&Path>, memory: Option<&'m TermMemory>) -> TermCache<'m> {
+        let mut cache = match (memory.and_then(TermMemory::take), path) {
+            (Some(old), _) => {
+                let mut cache = TermCache::none();
+                cache.old = old;
+                cache
+            }
+            (None, Some(path)) => TermCache::load(path),
+            (None, None) => TermCache::none(),
+        };
+        cache.remembered = memory.map(|m| (m, HashMap::new()));
+        cache
+    }
+
+    pub fn load(path: &Path) -> TermCache<'m> {
         let old = std::fs::read(path)
             .ok()
             .and_then(|b| parse(&b))
@@ -114,6 +155,7 @@ impl TermCache {
             path: Some(path.to_path_buf()),
             old,
             new,
+            remembered: None,
         }
     }
 
@@ -123,6 +165,9 @@ impl TermCache {
 
     /// Record a document of this build (in document order).
     pub fn keep(&mut self, k: &Key, d: &DocTerms) {
+        if let Some((_, kept)) = &mut self.remembered {
+            kept.insert(*k, d.clone());
+        }
         let Some((_, w)) = &mut self.new else { return };
         let mut b = Vec::with_capacity(32 + d.counts.len() * 4 + d.terms.len());
         b.extend_from_slice(k);
@@ -149,6 +194,9 @@ impl TermCache {
 
     /// Replace the cache file with this build's documents (best effort, as above).
     pub fn save(mut self) {
+        if let Some((memory, kept)) = self.remembered.take() {
+            memory.put(kept);
+        }
         let (Some(path), Some((tmp, w))) = (self.path.take(), self.new.take()) else {
             return;
         };
@@ -162,7 +210,7 @@ impl TermCache {
     }
 }
 
-impl Drop for TermCache {
+impl Drop for TermCache<'_> {
     /// A build that stopped half-way leaves no temporary file.
     fn drop(&mut self) {
         self.discard();

@@ -21,6 +21,7 @@ mod pinyin;
 mod postings;
 mod segment;
 mod words;
+pub use cache::TermMemory;
 use cache::{DocTerms, TermCache};
 use postings::{Bucket, Posting};
 pub use segment::FaqChinese;
@@ -301,6 +302,7 @@ pub fn build(config: &SearchConfig, docs: &[SearchDoc<'_>]) -> Result<SearchFile
         segmenter: &FaqChinese::segmenter(),
         cache_dir: None,
         previous: None,
+        memory: None,
     };
     let (script, _) = build_into(config, docs, &reuse, &files)?;
     let mut files = files.into_inner().expect("not poisoned");
@@ -322,6 +324,8 @@ pub struct Reuse<'a> {
     pub cache_dir: Option<&'a Path>,
     /// The shard keys of the build that wrote the current output, if this process made it.
     pub previous: Option<&'a ShardKeys>,
+    /// Where `serve` keeps the documents' terms between its builds (see [`TermMemory`]).
+    pub memory: Option<&'a TermMemory>,
 }
 
 /// Build the index of `docs`, one file or shards when the site is large, handing every file
@@ -335,10 +339,8 @@ pub fn build_into(
     let lang = reuse.segmenter;
     let words = Words::new(config);
     if script_path(config, docs.len()) == SHARDED_SCRIPT {
-        let cache = match reuse.cache_dir {
-            Some(dir) => TermCache::load(&dir.join(TERMS_CACHE_FILE)),
-            None => TermCache::none(),
-        };
+        let file = reuse.cache_dir.map(|dir| dir.join(TERMS_CACHE_FILE));
+        let cache = TermCache::open(file.as_deref(), reuse.memory);
         let env = Env {
             config,
             lang,
@@ -1015,6 +1017,7 @@ mod tests {
                 segmenter: &FaqChinese::segmenter(),
                 cache_dir: Some(dir.path()),
                 previous: None,
+                memory: None,
             };
             build_into(&config, docs, &reuse, &files).unwrap();
             let mut files = files.into_inner().unwrap();

@@ -40,6 +40,20 @@ impl Theme {
         key.copy_from_slice(&h.finalize()[..16]);
         key
     }
+
+    /// The key of a fragment (sidebar, related list) rendered with `template` from the
+    /// context serialized as `json`: equal keys, equal HTML.
+    pub(super) fn fragment_key(&self, template: &str, json: &[u8]) -> PageKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(&self.templates_hash);
+        h.update(template.as_bytes());
+        h.update([0]);
+        h.update(json);
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&h.finalize()[..16]);
+        key
+    }
 }
 
 #[derive(Serialize)]
@@ -403,6 +417,8 @@ pub struct Renderer<'a> {
     assets: Assets,
     digests: Digests<'a>,
     search_strings: String,
+    /// Sidebars and related lists of the previous build (`serve`), by their context's key.
+    pub(super) fragments: Option<&'a super::nav::FragmentMemo>,
 }
 
 pub(super) fn digest(s: &str) -> PageKey {
@@ -448,7 +464,16 @@ impl<'a> Renderer<'a> {
                 rendered,
                 table: std::sync::OnceLock::new(),
             },
+            fragments: None,
         }
+    }
+
+    /// Keeps the sidebars and related lists it renders in `memo`, and takes those whose
+    /// context is the same as in the previous build from it (`serve`).
+    pub fn with_fragments(mut self, memo: &'a super::nav::FragmentMemo) -> Self {
+        memo.next_build();
+        self.fragments = Some(memo);
+        self
     }
 
     fn html(&self, page: usize) -> Html<'_> {

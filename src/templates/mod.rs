@@ -14,6 +14,7 @@ mod nav;
 mod strings;
 mod uses;
 pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
+pub use nav::FragmentMemo;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

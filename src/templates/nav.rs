@@ -159,14 +159,70 @@ impl Renderer<'_> {
     }
 
     /// `template` rendered with `ctx`, without the file's last line break (not part of the
-    /// fragment a page puts in its own markup).
+    /// fragment a page puts in its own markup). With a [`FragmentMemo`], a context the
+    /// previous build rendered with the same templates is not rendered again.
     fn render_fragment(&self, template: &str, ctx: &impl Serialize) -> Result<String> {
+        let Some(memo) = self.fragments else {
+            return self.render_fresh(template, ctx);
+        };
+        let json = serde_json::to_vec(ctx).map_err(|e| Error::Other(e.to_string()))?;
+        let key = self.theme.fragment_key(template, &json);
+        if let Some(html) = memo.get(&key) {
+            return Ok(html);
+        }
+        let html = self.render_fresh(template, ctx)?;
+        memo.put(key, html.clone());
+        Ok(html)
+    }
+
+    fn render_fresh(&self, template: &str, ctx: &impl Serialize) -> Result<String> {
         let ctx = tera::Context::from_serialize(ctx).map_err(|e| Error::Other(e.to_string()))?;
         let mut html = self.theme.render(template, &ctx)?;
         if html.ends_with('\n') {
             html.pop();
         }
         Ok(html)
+    }
+}
+
+/// The sidebars and related lists of the last build (`serve`), by the key of what they were
+/// rendered from ([`super::Theme::fragment_key`]): after an edit to an answer, all 200 of a
+/// large site's sidebars are the same, and rendering them was a third of a rebuild's templates.
+/// Only the last build's are kept.
+#[derive(Default)]
+pub struct FragmentMemo(std::sync::Mutex<FragmentMaps>);
+
+#[derive(Default)]
+struct FragmentMaps {
+    last: HashMap<PageKey, String>,
+    this: HashMap<PageKey, String>,
+}
+
+impl FragmentMemo {
+    fn maps(&self) -> std::sync::MutexGuard<'_, FragmentMaps> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A build starts: what the one before used becomes the last build's.
+    pub(super) fn next_build(&self) {
+        let mut maps = self.maps();
+        maps.last = std::mem::take(&mut maps.this);
+    }
+
+    fn get(&self, key: &PageKey) -> Option<String> {
+        let mut maps = self.maps();
+        let html = match maps.this.get(key) {
+            Some(html) => html.clone(),
+            None => maps.last.remove(key)?,
+        };
+        maps.this.insert(*key, html.clone());
+        Some(html)
+    }
+
+    fn put(&self, key: PageKey, html: String) {
+        self.maps().this.insert(key, html);
     }
 }
 
@@ -190,6 +246,23 @@ pub fn mark_current(nav: &str, href: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A build finds what the build before it rendered, and nothing older: the memo holds
+    /// one build's fragments, not every sidebar a long `serve` session ever made.
+    #[test]
+    fn the_fragment_memo_keeps_the_last_builds_fragments_only() {
+        let memo = FragmentMemo::default();
+        let (a, b) = ([1u8; 16], [2u8; 16]);
+        memo.next_build();
+        memo.put(a, "A".into());
+        memo.put(b, "B".into());
+        memo.next_build();
+        assert_eq!(memo.get(&a).as_deref(), Some("A"), "kept for the next build");
+        assert_eq!(memo.get(&a).as_deref(), Some("A"), "found twice in one build");
+        memo.next_build();
+        assert_eq!(memo.get(&a).as_deref(), Some("A"), "used by the last build");
+        assert_eq!(memo.get(&b), None, "unused by the last build: gone");
+    }
 
     #[test]
     fn only_the_first_link_to_the_page_is_marked() {
