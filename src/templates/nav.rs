@@ -257,8 +257,16 @@ mod tests {
         memo.put(a, "A".into());
         memo.put(b, "B".into());
         memo.next_build();
-        assert_eq!(memo.get(&a).as_deref(), Some("A"), "kept for the next build");
-        assert_eq!(memo.get(&a).as_deref(), Some("A"), "found twice in one build");
+        assert_eq!(
+            memo.get(&a).as_deref(),
+            Some("A"),
+            "kept for the next build"
+        );
+        assert_eq!(
+            memo.get(&a).as_deref(),
+            Some("A"),
+            "found twice in one build"
+        );
         memo.next_build();
         assert_eq!(memo.get(&a).as_deref(), Some("A"), "used by the last build");
         assert_eq!(memo.get(&b), None, "unused by the last build: gone");
