@@ -531,7 +531,7 @@ pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
 /// not read again, one whose text is the same is not parsed again (only files that parsed are
 /// kept).
 #[derive(Default)]
-pub struct ParseCache(std::sync::Mutex<std::collections::HashMap<PathBuf, Cached>>);
+pub struct ParseCache(std::sync::RwLock<std::collections::HashMap<PathBuf, Cached>>);
 
 struct Cached {
     stamp: Option<Stamp>,
@@ -569,10 +569,19 @@ impl std::fmt::Debug for ParseCache {
     }
 }
 
+type CachedFiles = std::collections::HashMap<PathBuf, Cached>;
+
 impl ParseCache {
-    fn files(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, Cached>> {
+    /// For looking up: the chapters are loaded in parallel, and most files are found.
+    fn files(&self) -> std::sync::RwLockReadGuard<'_, CachedFiles> {
         self.0
-            .lock()
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn files_mut(&self) -> std::sync::RwLockWriteGuard<'_, CachedFiles> {
+        self.0
+            .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
@@ -598,7 +607,7 @@ fn parse_file(
     let Some(cache) = cache else {
         return parse(&text, &shown_path);
     };
-    if let Some(c) = cache.files().get_mut(path).filter(|c| c.text == text) {
+    if let Some(c) = cache.files_mut().get_mut(path).filter(|c| c.text == text) {
         c.stamp = stamp;
         return Ok(c.parsed.clone());
     }
@@ -608,7 +617,7 @@ fn parse_file(
         text,
         parsed: parsed.clone(),
     };
-    cache.files().insert(path.to_path_buf(), cached);
+    cache.files_mut().insert(path.to_path_buf(), cached);
     Ok(parsed)
 }
 
