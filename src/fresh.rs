@@ -76,57 +76,80 @@ fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {
     }
 }
 
-/// Paths, sizes and modification times of every file in the output folder. The folders are
-/// listed first and the files' metadata read in parallel (`serve` reads it twice per save:
-/// 10,000 files on a large site).
-fn output_fingerprint(out: &Path) -> Option<String> {
-    use rayon::prelude::*;
-    if !out.is_dir() {
-        return None;
-    }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(out).into_iter() {
-        let entry = entry.ok()?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
+/// Paths (relative to the output folder), sizes and modification times of every file in the
+/// output folder, by path: what its fingerprint is made of.
+#[derive(Debug, Clone, Default)]
+pub struct Listing(std::collections::BTreeMap<PathBuf, (u64, u128)>);
+
+impl Listing {
+    /// The output folder's files, listed first and their metadata read in parallel (10,000
+    /// files on a large site).
+    fn read(out: &Path) -> Option<Listing> {
+        use rayon::prelude::*;
+        if !out.is_dir() {
+            return None;
         }
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(out).into_iter() {
+            let entry = entry.ok()?;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            }
+        }
+        let metas: Vec<Option<(PathBuf, (u64, u128))>> = files
+            .par_iter()
+            .map(|p| Some((p.strip_prefix(out).ok()?.to_path_buf(), file_meta(p)?)))
+            .collect();
+        metas.into_iter().collect::<Option<_>>().map(Listing)
     }
-    files.sort_unstable();
-    let metas: Vec<Option<(u64, u128)>> = files
-        .par_iter()
-        .map(|p| {
-            let meta = std::fs::symlink_metadata(p).ok()?;
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            Some((meta.len(), modified))
-        })
-        .collect();
-    let mut h = Sha256::new();
-    for (path, meta) in files.iter().zip(metas) {
-        let (len, modified) = meta?;
-        h.update(path.strip_prefix(out).ok()?.to_string_lossy().as_bytes());
-        h.update(len.to_le_bytes());
-        h.update(modified.to_le_bytes());
+
+    /// The listing after a build changed the files `changed` (relative paths; each one there
+    /// now is looked at again, the others are gone), without reading the whole folder again.
+    pub fn updated(mut self, out: &Path, changed: &[PathBuf]) -> Listing {
+        for rel in changed {
+            match file_meta(&out.join(rel)) {
+                Some(meta) => self.0.insert(rel.clone(), meta),
+                None => self.0.remove(rel),
+            };
+        }
+        self
     }
-    h.update((files.len() as u64).to_le_bytes());
-    Some(hex(&h.finalize()))
+
+    fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        for (path, (len, modified)) in &self.0 {
+            h.update(path.to_string_lossy().as_bytes());
+            h.update(len.to_le_bytes());
+            h.update(modified.to_le_bytes());
+        }
+        h.update((self.0.len() as u64).to_le_bytes());
+        hex(&h.finalize())
+    }
+}
+
+/// A file's size and modification time; `None` if it is not a file.
+fn file_meta(p: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::symlink_metadata(p).ok().filter(|m| m.is_file())?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Some((meta.len(), modified))
 }
 
 fn stamp_path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(STAMP_FILE)
 }
 
-/// The output folder as it is now: its absolute path and its fingerprint (one walk).
-fn output_now(out: &Path) -> Option<(String, String)> {
+/// The output folder as it is now: its absolute path and its listing (one walk).
+fn output_now(out: &Path) -> Option<(String, Listing)> {
     let out_abs = out.canonicalize().ok()?;
-    Some((out_abs.display().to_string(), output_fingerprint(out)?))
+    Some((out_abs.display().to_string(), Listing::read(out)?))
 }
 
 /// The stamp's text: inputs, output folder, fingerprint, a line each.
-fn stamp((out, fingerprint): &(String, String), inputs: &str) -> String {
+fn stamp(out: &str, fingerprint: &str, inputs: &str) -> String {
     format!("{inputs}\n{out}\n{fingerprint}\n")
 }
 
@@ -134,7 +157,8 @@ fn stamp((out, fingerprint): &(String, String), inputs: &str) -> String {
 /// output is walked once).
 pub struct OutputState {
     recorded: Option<String>,
-    now: Option<(String, String)>,
+    /// The output folder's absolute path, its fingerprint and listing.
+    now: Option<(String, String, Listing)>,
 }
 
 impl OutputState {
@@ -150,22 +174,31 @@ impl OutputState {
         let now = recorded
             .as_ref()
             .filter(|r| about_out(r))
-            .and_then(|_| output_now(out));
+            .and_then(|_| output_now(out))
+            .map(|(out, listing)| (out, listing.fingerprint(), listing));
         OutputState { recorded, now }
     }
 
     /// Whether the output holds the result of a build of exactly these inputs, untouched since.
     pub fn is_fresh(&self, inputs: &str) -> bool {
         match (&self.recorded, &self.now) {
-            (Some(r), Some(now)) => *r == stamp(now, inputs),
+            (Some(r), Some((out, fp, _))) => *r == stamp(out, fp, inputs),
             _ => false,
         }
+    }
+
+    /// The output folder's files as this read found them, if it is untouched.
+    pub fn listing(&self) -> Option<&Listing> {
+        self.now
+            .as_ref()
+            .filter(|_| self.untouched())
+            .map(|(_, _, listing)| listing)
     }
 
     /// Whether the output is exactly as the last recorded build left it (whatever its inputs).
     pub fn untouched(&self) -> bool {
         match (&self.recorded, &self.now) {
-            (Some(r), Some((out, fp))) => {
+            (Some(r), Some((out, fp, _))) => {
                 let mut lines = r.lines().skip(1);
                 lines.next() == Some(out.as_str()) && lines.next() == Some(fp.as_str())
             }
@@ -177,7 +210,22 @@ impl OutputState {
 /// Remember that `out` was built from `inputs`. Failing to write the stamp only costs a
 /// rebuild next time, so errors are ignored.
 pub fn record(root: &Path, out: &Path, inputs: &str) {
-    if let Some(text) = output_now(out).map(|now| stamp(&now, inputs)) {
+    if let Some((abs, listing)) = output_now(out) {
+        write_stamp(root, &stamp(&abs, &listing.fingerprint(), inputs));
+    }
+}
+
+/// [`record`] for a build that changed only the files `listing` was updated with (see
+/// [`Listing::updated`]): the folder is not read again.
+pub fn record_listed(root: &Path, out: &Path, inputs: &str, listing: &Listing) {
+    if let Ok(abs) = out.canonicalize() {
+        let abs = abs.display().to_string();
+        write_stamp(root, &stamp(&abs, &listing.fingerprint(), inputs));
+    }
+}
+
+fn write_stamp(root: &Path, text: &str) {
+    {
         let p = stamp_path(root);
         if let Some(dir) = p.parent() {
             let _ = std::fs::create_dir_all(dir);
@@ -230,5 +278,29 @@ mod tests {
         assert!(!OutputState::read(root, &out).is_fresh("other"));
         std::fs::write(out.join("extra.html"), "b").unwrap();
         assert!(!OutputState::read(root, &out).is_fresh("h"));
+    }
+
+    /// A listing updated with the files a build changed is the listing of the folder read
+    /// again: the stamp `serve` records without reading the folder is the one a read finds.
+    #[test]
+    fn an_updated_listing_is_the_folder_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path(), dir.path().join("public"));
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        for f in ["index.html", "a/one.html", "a/two.html"] {
+            std::fs::write(out.join(f), "old").unwrap();
+        }
+        record(root, &out, "h");
+        let state = OutputState::read(root, &out);
+        let listing = state.listing().expect("untouched").clone();
+        std::fs::write(out.join("a/one.html"), "new, longer").unwrap();
+        std::fs::remove_file(out.join("a/two.html")).unwrap();
+        std::fs::write(out.join("a/three.html"), "added").unwrap();
+        let changed = ["a/one.html", "a/two.html", "a/three.html"].map(PathBuf::from);
+        record_listed(root, &out, "h", &listing.updated(&out, &changed));
+        assert!(OutputState::read(root, &out).is_fresh("h"));
+        // A change it was not told about is still seen.
+        std::fs::write(out.join("index.html"), "changed by hand").unwrap();
+        assert!(!OutputState::read(root, &out).untouched());
     }
 }

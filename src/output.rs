@@ -368,23 +368,26 @@ impl Staging {
 
     /// Swap the staging folder in as the output folder.
     pub fn commit(self) -> Result<()> {
-        self.swap(false)
+        self.swap(false).map(drop)
     }
 
     /// [`Staging::commit`], removing the previous output in a background thread (for a
-    /// process that goes on, like `serve`: the new site is in place a little sooner).
-    pub fn commit_removing_in_background(self) -> Result<()> {
+    /// process that goes on, like `serve`: the new site is in place a little sooner). With
+    /// [`Staging::update`], returns the files it changed in the output folder (moved in or
+    /// removed); `None` when it swapped whole folders.
+    pub fn commit_removing_in_background(self) -> Result<Option<Vec<PathBuf>>> {
         self.swap(true)
     }
 
-    fn swap(mut self, background: bool) -> Result<()> {
+    fn swap(mut self, background: bool) -> Result<Option<Vec<PathBuf>>> {
         if let Some(update) = self.update.take() {
-            let (new, stale) = update.split(lock(&self.paths).as_slice());
+            let (mut new, stale) = update.split(lock(&self.paths).as_slice());
             move_into(&self.dir, &self.out, &new)?;
             remove_stale(&self.out, &stale)?;
             self.committed = true;
             let _ = remove_tree(&self.dir);
-            return Ok(());
+            new.extend(stale);
+            return Ok(Some(new));
         }
         let (dir, out, old) = (&self.dir, &self.out, &self.old);
         if std::fs::symlink_metadata(out).is_ok() {
@@ -407,7 +410,7 @@ impl Staging {
                 .map_err(|e| Error::io("moving the new output into place", out, e))?;
             self.committed = true;
         }
-        Ok(())
+        Ok(None)
     }
 }
 

@@ -283,11 +283,12 @@ pub fn build_then(
     if let Some(p) = &previous {
         staging.keep_listed(&p.rest);
     }
-    if opts.serving {
-        staging.commit_removing_in_background()?;
+    let mut changed = if opts.serving {
+        staging.commit_removing_in_background()?
     } else {
         staging.commit()?;
-    }
+        None
+    };
     if let Some(Err(e)) = pdf_result {
         return Err(e);
     }
@@ -313,12 +314,21 @@ pub fn build_then(
                 shards: std::mem::take(&mut made.shard_keys),
                 written: 0,
                 unchanged: 0,
+                changed: Vec::new(),
             }
         }
     };
     files += rest.written;
     unchanged_files += rest.unchanged;
-    fresh::record(root, &out_dir, &inputs);
+    // An update in place knows what it changed: the output is not read again for the stamp.
+    match (state.listing(), changed.as_mut()) {
+        (Some(listing), Some(changed)) => {
+            changed.extend(rest.changed);
+            let listing = listing.clone().updated(&out_dir, changed);
+            fresh::record_listed(root, &out_dir, &inputs, &listing);
+        }
+        _ => fresh::record(root, &out_dir, &inputs),
+    }
     if opts.serving {
         cache.previous = Some(Previous {
             out_dir: out_dir.clone(),
@@ -454,6 +464,8 @@ struct Rest {
     shards: ShardKeys,
     written: usize,
     unchanged: usize,
+    /// The files it moved into the output folder or removed from it.
+    changed: Vec<PathBuf>,
 }
 
 /// What the stages made.
@@ -564,14 +576,15 @@ impl Run<'_> {
         let page = print::render(&renderer, &made.content, &made.rendered)?;
         staging.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?;
         t.lap("print");
-        let rest = Rest {
-            files: staging.paths(),
+        let (files, written, unchanged) = (staging.paths(), staging.count(), staging.unchanged());
+        let changed = staging.commit_removing_in_background()?.unwrap_or_default();
+        Ok(Rest {
+            files,
             shards,
-            written: staging.count(),
-            unchanged: staging.unchanged(),
-        };
-        staging.commit_removing_in_background()?;
-        Ok(rest)
+            written,
+            unchanged,
+            changed,
+        })
     }
 
     /// The search script's URL when the index is made after the pages (a rebuild by `serve`,
