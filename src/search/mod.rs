@@ -192,16 +192,26 @@ struct File<'a> {
     pinyin: pinyin::PinyinMap,
 }
 
-/// Full-width ASCII → half-width, ideographic space → space, then lower case.
+/// Full-width ASCII → half-width, ideographic space → space, then lower case. ASCII and the
+/// CJK Unified Ideographs block (nearly all of a Chinese site's text, and caseless) are decided
+/// without Unicode's case tables.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
             '\u{3000}' => ' ',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+        };
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
@@ -868,6 +878,21 @@ mod tests {
     fn normalize_folds_width_and_case() {
         assert_eq!(normalize("ＵＳＢ Key１１１１"), "usb key1111");
         assert_eq!(normalize("PIN码\u{3000}口令"), "pin码 口令");
+    }
+
+    #[test]
+    fn normalize_lowers_every_character_as_unicode_does() {
+        let text: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        let reference: String = text
+            .chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(normalize(&text), reference);
     }
 
     #[test]
