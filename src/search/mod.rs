@@ -8,7 +8,9 @@
 //! snippets). Written as `search-index.json` and as `search-index.js`, which assigns the same
 //! data to `window.FAQSITE_SEARCH` so search works from `file://`, where fetch() is blocked.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use elasticlunr::{Index, IndexBuilder};
@@ -537,7 +539,7 @@ impl Postings {
     }
 
     /// Adds document `doc`'s terms (documents in order), interning them through `vocab`.
-    fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut HashMap<String, u32>) {
+    fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut FxHashMap<String, u32>) {
         let shards = self.buckets.len();
         let mut field_len = [0usize; N_FIELDS];
         for (fi, t, count) in doc_terms.iter() {
@@ -580,7 +582,7 @@ fn collect_postings(
     const CHUNK: usize = 512;
     let salt = env.words.fingerprint();
     let mut out = Postings::new(shards, docs.len());
-    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
         // Segmentation and term counts in parallel (or from the cache); interning in document
         // order.
@@ -662,10 +664,11 @@ fn write_term_shards(
         .collect()
 }
 
-/// A shard is a function of its postings alone: their hash is its key.
+/// A shard is a function of its postings alone: their hash is its key (compared only within
+/// one process, so a fast hash).
 fn shard_key(k: usize, shards: usize, bucket: &Bucket, terms: &[String]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     (k, shards).hash(&mut h);
     for p in bucket.iter() {
         (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
@@ -803,7 +806,8 @@ fn write_parts<T: Serialize>(
 
 /// Each distinct token with its number of occurrences, in token order of first occurrence.
 fn term_counts<'t>(tokens: &[&'t str]) -> Vec<(&'t str, u32)> {
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(tokens.len());
+    let mut seen: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
     let mut out: Vec<(&str, u32)> = Vec::new();
     for &t in tokens {
         match seen.get(t) {
