@@ -8,7 +8,9 @@
 //! snippets). Written as `search-index.json` and as `search-index.js`, which assigns the same
 //! data to `window.FAQSITE_SEARCH` so search works from `file://`, where fetch() is blocked.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use elasticlunr::{Index, IndexBuilder};
@@ -193,16 +195,26 @@ struct File<'a> {
     pinyin: pinyin::PinyinMap,
 }
 
-/// Full-width ASCII → half-width, ideographic space → space, then lower case.
+/// Full-width ASCII → half-width, ideographic space → space, then lower case. ASCII and the
+/// CJK Unified Ideographs block (nearly all of a Chinese site's text, and caseless) are decided
+/// without Unicode's case tables.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
             '\u{3000}' => ' ',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+        };
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
@@ -543,7 +555,7 @@ impl Postings {
     }
 
     /// Adds document `doc`'s terms (documents in order), interning them through `vocab`.
-    fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut HashMap<String, u32>) {
+    fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut FxHashMap<String, u32>) {
         let shards = self.buckets.len();
         let mut field_len = [0usize; N_FIELDS];
         for (fi, t, count) in doc_terms.iter() {
@@ -586,7 +598,7 @@ fn collect_postings(
     const CHUNK: usize = 512;
     let salt = env.words.fingerprint();
     let mut out = Postings::new(shards, docs.len());
-    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
         // Segmentation and term counts in parallel (or from the cache); interning in document
         // order.
@@ -668,10 +680,11 @@ fn write_term_shards(
         .collect()
 }
 
-/// A shard is a function of its postings alone: their hash is its key.
+/// A shard is a function of its postings alone: their hash is its key (compared only within
+/// one process, so a fast hash).
 fn shard_key(k: usize, shards: usize, bucket: &Bucket, terms: &[String]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     (k, shards).hash(&mut h);
     for p in bucket.iter() {
         (p.doc, p.field, p.count, &terms[p.term as usize]).hash(&mut h);
@@ -809,7 +822,8 @@ fn write_parts<T: Serialize>(
 
 /// Each distinct token with its number of occurrences, in token order of first occurrence.
 fn term_counts<'t>(tokens: &[&'t str]) -> Vec<(&'t str, u32)> {
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(tokens.len());
+    let mut seen: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
     let mut out: Vec<(&str, u32)> = Vec::new();
     for &t in tokens {
         match seen.get(t) {
@@ -884,6 +898,21 @@ mod tests {
     fn normalize_folds_width_and_case() {
         assert_eq!(normalize("ＵＳＢ Key１１１１"), "usb key1111");
         assert_eq!(normalize("PIN码\u{3000}口令"), "pin码 口令");
+    }
+
+    #[test]
+    fn normalize_lowers_every_character_as_unicode_does() {
+        let text: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        let reference: String = text
+            .chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(normalize(&text), reference);
     }
 
     #[test]

@@ -41,6 +41,11 @@ impl FaqChinese {
 
     /// The index terms of a normalised text, in order: jieba's search-mode words (no HMM),
     /// trimmed to [`WORD_CHARS`] at both ends, empty ones dropped.
+    ///
+    /// jieba-rs 0.11's search mode also offers the parts of a word joined by `.`, `_` or `-`
+    /// (`wes` of `wes-5.4.5`), which 0.6.8's did not; without the HMM pass a word holds one
+    /// of them only if a dictionary word does, and none does, so the words are 0.6.8's (the
+    /// tests below compare them with elasticlunr's, which segments with 0.6.8).
     pub fn terms<'t>(&self, text: &'t str) -> Vec<&'t str> {
         let jieba = self
             .jieba
@@ -50,7 +55,7 @@ impl FaqChinese {
         jieba
             .cut_for_search(text, false)
             .into_iter()
-            .filter_map(trim)
+            .filter_map(|t| trim(t.word))
             .collect()
     }
 }

@@ -565,7 +565,7 @@ impl<'a> Renderer<'a> {
         let rendered = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<Option<(String, PageKey)>>> = (0..self.content.pages.len())
             .into_par_iter()
-            .map(|i| {
+            .map_init(Vec::new, |html, i| {
                 let page = &self.content.pages[i];
                 let template = format!("{}.html", page.kind.name());
                 let ctx = self.page_context(i, &navs, &template);
@@ -573,8 +573,8 @@ impl<'a> Renderer<'a> {
                 let rel = Path::new(&page.url);
                 let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
                 if !(same && sink.keep_previous(rel)) {
-                    let html = self.theme.render(&template, &ctx.to_tera())?;
-                    sink.write(rel, html.as_bytes())?;
+                    self.theme.render_into(&template, &ctx.to_tera(), html)?;
+                    sink.write(rel, html)?;
                     rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 progress.inc(1);
