@@ -255,14 +255,7 @@ pub fn build_then(
     // Every file goes straight into the staging folder; it is swapped in at the end, or
     // removed (by Drop) if any stage fails. After a build of this process into the same,
     // untouched folder (`serve`), only what changed is staged and moved into place.
-    let staging = match previous.as_mut() {
-        Some(p) => {
-            let mut current = std::mem::take(&mut p.files);
-            current.extend_from_slice(&p.rest);
-            Staging::update(&out_dir, current)?
-        }
-        None => Staging::new(&out_dir)?,
-    };
+    let staging = staging_for(&out_dir, previous.as_mut())?;
     let run = Run {
         opts,
         config: &config,
@@ -272,76 +265,32 @@ pub fn build_then(
     };
     let mut made = run.stages(&staging, cache, &mut t)?;
     let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
-    let pdf_result = print_pdf(opts, &config, &staging, &mut t);
-    let mut files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
-    let mut unchanged_files = staging.unchanged();
-    let mut paths = if opts.serving {
-        staging.paths()
-    } else {
-        Vec::new()
-    };
-    if let Some(p) = &previous {
-        staging.keep_listed(&p.rest);
-    }
-    let mut changed = if opts.serving {
-        staging.commit_removing_in_background()?
-    } else {
-        staging.commit()?;
-        None
-    };
-    if let Some(Err(e)) = pdf_result {
-        return Err(e);
-    }
-    t.lap("write");
+    let kept = previous.as_ref().map_or(&[][..], |p| &p.rest);
+    let Committed {
+        mut files,
+        mut unchanged_files,
+        mut paths,
+        mut changed,
+    } = commit(opts, &config, staging, kept, &mut t)?;
     let rest = match &previous {
         Some(p) => {
             pages_done(&p.rest);
-            match run.rest(&made, &out_dir, p.rest.clone(), cache, &mut t) {
-                Ok(rest) => rest,
-                Err(e) => {
-                    // Nothing of the search index or print.html moved: the output is the new
-                    // pages beside the previous index. The next build starts afresh.
-                    fresh::record(root, &out_dir, &inputs);
-                    return Err(e);
-                }
-            }
+            let done = run.rest(&made, &out_dir, p.rest.clone(), cache, &mut t);
+            // On failure nothing of the search index or print.html moved: the output is the
+            // new pages beside the previous index, and the next build starts afresh.
+            done.inspect_err(|_| fresh::record(root, &out_dir, &inputs))?
         }
-        None => {
-            let rest: std::collections::HashSet<&PathBuf> = made.rest_files.iter().collect();
-            paths.retain(|p| !rest.contains(p));
-            Rest {
-                files: std::mem::take(&mut made.rest_files),
-                shards: std::mem::take(&mut made.shard_keys),
-                written: 0,
-                unchanged: 0,
-                changed: Vec::new(),
-            }
-        }
+        None => made.rest_made(&mut paths),
     };
     files += rest.written;
     unchanged_files += rest.unchanged;
-    // An update in place knows what it changed: the output is not read again for the stamp.
-    match (state.listing(), changed.as_mut()) {
-        (Some(listing), Some(changed)) => {
-            changed.extend(rest.changed);
-            let listing = listing.clone().updated(&out_dir, changed);
-            fresh::record_listed(root, &out_dir, &inputs, &listing);
-        }
-        _ => fresh::record(root, &out_dir, &inputs),
+    if let Some(changed) = changed.as_mut() {
+        changed.extend_from_slice(&rest.changed);
     }
-    if opts.serving {
-        cache.previous = Some(Previous {
-            out_dir: out_dir.clone(),
-            pages: made.page_keys,
-            shards: rest.shards,
-            files: paths,
-            rest: rest.files,
-        });
-    }
+    stamp(root, &out_dir, &inputs, &state, changed.as_deref());
     t.lap("stamp");
-
-    Ok(BuildReport {
-        output_dir: out_dir,
+    let report = BuildReport {
+        output_dir: out_dir.clone(),
         up_to_date: false,
         pages: made.content.pages.len(),
         files,
@@ -352,7 +301,103 @@ pub fn build_then(
         images_reused: made.images.reused,
         warnings,
         timings: t.laps,
+    };
+    if opts.serving {
+        let pages = made.page_keys;
+        cache.previous = Some(Previous::new(out_dir, pages, rest, paths));
+    }
+    Ok(report)
+}
+
+impl Previous {
+    fn new(out_dir: PathBuf, pages: PageKeys, rest: Rest, files: Vec<PathBuf>) -> Previous {
+        Previous {
+            out_dir,
+            pages,
+            shards: rest.shards,
+            files,
+            rest: rest.files,
+        }
+    }
+}
+
+/// What [`commit`] did.
+struct Committed {
+    files: usize,
+    unchanged_files: usize,
+    /// Every file of the new output (`serve` only).
+    paths: Vec<PathBuf>,
+    /// What an update in place moved in or removed.
+    changed: Option<Vec<PathBuf>>,
+}
+
+/// Print the PDF if asked for, and put the staging folder in place, keeping the files `kept`
+/// (the search index and `print.html`, which a rebuild by `serve` makes after).
+fn commit(
+    opts: &BuildOptions,
+    config: &Config,
+    staging: Staging,
+    kept: &[PathBuf],
+    t: &mut Timer,
+) -> Result<Committed> {
+    let pdf_result = print_pdf(opts, config, &staging, t);
+    let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
+    let unchanged_files = staging.unchanged();
+    let paths = if opts.serving {
+        staging.paths()
+    } else {
+        Vec::new()
+    };
+    if !kept.is_empty() {
+        staging.keep_listed(kept);
+    }
+    let changed = if opts.serving {
+        staging.commit_removing_in_background()?
+    } else {
+        staging.commit()?;
+        None
+    };
+    if let Some(Err(e)) = pdf_result {
+        return Err(e);
+    }
+    t.lap("write");
+    Ok(Committed {
+        files,
+        unchanged_files,
+        paths,
+        changed,
     })
+}
+
+/// The staging folder of a build: an update of the output in place when `previous` (a build
+/// of this process) made it, else a new folder.
+fn staging_for(out_dir: &Path, previous: Option<&mut Previous>) -> Result<Staging> {
+    match previous {
+        Some(p) => {
+            let mut current = std::mem::take(&mut p.files);
+            current.extend_from_slice(&p.rest);
+            Staging::update(out_dir, current)
+        }
+        None => Staging::new(out_dir),
+    }
+}
+
+/// Record the build's stamp. An update in place knows what it `changed` (the files moved in
+/// or removed): the output is not read again, the listing read at the start is updated.
+fn stamp(
+    root: &Path,
+    out_dir: &Path,
+    inputs: &str,
+    state: &fresh::OutputState,
+    changed: Option<&[PathBuf]>,
+) {
+    match (state.listing(), changed) {
+        (Some(listing), Some(changed)) => {
+            let listing = listing.clone().updated(out_dir, changed);
+            fresh::record_listed(root, out_dir, inputs, &listing);
+        }
+        _ => fresh::record(root, out_dir, inputs),
+    }
 }
 
 /// The freshness key of this build's inputs (see [`fresh::input_hash`]).
@@ -480,6 +525,22 @@ struct Made {
     pages_rendered: usize,
     /// The files of the search index and `print.html` (empty when deferred).
     rest_files: Vec<PathBuf>,
+}
+
+impl Made {
+    /// The search index and `print.html` of a build that made them with the pages, taken out
+    /// of `paths` (every file of the build).
+    fn rest_made(&mut self, paths: &mut Vec<PathBuf>) -> Rest {
+        let rest: std::collections::HashSet<&PathBuf> = self.rest_files.iter().collect();
+        paths.retain(|p| !rest.contains(p));
+        Rest {
+            files: std::mem::take(&mut self.rest_files),
+            shards: std::mem::take(&mut self.shard_keys),
+            written: 0,
+            unchanged: 0,
+            changed: Vec::new(),
+        }
+    }
 }
 
 impl Run<'_> {
