@@ -359,20 +359,21 @@ for t in "${SEL[@]}"; do
     "$(du -sk "$o" | awk '{ print $1 / 1024 }')" "$(find "$o" -type f | wc -l)" "$idx"
 done
 
-# faqsite's own account of where the time went (`build --timings`), median per stage over the
-# timed runs, for every faqsite row that printed it.
+# faqsite's own account of where the time went (`build --timings`: wall ms, then "(CPU N ms)"
+# since 0ed2c5b), median wall time per stage over the timed runs, for every faqsite row that
+# printed it.
 stage_median() { # tool stage
   local r
   for r in $(seq 1 "$RUNS"); do
-    awk -v s="$2" '$1 == s && $3 == "ms" && NF == 3 { print $2 }' "$WORK/time/$1.$r.log" 2>/dev/null
+    awk -v s="$2" '$1 == s && $3 == "ms" && (NF == 3 || $4 == "(CPU") { print $2 }' "$WORK/time/$1.$r.log" 2>/dev/null
   done | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "–"; else if (NR % 2) printf "%.0f", v[(NR + 1) / 2]; else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 TT=()
 for t in "${SEL[@]}"; do
-  case $t in faqsite_rebuild) continue ;; faqsite*) grep -qE '^  [a-z]+ +[0-9.]+ ms$' "$WORK/time/$t.1.log" 2>/dev/null && TT+=("$t") ;; esac
+  case $t in faqsite_rebuild) continue ;; faqsite*) grep -qE '^  [a-z]+ +[0-9.]+ ms( +\(CPU [0-9.]+ ms\))?$' "$WORK/time/$t.1.log" 2>/dev/null && TT+=("$t") ;; esac
 done
 if [ ${#TT[@]} -gt 0 ]; then
-  mapfile -t STAGES < <(for t in "${TT[@]}"; do awk '/^  [a-z]+ +[0-9.]+ ms$/ { print $1 }' "$WORK/time/$t.1.log"; done | awk '!seen[$0]++')
+  mapfile -t STAGES < <(for t in "${TT[@]}"; do awk '/^  [a-z]+ +[0-9.]+ ms( +\(CPU [0-9.]+ ms\))?$/ { print $1 }' "$WORK/time/$t.1.log"; done | awk '!seen[$0]++')
   echo
   echo "faqsite stages (\`build --timings\`, median ms):"
   echo
