@@ -34,6 +34,13 @@ impl FaqChinese {
         }
     }
 
+    /// Load the dictionary now (it is otherwise loaded when text is first segmented).
+    pub fn preload(&self) {
+        if let Some(jieba) = &self.jieba {
+            jieba.get_or_init(jieba_rs::Jieba::new);
+        }
+    }
+
     /// Without it, for indexes that receive pre-segmented tokens.
     pub(super) fn pre_segmented() -> Self {
         FaqChinese { jieba: None }
