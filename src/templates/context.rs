@@ -26,23 +26,14 @@ pub type PageKeys = std::collections::HashMap<String, PageKey>;
 impl Theme {
     /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML.
     pub fn page_key(&self, template: &str, ctx: &PageContext<'_, '_>) -> PageKey {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        h.update(&self.templates_hash);
-        h.update(template.as_bytes());
-        h.update([0]);
         KEY_MODE.with(|k| k.set(true));
         let json = serde_json::to_vec(ctx);
         KEY_MODE.with(|k| k.set(false));
-        let json = json.expect("a context serializes");
-        h.update(&json);
-        let mut key = [0u8; 16];
-        key.copy_from_slice(&h.finalize()[..16]);
-        key
+        self.fragment_key(template, &json.expect("a context serializes"))
     }
 
-    /// The key of a fragment (sidebar, related list) rendered with `template` from the
-    /// context serialized as `json`: equal keys, equal HTML.
+    /// The key of HTML rendered with `template` from the context serialized as `json` (a
+    /// page's in key mode, a sidebar's or related list's whole): equal keys, equal HTML.
     pub(super) fn fragment_key(&self, template: &str, json: &[u8]) -> PageKey {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
