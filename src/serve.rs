@@ -423,17 +423,34 @@ enum Found {
 /// away (mid-swap, or not built yet), or asks for a file the build makes after the reload,
 /// waits for the build to end.
 fn find_settled(shared: &Shared, path: &str) -> Found {
+    find_settled_reading(shared, path, &|file| std::fs::read(file))
+}
+
+/// [`find_settled`], reading files with `read` (a test makes a build replace the file just
+/// before it is read).
+fn find_settled_reading(shared: &Shared, path: &str, read: &Read<'_>) -> Found {
     let Some(out) = shared.out() else {
         return Found::Missing;
     };
-    if let Some(file) = http::resolve(&out, path) {
-        // (one the build makes after the reload, or missing while the build runs)
-        shared.wait_for_output(&file);
+    // A build can replace the file between the wait and the read (it removes the old file,
+    // then moves the new one in): a read that finds nothing waits again and retries.
+    let mut found = Found::Missing;
+    for _ in 0..3 {
+        if let Some(file) = http::resolve(&out, path) {
+            // (one the build makes after the reload, or missing while the build runs)
+            shared.wait_for_output(&file);
+        }
+        found = find(&out, path, read);
+        if !matches!(found, Found::Missing) {
+            break;
+        }
     }
-    find(&out, path)
+    found
 }
 
-fn find(out: &Path, path: &str) -> Found {
+type Read<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + 'a;
+
+fn find(out: &Path, path: &str, read: &Read<'_>) -> Found {
     let Some(file) = http::resolve(out, path) else {
         return Found::Forbidden;
     };
@@ -444,7 +461,7 @@ fn find(out: &Path, path: &str) -> Found {
     {
         return Found::Folder;
     }
-    match std::fs::read(&file) {
+    match read(&file) {
         Ok(bytes) => Found::File(file, bytes),
         Err(_) => Found::Missing,
     }
@@ -579,6 +596,41 @@ mod tests {
             _ => panic!("a request during the swap missed"),
         }
         builder.join().unwrap();
+    }
+
+    /// A build removes a changed file and moves the new one in: a request that saw the old
+    /// file but reads in between waits for the build and gets the new one.
+    #[test]
+    fn a_file_replaced_between_the_wait_and_the_read_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a.html"), "old").unwrap();
+        let shared = Arc::new(Shared::new(Some(out.clone()), false));
+        let builder = std::sync::Mutex::new(None);
+        let read = |file: &Path| {
+            let mut builder = builder.lock().unwrap();
+            if builder.is_none() {
+                // The first read comes just after the build removed the old file.
+                let (gap_tx, gap_rx) = channel();
+                let (shared, out) = (shared.clone(), out.clone());
+                *builder = Some(std::thread::spawn(move || {
+                    shared.while_building(|| {
+                        std::fs::remove_file(out.join("a.html")).unwrap();
+                        gap_tx.send(()).unwrap();
+                        std::thread::sleep(Duration::from_millis(100));
+                        std::fs::write(out.join("a.html"), "new").unwrap();
+                    })
+                }));
+                gap_rx.recv().unwrap();
+            }
+            std::fs::read(file)
+        };
+        match find_settled_reading(&shared, "/a.html", &read) {
+            Found::File(_, bytes) => assert_eq!(bytes, b"new"),
+            _ => panic!("a request while the file was replaced missed"),
+        }
+        builder.into_inner().unwrap().unwrap().join().unwrap();
     }
 
     /// A file the build makes after the reload (print.html, the search index) is there, old,
