@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use super::key::{Digest, KeyHasher};
 use super::nav::{NavPlace, Navs, PageNav};
 use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT, GENERATOR};
 use crate::config::{Config, Contact, FooterLine};
@@ -27,23 +28,19 @@ impl Theme {
     /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML.
     pub fn page_key(&self, template: &str, ctx: &PageContext<'_, '_>) -> PageKey {
         KEY_MODE.with(|k| k.set(true));
-        let json = serde_json::to_vec(ctx);
+        let key = self.fragment_key(template, ctx);
         KEY_MODE.with(|k| k.set(false));
-        self.fragment_key(template, &json.expect("a context serializes"))
+        key
     }
 
-    /// The key of HTML rendered with `template` from the context serialized as `json` (a
-    /// page's in key mode, a sidebar's or related list's whole): equal keys, equal HTML.
-    pub(super) fn fragment_key(&self, template: &str, json: &[u8]) -> PageKey {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        h.update(&self.templates_hash);
-        h.update(template.as_bytes());
-        h.update([0]);
-        h.update(json);
-        let mut key = [0u8; 16];
-        key.copy_from_slice(&h.finalize()[..16]);
-        key
+    /// The key of HTML rendered with `template` from `ctx` (a page's context in key mode, a
+    /// sidebar's or related list's whole): equal keys, equal HTML.
+    pub(super) fn fragment_key(&self, template: &str, ctx: &impl Serialize) -> PageKey {
+        let mut h = KeyHasher::new();
+        h.add_bytes(&self.templates_hash);
+        h.add_bytes(template.as_bytes());
+        h.add(ctx).expect("a context serializes");
+        h.finish()
     }
 }
 
@@ -180,7 +177,10 @@ impl Serialize for JsonLd<'_, '_> {
             let digests = self.renderer.digests.get();
             let mut seq = s.serialize_seq(Some(self.questions.len()))?;
             for &q in &self.questions {
-                seq.serialize_element(&(&self.renderer.content.pages[q].title, &digests[q].1))?;
+                seq.serialize_element(&(
+                    &self.renderer.content.pages[q].title,
+                    Digest(&digests[q].1),
+                ))?;
             }
             seq.end()
         } else {
@@ -365,14 +365,15 @@ impl Serialize for BaseCtx<'_> {
                         BaseCtx::serialize(self.0, s)
                     }
                 }
-                let json = serde_json::to_vec(&Whole(self)).map_err(S::Error::custom)?;
-                let key = digest_bytes(&json);
+                let mut h = KeyHasher::new();
+                h.add(&Whole(self)).map_err(S::Error::custom)?;
+                let key = h.finish();
                 lock(&self.keys.0).insert(id, key);
                 key
             }
         };
         let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry("base", &key)?;
+        map.serialize_entry("base", &Digest(&key))?;
         map.end()
     }
 }

@@ -10,6 +10,7 @@
 //! context, page keys) and the rendering of the pages.
 
 mod context;
+mod key;
 mod nav;
 mod strings;
 mod uses;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::{digest, key_mode, BaseCtx, NavChapter, PageKey, Renderer};
+use super::key::Digest;
 use crate::error::{Error, Result};
 use crate::html::escape;
 
@@ -93,7 +94,7 @@ pub enum PageNav<'a> {
 impl Serialize for PageNav<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
-            PageNav::Shared { nav, href } if key_mode() => (&nav.1, href).serialize(s),
+            PageNav::Shared { nav, href } if key_mode() => (Digest(&nav.1), href).serialize(s),
             PageNav::Shared { nav, href } => s.serialize_str(&mark_current(&nav.0, href)),
             PageNav::Own(html) => s.serialize_str(html),
         }
@@ -165,8 +166,7 @@ impl Renderer<'_> {
         let Some(memo) = self.fragments else {
             return self.render_fresh(template, ctx);
         };
-        let json = serde_json::to_vec(ctx).map_err(|e| Error::Other(e.to_string()))?;
-        let key = self.theme.fragment_key(template, &json);
+        let key = self.theme.fragment_key(template, ctx);
         if let Some(html) = memo.get(&key) {
             return Ok(html);
         }

@@ -1,0 +1,340 @@
+//! Keys of template contexts: a serde serializer that feeds a value's structure straight into
+//! a SHA-256, instead of formatting it as JSON first (no text is escaped, no number printed,
+//! nothing allocated). Every value starts with a tag byte and every string, byte string and
+//! name is length-prefixed, and sequences, maps and structs end with a byte no tag uses, so
+//! two different values never feed the same bytes.
+
+use serde::ser::{self, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use super::context::PageKey;
+
+/// The hash of everything serialized into it so far.
+pub struct KeyHasher(Sha256);
+
+/// Ends a sequence, tuple, map or struct (no tag is this byte).
+const END: u8 = 0xff;
+
+impl KeyHasher {
+    pub fn new() -> KeyHasher {
+        KeyHasher(Sha256::new())
+    }
+
+    /// Feed `value`'s structure.
+    pub fn add<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+        value.serialize(&mut *self)
+    }
+
+    /// Feed raw bytes (length-prefixed).
+    pub fn add_bytes(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> PageKey {
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&self.0.finalize()[..16]);
+        key
+    }
+
+    fn tag(&mut self, tag: u8) {
+        self.0.update([tag]);
+    }
+
+    fn tagged(&mut self, tag: u8, bytes: &[u8]) {
+        self.0.update([tag]);
+        self.0.update(bytes);
+    }
+
+    fn name(&mut self, tag: u8, name: &str) {
+        self.tag(tag);
+        self.add_bytes(name.as_bytes());
+    }
+}
+
+/// A key or digest in a context serialized for a key: fed as one byte string (serde would
+/// feed an array as 16 numbers).
+pub struct Digest<'a>(pub &'a PageKey);
+
+impl Serialize for Digest<'_> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+/// A context that would not serialize (a custom `Serialize` failed).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct KeyError(String);
+
+impl ser::Error for KeyError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        KeyError(msg.to_string())
+    }
+}
+
+type R = Result<(), KeyError>;
+
+impl<'a> ser::Serializer for &'a mut KeyHasher {
+    type Ok = ();
+    type Error = KeyError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> R {
+        self.tagged(1, &[u8::from(v)]);
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> R {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> R {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> R {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> R {
+        self.tagged(2, &v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> R {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> R {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> R {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> R {
+        self.tagged(3, &v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> R {
+        self.tagged(4, &v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> R {
+        self.tagged(5, &v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> R {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> R {
+        self.tagged(6, &v.to_bits().to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> R {
+        self.tagged(7, &u32::from(v).to_le_bytes());
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> R {
+        self.tag(8);
+        self.add_bytes(v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> R {
+        self.tag(9);
+        self.add_bytes(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> R {
+        self.tag(10);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
+        self.tag(11);
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> R {
+        self.tag(12);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> R {
+        self.name(13, name);
+        Ok(())
+    }
+    fn serialize_unit_variant(self, name: &'static str, _: u32, variant: &'static str) -> R {
+        self.name(14, name);
+        self.add_bytes(variant.as_bytes());
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, v: &T) -> R {
+        self.name(15, name);
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> R {
+        self.name(16, name);
+        self.add_bytes(variant.as_bytes());
+        v.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, KeyError> {
+        self.tag(17);
+        Ok(Compound(self))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, KeyError> {
+        self.tag(18);
+        Ok(Compound(self))
+    }
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, KeyError> {
+        self.name(19, name);
+        Ok(Compound(self))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, KeyError> {
+        self.name(20, name);
+        self.add_bytes(variant.as_bytes());
+        Ok(Compound(self))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, KeyError> {
+        self.tag(21);
+        Ok(Compound(self))
+    }
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a>, KeyError> {
+        self.name(22, name);
+        Ok(Compound(self))
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, KeyError> {
+        self.name(23, name);
+        self.add_bytes(variant.as_bytes());
+        Ok(Compound(self))
+    }
+}
+
+/// A sequence, tuple, map or struct being fed: its items, then [`END`].
+pub struct Compound<'a>(&'a mut KeyHasher);
+
+impl Compound<'_> {
+    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut *self.0)
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+        self.0.name(24, key);
+        value.serialize(&mut *self.0)
+    }
+
+    fn end(self) -> R {
+        self.0.tag(END);
+        Ok(())
+    }
+}
+
+macro_rules! items {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = KeyError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+                self.item(value)
+            }
+            fn end(self) -> R {
+                Compound::end(self)
+            }
+        }
+    )*};
+}
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = KeyError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
+        self.item(key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        self.item(value)
+    }
+    fn end(self) -> R {
+        Compound::end(self)
+    }
+}
+
+macro_rules! fields {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = KeyError;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+                self.field(key, value)
+            }
+            fn skip_field(&mut self, key: &'static str) -> R {
+                self.0.name(25, key);
+                Ok(())
+            }
+            fn end(self) -> R {
+                Compound::end(self)
+            }
+        }
+    )*};
+}
+fields!(SerializeStruct, SerializeStructVariant);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key<T: Serialize + ?Sized>(v: &T) -> PageKey {
+        let mut h = KeyHasher::new();
+        h.add(v).unwrap();
+        h.finish()
+    }
+
+    #[test]
+    fn different_values_give_different_keys() {
+        // The pairs a plain concatenation of the text would confuse.
+        assert_ne!(key(&("ab", "c")), key(&("a", "bc")));
+        assert_ne!(key(&vec!["a", "b"]), key(&vec!["ab"]));
+        assert_ne!(key(&(vec!["a"], "b")), key(&(vec!["a", "b"],)));
+        assert_ne!(key(&Some("")), key(&None::<&str>));
+        assert_ne!(key(&""), key(&()));
+        let mut a = std::collections::BTreeMap::new();
+        a.insert("k", "v");
+        let mut b = std::collections::BTreeMap::new();
+        b.insert("kv", "");
+        assert_ne!(key(&a), key(&b));
+    }
+
+    #[test]
+    fn equal_values_give_equal_keys() {
+        assert_eq!(
+            key(&("標題", 3u8, vec![1.5f64])),
+            key(&("標題", 3u8, vec![1.5f64]))
+        );
+        // The width of an integer does not matter, as in the JSON the templates see.
+        assert_eq!(key(&7u8), key(&7u64));
+    }
+}
