@@ -238,7 +238,8 @@ pub fn build_then(
     let mut t = Timer::new();
     let root = opts.root.as_path();
 
-    let (config, out_dir, state) = load_checked(opts)?;
+    let (config, out_dir) = load_config(opts)?;
+    let (state, loaded) = output_and_content(opts, &config, &out_dir, cache, &mut t)?;
     let inputs = inputs_key(opts, &config, cache);
     if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
@@ -250,7 +251,9 @@ pub fn build_then(
         .take()
         .filter(|p| p.out_dir == out_dir && state.untouched());
     fresh::clear(root);
-    t.lap("config");
+    if loaded.is_none() {
+        t.lap("config");
+    }
 
     // Every file goes straight into the staging folder; it is swapped in at the end, or
     // removed (by Drop) if any stage fails. After a build of this process into the same,
@@ -263,7 +266,11 @@ pub fn build_then(
         previous: previous.as_ref(),
         defer: previous.is_some(),
     };
-    let mut made = run.stages(&staging, cache, &mut t)?;
+    let content = match loaded {
+        Some(content) => content?,
+        None => run.load_content(cache)?,
+    };
+    let mut made = run.stages(content, &staging, cache, &mut t)?;
     let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
     let kept = previous.as_ref().map_or(&[][..], |p| &p.rest);
     let Committed {
@@ -289,19 +296,13 @@ pub fn build_then(
     }
     stamp(root, &out_dir, &inputs, &state, changed.as_deref());
     t.lap("stamp");
-    let report = BuildReport {
-        output_dir: out_dir.clone(),
-        up_to_date: false,
-        pages: made.content.pages.len(),
-        files,
-        unchanged_files,
-        pages_rendered: made.pages_rendered,
-        images_processed: made.images.processed,
-        images_encoded: made.images.encoded,
-        images_reused: made.images.reused,
+    let report = BuildReport::made(
+        out_dir.clone(),
+        &made,
+        (files, unchanged_files),
         warnings,
-        timings: t.laps,
-    };
+        t,
+    );
     if opts.serving {
         let pages = made.page_keys;
         cache.previous = Some(Previous::new(out_dir, pages, rest, paths));
@@ -329,6 +330,35 @@ struct Committed {
     paths: Vec<PathBuf>,
     /// What an update in place moved in or removed.
     changed: Option<Vec<PathBuf>>,
+}
+
+/// The output folder as it is now, refused unless this build may replace it (see
+/// [`check_output`]). A rebuild by `serve` (never up to date, see [`inputs_key`]) also loads
+/// the content, beside the walk of the output folder instead of after it (its time is then
+/// shown under "load").
+fn output_and_content(
+    opts: &BuildOptions,
+    config: &Config,
+    out_dir: &Path,
+    cache: &mut BuildCache,
+    t: &mut Timer,
+) -> Result<(fresh::OutputState, Option<Result<Content>>)> {
+    if !(opts.serving && cache.previous.is_some()) {
+        return Ok((check_output(opts, out_dir)?, None));
+    }
+    t.lap("config");
+    let loader = Run {
+        opts,
+        config,
+        mode: images::Mode::Encode,
+        previous: None,
+        defer: true,
+    };
+    let (state, content) = rayon::join(
+        || check_output(opts, out_dir),
+        || loader.load_content(cache),
+    );
+    Ok((state?, Some(content)))
 }
 
 /// Print the PDF if asked for, and put the staging folder in place, keeping the files `kept`
@@ -440,6 +470,29 @@ fn print_pdf(
 }
 
 impl BuildReport {
+    /// What a build that made the output did (`files`: written, and unchanged of those).
+    fn made(
+        output_dir: PathBuf,
+        made: &Made,
+        (files, unchanged_files): (usize, usize),
+        warnings: Vec<Diagnostic>,
+        t: Timer,
+    ) -> Self {
+        BuildReport {
+            output_dir,
+            up_to_date: false,
+            pages: made.content.pages.len(),
+            files,
+            unchanged_files,
+            pages_rendered: made.pages_rendered,
+            images_processed: made.images.processed,
+            images_encoded: made.images.encoded,
+            images_reused: made.images.reused,
+            warnings,
+            timings: t.laps,
+        }
+    }
+
     /// Nothing changed since the last build into `output_dir`: nothing was written.
     fn up_to_date(output_dir: PathBuf, timings: Vec<Lap>) -> Self {
         BuildReport {
@@ -483,7 +536,9 @@ pub fn check(opts: &BuildOptions) -> Result<Checked> {
         previous: None,
         defer: false,
     };
-    let made = run.stages(&DryRun, &mut BuildCache::default(), &mut t)?;
+    let mut cache = BuildCache::default();
+    let content = run.load_content(&mut cache)?;
+    let made = run.stages(content, &DryRun, &mut cache, &mut t)?;
     Ok(Checked {
         diagnostics: made.diagnostics,
         content: made.content,
@@ -549,9 +604,14 @@ impl Run<'_> {
     /// stop the later ones (a page with a dead link is rendered, an image that is missing is
     /// left out), so one run reports every problem; only content that cannot be loaded, or an
     /// I/O failure, ends it early.
-    fn stages<S: Sink>(&self, sink: &S, cache: &mut BuildCache, t: &mut Timer) -> Result<Made> {
+    fn stages<S: Sink>(
+        &self,
+        mut content: Content,
+        sink: &S,
+        cache: &mut BuildCache,
+        t: &mut Timer,
+    ) -> Result<Made> {
         let root = self.opts.root.as_path();
-        let mut content = self.load_content(cache)?;
         let mut diagnostics = lint::site(&content);
         diagnostics.append(&mut content.warnings);
         t.lap("load");
