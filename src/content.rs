@@ -177,7 +177,7 @@ fn load_chapter(
     include_drafts: bool,
     cache: Option<&ParseCache>,
 ) -> Result<ChapterDir> {
-    let (entries, mut errors) = read_dir_sorted(cdir, root_canon)?;
+    let (entries, mut errors) = read_dir_sorted(cdir, root_canon, cache.is_some())?;
     let mut drafts = Vec::new();
     let slug = slug::url_name(&file_name(cdir));
     let index = cdir.join(INDEX_FILE);
@@ -187,7 +187,11 @@ fn load_chapter(
         // A link out of the site, already reported.
         None
     } else if index.is_file() {
-        match parse_file(&index, root, cache) {
+        let stamp = entries
+            .iter()
+            .find(|e| e.path == index)
+            .and_then(|e| e.stamp);
+        match parse_file(&index, root, cache, stamp) {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.extend(e);
@@ -202,7 +206,12 @@ fn load_chapter(
         None
     };
     let mut questions = Vec::new();
-    for Entry { path, is_dir } in entries {
+    for Entry {
+        path,
+        is_dir,
+        stamp,
+    } in entries
+    {
         let name = file_name(&path);
         if is_dir {
             // Folders inside a chapter may hold images next to the Markdown.
@@ -212,7 +221,7 @@ fn load_chapter(
             continue;
         }
         let qslug = slug::url_name(name.trim_end_matches(".md"));
-        match parse_file(&path, root, cache) {
+        match parse_file(&path, root, cache, stamp) {
             Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
             Err(e) => errors.extend(e),
@@ -294,15 +303,20 @@ struct Top {
 }
 
 fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCache>) -> Result<Top> {
-    let (entries, mut errors) = read_dir_sorted(dir, root_canon)?;
+    let (entries, mut errors) = read_dir_sorted(dir, root_canon, cache.is_some())?;
     let mut home = None;
     let mut chapter_dirs = Vec::new();
-    for Entry { path, is_dir } in entries {
+    for Entry {
+        path,
+        is_dir,
+        stamp,
+    } in entries
+    {
         let name = file_name(&path);
         if is_dir {
             chapter_dirs.push(path);
         } else if name == INDEX_FILE {
-            match parse_file(&path, root, cache) {
+            match parse_file(&path, root, cache, stamp) {
                 Ok(p) => home = Some(p),
                 Err(e) => errors.extend(e),
             }
@@ -481,12 +495,20 @@ pub fn shown(path: &Path, root: &Path) -> PathBuf {
 struct Entry {
     path: PathBuf,
     is_dir: bool,
+    /// A file's stamp, read with the folder (when asked for; not for a link).
+    stamp: Option<Stamp>,
 }
 
 /// The entries of `dir` (hidden ones left out) in name order, and an error for each symbolic
 /// link among them that leads outside the site (`root_canon`); those are left out too. The
 /// folder listing says what each entry is, so only symbolic links cost a look of their own.
-fn read_dir_sorted(dir: &Path, root_canon: &Path) -> Result<(Vec<Entry>, Vec<Diagnostic>)> {
+/// With `stamps`, each file's [`Stamp`] is read with the entry (relative to the open folder:
+/// cheaper than a lookup of its path later).
+fn read_dir_sorted(
+    dir: &Path,
+    root_canon: &Path,
+    stamps: bool,
+) -> Result<(Vec<Entry>, Vec<Diagnostic>)> {
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io("reading folder", dir, e))?;
     let mut v = Vec::new();
     let mut errors = Vec::new();
@@ -502,14 +524,25 @@ fn read_dir_sorted(dir: &Path, root_canon: &Path) -> Result<(Vec<Entry>, Vec<Dia
             .map_err(|e| Error::io("reading folder", &path, e))?;
         if !file_type.is_symlink() {
             let is_dir = file_type.is_dir();
-            v.push(Entry { path, is_dir });
+            let stamp = (stamps && file_type.is_file())
+                .then(|| entry.metadata().ok().and_then(|m| Stamp::from_meta(&m)))
+                .flatten();
+            v.push(Entry {
+                path,
+                is_dir,
+                stamp,
+            });
             continue;
         }
         match paths::outside_link(&path, root_canon) {
             Some(o) => errors.push((path, o)),
             None => {
                 let is_dir = path.is_dir();
-                v.push(Entry { path, is_dir });
+                v.push(Entry {
+                    path,
+                    is_dir,
+                    stamp: None,
+                });
             }
         }
     }
@@ -552,8 +585,11 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
+        Stamp::from_meta(&std::fs::metadata(path).ok()?)
+    }
+
+    fn from_meta(m: &std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::metadata(path).ok()?;
         Some(Stamp {
             len: m.len(),
             modified: m.modified().ok()?,
@@ -586,12 +622,15 @@ impl ParseCache {
     }
 }
 
+/// `path` parsed; with `cache`, taken from it when the file's stamp (`known`, or read now)
+/// is the one it was parsed at.
 fn parse_file(
     path: &Path,
     root: &Path,
     cache: Option<&ParseCache>,
+    known: Option<Stamp>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
-    let stamp = cache.and_then(|_| Stamp::of(path));
+    let stamp = cache.and_then(|_| known.or_else(|| Stamp::of(path)));
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(c) = cache.files().get(path).filter(|c| c.stamp == Some(stamp)) {
             return Ok(c.parsed.clone());

@@ -82,25 +82,15 @@ fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {
 pub struct Listing(std::collections::BTreeMap<PathBuf, (u64, u128)>);
 
 impl Listing {
-    /// The output folder's files, listed first and their metadata read in parallel (10,000
-    /// files on a large site).
+    /// The output folder's files (10,000 on a large site): each folder's entries are read
+    /// with their metadata (relative to the open folder, not by a path looked up from the
+    /// root each time), the subfolders in parallel.
     fn read(out: &Path) -> Option<Listing> {
-        use rayon::prelude::*;
         if !out.is_dir() {
             return None;
         }
-        let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(out).into_iter() {
-            let entry = entry.ok()?;
-            if entry.file_type().is_file() {
-                files.push(entry.into_path());
-            }
-        }
-        let metas: Vec<Option<(PathBuf, (u64, u128))>> = files
-            .par_iter()
-            .map(|p| Some((p.strip_prefix(out).ok()?.to_path_buf(), file_meta(p)?)))
-            .collect();
-        metas.into_iter().collect::<Option<_>>().map(Listing)
+        let files = list_dir(out, Path::new(""))?;
+        Some(Listing(files.into_iter().collect()))
     }
 
     /// The listing after a build changed the files `changed` (relative paths; each one there
@@ -127,15 +117,42 @@ impl Listing {
     }
 }
 
+/// The files under `dir` (`rel` in the output folder) with their [`file_meta`]; links are not
+/// followed, and left out as in [`file_meta`]. `None` if any entry cannot be read.
+fn list_dir(dir: &Path, rel: &Path) -> Option<Vec<(PathBuf, (u64, u128))>> {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let file_type = entry.file_type().ok()?;
+        if file_type.is_dir() {
+            dirs.push((entry.path(), rel.join(entry.file_name())));
+        } else if file_type.is_file() {
+            let meta = entry.metadata().ok()?;
+            files.push((rel.join(entry.file_name()), meta_of(&meta)));
+        }
+    }
+    let below: Vec<Option<Vec<_>>> = dirs.par_iter().map(|(d, r)| list_dir(d, r)).collect();
+    for b in below {
+        files.extend(b?);
+    }
+    Some(files)
+}
+
 /// A file's size and modification time; `None` if it is not a file.
 fn file_meta(p: &Path) -> Option<(u64, u128)> {
     let meta = std::fs::symlink_metadata(p).ok().filter(|m| m.is_file())?;
+    Some(meta_of(&meta))
+}
+
+fn meta_of(meta: &std::fs::Metadata) -> (u64, u128) {
     let modified = meta
         .modified()
         .ok()
         .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    Some((meta.len(), modified))
+    (meta.len(), modified)
 }
 
 fn stamp_path(root: &Path) -> PathBuf {
