@@ -155,10 +155,22 @@ impl Digests<'_> {
         self.table.get_or_init(|| {
             self.rendered
                 .par_iter()
-                .map(|r| (digest(&r.html), digest(&r.text)))
+                .map(|r| (text_digest(&r.html), text_digest(&r.text)))
                 .collect()
         })
     }
+}
+
+/// A page's HTML or text, for its key: 64 bits of foldhash and the length. Three times faster
+/// than SHA-256 over the 40 MB of a 10,000-page site, and these keys only live in the memory
+/// of `serve`, where a collision would only show a page as it was one edit ago.
+fn text_digest(text: &str) -> PageKey {
+    use std::hash::BuildHasher;
+    let hash = foldhash::quality::FixedState::with_seed(0x6661_7173_6974_6531).hash_one(text);
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&hash.to_le_bytes());
+    key[8..].copy_from_slice(&(text.len() as u64).to_le_bytes());
+    key
 }
 
 /// schema.org FAQPage JSON-LD of some question pages: built (as a string) only when the page
