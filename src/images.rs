@@ -5,7 +5,7 @@
 //! Rules: an image path is relative to the page's Markdown file, or else to the site's
 //! `images/` folder. Absolute paths and paths that leave the site folder are refused.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -177,20 +177,35 @@ fn find_uses(
         files: BTreeMap::new(),
         diagnostics: Vec::new(),
     };
-    for (pi, (page, r)) in content.pages.iter().zip(rendered.iter()).enumerate() {
+    // Resolved page by page in parallel (a large site has thousands of references, each a
+    // few system calls), each path looked up once; merged in page order.
+    let canon = Canonical::default();
+    let resolved: Vec<Vec<Resolved>> = content
+        .pages
+        .par_iter()
+        .zip(rendered.par_iter())
+        .map(|(page, r)| {
+            r.images
+                .iter()
+                .map(|img| resolve(&img.src, &page.source.path, images_dir, root_canon, &canon))
+                .collect()
+        })
+        .collect();
+    for (pi, ((page, r), resolved)) in content.pages.iter().zip(rendered).zip(resolved).enumerate()
+    {
         let src_path = &page.source.path;
-        for (ii, img) in r.images.iter().enumerate() {
+        for (ii, (img, res)) in r.images.iter().zip(resolved).enumerate() {
             if img.alt.trim().is_empty() {
                 let d = Diagnostic::new(
                     src_path,
                     img.line,
                     format!("image {} has no alt text", img.src),
                 )
-                .hint("describe what the image shows: ![证书管理工具图标](…)")
+                .hint("describe what the image shows: ![what the reader sees](…)")
                 .warning();
                 found.diagnostics.push(d);
             }
-            match resolve(&img.src, src_path, images_dir, root_canon) {
+            match res {
                 Ok(file) => {
                     found
                         .files
@@ -209,6 +224,33 @@ fn find_uses(
         }
     }
     found
+}
+
+/// An image reference resolved: the file, or the problem (message, hint).
+type Resolved = std::result::Result<PathBuf, (String, String)>;
+
+/// Paths looked up by [`resolve`] in one build: each one's canonical form and whether it is a
+/// file (`None`: it does not resolve).
+#[derive(Default)]
+struct Canonical(Mutex<HashMap<PathBuf, Option<(PathBuf, bool)>>>);
+
+impl Canonical {
+    fn of(&self, path: &Path) -> Option<(PathBuf, bool)> {
+        let lock = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(known) = lock().get(path) {
+            return known.clone();
+        }
+        let found = path.canonicalize().ok().map(|c| {
+            let is_file = c.is_file();
+            (c, is_file)
+        });
+        lock().insert(path.to_path_buf(), found.clone());
+        found
+    }
 }
 
 /// What processing every source image needs to know.
@@ -404,7 +446,8 @@ fn resolve(
     page: &Path,
     images_dir: &Path,
     root_canon: &Path,
-) -> std::result::Result<PathBuf, (String, String)> {
+    canonical: &Canonical,
+) -> Resolved {
     let clean = src.split(['?', '#']).next().unwrap_or(src);
     if clean.starts_with('/') || clean.starts_with('\\') || Path::new(clean).is_absolute() {
         return Err((
@@ -418,14 +461,14 @@ fn resolve(
         candidates.push(images_dir.join(clean));
     }
     for c in &candidates {
-        if let Ok(canon) = c.canonicalize() {
+        if let Some((canon, is_file)) = canonical.of(c) {
             if !canon.starts_with(root_canon) {
                 return Err((
                     format!("image path {src} leaves the site folder"),
                     "keep images inside the site, e.g. in images/".into(),
                 ));
             }
-            if canon.is_file() {
+            if is_file {
                 return Ok(canon);
             }
         }
