@@ -331,7 +331,7 @@ fn fill_pages(
     }
     for (r, m) in rendered.iter_mut().zip(markup) {
         if !m.is_empty() {
-            r.html = fill_markers(&r.html, &m);
+            r.html = fill_markers(&r.html, &m).into();
         }
     }
 }

@@ -29,10 +29,12 @@ const RESERVED_IDS: &[&str] = &["main", "search-input", "search-results", "top",
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// Body HTML; local images are `<!--faqsite:img:N-->` markers until the images stage.
-    pub html: String,
+    /// Shared (`Arc`), as the text: `serve` keeps every page rendered and hands each build
+    /// its own copy of the list.
+    pub html: std::sync::Arc<str>,
     /// Plain text (markup stripped, an image's alt text where it stood) for search, snippets
     /// and JSON-LD.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     pub images: Vec<ImageRef>,
 }
@@ -189,6 +191,7 @@ fn render_page(
         lines: Lines::new(body, page.source.body_line),
         root: root_prefix(&page.url),
         out: Rendered::default(),
+        text: String::new(),
         events: Vec::new(),
         errors: Vec::new(),
         links: Vec::new(),
@@ -259,7 +262,10 @@ struct PageRender<'a> {
     raw_html: bool,
     lines: Lines,
     root: String,
+    /// The headings and images found so far (its HTML and text are set by `finish`).
     out: Rendered,
+    /// The page's plain text so far.
+    text: String,
     events: Vec<Event<'a>>,
     /// Every problem of the page: errors, and warnings (raw HTML shown as text, …).
     errors: Vec<Diagnostic>,
@@ -304,8 +310,8 @@ impl<'a> PageRender<'a> {
             id: id.clone(),
             text: text.clone(),
         });
-        self.out.text.push_str(&text);
-        self.out.text.push('\n');
+        self.text.push_str(&text);
+        self.text.push('\n');
         self.events.push(Event::Start(Tag::Heading {
             level,
             id: Some(CowStr::from(id)),
@@ -339,7 +345,7 @@ impl<'a> PageRender<'a> {
             inner.push(e);
         }
         // The text reads on where the image stood (search snippets, descriptions, JSON-LD).
-        self.out.text.push_str(&alt);
+        self.text.push_str(&alt);
         if is_external(&dest_url) {
             let dest_url = self.safe_url(dest_url, true, line);
             self.events.push(Event::Start(Tag::Image {
@@ -485,7 +491,7 @@ impl<'a> PageRender<'a> {
                 RawPiece::Img(tag) => match local_img(tag, line) {
                     Some(img) => {
                         let marker = image_marker(self.out.images.len());
-                        self.out.text.push_str(&img.alt);
+                        self.text.push_str(&img.alt);
                         self.out.images.push(img);
                         if self.raw_html {
                             out.push_str(&marker);
@@ -515,7 +521,7 @@ impl<'a> PageRender<'a> {
             self.events.push(Event::Start(Tag::Paragraph));
             self.events.extend(shown);
             self.events.push(Event::End(TagEnd::Paragraph));
-            self.out.text.push('\n');
+            self.text.push('\n');
         } else {
             self.events.extend(shown);
         }
@@ -552,7 +558,7 @@ impl<'a> PageRender<'a> {
                 );
             }
         }
-        self.out.text.push_str(text);
+        self.text.push_str(text);
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
                 shown.push(Event::HardBreak);
@@ -575,11 +581,11 @@ impl<'a> PageRender<'a> {
     /// Events kept as they are; their text goes to the page's plain text.
     fn other(&mut self, event: Event<'a>) {
         match &event {
-            Event::Text(t) | Event::Code(t) => self.out.text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => self.out.text.push(' '),
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
-            ) => self.out.text.push('\n'),
+            ) => self.text.push('\n'),
             _ => {}
         }
         self.events.push(event);
@@ -601,8 +607,10 @@ impl<'a> PageRender<'a> {
             }
         }
         mark_inline_images(&self.events, &mut self.out.images);
-        html::push_html(&mut self.out.html, self.events.into_iter());
-        self.out.text = collapse_blank_lines(&self.out.text);
+        let mut html = String::new();
+        html::push_html(&mut html, self.events.into_iter());
+        self.out.html = html.into();
+        self.out.text = collapse_blank_lines(&self.text).into();
         (self.out, self.links, self.errors)
     }
 }
