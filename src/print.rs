@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Content;
@@ -151,8 +152,31 @@ fn holes_in_order(skeleton: &str, n: usize) -> bool {
 }
 
 impl PrintPage<'_> {
-    /// Writes the page, each answer rewritten for the print page as its placeholder is reached.
+    /// Writes the page, each answer rewritten for the print page in its placeholder's place
+    /// (a few hundred at a time, in parallel).
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let (pieces, last) = self.pieces();
+        for chunk in pieces.chunks(256) {
+            let answers: Vec<Option<String>> = chunk
+                .par_iter()
+                .map(|(_, page)| {
+                    page.map(|p| rewrite(&self.rendered[p].html, &self.content.pages[p].url))
+                })
+                .collect();
+            for ((text, _), answer) in chunk.iter().zip(answers) {
+                out.write_all(text.as_bytes())?;
+                if let Some(answer) = answer {
+                    out.write_all(answer.as_bytes())?;
+                }
+            }
+        }
+        out.write_all(last.as_bytes())
+    }
+
+    /// The skeleton cut at its placeholders: each piece of text with the answer (page index)
+    /// that follows it, if any, and the text after the last one.
+    fn pieces(&self) -> (Vec<(&str, Option<usize>)>, &str) {
+        let mut pieces = Vec::with_capacity(self.pages.len());
         let mut rest = self.skeleton.as_str();
         while let Some(i) = rest.find(HOLE_START) {
             let after = &rest[i + HOLE_START.len()..];
@@ -162,16 +186,14 @@ impl PrintPage<'_> {
             });
             let Some((page, tail)) = page else {
                 // Not a placeholder of ours: written as it is.
-                out.write_all(&rest.as_bytes()[..i + HOLE_START.len()])?;
+                pieces.push((&rest[..i + HOLE_START.len()], None));
                 rest = after;
                 continue;
             };
-            out.write_all(&rest.as_bytes()[..i])?;
-            let url = &self.content.pages[page].url;
-            out.write_all(rewrite(&self.rendered[page].html, url).as_bytes())?;
+            pieces.push((&rest[..i], Some(page)));
             rest = tail;
         }
-        out.write_all(rest.as_bytes())
+        (pieces, rest)
     }
 
     /// The whole page as a string (tests, small tools).

@@ -689,13 +689,26 @@ impl Run<'_> {
         t: &mut Timer,
     ) -> Result<Rest> {
         let staging = Staging::update(out_dir, old)?;
-        let (url, shards) = self.search(&made.content, &made.rendered, &staging, cache)?;
-        t.lap("search");
         let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
-        let renderer = Renderer::new(&theme, self.config, &made.content, &made.rendered, url);
-        let page = print::render(&renderer, &made.content, &made.rendered)?;
-        staging.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?;
-        t.lap("print");
+        // Side by side: print.html links the index by its fixed name under `serve`, the one
+        // the pages were rendered with.
+        let url = self.deferred_search_url(&made.content);
+        let (searched, (printed, print_time)) = rayon::join(
+            || self.search(&made.content, &made.rendered, &staging, cache),
+            || {
+                let start = Instant::now();
+                let renderer =
+                    Renderer::new(&theme, self.config, &made.content, &made.rendered, url);
+                let page = print::render(&renderer, &made.content, &made.rendered);
+                let written = page.and_then(|page| {
+                    staging.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))
+                });
+                (written, start.elapsed())
+            },
+        );
+        let (_, shards) = searched?;
+        printed?;
+        t.side_by_side("print", print_time, "search");
         let (files, written, unchanged) = (staging.paths(), staging.count(), staging.unchanged());
         let changed = staging.commit_removing_in_background()?.unwrap_or_default();
         Ok(Rest {
