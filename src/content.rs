@@ -51,7 +51,7 @@ pub struct Source {
     /// The file, as it should be shown in messages (e.g. `content/02-drivers/install.md`).
     pub path: PathBuf,
     /// The Markdown after the front matter.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the file on which `body` starts.
     pub body_line: usize,
 }
@@ -107,7 +107,7 @@ impl Content {
     /// rendered pages from then on; on a 10,000-page site that is 40 MB less at the peak).
     pub fn release_sources(&mut self) {
         for p in &mut self.pages {
-            p.source.body = String::new();
+            p.source.body = "".into();
         }
     }
 }
@@ -354,7 +354,7 @@ fn empty_home(dir: &Path, root: &Path) -> Page {
         updated: None,
         source: Source {
             path: shown(&dir.join(INDEX_FILE), root),
-            body: String::new(),
+            body: "".into(),
             body_line: 1,
         },
     }
@@ -723,7 +723,7 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
         updated,
         source: Source {
             path: path.to_path_buf(),
-            body: text[body_start..].to_string(),
+            body: text[body_start..].into(),
             body_line: close_line + 1,
         },
     })
@@ -749,7 +749,7 @@ mod tests {
         let p = parse_ok("+++\ntitle = \"问\"\nweight = 3\ntags = [\"a\"]\n+++\n\nbody\n");
         assert_eq!(p.front.title, "问");
         assert_eq!(p.front.weight, 3);
-        assert_eq!(p.source.body, "\nbody\n");
+        assert_eq!(&*p.source.body, "\nbody\n");
         assert_eq!(p.source.body_line, 6);
     }
 
@@ -757,7 +757,7 @@ mod tests {
     fn crlf_and_bom_are_accepted() {
         let p = parse_ok("\u{feff}+++\r\ntitle = \"t\"\r\n+++\r\nbody");
         assert_eq!(p.front.title, "t");
-        assert_eq!(p.source.body, "body");
+        assert_eq!(&*p.source.body, "body");
     }
 
     #[test]

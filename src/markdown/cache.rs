@@ -52,7 +52,7 @@ impl Shape {
 
 /// What one page's rendering depends on, besides the [`Shape`].
 struct Inputs {
-    body: String,
+    body: std::sync::Arc<str>,
     body_line: usize,
     url: String,
 }
