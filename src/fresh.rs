@@ -77,9 +77,11 @@ fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {
 }
 
 /// Paths (relative to the output folder), sizes and modification times of every file in the
-/// output folder, by path: what its fingerprint is made of.
+/// output folder, by path: what its fingerprint is made of. Keyed by the path's bytes
+/// (ordering paths by their components made building it a third of the walk at 10,000
+/// files); any fixed order gives the same fingerprint for the same files.
 #[derive(Debug, Clone, Default)]
-pub struct Listing(std::collections::BTreeMap<PathBuf, (u64, u128)>);
+pub struct Listing(std::collections::BTreeMap<std::ffi::OsString, (u64, u128)>);
 
 impl Listing {
     /// The output folder's files (10,000 on a large site): each folder's entries are read
@@ -90,7 +92,12 @@ impl Listing {
             return None;
         }
         let files = list_dir(out, Path::new(""))?;
-        Some(Listing(files.into_iter().collect()))
+        Some(Listing(
+            files
+                .into_iter()
+                .map(|(p, meta)| (p.into_os_string(), meta))
+                .collect(),
+        ))
     }
 
     /// The listing after a build changed the files `changed` (relative paths; each one there
@@ -98,8 +105,8 @@ impl Listing {
     pub fn updated(mut self, out: &Path, changed: &[PathBuf]) -> Listing {
         for rel in changed {
             match file_meta(&out.join(rel)) {
-                Some(meta) => self.0.insert(rel.clone(), meta),
-                None => self.0.remove(rel),
+                Some(meta) => self.0.insert(rel.clone().into_os_string(), meta),
+                None => self.0.remove(rel.as_os_str()),
             };
         }
         self
