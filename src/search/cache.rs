@@ -159,8 +159,15 @@ impl<'m> TermCache<'m> {
         }
     }
 
+    #[cfg(test)]
     pub fn get(&self, k: &Key) -> Option<&DocTerms> {
         self.old.get(k)
+    }
+
+    /// The documents of the previous build, taken out (looked up while this build's are
+    /// recorded with [`TermCache::keep`]).
+    pub fn take_old(&mut self) -> HashMap<Key, DocTerms> {
+        std::mem::take(&mut self.old)
     }
 
     /// Record a document of this build (in document order).

@@ -599,31 +599,45 @@ fn collect_postings(
     let salt = env.words.fingerprint();
     let mut out = Postings::new(shards, docs.len());
     let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
-    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
-        // Segmentation and term counts in parallel (or from the cache); interning in document
-        // order.
+    let old = cache.take_old();
+    let chunks: Vec<&[SearchDoc<'_>]> = docs.chunks(CHUNK).collect();
+    // Segmentation and term counts in parallel (or from the cache); interning in document
+    // order, one chunk's beside the segmentation of the next.
+    let segment = |chunk: &[SearchDoc<'_>]| {
         let keys: Vec<cache::Key> = chunk.par_iter().map(|d| cache::key(d, &salt)).collect();
-        let counted = segment_chunk(env, chunk, &keys, &cache);
-        for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
-            cache.keep(k, &doc_terms);
-            out.add((c * CHUNK + j) as u32, &doc_terms, &mut vocab);
-        }
+        let counted = segment_chunk(env, chunk, &keys, &old);
+        (keys, counted)
+    };
+    let mut next = chunks.first().map(|c| segment(c));
+    for c in 0..chunks.len() {
+        let (keys, counted) = next.take().unwrap_or_default();
+        let ((), following) = rayon::join(
+            || {
+                for (j, (k, doc_terms)) in keys.iter().zip(counted).enumerate() {
+                    cache.keep(k, &doc_terms);
+                    out.add((c * CHUNK + j) as u32, &doc_terms, &mut vocab);
+                }
+            },
+            || chunks.get(c + 1).map(|ch| segment(ch)),
+        );
+        next = following;
     }
     cache.save();
     out
 }
 
-/// The term counts of a chunk of documents, in parallel: from the cache, or segmented.
+/// The term counts of a chunk of documents, in parallel: from the previous build's (`old`),
+/// or segmented.
 fn segment_chunk(
     env: &Env<'_>,
     chunk: &[SearchDoc<'_>],
     keys: &[cache::Key],
-    cache: &TermCache,
+    old: &std::collections::HashMap<cache::Key, DocTerms>,
 ) -> Vec<DocTerms> {
     chunk
         .par_iter()
         .zip(keys)
-        .map(|(d, k)| match cache.get(k) {
+        .map(|(d, k)| match old.get(k) {
             Some(t) => t.clone(),
             None => doc_terms(d, env.lang, env.words),
         })
