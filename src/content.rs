@@ -181,17 +181,13 @@ fn load_chapter(
     let mut drafts = Vec::new();
     let slug = slug::url_name(&file_name(cdir));
     let index = cdir.join(INDEX_FILE);
-    let index_outside =
-        std::fs::symlink_metadata(&index).is_ok() && !entries.iter().any(|e| e.path == index);
+    let index_entry = entries.iter().find(|e| e.path == index);
+    let index_outside = index_entry.is_none() && std::fs::symlink_metadata(&index).is_ok();
     let chapter = if index_outside {
         // A link out of the site, already reported.
         None
     } else if index.is_file() {
-        let stamp = entries
-            .iter()
-            .find(|e| e.path == index)
-            .and_then(|e| e.stamp);
-        match parse_file(&index, root, cache, stamp) {
+        match parse_file(&index, root, cache, index_entry.and_then(|e| e.stamp)) {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.extend(e);
