@@ -317,23 +317,28 @@ fn fill_pages(
     uses: &[Use],
     done: &BTreeMap<PathBuf, Processed>,
 ) {
-    let mut markup: Vec<Vec<String>> = rendered
-        .iter()
-        .map(|r| vec![String::new(); r.images.len()])
-        .collect();
-    for u in uses {
-        let page = &content.pages[u.page];
-        let img = &rendered[u.page].images[u.index];
-        let Some(p) = done.get(u.file.as_path()) else {
-            continue;
-        };
-        markup[u.page][u.index] = img_tag(&root_prefix(&page.url), img, p, u.index > 0);
+    // `uses` is in page order: each page's own, then the pages filled in parallel (a large
+    // site has thousands of pages with images, each tag a few formatted URLs).
+    let mut by_page: Vec<&[Use]> = vec![&[]; rendered.len()];
+    for group in uses.chunk_by(|a, b| a.page == b.page) {
+        debug_assert!(by_page[group[0].page].is_empty(), "uses out of page order");
+        by_page[group[0].page] = group;
     }
-    for (r, m) in rendered.iter_mut().zip(markup) {
-        if !m.is_empty() {
-            r.html = fill_markers(&r.html, &m).into();
-        }
-    }
+    rendered
+        .par_iter_mut()
+        .zip(by_page)
+        .enumerate()
+        .filter(|(_, (r, _))| !r.images.is_empty())
+        .for_each(|(pi, (r, uses))| {
+            let root = root_prefix(&content.pages[pi].url);
+            let mut markup = vec![String::new(); r.images.len()];
+            for u in uses {
+                if let Some(p) = done.get(u.file.as_path()) {
+                    markup[u.index] = img_tag(&root, &r.images[u.index], p, u.index > 0);
+                }
+            }
+            r.html = fill_markers(&r.html, &markup).into();
+        });
 }
 
 /// The warning that the image cache could not be written (`cached` keeps only the first error).

@@ -88,13 +88,20 @@ pub fn render_all(
     config: &MarkdownConfig,
     cache: Option<&mut RenderCache>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let sources: BTreeMap<PathBuf, usize> = content
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (normalize_path(&p.source.path), i))
-        .collect();
-    let render = |p: &Page| render_page(p, content, &sources, config);
+    // Made the first time a page is rendered: after a save in `serve` most pages come from
+    // the cache, and at 10,000 pages this map took longer than rendering the one page.
+    let sources: std::sync::OnceLock<BTreeMap<PathBuf, usize>> = std::sync::OnceLock::new();
+    let sources = || {
+        sources.get_or_init(|| {
+            content
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (normalize_path(&p.source.path), i))
+                .collect()
+        })
+    };
+    let render = |p: &Page| render_page(p, content, sources(), config);
     let results: Vec<PageResult> = match cache {
         Some(cache) => cache.render(content, config, render),
         None => content.pages.par_iter().map(render).collect(),

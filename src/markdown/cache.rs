@@ -4,7 +4,6 @@
 //! site's shape (every page's file and URL in order, the drafts, `[markdown]`): when the shape
 //! changes, every page is rendered again.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -17,8 +16,10 @@ use crate::content::{Content, Page};
 #[derive(Default)]
 pub struct RenderCache {
     shape: Option<Shape>,
-    /// By source file.
-    pages: HashMap<PathBuf, (Inputs, PageResult)>,
+    /// In page order: the same shape has the same files in the same order, so page `i` of
+    /// the next build is page `i` here (no lookup by path: hashing 10,000 paths was most of
+    /// this stage's time after a save).
+    pages: Vec<(Inputs, PageResult)>,
 }
 
 impl std::fmt::Debug for RenderCache {
@@ -83,16 +84,13 @@ impl RenderCache {
         render: impl Fn(&Page) -> PageResult + Sync,
     ) -> Vec<PageResult> {
         let shape = Shape::of(content, config);
-        let mut old = if self.shape.as_ref() == Some(&shape) {
+        let old = if self.shape.as_ref() == Some(&shape) {
             std::mem::take(&mut self.pages)
         } else {
-            HashMap::new()
+            Vec::new()
         };
-        let prior: Vec<Option<(Inputs, PageResult)>> = content
-            .pages
-            .iter()
-            .map(|p| old.remove(&p.source.path))
-            .collect();
+        let mut prior: Vec<Option<(Inputs, PageResult)>> = old.into_iter().map(Some).collect();
+        prior.resize_with(content.pages.len(), || None);
         let done: Vec<(Inputs, PageResult)> = content
             .pages
             .par_iter()
@@ -103,12 +101,7 @@ impl RenderCache {
             })
             .collect();
         let results = done.par_iter().map(|(_, r)| r.clone()).collect();
-        self.pages = content
-            .pages
-            .iter()
-            .map(|p| p.source.path.clone())
-            .zip(done)
-            .collect();
+        self.pages = done;
         self.shape = Some(shape);
         results
     }

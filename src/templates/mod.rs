@@ -401,7 +401,8 @@ fn template_error(
 
 /// The first `max` characters of `text` on one line, cut at a character boundary.
 pub fn summary(text: &str, max: usize) -> String {
-    let mut out = String::new();
+    // Room for `max` characters of up to 3 bytes (CJK) and the ellipsis: no regrowth.
+    let mut out = String::with_capacity(text.len().min(max * 3 + 3));
     let mut chars = 0;
     for word in text.split_whitespace() {
         if chars > 0 {
