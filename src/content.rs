@@ -5,7 +5,6 @@
 //! (home, chapter 1, its questions, chapter 2, …) so later stages can work on them in parallel
 //! and refer to them by index.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -370,8 +369,11 @@ fn home_page(p: Parsed) -> Page {
 /// its URL; chapters and questions sorted by weight, then title, then file name.
 fn assemble(home: Page, mut chapters: Vec<LoadedChapter>) -> (Vec<Page>, Vec<Chapter>) {
     chapters.sort_by(|a, b| order(&a.0.front, &a.1).cmp(&order(&b.0.front, &b.1)));
-    let mut pages = vec![home];
-    let mut out_chapters = Vec::new();
+    // Sized once: a page is large, and regrowing a list of 10,000 moved each several times.
+    let total = 1 + chapters.iter().map(|c| 1 + c.2.len()).sum::<usize>();
+    let mut pages = Vec::with_capacity(total);
+    pages.push(home);
+    let mut out_chapters = Vec::with_capacity(chapters.len());
     for (ci, (chapter, cslug, mut questions)) in chapters.into_iter().enumerate() {
         questions.sort_by(|a, b| order(&a.0.front, &a.1).cmp(&order(&b.0.front, &b.1)));
         let number = (ci + 1).to_string();
@@ -429,7 +431,8 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
 /// overwrite each other: an error naming both. A chapter folder named like a folder faqsite
 /// fills (`tags`, `images`, …) would mix its pages with those files: an error too.
 fn check_urls(pages: &[Page]) -> Result<()> {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut seen: rustc_hash::FxHashMap<&str, &Path> = Default::default();
+    seen.reserve(pages.len());
     let mut errors = Vec::new();
     for p in pages {
         match seen.get(p.url.as_str()) {

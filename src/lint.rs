@@ -9,9 +9,14 @@ use crate::error::Diagnostic;
 
 /// Every site-wide problem of `content`, in reading order.
 pub fn site(content: &Content) -> Vec<Diagnostic> {
-    let mut out = url_case(content);
-    out.extend(empty_answers(content));
-    out.extend(duplicate_titles(content));
+    // Three passes over every page, side by side (each is a few ms at 10,000 pages, and
+    // `serve` runs them after every save).
+    let (mut out, (empty, titles)) = rayon::join(
+        || url_case(content),
+        || rayon::join(|| empty_answers(content), || duplicate_titles(content)),
+    );
+    out.extend(empty);
+    out.extend(titles);
     out
 }
 
@@ -19,10 +24,12 @@ pub fn site(content: &Content) -> Vec<Diagnostic> {
 /// Windows and macOS: one page would overwrite the other when built or served there.
 fn url_case(content: &Content) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut urls: BTreeMap<String, (&str, &Path)> = BTreeMap::new();
+    let mut urls: rustc_hash::FxHashMap<String, (&str, &Path)> = Default::default();
+    urls.reserve(content.pages.len());
     for p in &content.pages {
         for url in std::iter::once(&p.url).chain(p.aliases.iter().map(|a| &a.path)) {
-            match urls.get(&url.to_lowercase()) {
+            let lower = url.to_lowercase();
+            match urls.get(&lower) {
                 Some((other, first)) if *first != p.source.path.as_path() => out.push(
                     Diagnostic::new(
                         &p.source.path,
@@ -36,7 +43,7 @@ fn url_case(content: &Content) -> Vec<Diagnostic> {
                 ),
                 Some(_) => {}
                 None => {
-                    urls.insert(url.to_lowercase(), (url, &p.source.path));
+                    urls.insert(lower, (url, &p.source.path));
                 }
             }
         }

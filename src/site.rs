@@ -612,14 +612,17 @@ impl Run<'_> {
         t: &mut Timer,
     ) -> Result<Made> {
         let root = self.opts.root.as_path();
-        let mut diagnostics = lint::site(&content);
-        diagnostics.append(&mut content.warnings);
         t.lap("load");
 
         // Only `serve` builds again: keeping the pages for the next build would only raise
-        // the peak memory of the others.
+        // the peak memory of the others. The site-wide checks run beside the Markdown (their
+        // time is counted in its stage).
         let reuse = self.opts.serving.then_some(&mut cache.markdown);
-        let (mut rendered, problems) = markdown::render_all(&content, &self.config.markdown, reuse);
+        let (mut diagnostics, (mut rendered, problems)) = rayon::join(
+            || lint::site(&content),
+            || markdown::render_all(&content, &self.config.markdown, reuse),
+        );
+        diagnostics.append(&mut content.warnings);
         diagnostics.extend(problems);
         content.release_sources();
         t.lap("markdown");
