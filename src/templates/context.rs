@@ -414,6 +414,31 @@ impl Serialize for UiWords<'_> {
     }
 }
 
+/// What a page template reads that changes what its context holds, looked up once per build
+/// (per page it was a tenth of the templates stage of a rebuild at 10,000 pages).
+struct Reads<'a> {
+    /// `index.html`, `chapter.html` or `question.html`.
+    template: String,
+    /// Every chapter (the whole site's navigation), or left out.
+    chapters: bool,
+    /// The questions of the page's chapter.
+    questions: bool,
+    /// The UI words it reads; `None`: any.
+    strings: Option<&'a std::collections::BTreeSet<String>>,
+}
+
+impl<'a> Reads<'a> {
+    fn of(theme: &'a Theme, kind: PageKind) -> Reads<'a> {
+        let template = format!("{}.html", kind.name());
+        Reads {
+            chapters: theme.reads(&template, "chapters"),
+            questions: theme.reads(&template, "chapter.questions"),
+            strings: theme.strings_read(&template),
+            template,
+        }
+    }
+}
+
 /// A page's whole template context, typed: serialized once for the page's key, and into a
 /// Tera context only when the page is rendered.
 #[derive(Serialize)]
@@ -552,22 +577,34 @@ impl<'a> Renderer<'a> {
             self.digests.get();
         }
         let places = (0..self.content.pages.len())
+            .into_par_iter()
             .map(|i| self.nav_place(Some(i), root_prefix(&self.content.pages[i].url)))
             .collect();
         let navs = self.render_navs(places)?;
         let progress = progress_bar(self.content.pages.len());
         let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let reads = [
+            PageKind::Home,
+            PageKind::Chapter(0),
+            PageKind::Question(0, 0),
+        ]
+        .map(|k| Reads::of(self.theme, k));
         let results: Vec<Result<Option<(String, PageKey)>>> = (0..self.content.pages.len())
             .into_par_iter()
             .map_init(Vec::new, |html, i| {
                 let page = &self.content.pages[i];
-                let template = format!("{}.html", page.kind.name());
-                let ctx = self.page_context(i, &navs, &template);
-                let key = want_keys.then(|| self.theme.page_key(&template, &ctx));
+                let reads = &reads[match page.kind {
+                    PageKind::Home => 0,
+                    PageKind::Chapter(_) => 1,
+                    PageKind::Question(..) => 2,
+                }];
+                let template = &reads.template;
+                let ctx = self.page_context(i, &navs, reads);
+                let key = want_keys.then(|| self.theme.page_key(template, &ctx));
                 let rel = Path::new(&page.url);
                 let same = key.is_some() && previous.and_then(|p| p.get(&page.url)) == key.as_ref();
                 if !(same && sink.keep_previous(rel)) {
-                    self.theme.render_into(&template, &ctx.to_tera(), html)?;
+                    self.theme.render_into(template, &ctx.to_tera(), html)?;
                     sink.write(rel, html)?;
                     rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -577,7 +614,7 @@ impl<'a> Renderer<'a> {
             .collect();
         progress.finish_and_clear();
         let mut errors = Vec::new();
-        let mut page_keys = PageKeys::new();
+        let mut page_keys = PageKeys::with_capacity(results.len());
         for r in results {
             match r {
                 Ok(Some((url, key))) => {
@@ -874,7 +911,12 @@ impl<'a> Renderer<'a> {
     /// [`Theme::reads`]): with the sidebar rendered once per chapter (`nav`), a question page's
     /// template needs neither `chapters` nor, in the default theme, its chapter's other
     /// questions, and building them for each of 10,000 pages cost more than rendering.
-    fn page_context<'r>(&'r self, i: usize, navs: &'r Navs, template: &str) -> PageContext<'r, 'a> {
+    fn page_context<'r>(
+        &'r self,
+        i: usize,
+        navs: &'r Navs,
+        reads: &Reads<'a>,
+    ) -> PageContext<'r, 'a> {
         let page = &self.content.pages[i];
         let root = root_prefix(&page.url);
         let (nav, related) = navs.for_page(&self.nav_place(Some(i), root.clone()), &page.url);
@@ -882,15 +924,14 @@ impl<'a> Renderer<'a> {
             PageKind::Question(..) => related,
             _ => PageNav::Own(String::new()),
         };
-        let chapters = if self.theme.reads(template, "chapters") {
+        let chapters = if reads.chapters {
             self.nav(Some(i))
         } else {
             Vec::new()
         };
         let mut base = self.base_context(root, chapters);
-        base.t.only = self.theme.strings_read(template);
-        let questions = self.theme.reads(template, "chapter.questions");
-        let (chapter, breadcrumbs, jsonld) = self.placement(i, questions);
+        base.t.only = reads.strings;
+        let (chapter, breadcrumbs, jsonld) = self.placement(i, reads.questions);
         PageContext {
             base,
             page: self.page_ctx(i),

@@ -399,21 +399,22 @@ fn template_error(
     Error::one(Diagnostic::new(file, line, message).hint(hint))
 }
 
-/// The first `max` characters of `text` on one line, cut at a character boundary.
+/// The first `max` characters of `text` on one line (each run of white space one space), cut
+/// at a character boundary, `…` when cut. One pass that stops at the cut: a page's text is
+/// thousands of characters, and every page without a description asks for this.
 pub fn summary(text: &str, max: usize) -> String {
     // Room for `max` characters of up to 3 bytes (CJK) and the ellipsis: no regrowth.
     let mut out = String::with_capacity(text.len().min(max * 3 + 3));
     let mut chars = 0;
-    for word in text.split_whitespace() {
-        if chars > 0 {
-            if chars == max {
-                out.push('…');
-                return out;
-            }
-            out.push(' ');
-            chars += 1;
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = chars > 0;
+            continue;
         }
-        for c in word.chars() {
+        // A word after white space: the one space first.
+        let word_start = std::mem::take(&mut space);
+        for c in word_start.then_some(' ').into_iter().chain([c]) {
             if chars == max {
                 out.push('…');
                 return out;
@@ -437,5 +438,55 @@ mod tests {
         assert_eq!(summary("ab cd", 4), "ab c…");
         assert_eq!(summary("ab cd", 2), "ab…");
         assert_eq!(summary("  ", 3), "");
+    }
+
+    /// The summary as it was written first (word by word): the one-pass version must agree.
+    fn summary_by_words(text: &str, max: usize) -> String {
+        let mut out = String::new();
+        let mut chars = 0;
+        for word in text.split_whitespace() {
+            if chars > 0 {
+                if chars == max {
+                    out.push('…');
+                    return out;
+                }
+                out.push(' ');
+                chars += 1;
+            }
+            for c in word.chars() {
+                if chars == max {
+                    out.push('…');
+                    return out;
+                }
+                out.push(c);
+                chars += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn summary_agrees_with_the_word_by_word_version() {
+        let texts = [
+            "",
+            " ",
+            "a",
+            " a ",
+            "ab cd",
+            "ab  cd\n\tef ",
+            "安装 驱动 程序",
+            "\u{3000}全角\u{3000}空格 x",
+            "一二三四五 六七八九十 abc",
+            "a b c d e f g h",
+        ];
+        for text in texts {
+            for max in 0..12 {
+                assert_eq!(
+                    summary(text, max),
+                    summary_by_words(text, max),
+                    "{text:?} {max}"
+                );
+            }
+        }
     }
 }
