@@ -840,10 +840,17 @@ impl Run<'_> {
         if self.opts.serving {
             renderer = renderer.with_fragments(&cache.fragments);
         }
-        // The pages and the one large print page render side by side.
+        // The pages and the one large print page are rendered and written side by side (the
+        // print page's answers are rewritten and written while the pages render).
         let (pages, manual) = rayon::join(
             || renderer.render_pages(sink, self.opts.serving, self.previous.map(|p| &p.pages)),
-            || (!self.defer).then(|| print::render(&renderer, content, rendered)),
+            || {
+                (!self.defer).then(|| {
+                    print::render(&renderer, content, rendered).and_then(|page| {
+                        rest.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))
+                    })
+                })
+            },
         );
         let mut errors = Vec::new();
         let mut done = (PageKeys::new(), 0);
@@ -853,10 +860,7 @@ impl Run<'_> {
             Err(e) => return Err(e),
         }
         match manual {
-            None => {}
-            Some(Ok(page)) => {
-                rest.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))?
-            }
+            None | Some(Ok(())) => {}
             // print.html shows the same template error as the pages: report it once.
             Some(Err(Error::Input(ds))) => {
                 for d in ds {
