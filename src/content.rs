@@ -563,7 +563,7 @@ pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
 /// not read again, one whose text is the same is not parsed again (only files that parsed are
 /// kept).
 #[derive(Default)]
-pub struct ParseCache(std::sync::RwLock<std::collections::HashMap<PathBuf, Cached>>);
+pub struct ParseCache(std::sync::RwLock<CachedFiles>);
 
 struct Cached {
     stamp: Option<Stamp>,
@@ -604,7 +604,9 @@ impl std::fmt::Debug for ParseCache {
     }
 }
 
-type CachedFiles = std::collections::HashMap<PathBuf, Cached>;
+/// By the path's bytes (hashing a `Path` walks its components: at 10,000 files that was most
+/// of the lookups' time); the paths of one site are always made the same way.
+type CachedFiles = rustc_hash::FxHashMap<std::ffi::OsString, Cached>;
 
 impl ParseCache {
     /// For looking up: the chapters are loaded in parallel, and most files are found.
@@ -631,7 +633,11 @@ fn parse_file(
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let stamp = cache.and_then(|_| known.or_else(|| Stamp::of(path)));
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
-        if let Some(c) = cache.files().get(path).filter(|c| c.stamp == Some(stamp)) {
+        if let Some(c) = cache
+            .files()
+            .get(path.as_os_str())
+            .filter(|c| c.stamp == Some(stamp))
+        {
             return Ok(c.parsed.clone());
         }
     }
@@ -645,7 +651,11 @@ fn parse_file(
     let Some(cache) = cache else {
         return parse(&text, &shown_path);
     };
-    if let Some(c) = cache.files_mut().get_mut(path).filter(|c| c.text == text) {
+    if let Some(c) = cache
+        .files_mut()
+        .get_mut(path.as_os_str())
+        .filter(|c| c.text == text)
+    {
         c.stamp = stamp;
         return Ok(c.parsed.clone());
     }
@@ -655,7 +665,9 @@ fn parse_file(
         text,
         parsed: parsed.clone(),
     };
-    cache.files_mut().insert(path.to_path_buf(), cached);
+    cache
+        .files_mut()
+        .insert(path.as_os_str().to_os_string(), cached);
     Ok(parsed)
 }
 
