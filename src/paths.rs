@@ -92,12 +92,18 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| match outside_link(e.path(), root) {
-            Some(o) => {
-                outside.push(o);
-                false
+        // Only a link can lead outside: walkdir knows which entries are links (the folder
+        // itself is looked at whatever it is), so a plain file costs no extra stat (10,000 of
+        // them were most of the walk).
+        .filter_entry(|e| {
+            let link = e.depth() == 0 || e.path_is_symlink();
+            match link.then(|| outside_link(e.path(), root)).flatten() {
+                Some(o) => {
+                    outside.push(o);
+                    false
+                }
+                None => true,
             }
-            None => true,
         });
     for entry in entries {
         match entry {
