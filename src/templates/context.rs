@@ -583,7 +583,7 @@ impl<'a> Renderer<'a> {
         let navs = self.render_navs(places)?;
         let progress = progress_bar(self.content.pages.len());
         let rendered = std::sync::atomic::AtomicUsize::new(0);
-        let reads = [
+        let [home, chapter, question] = [
             PageKind::Home,
             PageKind::Chapter(0),
             PageKind::Question(0, 0),
@@ -593,11 +593,11 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map_init(Vec::new, |html, i| {
                 let page = &self.content.pages[i];
-                let reads = &reads[match page.kind {
-                    PageKind::Home => 0,
-                    PageKind::Chapter(_) => 1,
-                    PageKind::Question(..) => 2,
-                }];
+                let reads = match page.kind {
+                    PageKind::Home => &home,
+                    PageKind::Chapter(_) => &chapter,
+                    PageKind::Question(..) => &question,
+                };
                 let template = &reads.template;
                 let ctx = self.page_context(i, &navs, reads);
                 let key = want_keys.then(|| self.theme.page_key(template, &ctx));

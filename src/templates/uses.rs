@@ -37,8 +37,7 @@ impl Uses {
             return true;
         }
         // `chapter` alone (handed to a filter or a macro) or `chapter[key]` holds it all.
-        // Asked for every page: no allocation.
-        let holders = || path.match_indices('.').map(|(i, _)| &path[..i]);
+        let holders: Vec<&str> = path.match_indices('.').map(|(i, _)| &path[..i]).collect();
         let within = |p: &str, of: &str| {
             p.strip_prefix(of)
                 .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
@@ -46,7 +45,8 @@ impl Uses {
         self.paths.iter().any(|p| {
             p == path
                 || within(p, path)
-                || holders()
+                || holders
+                    .iter()
                     .any(|h| p == h || p.strip_prefix(h).is_some_and(|r| r.starts_with('[')))
         })
     }
