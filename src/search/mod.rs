@@ -19,6 +19,7 @@ use serde::Serialize;
 
 mod cache;
 mod closest;
+mod pack;
 mod pinyin;
 mod postings;
 mod segment;
@@ -37,8 +38,9 @@ use crate::output::{OutputFile, Sink};
 /// Format version of the files, bumped when the client must change with them.
 pub const FORMAT_VERSION: u32 = 2;
 /// Format version of a sharded index's files (3: compact postings, vocabularies and field
-/// lengths in files of their own).
-pub const SHARDED_FORMAT_VERSION: u32 = 3;
+/// lengths in files of their own; 4: postings by their terms' first two characters, as packed
+/// text, equal lists once per shard, lengths packed by rank).
+pub const SHARDED_FORMAT_VERSION: u32 = 4;
 
 /// One field of the index: its name (in the index and the options `search.js` reads), and its
 /// boost.
@@ -426,10 +428,22 @@ pub fn shard_count(n: usize) -> usize {
     (n / 40).next_power_of_two().clamp(16, 1024)
 }
 
-/// The shard of a term: its first character's code point modulo the shard count (the client
-/// computes the same with `codePointAt(0) % shards`).
+/// The vocabulary shard of a term: its first character's code point modulo the shard count
+/// (the client computes the same with `codePointAt(0) % shards`).
 pub fn shard_of(term: &str, shards: usize) -> usize {
     term.chars().next().map_or(0, |c| c as usize % shards)
+}
+
+/// The postings shard of a term: from its first two characters' code points, `(first * 31 +
+/// second) % shards` (second 0 for a one-character term; `postingsShard` in `search.js`). A
+/// query loads the postings of the terms it needs, not of every term sharing their first
+/// character (at 100,000 questions, `安装` no longer brings `安全`'s 39 kB), and a term and its
+/// longer forms (`驱动`, `驱动程序`) share a shard.
+pub fn postings_shard_of(term: &str, shards: usize) -> usize {
+    let mut cs = term.chars().map(|c| c as u64);
+    let first = cs.next().unwrap_or(0);
+    let second = cs.next().unwrap_or(0);
+    ((first * 31 + second) % shards as u64) as usize
 }
 
 /// What a sharded build works with besides the documents.
@@ -467,13 +481,14 @@ struct Manifest<'a> {
     closest: Vec<String>,
 }
 
-/// A large site's index: each shard holds the postings (per field) of the terms whose first
-/// character falls in it, over all documents, so df and tf are those of the whole index,
-/// written as `search/t<k>.js`, and their vocabulary as `search/v<k>.js`; the field lengths of
-/// every document are `search/l0.js`; documents are stored 20 to a file in `search/d<N>.js`;
-/// a small `search/manifest.js` holds the rest. A query downloads the manifest, the
-/// vocabularies of its characters, the postings of its words, the field lengths and the
-/// document files of its top results.
+/// A large site's index: each term shard `search/t<k>.js` holds the postings (per field) of
+/// the terms whose first two characters fall in it ([`postings_shard_of`]), over all
+/// documents, so df and tf are those of the whole index; each vocabulary `search/v<k>.js` the
+/// terms whose first character falls in it ([`shard_of`]); the field lengths of every document
+/// are `search/l0.js`; documents are stored 20 to a file in `search/d<N>.js`; a small
+/// `search/manifest.js` holds the rest. A query downloads the manifest, the vocabularies of its
+/// characters, the postings of its words (and of their longer forms), the field lengths and
+/// the document files of its top results.
 ///
 /// Memory stays small at 100,000 documents: documents are segmented a chunk at a time, their
 /// terms interned and their postings packed (about 5 bytes each, `postings.rs`), and each
@@ -496,7 +511,15 @@ fn build_sharded(
         buckets,
         lengths,
     } = postings;
-    let shard_files = write_term_shards(buckets, &terms, shards, previous, sink)?;
+    let (term_files, vocab_files) = rayon::join(
+        || write_term_shards(buckets, &terms, shards, previous, sink),
+        || write_vocabularies(&terms, shards, previous, sink),
+    );
+    let (term_files, vocab_files) = (term_files?, vocab_files?);
+    let lengths: BTreeMap<&str, pack::Ranked> = lengths
+        .iter()
+        .map(|(field, list)| (*field, pack::ranked(list)))
+        .collect();
     let lengths = write_parts('l', std::iter::once(Some(lengths)), sink)?.remove(0);
     let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
     let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
@@ -506,8 +529,8 @@ fn build_sharded(
         n: docs.len(),
         shards,
         docs_per_file: DOCS_PER_FILE,
-        terms: shard_files.iter().map(|f| f.terms.clone()).collect(),
-        vocab: shard_files.iter().map(|f| f.vocab.clone()).collect(),
+        terms: term_files.iter().map(|f| f.hash.clone()).collect(),
+        vocab: vocab_files.iter().map(|f| f.hash.clone()).collect(),
         docs: hash8(doc_hashes?.concat().as_bytes()),
         pinyin,
         latin: latin_terms(&terms),
@@ -521,14 +544,13 @@ fn build_sharded(
         version: hash8(js.as_bytes()),
     };
     sink.write(OutputFile::new(SHARDED_SCRIPT, js))?;
-    let keys = shard_files
+    let keys = [('t', term_files), ('v', vocab_files)]
         .into_iter()
-        .enumerate()
-        .flat_map(|(k, f)| {
-            [
-                (format!("search/t{k}.js"), (f.key, f.terms)),
-                (format!("search/v{k}.js"), (f.key, f.vocab)),
-            ]
+        .flat_map(|(kind, files)| {
+            files
+                .into_iter()
+                .enumerate()
+                .map(move |(k, f)| (format!("search/{kind}{k}.js"), (f.key, f.hash)))
         })
         .collect();
     Ok((script, keys))
@@ -539,7 +561,7 @@ fn build_sharded(
 struct Postings {
     terms: Vec<String>,
     buckets: Vec<Bucket>,
-    lengths: BTreeMap<&'static str, Vec<usize>>,
+    lengths: BTreeMap<&'static str, Vec<u32>>,
 }
 
 impl Postings {
@@ -557,9 +579,9 @@ impl Postings {
     /// Adds document `doc`'s terms (documents in order), interning them through `vocab`.
     fn add(&mut self, doc: u32, doc_terms: &DocTerms, vocab: &mut FxHashMap<String, u32>) {
         let shards = self.buckets.len();
-        let mut field_len = [0usize; N_FIELDS];
+        let mut field_len = [0u32; N_FIELDS];
         for (fi, t, count) in doc_terms.iter() {
-            field_len[fi] += count as usize;
+            field_len[fi] += count;
             let term = match vocab.get(t) {
                 Some(&id) => id,
                 None => {
@@ -569,7 +591,7 @@ impl Postings {
                     id
                 }
             };
-            self.buckets[shard_of(t, shards)].push(Posting {
+            self.buckets[postings_shard_of(t, shards)].push(Posting {
                 doc,
                 term,
                 count,
@@ -644,52 +666,87 @@ fn segment_chunk(
         .collect()
 }
 
-/// One shard as written: its input key and the content hashes of its term and vocabulary files.
-struct ShardFiles {
+/// A shard file as written: its input key and its content hash.
+struct Written {
     key: u64,
-    terms: String,
-    vocab: String,
+    hash: String,
 }
 
-/// Writes `search/t<k>.js` and `search/v<k>.js` for every shard, in parallel, keeping the
-/// previous build's files where the shard's postings did not change.
+/// Writes `path` (made by `make`) unless the previous build wrote it from the same input `key`
+/// and the sink can keep that file.
+fn write_or_keep(
+    path: String,
+    key: u64,
+    previous: Option<&ShardKeys>,
+    sink: &dyn IndexSink,
+    make: impl FnOnce() -> String,
+) -> Result<Written> {
+    let old = previous
+        .and_then(|p| p.get(&path))
+        .filter(|(old_key, _)| *old_key == key);
+    if let Some((_, hash)) = old {
+        if sink.keep(&path) {
+            let hash = hash.clone();
+            return Ok(Written { key, hash });
+        }
+    }
+    let js = make();
+    let hash = hash8(js.as_bytes());
+    sink.write(OutputFile::new(path, js))?;
+    Ok(Written { key, hash })
+}
+
+/// Writes `search/t<k>.js` for every shard, in parallel, keeping the previous build's files
+/// where the shard's postings did not change.
 fn write_term_shards(
     buckets: Vec<Bucket>,
     terms: &[String],
     shards: usize,
     previous: Option<&ShardKeys>,
     sink: &dyn IndexSink,
-) -> Result<Vec<ShardFiles>> {
+) -> Result<Vec<Written>> {
     buckets
         .into_par_iter()
         .enumerate()
         .map(|(k, bucket)| {
-            let (t, v) = (format!("search/t{k}.js"), format!("search/v{k}.js"));
             let key = shard_key(k, shards, &bucket, terms);
-            let old = |path: &str| {
-                previous
-                    .and_then(|p| p.get(path))
-                    .filter(|(old_key, _)| *old_key == key)
-                    .map(|(_, hash)| hash.clone())
-            };
-            if let (Some(th), Some(vh)) = (old(&t), old(&v)) {
-                if sink.keep(&t) && sink.keep(&v) {
-                    return Ok(ShardFiles {
-                        key,
-                        terms: th,
-                        vocab: vh,
-                    });
-                }
-            }
-            let (t_js, v_js) = shard_js(k, bucket, terms);
-            let files = ShardFiles {
-                key,
-                terms: hash8(t_js.as_bytes()),
-                vocab: hash8(v_js.as_bytes()),
-            };
-            sink.write(OutputFile::new(t, t_js))?;
-            sink.write(OutputFile::new(v, v_js))?;
-            Ok(files)
+            write_or_keep(format!("search/t{k}.js"), key, previous, sink, || {
+                shard_js(k, bucket, terms)
+            })
+        })
+        .collect()
+}
+
+/// Writes the vocabularies `search/v<k>.js`: the terms of each first-character shard, sorted
+/// (what a query is segmented against before it knows which postings it needs).
+fn write_vocabularies(
+    terms: &[String],
+    shards: usize,
+    previous: Option<&ShardKeys>,
+    sink: &dyn IndexSink,
+) -> Result<Vec<Written>> {
+    let mut groups: Vec<Vec<&str>> = vec![Vec::new(); shards];
+    for t in terms {
+        groups[shard_of(t, shards)].push(t);
+    }
+    groups
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, mut group)| {
+            use std::hash::{Hash, Hasher};
+            group.sort_unstable();
+            let mut h = rustc_hash::FxHasher::default();
+            (k, shards, &group).hash(&mut h);
+            write_or_keep(
+                format!("search/v{k}.js"),
+                h.finish(),
+                previous,
+                sink,
+                || {
+                    let json = serde_json::to_string(&group).expect("serializes");
+                    format!("FAQSITE_SEARCH_LOAD(\"v\",{k},{});\n", script_safe(&json))
+                },
+            )
         })
         .collect()
 }
@@ -706,52 +763,84 @@ fn shard_key(k: usize, shards: usize, bucket: &Bucket, terms: &[String]) -> u64 
     h.finish()
 }
 
-/// One term's postings in a field of a shard file: the documents in ascending order, each as
-/// its distance from the one before (the first from 0), and each one's count of the term,
-/// left out when every count is 1.
+/// One term's postings in a field of a shard file, while they are gathered: the documents in
+/// ascending order and each one's count of the term.
 #[derive(Default)]
 struct TermPostings {
-    gaps: Vec<u32>,
+    docs: Vec<u32>,
     counts: Vec<u32>,
-    last: u32,
 }
 
-impl Serialize for TermPostings {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if self.counts.iter().all(|&c| c == 1) {
-            (&self.gaps,).serialize(s)
-        } else {
-            (&self.gaps, &self.counts).serialize(s)
-        }
-    }
+/// One term's postings in a shard file: `[gaps]`, or `[gaps, counts]` when a count is not 1,
+/// each [`pack`]ed (the documents as the distance from the one before, the first from 0; each
+/// count less 1); or, when an earlier term of the same field has the very same postings, that
+/// term (`驱动程序` → `驱动`: stored once).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Listed<'a> {
+    Gaps((&'a str,)),
+    Counted((&'a str, &'a str)),
+    Same(&'a str),
 }
 
-/// Shard `k`'s files: `t<k>.js`, each field's terms (of the shard) with their postings (see
-/// [`TermPostings`]; `search.js` rebuilds elasticlunr's inverted index from them, tf = the
-/// square root of the count, df = the number of documents), and `v<k>.js`, the shard's terms
-/// alone (what a query is segmented against before it knows which postings it needs).
-fn shard_js(k: usize, bucket: Bucket, terms: &[String]) -> (String, String) {
+/// Shard `k`'s `t<k>.js`: each field's terms (of the shard) with their postings (see
+/// [`Listed`]; `search.js` rebuilds elasticlunr's inverted index from them, tf = the square
+/// root of the count, df = the number of documents).
+fn shard_js(k: usize, bucket: Bucket, terms: &[String]) -> String {
     let mut fields: Vec<BTreeMap<&str, TermPostings>> =
         FIELDS.iter().map(|_| BTreeMap::new()).collect();
     for p in bucket.iter() {
         let e = fields[p.field as usize]
             .entry(terms[p.term as usize].as_str())
             .or_default();
-        e.gaps.push(p.doc - e.last);
+        e.docs.push(p.doc);
         e.counts.push(p.count);
-        e.last = p.doc;
     }
     drop(bucket);
-    let vocab: std::collections::BTreeSet<&str> =
-        fields.iter().flat_map(|f| f.keys().copied()).collect();
-    let vocab = serde_json::to_string(&vocab).expect("serializes");
-    let named: BTreeMap<&str, BTreeMap<&str, TermPostings>> =
-        FIELDS.iter().map(|f| f.name).zip(fields).collect();
+    let packed: Vec<Vec<(&str, String, String)>> = fields
+        .into_iter()
+        .map(|f| f.into_iter().map(|(t, p)| packed(t, p)).collect())
+        .collect();
+    let named: BTreeMap<&str, BTreeMap<&str, Listed<'_>>> = FIELDS
+        .iter()
+        .zip(&packed)
+        .map(|(f, list)| (f.name, listed(list)))
+        .collect();
     let json = serde_json::to_string(&named).expect("serializes");
-    (
-        format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json)),
-        format!("FAQSITE_SEARCH_LOAD(\"v\",{k},{});\n", script_safe(&vocab)),
-    )
+    format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json))
+}
+
+/// A term's postings as packed gaps and counts less 1 ("" when every count is 1).
+fn packed(term: &str, p: TermPostings) -> (&str, String, String) {
+    let gaps = pack::pack(p.docs.iter().scan(0, |last, &d| {
+        let gap = d - *last;
+        *last = d;
+        Some(gap)
+    }));
+    let counts = if p.counts.iter().all(|&c| c == 1) {
+        String::new()
+    } else {
+        pack::pack(p.counts.iter().map(|c| c - 1))
+    };
+    (term, gaps, counts)
+}
+
+/// A field's packed postings as written, each list that equals an earlier term's as that term.
+fn listed<'a>(list: &'a [(&'a str, String, String)]) -> BTreeMap<&'a str, Listed<'a>> {
+    let mut first: FxHashMap<(&str, &str), &str> = FxHashMap::default();
+    list.iter()
+        .map(|(term, gaps, counts)| {
+            let earlier = *first.entry((gaps, counts)).or_insert(term);
+            let entry = if earlier != *term {
+                Listed::Same(earlier)
+            } else if counts.is_empty() {
+                Listed::Gaps((gaps,))
+            } else {
+                Listed::Counted((gaps, counts))
+            };
+            (*term, entry)
+        })
+        .collect()
 }
 
 /// Every Latin term (see [`is_latin`]), sorted.
@@ -1008,7 +1097,7 @@ mod tests {
             ("1111", "body"),
             ("密码", "title"),
         ] {
-            let k = shard_of(term, shards);
+            let k = postings_shard_of(term, shards);
             let shard = files
                 .files
                 .iter()
@@ -1026,8 +1115,9 @@ mod tests {
                     .1,
             )
             .unwrap();
-            let gaps = json[field][term][0].as_array();
+            let gaps = json[field][term][0].as_str();
             assert!(gaps.is_some_and(|g| !g.is_empty()), "{term} in shard {k}");
+            let k = shard_of(term, shards);
             let vocab = files
                 .files
                 .iter()
@@ -1040,6 +1130,36 @@ mod tests {
             .files
             .iter()
             .any(|f| f.path == std::path::Path::new("search/d0.js")));
+    }
+
+    #[test]
+    fn shard_postings_are_packed_and_equal_lists_stored_once() {
+        let posting = |docs: &[u32], counts: &[u32]| TermPostings {
+            docs: docs.to_vec(),
+            counts: counts.to_vec(),
+        };
+        let list = [
+            packed("驱动", posting(&[3, 70, 200], &[1, 2, 1])),
+            packed("驱动程序", posting(&[3, 70, 200], &[1, 2, 1])),
+            packed("驱逐", posting(&[3, 70, 200], &[1, 1, 1])),
+        ];
+        assert_eq!(pack::unpack(&list[0].1), [3, 67, 130]);
+        assert_eq!(pack::unpack(&list[0].2), [0, 1, 0]);
+        assert_eq!(list[2].2, "", "counts of 1 are left out");
+        let json = serde_json::to_string(&listed(&list)).unwrap();
+        let gaps = pack::pack([3, 67, 130]);
+        assert_eq!(
+            json,
+            format!(
+                r#"{{"驱动":["{gaps}","{}"],"驱动程序":"驱动","驱逐":["{gaps}"]}}"#,
+                pack::pack([0, 1, 0])
+            )
+        );
+        assert_eq!(
+            postings_shard_of("驱动程序", 1024),
+            postings_shard_of("驱动", 1024)
+        );
+        assert_eq!(postings_shard_of("驱", 1024), ('驱' as usize * 31) % 1024);
     }
 
     #[test]

@@ -24,6 +24,12 @@ test('sharded and one-file indexes rank every query of the table identically', a
   }
 });
 
+test('packed numbers read back as src/search/pack.rs wrote them', () => {
+  const { api } = load();
+  const values = [0, 1, 63, 64, 65, 127, 128, 1599, 1600, 1000000, 4294967295];
+  assert.deepEqual([...api.unpack('#$fg#g$gfh#~fhg#hjjg#oqmsquf')], values);
+});
+
 test('a query loads only the shards of its characters and its results\' documents', async () => {
   const { source, loaded, manifest } = loadSharded(site);
   const results = await source.search('忘记密码', 10);
@@ -43,7 +49,12 @@ test('a query loads the vocabularies of its characters and the postings of its w
   // 忘记 and 密码 (and the term of 密码's synonym group): not the postings of 记 and 码.
   const alts = source.engine.tokens('忘记密码').flatMap((t) => t.alts.map((a) => a.term));
   assert.ok(alts.includes('忘记') && alts.includes('密码'), alts.join());
-  assert.deepEqual(kind('t'), [...new Set(alts.map(shard))].sort(), 'the postings of its words');
+  // The postings shard of a term: from its first two characters (postings_shard_of).
+  const postings = (w) => { const [a, b] = [...w]; return (a.codePointAt(0) * 31 + (b ? b.codePointAt(0) : 0)) % manifest.shards; };
+  const typed = source.engine.tokens('忘记密码').flatMap((t) => t.alts);
+  const forms = Object.keys(source.vocab).filter((w) => typed.some((a) => (a.exact ? w === a.term : w.startsWith(a.term))));
+  assert.ok(forms.includes('忘记') && forms.includes('密码'), forms.join());
+  assert.deepEqual(kind('t'), [...new Set(forms.map(postings))].sort(), 'the postings of its words and their longer forms');
   assert.deepEqual(kind('l'), [0], 'the field lengths, once');
 });
 

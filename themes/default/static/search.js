@@ -557,7 +557,7 @@
   // Load the vocabularies `ks` and pinyin parts `ps` not loaded yet.
   ShardedSource.prototype.ensureVocab = function (ks, ps) {
     var self = this;
-    var vocab = ks.filter(function (k) { return !self.haveVocab[k]; });
+    var vocab = ks.filter(function (k, i) { return !self.haveVocab[k] && ks.indexOf(k) === i; });
     var pinyin = ps.filter(function (k) { return !self.havePinyin[k]; });
     var files = vocab.map(function (k) { return self.file('v', k); })
       .concat(pinyin.map(function (k) { return self.file('p', k); }));
@@ -583,7 +583,7 @@
     if (!this.lengths && terms.length) files.push(this.file('l', 0));
     return Promise.all(files).then(function (loaded) {
       loaded.forEach(function (data, i) {
-        if (i === terms.length) { self.lengths = data; return; }
+        if (i === terms.length) { self.lengths = lengthsOf(data); return; }
         self.have[terms[i]] = true;
         self.fields.forEach(function (f) { addPostings(self.roots[f], data[f] || {}); });
       });
@@ -591,22 +591,85 @@
     });
   };
 
-  // A shard's postings of one field ({term: [gaps, counts]}, see shard_js in src/search/mod.rs)
-  // into the inverted index under `root`, as elasticlunr builds it: tf = sqrt(count), df = the
-  // number of documents. Terms come in code point order, so every node's children are in the
-  // order of the one-file index's nodes.
+  // The postings shards of the index terms that query word alternatives `alts` stand for: an
+  // exact one's term, another's every term that starts with it (from the vocabularies, which
+  // hold every term of their first characters).
+  ShardedSource.prototype.postingsFor = function (alts) {
+    var need = Object.create(null), shards = this.m.shards;
+    var words = Object.keys(this.vocab);
+    alts.forEach(function (a) {
+      words.forEach(function (w) {
+        if (a.exact ? w === a.term : w.lastIndexOf(a.term, 0) === 0) need[postingsShard(w, shards)] = true;
+      });
+    });
+    return Object.keys(need).map(Number);
+  };
+
+  // The digits of packed text (src/search/pack.rs): a value under 64 is one character; a larger
+  // one is digits 64-87 (base 24) before its last character.
+  var PACKED = "#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+  var DIGIT = [];
+  for (var di = 0; di < PACKED.length; di++) DIGIT[PACKED.charCodeAt(di)] = di;
+
+  // Packed text → its numbers.
+  function unpack(text) {
+    var out = [], high = 0, more = false;
+    for (var i = 0; i < text.length; i++) {
+      var v = DIGIT[text.charCodeAt(i)];
+      if (v >= 64) { high = high * 24 + v - 64; more = true; continue; }
+      out.push(more ? 64 + high * 64 + v : v);
+      high = 0;
+      more = false;
+    }
+    return out;
+  }
+
+  // A term's postings shard: (first code point * 31 + second) % shards, as postings_shard_of
+  // in src/search/mod.rs.
+  function postingsShard(term, shards) {
+    var first = term.codePointAt(0);
+    var second = term.codePointAt(first > 0xffff ? 2 : 1) || 0;
+    return (first * 31 + second) % shards;
+  }
+
+  // The field lengths file ({field: [values by frequency, packed ranks]}) → {field: [length
+  // of each document]}.
+  function lengthsOf(data) {
+    var out = {};
+    for (var f in data) {
+      var table = data[f][0];
+      out[f] = unpack(data[f][1]).map(function (r) { return table[r]; });
+    }
+    return out;
+  }
+
+  // A shard's postings of one field into the inverted index under `root`, as elasticlunr builds
+  // it: tf = sqrt(count), df = the number of documents. Each term's postings are [gaps] or
+  // [gaps, counts less 1], packed (see shard_js in src/search/mod.rs), or the name of an
+  // earlier term of the shard with the same postings.
   function addPostings(root, terms) {
+    var lists = Object.create(null);
     for (var term in terms) {
+      var p = terms[term];
+      var list = typeof p === 'string' ? lists[p] : (lists[term] = postingsOf(p));
       var node = root;
       for (var ch of term) node = node[ch] || (node[ch] = {});
-      var gaps = terms[term][0], counts = terms[term][1];
       var docs = node.docs = {};
-      for (var i = 0, ref = 0; i < gaps.length; i++) {
-        ref += gaps[i];
-        docs[ref] = { tf: counts ? Math.sqrt(counts[i]) : 1 };
-      }
-      node.df = gaps.length;
+      for (var i = 0; i < list.refs.length; i++) docs[list.refs[i]] = { tf: list.tf[i] };
+      node.df = list.refs.length;
     }
+  }
+
+  // [gaps, counts less 1] packed → {refs, tf}.
+  function postingsOf(p) {
+    var gaps = unpack(p[0]), counts = p[1] ? unpack(p[1]) : null;
+    var refs = [], tf = [];
+    for (var i = 0, ref = 0; i < gaps.length; i++) {
+      ref += gaps[i];
+      refs.push(ref);
+      tf.push(counts ? Math.sqrt(counts[i] + 1) : 1);
+    }
+    return { refs: refs, tf: tf };
   }
 
   // (Re)make the engine from what is loaded.
@@ -621,21 +684,23 @@
   };
 
   ShardedSource.prototype.search = function (query, limit) {
-    var self = this;
+    var self = this, m = this.m;
     var first = this.shardsFor(query);
     return this.ensureVocab(first.terms, first.pinyin).then(function () {
-      // The postings of the query's words and of the terms its pinyin and synonyms stand for.
-      var need = Object.create(null);
-      self.engine.tokens(query).forEach(function (t) {
-        t.alts.forEach(function (a) { need[a.term.codePointAt(0) % self.m.shards] = true; });
-      });
-      return self.ensureTerms(Object.keys(need).map(Number));
+      // The query's words and the terms their pinyin and synonyms stand for, with the
+      // vocabularies of those terms' first characters (where their longer forms are listed).
+      var alts = [];
+      self.engine.tokens(query).forEach(function (t) { alts.push.apply(alts, t.alts); });
+      var more = alts.map(function (a) { return a.term.codePointAt(0) % m.shards; });
+      return self.ensureVocab(more, []).then(function () { return alts; });
+    }).then(function (alts) {
+      return self.ensureTerms(self.postingsFor(alts));
     }).then(function () {
       return self.withDocs(self.engine.search(query, limit));
     });
   };
 
-  global.FAQSITE_SEARCH_ENGINE = { contactHref: contactHref, normalize: normalize, Engine: Engine, snippet: snippet, highlight: highlight, FullSource: FullSource, ShardedSource: ShardedSource };
+  global.FAQSITE_SEARCH_ENGINE = { contactHref: contactHref, normalize: normalize, Engine: Engine, snippet: snippet, highlight: highlight, FullSource: FullSource, ShardedSource: ShardedSource, unpack: unpack };
 
   /* ---------------- the search box ---------------- */
   if (typeof document === 'undefined') return;
