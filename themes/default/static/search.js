@@ -80,7 +80,26 @@
     else this.fields.forEach(function (f) { self.collect(data.index.index[f].root, '', self.vocab); });
     // The Latin words of the index (a sharded index lists them all in its manifest).
     this.latin = setOf(data.latin || Object.keys(this.vocab).filter(function (w) { return LATIN.test(w); }));
+    this.number(data);
   }
+
+  // Documents by number, for scoring in typed arrays: a sharded index's refs are their numbers
+  // (0…n-1) and it hands over the field lengths by number; a one-file index's documents are
+  // numbered in its document store's order.
+  Engine.prototype.number = function (data) {
+    if (data.numbered) {
+      this.size = this.n;
+      this.lengths = data.lengths || {};
+      this.refOf = String;
+      return;
+    }
+    var docInfo = data.index.documentStore.docInfo, refs = Object.keys(docInfo);
+    var ids = this.ids = Object.create(null), lengths = this.lengths = {};
+    refs.forEach(function (r, i) { ids[r] = i; });
+    this.fields.forEach(function (f) { lengths[f] = refs.map(function (r) { return docInfo[r][f]; }); });
+    this.size = refs.length;
+    this.refOf = function (id) { return refs[id]; };
+  };
 
   var LATIN = /^[a-z0-9]*[a-z][a-z0-9]*$/;
 
@@ -90,7 +109,7 @@
     while (stack.length) {
       var top = stack.pop();
       var n = top[0], p = top[1];
-      if (n.docs && p && hasKeys(n.docs)) into[p] = true;
+      if (p && hasPostings(n)) into[p] = true;
       for (var k in n) {
         if (k !== 'docs' && k !== 'df') stack.push([n[k], p + k]);
       }
@@ -238,7 +257,7 @@
     while (stack.length) {
       var top = stack.pop();
       var n = top[0], p = top[1];
-      if (n.docs && hasKeys(n.docs)) out.push({ term: p, node: n });
+      if (hasPostings(n)) out.push({ term: p, node: n });
       for (var k in n) if (k !== 'docs' && k !== 'df') stack.push([n[k], p + k]);
     }
     return out;
@@ -248,7 +267,7 @@
   Engine.prototype.lookup = function (field, alt) {
     if (alt.exact) {
       var n = this.node(field, alt.term);
-      return n && n.docs && hasKeys(n.docs) ? [{ term: alt.term, node: n, penalty: 1 }] : [];
+      return n && hasPostings(n) ? [{ term: alt.term, node: n, penalty: 1 }] : [];
     }
     var t = alt.term;
     return this.expand(field, t).map(function (e) {
@@ -264,53 +283,133 @@
     return w;
   }
 
-  // Search; returns [{ref, score, doc, terms}] best first.
+  // The query words a document matched (indexes into tokens), per document number: bit masks,
+  // or past 30 words objects of them; `weight` sums their weights in index order, as weightOf.
+  function marks(n, size) {
+    if (n > 30) {
+      var sets = new Array(size);
+      return {
+        add: function (id, ti) { (sets[id] = sets[id] || Object.create(null))[ti] = true; },
+        weight: function (tokens, id) { return weightOf(tokens, sets[id]); },
+      };
+    }
+    var masks = new Int32Array(size);
+    return {
+      add: function (id, ti) { masks[id] |= 1 << ti; },
+      weight: function (tokens, id) {
+        var w = 0;
+        for (var i = 0; i < tokens.length; i++) if (masks[id] & (1 << i)) w += tokens[i].weight;
+        return w;
+      },
+    };
+  }
+
+  // Search; returns [{ref, score, doc, terms}] best first. Scores are elasticlunr's (tf × idf ×
+  // field-length norm, coordination per field and across fields), summed per document number
+  // in typed arrays; only the results returned get their matched terms.
   Engine.prototype.search = function (query, limit) {
     var tokens = this.tokens(query);
     if (!tokens.length) return [];
-    var self = this;
-    var docInfo = this.index.documentStore.docInfo;
-    var fieldLength = this.data.fieldLength || function (ref, field) { return docInfo[ref] && docInfo[ref][field]; };
+    var self = this, size = this.size;
     var all = weightOf(tokens, tokens.map(function () { return true; }));
-    var total = Object.create(null); // ref -> score
-    var matched = Object.create(null); // ref -> {token index: true}
-    var hitTerms = Object.create(null); // ref -> {term: true}
+    var matched = marks(tokens.length, size);
+    var total = new Float64Array(size), found = [], seen = new Uint8Array(size); // found: the scored
+    var fieldScores = new Float64Array(size), fieldWeight = new Float64Array(size);
+    var fieldLast = new Int32Array(size).fill(-1); // the last query word met in the field
+    var met = []; // every (node, words shown) the search met, in order
     this.fields.forEach(function (field) {
       var boost = self.boosts[field];
       if (!boost) return;
-      var fieldScores = Object.create(null);
-      var fieldMatched = Object.create(null);
+      var lengths = self.lengths[field] || [], touched = [];
       tokens.forEach(function (token, ti) {
         token.alts.forEach(function (alt) {
           self.lookup(field, alt).forEach(function (e) {
             var idf = self.idf(e.node.df);
-            var shown = alt.group ? alt.group.words : [e.term];
-            for (var ref in e.node.docs) {
-              var len = fieldLength(ref, field);
+            met.push({ node: e.node, shown: alt.group ? alt.group.words : [e.term] });
+            var list = self.postings(e.node), ids = list.ids, tfs = list.tfs;
+            for (var i = 0; i < ids.length; i++) {
+              var id = ids[i], len = lengths[id];
               var norm = len ? 1 / Math.sqrt(len) : 1;
-              var s = e.node.docs[ref].tf * idf * norm * e.penalty;
-              fieldScores[ref] = (fieldScores[ref] || 0) + s;
-              (fieldMatched[ref] = fieldMatched[ref] || Object.create(null))[ti] = true;
-              (matched[ref] = matched[ref] || Object.create(null))[ti] = true;
-              var h = hitTerms[ref] = hitTerms[ref] || Object.create(null);
-              shown.forEach(function (w) { h[w] = true; });
+              fieldScores[id] += tfs[i] * idf * norm * e.penalty;
+              if (fieldLast[id] !== ti) {
+                if (fieldLast[id] < 0) touched.push(id);
+                fieldLast[id] = ti;
+                fieldWeight[id] += token.weight;
+              }
+              matched.add(id, ti);
             }
           });
         });
       });
-      for (var ref in fieldScores) {
-        var coord = weightOf(tokens, fieldMatched[ref]) / all;
-        total[ref] = (total[ref] || 0) + fieldScores[ref] * coord * boost;
-      }
+      touched.forEach(function (id) {
+        if (!seen[id]) { seen[id] = 1; found.push(id); }
+        total[id] += fieldScores[id] * (fieldWeight[id] / all) * boost;
+        fieldScores[id] = 0;
+        fieldWeight[id] = 0;
+        fieldLast[id] = -1;
+      });
     });
-    var results = Object.keys(total).map(function (ref) {
-      var words = weightOf(tokens, matched[ref]);
+    var results = [], k = limit || this.data.options.max_results || 10;
+    found.forEach(function (id) {
+      var words = matched.weight(tokens, id);
       // Coordination across fields: every query word a document lacks costs it.
-      return { ref: ref, score: total[ref] * words / all, words: words, doc: self.docs[ref], terms: Object.keys(hitTerms[ref]), tokens: tokens };
+      var score = total[id] * words / all, last = results[k - 1];
+      if (last && (words < last.words || (words === last.words && score < last.score))) return;
+      keepBest(results, k, { id: id, ref: self.refOf(id), score: score, words: words });
     });
-    results.sort(function (a, b) { return b.words - a.words || b.score - a.score || (a.ref < b.ref ? -1 : 1); });
-    return results.slice(0, limit || this.data.options.max_results || 10);
+    results.forEach(function (r) {
+      var terms = Object.create(null);
+      met.forEach(function (m) {
+        if (inSorted(self.postings(m.node).ids, r.id)) m.shown.forEach(function (w) { terms[w] = true; });
+      });
+      delete r.id;
+      r.doc = self.docs[r.ref];
+      r.terms = Object.keys(terms);
+      r.tokens = tokens;
+    });
+    return results;
   };
+
+  // Results in order: more of the query's words first, then the higher score, then by ref.
+  function before(a, b) { return b.words - a.words || b.score - a.score || (a.ref < b.ref ? -1 : 1); }
+
+  // Puts `r` into `best` (at most `k` results, in order) if it is among the first k.
+  function keepBest(best, k, r) {
+    var at = best.length;
+    while (at > 0 && before(r, best[at - 1]) < 0) at--;
+    if (at >= k) return;
+    best.splice(at, 0, r);
+    if (best.length > k) best.pop();
+  }
+
+  // A node's postings as lists: document numbers in ascending order and their tf. A sharded
+  // index's nodes get them when loaded (addPostings), a one-file index's on first use.
+  var LISTS = new WeakMap();
+  Engine.prototype.postings = function (node) {
+    var list = LISTS.get(node);
+    if (!list) {
+      var ids = this.ids, docs = node.docs || {};
+      var pairs = Object.keys(docs).map(function (r) { return [ids[r], docs[r].tf]; });
+      pairs.sort(function (a, b) { return a[0] - b[0]; });
+      list = { ids: pairs.map(function (p) { return p[0]; }), tfs: pairs.map(function (p) { return p[1]; }) };
+      LISTS.set(node, list);
+    }
+    return list;
+  };
+  function hasPostings(node) {
+    var list = LISTS.get(node);
+    return list ? list.ids.length > 0 : !!(node.docs && hasKeys(node.docs));
+  }
+  // Whether ascending `list` holds `x`.
+  function inSorted(list, x) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo] === x;
+  }
 
   // The site's `[[contact]]` entries a query asks for: all of them when it has a contact word
   // (the `contact_words` of the options), else those whose label or value contains a query word,
@@ -651,25 +750,24 @@
     var lists = Object.create(null);
     for (var term in terms) {
       var p = terms[term];
-      var list = typeof p === 'string' ? lists[p] : (lists[term] = postingsOf(p));
+      var list = typeof p === 'string' ? lists[p] : (lists[term] = listOf(p));
       var node = root;
       for (var ch of term) node = node[ch] || (node[ch] = {});
-      var docs = node.docs = {};
-      for (var i = 0; i < list.refs.length; i++) docs[list.refs[i]] = { tf: list.tf[i] };
-      node.df = list.refs.length;
+      LISTS.set(node, list);
+      node.df = list.ids.length;
     }
   }
 
-  // [gaps, counts less 1] packed → {refs, tf}.
-  function postingsOf(p) {
+  // [gaps, counts less 1] packed → {ids, tfs}: the documents (ascending) and tf.
+  function listOf(p) {
     var gaps = unpack(p[0]), counts = p[1] ? unpack(p[1]) : null;
-    var refs = [], tf = [];
-    for (var i = 0, ref = 0; i < gaps.length; i++) {
-      ref += gaps[i];
-      refs.push(ref);
-      tf.push(counts ? Math.sqrt(counts[i] + 1) : 1);
+    var ids = new Array(gaps.length), tfs = new Array(gaps.length);
+    for (var i = 0, id = 0; i < gaps.length; i++) {
+      id += gaps[i];
+      ids[i] = id;
+      tfs[i] = counts ? Math.sqrt(counts[i] + 1) : 1;
     }
-    return { refs: refs, tf: tf };
+    return { ids: ids, tfs: tfs };
   }
 
   // (Re)make the engine from what is loaded.
@@ -679,7 +777,7 @@
     this.engine = new Engine({
       index: index, docs: this.docs, options: this.m.options, pinyin: this.pinyin, latin: this.m.latin,
       vocab: this.vocab,
-      fieldLength: function (ref, f) { return self.lengths[f][+ref]; },
+      numbered: true, lengths: this.lengths,
     });
   };
 
