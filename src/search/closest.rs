@@ -1,13 +1,13 @@
 //! The "closest questions" of a sharded index: for each title key (a Chinese character or a
 //! Latin word of a question's title), the questions whose titles hold it, written as
-//! `search/c<k>.js` in the term shards' layout (a key's file is its first character's code
-//! point modulo the shard count), so a query that finds nothing loads only the files of its
+//! `search/c<k>.js` in the vocabularies' layout (a key's file is its first character's code
+//! point modulo the shard count; the questions as packed gaps, `pack.rs`), so a query that finds nothing loads only the files of its
 //! own characters to offer the questions that share the most of them. The one-file index
 //! needs none of this: its titles are all at hand (`search.js`, `Engine.closest`).
 
 use std::collections::BTreeMap;
 
-use super::{normalize, shard_of, write_parts, IndexSink, SearchDoc};
+use super::{normalize, pack, shard_of, write_parts, IndexSink, SearchDoc};
 use crate::error::Result;
 
 /// Whether `c` is a Chinese character as `search.js` counts them (its `HAN` pattern).
@@ -43,7 +43,8 @@ pub fn keys(text: &str) -> Vec<String> {
     out
 }
 
-/// Ascending document numbers as their first number and the gaps between them (smaller JSON).
+/// Ascending document numbers as their first number and the gaps between them (written
+/// [`pack`]ed).
 fn gaps(docs: &[u32]) -> Vec<u32> {
     let mut prev = 0;
     docs.iter()
@@ -77,7 +78,7 @@ pub fn write_files(
     let encoded = parts.into_iter().map(|part| {
         (!part.is_empty()).then(|| {
             part.into_iter()
-                .map(|(key, docs)| (key, gaps(&docs)))
+                .map(|(key, docs)| (key, pack::pack(gaps(&docs))))
                 .collect::<BTreeMap<_, _>>()
         })
     });

@@ -605,7 +605,7 @@
       var counts = Object.create(null);
       keys.forEach(function (key) {
         var at = need.indexOf(shardOf(key));
-        var gaps = at < 0 ? null : maps[at][key];
+        var gaps = at < 0 || !maps[at][key] ? null : unpack(maps[at][key]);
         for (var i = 0, ref = 0; gaps && i < gaps.length; i++) {
           ref += gaps[i];
           counts[ref] = (counts[ref] || 0) + 1;
