@@ -389,7 +389,8 @@
     var list = LISTS.get(node);
     if (!list) {
       var ids = this.ids, docs = node.docs || {};
-      var pairs = Object.keys(docs).map(function (r) { return [ids[r], docs[r].tf]; });
+      var pairs = Object.keys(docs).map(function (r) { return [ids[r], docs[r].tf]; })
+        .filter(function (p) { return p[0] !== undefined; }); // a document the store lacks
       pairs.sort(function (a, b) { return a[0] - b[0]; });
       list = { ids: pairs.map(function (p) { return p[0]; }), tfs: pairs.map(function (p) { return p[1]; }) };
       LISTS.set(node, list);
