@@ -742,10 +742,7 @@ fn write_vocabularies(
                 h.finish(),
                 previous,
                 sink,
-                || {
-                    let json = serde_json::to_string(&group).expect("serializes");
-                    format!("FAQSITE_SEARCH_LOAD(\"v\",{k},{});\n", script_safe(&json))
-                },
+                || load_script('v', k, &group),
             )
         })
         .collect()
@@ -806,17 +803,12 @@ fn shard_js(k: usize, bucket: Bucket, terms: &[String]) -> String {
         .zip(&packed)
         .map(|(f, list)| (f.name, listed(list)))
         .collect();
-    let json = serde_json::to_string(&named).expect("serializes");
-    format!("FAQSITE_SEARCH_LOAD(\"t\",{k},{});\n", script_safe(&json))
+    load_script('t', k, &named)
 }
 
 /// A term's postings as packed gaps and counts less 1 ("" when every count is 1).
 fn packed(term: &str, p: TermPostings) -> (&str, String, String) {
-    let gaps = pack::pack(p.docs.iter().scan(0, |last, &d| {
-        let gap = d - *last;
-        *last = d;
-        Some(gap)
-    }));
+    let gaps = pack::gaps(&p.docs);
     let counts = if p.counts.iter().all(|&c| c == 1) {
         String::new()
     } else {
@@ -871,8 +863,7 @@ fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<S
                     [d.url, d.title, d.chapter, d.number, &d.body[..end]]
                 })
                 .collect();
-            let json = serde_json::to_string(&rows).expect("serializes");
-            let js = format!("FAQSITE_SEARCH_LOAD(\"d\",{n},{});\n", script_safe(&json));
+            let js = load_script('d', n, &rows);
             let hash = hash8(js.as_bytes());
             sink.write(OutputFile::new(format!("search/d{n}.js"), js))?;
             Ok(hash)
@@ -898,8 +889,17 @@ fn write_pinyin_parts(map: pinyin::PinyinMap, sink: &dyn IndexSink) -> Result<Ve
     )
 }
 
-/// Each part as `search/<kind><n>.js`, a script handing it to `FAQSITE_SEARCH_LOAD` of
-/// `search.js`; returns the files' content hashes by part ("" for `None`: no file).
+/// A sharded index's file `search/<kind><n>.js`: a script handing `data` to
+/// `FAQSITE_SEARCH_LOAD` of `search.js`.
+fn load_script(kind: char, n: usize, data: &impl Serialize) -> String {
+    let json = serde_json::to_string(data).expect("serializes");
+    format!(
+        "FAQSITE_SEARCH_LOAD(\"{kind}\",{n},{});\n",
+        script_safe(&json)
+    )
+}
+
+/// Each part as `search/<kind><n>.js` ([`load_script`]); returns the files' content hashes by part ("" for `None`: no file).
 fn write_parts<T: Serialize>(
     kind: char,
     parts: impl Iterator<Item = Option<T>>,
@@ -911,11 +911,7 @@ fn write_parts<T: Serialize>(
             let Some(part) = part else {
                 return Ok(String::new());
             };
-            let json = serde_json::to_string(&part).expect("serializes");
-            let js = format!(
-                "FAQSITE_SEARCH_LOAD(\"{kind}\",{n},{});\n",
-                script_safe(&json)
-            );
+            let js = load_script(kind, n, &part);
             let hash = hash8(js.as_bytes());
             sink.write(OutputFile::new(format!("search/{kind}{n}.js"), js))?;
             Ok(hash)

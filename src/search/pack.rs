@@ -47,6 +47,17 @@ pub fn pack(values: impl IntoIterator<Item = u32>) -> String {
     out
 }
 
+/// Ascending document numbers as their first number and the gaps between them, packed
+/// (`ascending` in `search.js` reads them back).
+pub fn gaps(docs: &[u32]) -> String {
+    let mut prev = 0;
+    pack(docs.iter().map(|&d| {
+        let gap = d - prev;
+        prev = d;
+        gap
+    }))
+}
+
 /// A list whose values repeat (field lengths): the distinct values, most frequent first (ties
 /// by value), and the list as the packed positions of its values in that table, so the common
 /// values are one character each.
@@ -122,6 +133,11 @@ mod tests {
         assert!(!json[1..json.len() - 1].contains(['"', '\\', '<', '>', '&']));
         let distinct: std::collections::BTreeSet<u8> = ALPHABET.iter().copied().collect();
         assert_eq!(distinct.len(), ALPHABET.len());
+    }
+
+    #[test]
+    fn document_numbers_are_written_as_gaps() {
+        assert_eq!(unpack(&gaps(&[3, 4, 10])), [3, 1, 6]);
     }
 
     #[test]

@@ -606,11 +606,8 @@
       var counts = Object.create(null);
       keys.forEach(function (key) {
         var at = need.indexOf(shardOf(key));
-        var gaps = at < 0 || !maps[at][key] ? null : unpack(maps[at][key]);
-        for (var i = 0, ref = 0; gaps && i < gaps.length; i++) {
-          ref += gaps[i];
-          counts[ref] = (counts[ref] || 0) + 1;
-        }
+        var refs = at < 0 || !maps[at][key] ? [] : ascending(maps[at][key]);
+        refs.forEach(function (ref) { counts[ref] = (counts[ref] || 0) + 1; });
       });
       var near = closestOf(counts, function (a, b) { return a - b; }, limit);
       return self.withDocs(near);
@@ -724,6 +721,13 @@
     return out;
   }
 
+  // Packed gaps (pack::gaps in src/search/pack.rs) → the ascending numbers they step through.
+  function ascending(text) {
+    var out = unpack(text);
+    for (var i = 1; i < out.length; i++) out[i] += out[i - 1];
+    return out;
+  }
+
   // A term's postings shard: (first code point * 31 + second) % shards, as postings_shard_of
   // in src/search/mod.rs.
   function postingsShard(term, shards) {
@@ -761,13 +765,8 @@
 
   // [gaps, counts less 1] packed → {ids, tfs}: the documents (ascending) and tf.
   function listOf(p) {
-    var gaps = unpack(p[0]), counts = p[1] ? unpack(p[1]) : null;
-    var ids = new Array(gaps.length), tfs = new Array(gaps.length);
-    for (var i = 0, id = 0; i < gaps.length; i++) {
-      id += gaps[i];
-      ids[i] = id;
-      tfs[i] = counts ? Math.sqrt(counts[i] + 1) : 1;
-    }
+    var ids = ascending(p[0]), counts = p[1] ? unpack(p[1]) : null;
+    var tfs = ids.map(function (id, i) { return counts ? Math.sqrt(counts[i] + 1) : 1; });
     return { ids: ids, tfs: tfs };
   }
 
