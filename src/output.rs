@@ -175,6 +175,12 @@ pub struct Staging {
     /// With [`Staging::update`]: the files of the output folder now, and the files this build
     /// wrote into the staging folder (changed or new), which the commit moves into place.
     update: Option<Update>,
+    /// Whether the output folder was there when this build started: when it was not, no file
+    /// of it can be compared with (a build into a new folder looks up none of its files).
+    out_existed: bool,
+    /// The folders made in the staging folder so far (relative paths): a folder is looked up
+    /// and made once, not once for each of its files.
+    made_dirs: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
     /// The staging folder's marker, open and locked while this build runs: a staging folder
     /// whose marker nobody locks was left by a build that was killed.
     _marker: File,
@@ -218,6 +224,8 @@ impl Staging {
             linked: AtomicUsize::new(0),
             paths: Default::default(),
             update: None,
+            out_existed: out.exists(),
+            made_dirs: Default::default(),
             _marker: marker,
         })
     }
@@ -238,7 +246,7 @@ impl Staging {
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         self.files.fetch_add(1, Ordering::Relaxed);
         lock(&self.paths).push(rel.to_path_buf());
-        let same = same_bytes(&self.out.join(rel), bytes);
+        let same = self.out_existed && same_bytes(&self.out.join(rel), bytes);
         if let Some(update) = &self.update {
             if same {
                 self.linked.fetch_add(1, Ordering::Relaxed);
@@ -265,6 +273,9 @@ impl Staging {
             .and_then(|()| w.flush())
             .map_err(|e| Error::io("writing", &p, e))?;
         drop(w);
+        if !self.out_existed {
+            return Ok(());
+        }
         let old = self.out.join(rel);
         if let Some(update) = &self.update {
             // Updating in place: an unchanged file stays where it is, a changed one is moved
@@ -300,7 +311,7 @@ impl Staging {
             }
             there
         } else {
-            self.staged(rel).is_ok_and(|p| self.link_previous(rel, &p))
+            self.out_existed && self.staged(rel).is_ok_and(|p| self.link_previous(rel, &p))
         };
         if kept {
             self.files.fetch_add(1, Ordering::Relaxed);
@@ -327,13 +338,16 @@ impl Staging {
         lock(&self.paths).clone()
     }
 
-    /// Where `rel` goes in the staging folder, its parent folders created.
+    /// Where `rel` goes in the staging folder, its parent folders created (once each).
     fn staged(&self, rel: &Path) -> Result<PathBuf> {
         let p = self.dir.join(rel);
-        if let Some(parent) = p.parent() {
-            if !parent.is_dir() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-            }
+        let Some(parent) = rel.parent().filter(|d| !d.as_os_str().is_empty()) else {
+            return Ok(p);
+        };
+        if !lock(&self.made_dirs).contains(parent) {
+            let dir = self.dir.join(parent);
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+            lock(&self.made_dirs).insert(parent.to_path_buf());
         }
         Ok(p)
     }
@@ -675,6 +689,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "3");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging or old folders left behind");
+    }
+
+    #[test]
+    fn a_new_output_gets_its_nested_folders_and_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files: Vec<OutputFile> = (0..40)
+            .map(|i| OutputFile::new(format!("c{}/d{}/q{i}.html", i % 3, i % 2), i.to_string()))
+            .chain([OutputFile::new("top.html", "t")])
+            .collect();
+        write_site(&out, &files).unwrap();
+        for f in &files {
+            assert_eq!(std::fs::read(out.join(&f.path)).unwrap(), f.bytes);
+        }
+        // Written again into the existing folder: the files are compared with it, and kept.
+        write_site(&out, &files).unwrap();
+        assert_eq!(std::fs::read(out.join("c1/d1/q1.html")).unwrap(), b"1");
     }
 
     #[cfg(unix)]
