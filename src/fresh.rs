@@ -305,35 +305,28 @@ mod tests {
     fn the_loaders_digests_give_the_same_key() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::create_dir_all(root.join("content/a")).unwrap();
-        std::fs::write(root.join("site.toml"), "title = \"t\"").unwrap();
-        std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"H\"\n+++\n").unwrap();
-        std::fs::write(
-            root.join("content/a/_index.md"),
-            "+++\ntitle = \"A\"\n+++\n",
-        )
-        .unwrap();
-        std::fs::write(
-            root.join("content/a/q.md"),
-            "\u{feff}+++\ntitle = \"Q\"\n+++\nbody",
-        )
-        .unwrap();
-        std::fs::write(
-            root.join("content/a/d.md"),
-            "+++\ntitle = \"D\"\ndraft = true\n+++\n",
-        )
-        .unwrap();
-        std::fs::write(root.join("content/a/pic.png"), "not read by the loader").unwrap();
+        let files = [
+            ("site.toml", "title = 't'"),
+            ("content/_index.md", "+++\ntitle = 'H'\n+++\n"),
+            ("content/a/_index.md", "+++\ntitle = 'A'\n+++\n"),
+            ("content/a/q.md", "\u{feff}+++\ntitle = 'Q'\n+++\nbody"),
+            ("content/a/d.md", "+++\ntitle = 'D'\ndraft = true\n+++\n"),
+            ("content/a/pic.png", "not read by the loader"),
+        ];
+        for (rel, text) in files {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
         let content = crate::content::load(root, false, None).unwrap();
+        let read = content.digests;
         assert_eq!(
-            content.digests.len(),
+            read.len(),
             4,
             "the home, the chapter, the question, the draft"
         );
-        assert_eq!(
-            input_hash(root, "default", "", &content.digests),
-            input_hash(root, "default", "", &Digests::default())
-        );
+        let all_read_here = input_hash(root, "default", "", &Digests::default());
+        assert_eq!(input_hash(root, "default", "", &read), all_read_here);
     }
 
     #[test]
