@@ -202,6 +202,29 @@ impl Serialize for JsonLd<'_, '_> {
     }
 }
 
+/// A page's `description`: its own; else the first 120 characters of its text, else the
+/// site's. The summary is made only when the page is rendered: for the page's key the text's
+/// digest stands for it (`serve` computes the key of every page at each save).
+enum Description<'a> {
+    Given(String),
+    Summary { text: &'a str, site: &'a str },
+}
+
+impl Serialize for Description<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Description::Given(d) => s.serialize_str(d),
+            Description::Summary { text, .. } if KEY_MODE.with(|k| k.get()) => {
+                Digest(&digest(text)).serialize(s)
+            }
+            Description::Summary { text, site } => {
+                let summary = summary(text, 120);
+                s.serialize_str(if summary.is_empty() { site } else { &summary })
+            }
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct PageCtx<'a> {
     kind: &'a str,
@@ -209,7 +232,7 @@ struct PageCtx<'a> {
     url: &'a str,
     number: &'a str,
     content: Html<'a>,
-    description: String,
+    description: Description<'a>,
     tags: &'a [String],
     /// The tags with the URLs of their pages (empty when the theme has no `tag.html`).
     tag_links: Vec<TagLink<'a>>,
@@ -228,7 +251,7 @@ impl<'a> PageCtx<'a> {
             url,
             number: "",
             content: Html::EMPTY,
-            description,
+            description: Description::Given(description),
             tags: &[],
             tag_links: Vec::new(),
             updated: "",
@@ -952,9 +975,12 @@ impl<'a> Renderer<'a> {
     fn page_ctx(&self, i: usize) -> PageCtx<'_> {
         let page = &self.content.pages[i];
         let description = if page.description.is_empty() {
-            summary(&self.rendered[i].text, 120)
+            Description::Summary {
+                text: &self.rendered[i].text,
+                site: &self.config.description,
+            }
         } else {
-            page.description.clone()
+            Description::Given(page.description.clone())
         };
         PageCtx {
             kind: page.kind.name(),
@@ -962,11 +988,7 @@ impl<'a> Renderer<'a> {
             url: &page.url,
             number: &page.number,
             content: self.html(i),
-            description: if description.is_empty() {
-                self.config.description.clone()
-            } else {
-                description
-            },
+            description,
             tags: &page.tags,
             tag_links: self.tag_links(&page.tags),
             updated: page.updated.as_deref().unwrap_or(""),
