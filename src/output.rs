@@ -273,9 +273,6 @@ impl Staging {
             .and_then(|()| w.flush())
             .map_err(|e| Error::io("writing", &p, e))?;
         drop(w);
-        if !self.out_existed {
-            return Ok(());
-        }
         let old = self.out.join(rel);
         if let Some(update) = &self.update {
             // Updating in place: an unchanged file stays where it is, a changed one is moved
@@ -290,7 +287,8 @@ impl Staging {
         }
         // Identical to the previous output's file: that file, linked over the new one.
         let linking = p.with_extension("faqsite-linking");
-        if same_files(&old, &p)
+        if self.out_existed
+            && same_files(&old, &p)
             && std::fs::hard_link(&old, &linking).is_ok()
             && std::fs::rename(&linking, &p).is_ok()
         {
