@@ -19,6 +19,7 @@ use crate::slug;
 
 mod alias;
 mod dates;
+mod scan;
 mod tags;
 pub use alias::{Alias, GENERATED};
 pub use tags::{url as tag_url, Tag, TAGS_DIR, TAGS_INDEX};
@@ -194,7 +195,7 @@ fn load_chapter(
     include_drafts: bool,
     cache: Option<&ParseCache>,
 ) -> Result<ChapterDir> {
-    let (entries, mut errors) = read_dir_sorted(cdir, root_canon, cache.is_some())?;
+    let (entries, mut errors) = list_dir(cdir, root_canon, cache)?;
     let mut drafts = Vec::new();
     let mut digests = Vec::new();
     let slug = slug::url_name(&file_name(cdir));
@@ -269,6 +270,17 @@ fn load_chapter(
 /// With `cache` (`serve`), a file whose text is the same as at the previous load is not
 /// parsed again.
 pub fn load(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Result<Content> {
+    if let Some(c) = cache {
+        c.listings.begin();
+    }
+    let loaded = load_all(root, include_drafts, cache);
+    if let (Some(c), Err(_)) = (cache, &loaded) {
+        c.listings.forget();
+    }
+    loaded
+}
+
+fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Result<Content> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         return Err(Error::one(
@@ -326,7 +338,7 @@ struct Top {
 }
 
 fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCache>) -> Result<Top> {
-    let (entries, mut errors) = read_dir_sorted(dir, root_canon, cache.is_some())?;
+    let (entries, mut errors) = list_dir(dir, root_canon, cache)?;
     let mut home = None;
     let mut chapter_dirs = Vec::new();
     let mut digests = Vec::new();
@@ -523,11 +535,27 @@ pub fn shown(path: &Path, root: &Path) -> PathBuf {
 }
 
 /// One entry of a content folder, with what it is (a symbolic link: what it leads to).
+#[derive(Clone)]
 struct Entry {
     path: PathBuf,
     is_dir: bool,
     /// A file's stamp, read with the folder (when asked for; not for a link).
     stamp: Option<Stamp>,
+}
+
+/// [`read_dir_sorted`]; with `cache` (`serve`), the listing of the last load when its watcher
+/// saw nothing change in the folder (see [`scan`]), with each file's stamp.
+fn list_dir(
+    dir: &Path,
+    root_canon: &Path,
+    cache: Option<&ParseCache>,
+) -> Result<(Vec<Entry>, Vec<Diagnostic>)> {
+    match cache {
+        None => read_dir_sorted(dir, root_canon, false),
+        Some(c) => c
+            .listings
+            .list(dir, || read_dir_sorted(dir, root_canon, true)),
+    }
 }
 
 /// The entries of `dir` (hidden ones left out) in name order, and an error for each symbolic
@@ -595,7 +623,11 @@ pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
 /// not read again, one whose text is the same is not parsed again (only files that parsed are
 /// kept).
 #[derive(Default)]
-pub struct ParseCache(std::sync::RwLock<CachedFiles>);
+pub struct ParseCache {
+    files: std::sync::RwLock<CachedFiles>,
+    /// The folders' listings (see [`scan`]).
+    listings: scan::Listings,
+}
 
 struct Cached {
     stamp: Option<Stamp>,
@@ -641,15 +673,21 @@ impl std::fmt::Debug for ParseCache {
 type CachedFiles = rustc_hash::FxHashMap<std::ffi::OsString, Cached>;
 
 impl ParseCache {
+    /// `serve`: only `paths` (as its watcher saw them) may have changed since the last load
+    /// began; the folders none of them is in are not read again (see [`scan`]).
+    pub fn changed(&self, paths: &[PathBuf]) {
+        self.listings.changed(paths);
+    }
+
     /// For looking up: the chapters are loaded in parallel, and most files are found.
     fn files(&self) -> std::sync::RwLockReadGuard<'_, CachedFiles> {
-        self.0
+        self.files
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn files_mut(&self) -> std::sync::RwLockWriteGuard<'_, CachedFiles> {
-        self.0
+        self.files
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

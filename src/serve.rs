@@ -140,7 +140,12 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     rebuild(&opts, &shared, &mut cache);
     {
         let shared = shared.clone();
-        std::thread::spawn(move || watch_loop(rx, || rebuild(&opts, &shared, &mut cache)));
+        std::thread::spawn(move || {
+            watch_loop(rx, |changed| {
+                cache.changed(&changed);
+                rebuild(&opts, &shared, &mut cache);
+            });
+        });
     }
     let local = listener
         .local_addr()
@@ -193,6 +198,7 @@ fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
     // site.toml is watched through the site folder (a watch on the file itself ends when an
     // editor saves by writing a new file and renaming it over the old one); of that folder's own
     // entries only site.toml counts (not public/, its staging folder or .faqsite-cache).
+    let everything = vec![watch_root.clone()];
     let source = move |p: &Path| {
         p.file_name()
             .is_some_and(|n| n == crate::config::CONFIG_FILE)
@@ -203,13 +209,19 @@ fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
             // Reading a file is no change, and every build reads them all: notify's inotify
             // backend reports opens as Access events, which would rebuild forever.
             Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
+            // Events were lost (the kernel's queue overflowed): anything may have changed.
+            Ok(ev) if ev.need_rescan() => {
+                let _ = tx.send(everything.clone());
+            }
             Ok(ev) => {
                 let paths: Vec<PathBuf> = ev.paths.into_iter().filter(|p| source(p)).collect();
                 if !paths.is_empty() {
                     let _ = tx.send(paths);
                 }
             }
-            Err(_) => {}
+            Err(_) => {
+                let _ = tx.send(everything.clone());
+            }
         }
     })
     .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
@@ -234,8 +246,8 @@ fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
 const DEBOUNCE_MS: u64 = 10;
 
 /// Call `rebuild` after each burst of relevant changes (`DEBOUNCE_MS` of quiet), until the watcher
-/// is gone.
-fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
+/// is gone, with every path seen since the last call (the ones ignored too).
+fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut(Vec<PathBuf>)) {
     let ignored = |p: &Path| {
         p.components().any(|c| {
             let s = c.as_os_str().to_string_lossy();
@@ -245,19 +257,24 @@ fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut()) {
                 || s.starts_with(".#")
         })
     };
+    let mut seen = Vec::new();
     while let Ok(paths) = rx.recv() {
         let mut relevant = paths.iter().any(|p| !ignored(p));
+        seen.extend(paths);
         // Debounce: editors write several events per save.
         let deadline = Instant::now() + Duration::from_millis(DEBOUNCE_MS);
         loop {
             match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(more) => relevant |= more.iter().any(|p| !ignored(p)),
+                Ok(more) => {
+                    relevant |= more.iter().any(|p| !ignored(p));
+                    seen.extend(more);
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
         if relevant {
-            rebuild();
+            rebuild(std::mem::take(&mut seen));
         }
     }
 }
@@ -532,7 +549,7 @@ mod tests {
         let loop_shared = shared.clone();
         let watcher = std::thread::spawn(move || {
             let mut n = 0;
-            watch_loop(rx, || {
+            watch_loop(rx, |_| {
                 n += 1;
                 let outcome = if n == 1 {
                     build_reported(&loop_shared, |_| panic!("injected failure {}", 1))

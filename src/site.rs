@@ -69,6 +69,14 @@ pub struct BuildCache {
     fragments: templates::FragmentMemo,
 }
 
+impl BuildCache {
+    /// `serve`: only `paths` (absolute, as its watcher saw them) may have changed since the
+    /// last build with this cache began loading the content (see `content::ParseCache`).
+    pub fn changed(&self, paths: &[PathBuf]) {
+        self.content.changed(paths);
+    }
+}
+
 impl std::fmt::Debug for BuildCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BuildCache")

@@ -160,3 +160,65 @@ fn serve_never_prints_the_pdf() {
     assert!(!site.join("public/manual.pdf").exists());
     assert!(site.join("public/index.html").is_file());
 }
+
+/// Read the event stream until the next reload (a build error fails the test), then wait for
+/// the end of that build: the server holds `print.html` back until then.
+fn reloaded(r: &mut BufReader<TcpStream>, addr: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut line = String::new();
+    loop {
+        assert!(Instant::now() < deadline, "{what}: no reload within 20 s");
+        line.clear();
+        match r.read_line(&mut line) {
+            Ok(_) if line.starts_with("event: reload") => break,
+            Ok(_) => assert!(!line.starts_with("event: error"), "{what}: {line}"),
+            Err(_) => {}
+        }
+    }
+    assert_eq!(get(addr, "/print.html").0, 200, "{what}");
+}
+
+/// `serve` reads again only the folders its watcher saw a change in (the others' listings are
+/// kept from the last build): after each kind of change the output is a fresh build's.
+#[test]
+fn every_kind_of_content_change_shows_as_in_a_fresh_build() {
+    let (tmp, site) = fixture("basic");
+    let server = serve(&site);
+    let mut r = events(&server.addr);
+    let write = |rel: &str, text: &str| {
+        let p = site.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let first = site.join("content/01-basics/first.md");
+    let steps: [(&str, &dyn Fn()); 4] = [
+        ("an edit", &|| {
+            let text = read(&first);
+            std::fs::write(&first, format!("{text}\nOne more line.\n")).unwrap();
+        }),
+        ("a new question", &|| {
+            write(
+                "content/02-more/fourth.md",
+                "+++\ntitle = \"Fourth\"\n+++\nNew.\n",
+            );
+        }),
+        ("a removed question", &|| {
+            std::fs::remove_file(site.join("content/02-more/third.md")).unwrap();
+        }),
+        ("a new chapter", &|| {
+            write(
+                "content/03-new/_index.md",
+                "+++\ntitle = \"New\"\nweight = 30\n+++\n",
+            );
+            write("content/03-new/q.md", "+++\ntitle = \"Q\"\n+++\nAnswer.\n");
+        }),
+    ];
+    for (what, change) in steps {
+        change();
+        reloaded(&mut r, &server.addr, what);
+        // A new chapter may come in two saves (its folder, then its files).
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(get(&server.addr, "/print.html").0, 200, "{what}");
+        assert_equals_fresh(tmp.path(), &site, &site.join("public"), what);
+    }
+}

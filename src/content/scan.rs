@@ -1,0 +1,168 @@
+//! The folder listings of `content/` kept between the loads of `serve`: a folder in which its
+//! watcher saw nothing change is not read again, nor are its files' stamps (at 10,000
+//! questions that was 10,000 `statx` calls per save). Without word from the watcher (a
+//! build, a test, the first load) every folder is read.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::Entry;
+use crate::error::{Diagnostic, Result};
+
+/// A folder's entries and the problems found among them, as `read_dir_sorted` gave them.
+pub(super) type Listing = (Vec<Entry>, Vec<Diagnostic>);
+
+#[derive(Default)]
+pub(super) struct Listings {
+    /// The last listing of each folder read, by its absolute path.
+    kept: Mutex<rustc_hash::FxHashMap<PathBuf, Listing>>,
+    /// What may have changed since the last load began (absolute paths, as the watcher gives
+    /// them), until the next load takes it; `None`: anything may have.
+    pending: Mutex<Option<Vec<PathBuf>>>,
+    /// What the load in progress took from `pending`.
+    now: Mutex<Option<Vec<PathBuf>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Listings {
+    /// Only `paths` may have changed since the last load began (all a watcher saw, which
+    /// started before that load). Added to what the next load will take.
+    pub(super) fn changed(&self, paths: &[PathBuf]) {
+        lock(&self.pending)
+            .get_or_insert_with(Vec::new)
+            .extend(paths.iter().map(|p| absolute(p)));
+    }
+
+    /// A load begins: it takes what may have changed (nothing said: anything).
+    pub(super) fn begin(&self) {
+        *lock(&self.now) = lock(&self.pending).take();
+    }
+
+    /// A load failed: some folders may not have been read again although they changed, so
+    /// the next load reads every folder.
+    pub(super) fn forget(&self) {
+        lock(&self.kept).clear();
+    }
+
+    /// The listing of `dir`: the one kept, unless something in it may have changed since;
+    /// else `read` (and kept).
+    pub(super) fn list(
+        &self,
+        dir: &Path,
+        read: impl FnOnce() -> Result<Listing>,
+    ) -> Result<Listing> {
+        let abs = absolute(dir);
+        if !self.may_have_changed(dir, &abs) {
+            if let Some(listing) = lock(&self.kept).get(&abs) {
+                return Ok(listing.clone());
+            }
+        }
+        let listing = read()?;
+        lock(&self.kept).insert(abs, listing.clone());
+        Ok(listing)
+    }
+
+    /// Whether an entry of `dir` (`abs`) may have changed: one of the changed paths is in it,
+    /// or is it or a folder above it (moved or removed), or nothing is known. A folder reached
+    /// through a symbolic link is always read again: a change in what it leads to is seen by
+    /// the watcher under another path, if at all.
+    fn may_have_changed(&self, dir: &Path, abs: &Path) -> bool {
+        let now = lock(&self.now);
+        let Some(paths) = now.as_ref() else {
+            return true;
+        };
+        paths
+            .iter()
+            .any(|p| p.parent() == Some(abs) || abs.starts_with(p))
+            || std::fs::symlink_metadata(dir).map_or(true, |m| m.file_type().is_symlink())
+    }
+}
+
+/// `p` made absolute the way the watcher reports paths (joined onto the current folder), `.`
+/// components left out.
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(name: &str) -> Listing {
+        (
+            vec![Entry {
+                path: PathBuf::from(name),
+                is_dir: false,
+                stamp: None,
+            }],
+            Vec::new(),
+        )
+    }
+
+    fn listed(l: &Listings, dir: &Path, fresh: &str) -> String {
+        let (entries, _) = l.list(dir, || Ok(listing(fresh))).unwrap();
+        entries[0].path.display().to_string()
+    }
+
+    #[test]
+    fn a_folder_is_read_again_only_when_something_in_or_above_it_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        let (a, b) = (content.join("a"), content.join("b"));
+        for d in [&a, &b] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let l = Listings::default();
+        // Nothing said: every folder is read.
+        l.begin();
+        assert_eq!(listed(&l, &a, "a1"), "a1");
+        assert_eq!(listed(&l, &b, "b1"), "b1");
+        l.begin();
+        assert_eq!(
+            listed(&l, &a, "a2"),
+            "a2",
+            "no word from a watcher: read again"
+        );
+        assert_eq!(listed(&l, &b, "b2"), "b2");
+        // A file of `a` changed: `a` is read again, `b` is not.
+        l.changed(&[a.join("q.md")]);
+        l.begin();
+        assert_eq!(listed(&l, &a, "a3"), "a3");
+        assert_eq!(listed(&l, &b, "b3"), "b2");
+        // Changes seen before a load that failed early are still there for the next.
+        l.changed(&[b.join("new.md")]);
+        l.changed(&[]);
+        l.begin();
+        assert_eq!(listed(&l, &a, "a4"), "a3");
+        assert_eq!(listed(&l, &b, "b4"), "b4");
+        // The folder above changed (moved, or a rescan of the whole site): all read again.
+        l.changed(std::slice::from_ref(&content));
+        l.begin();
+        assert_eq!(listed(&l, &a, "a5"), "a5");
+        assert_eq!(listed(&l, &b, "b5"), "b5");
+        // After a failed load nothing kept is used.
+        l.forget();
+        l.changed(&[]);
+        l.begin();
+        assert_eq!(listed(&l, &a, "a6"), "a6");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_reached_through_a_link_is_always_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        std::fs::create_dir_all(&real).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let l = Listings::default();
+        l.begin();
+        assert_eq!(listed(&l, &link, "1"), "1");
+        l.changed(&[]);
+        l.begin();
+        assert_eq!(listed(&l, &link, "2"), "2");
+    }
+}
