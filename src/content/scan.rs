@@ -14,8 +14,9 @@ pub(super) type Listing = (Vec<Entry>, Vec<Diagnostic>);
 
 #[derive(Default)]
 pub(super) struct Listings {
-    /// The last listing of each folder read, by its absolute path.
-    kept: Mutex<rustc_hash::FxHashMap<PathBuf, Listing>>,
+    /// The last listing of each folder read, by its absolute path, and whether the folder
+    /// had been read before that (see [`Listings::list`]).
+    kept: Mutex<rustc_hash::FxHashMap<PathBuf, (Listing, bool)>>,
     /// What may have changed since the last load began (absolute paths, as the watcher gives
     /// them), until the next load takes it; `None`: anything may have.
     pending: Mutex<Option<Vec<PathBuf>>>,
@@ -48,7 +49,9 @@ impl Listings {
     }
 
     /// The listing of `dir`: the one kept, unless something in it may have changed since;
-    /// else `read` (and kept).
+    /// else `read` (and kept). A folder read for the first time is read again by the next
+    /// load too: the watcher starts watching a new folder only after it appears, and a file
+    /// made in it meanwhile is seen by no event.
     pub(super) fn list(
         &self,
         dir: &Path,
@@ -56,12 +59,14 @@ impl Listings {
     ) -> Result<Listing> {
         let abs = absolute(dir);
         if !self.may_have_changed(dir, &abs) {
-            if let Some(listing) = lock(&self.kept).get(&abs) {
+            if let Some((listing, true)) = lock(&self.kept).get(&abs) {
                 return Ok(listing.clone());
             }
         }
         let listing = read()?;
-        lock(&self.kept).insert(abs, listing.clone());
+        let mut kept = lock(&self.kept);
+        let known = kept.contains_key(&abs);
+        kept.insert(abs, (listing.clone(), known));
         Ok(listing)
     }
 
@@ -143,6 +148,17 @@ mod tests {
         l.begin();
         assert_eq!(listed(&l, &a, "a5"), "a5");
         assert_eq!(listed(&l, &b, "b5"), "b5");
+        // A folder that appeared is read by the next load as well, then kept.
+        let c = content.join("c");
+        std::fs::create_dir_all(&c).unwrap();
+        l.changed(std::slice::from_ref(&c));
+        l.begin();
+        assert_eq!(listed(&l, &c, "c1"), "c1");
+        for (n, expected) in [("c2", "c2"), ("c3", "c2")] {
+            l.changed(&[]);
+            l.begin();
+            assert_eq!(listed(&l, &c, n), expected);
+        }
         // After a failed load nothing kept is used.
         l.forget();
         l.changed(&[]);
