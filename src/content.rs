@@ -13,7 +13,6 @@ use serde::Deserialize;
 
 use crate::config::toml_error;
 use crate::error::{closest, line_col, Diagnostic, Error, Result};
-use crate::hash::Digests;
 use crate::paths::{self, OutsideLink};
 use crate::slug;
 
@@ -97,9 +96,6 @@ pub struct Content {
     pub drafts: Vec<PathBuf>,
     /// Problems that leave the content whole (a git history that could not be read).
     pub warnings: Vec<Diagnostic>,
-    /// The digest of every file read (by its path under `root`; none when loaded with a
-    /// [`ParseCache`]), for the build's freshness key.
-    pub digests: Digests,
 }
 
 impl Content {
@@ -158,19 +154,6 @@ struct Parsed {
     /// `updated` of the front matter, checked (`YYYY-MM-DD`).
     updated: Option<String>,
     source: Source,
-    /// The file's [`crate::hash::file_digest`], when it was read without a [`ParseCache`] (a
-    /// build, whose freshness key then does not read it again).
-    digest: Option<[u8; 32]>,
-}
-
-/// Keep the digest of the file at `path` if it was read (see [`Parsed::digest`]).
-fn keep_digest<E>(digests: &mut Vec<(PathBuf, [u8; 32])>, path: &Path, r: &Result<Parsed, E>) {
-    if let Ok(Parsed {
-        digest: Some(d), ..
-    }) = r
-    {
-        digests.push((path.to_path_buf(), *d));
-    }
 }
 
 /// A chapter as read: its `_index.md`, its folder name, its questions with their file stems.
@@ -183,7 +166,6 @@ struct ChapterDir {
     chapter: Option<LoadedChapter>,
     drafts: Vec<PathBuf>,
     errors: Vec<Diagnostic>,
-    digests: Vec<(PathBuf, [u8; 32])>,
 }
 
 /// One chapter folder: its `_index.md` and its questions (drafts left out unless asked for),
@@ -197,7 +179,6 @@ fn load_chapter(
 ) -> Result<ChapterDir> {
     let (entries, mut errors) = list_dir(cdir, root_canon, cache)?;
     let mut drafts = Vec::new();
-    let mut digests = Vec::new();
     let slug = slug::url_name(&file_name(cdir));
     let index = cdir.join(INDEX_FILE);
     let index_entry = entries.iter().find(|e| e.path == index);
@@ -206,9 +187,7 @@ fn load_chapter(
         // A link out of the site, already reported.
         None
     } else if index.is_file() {
-        let r = parse_file(&index, root, cache, index_entry.and_then(|e| e.stamp));
-        keep_digest(&mut digests, &index, &r);
-        match r {
+        match parse_file(&index, root, cache, index_entry.and_then(|e| e.stamp)) {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.extend(e);
@@ -238,9 +217,7 @@ fn load_chapter(
             continue;
         }
         let qslug = slug::url_name(name.trim_end_matches(".md"));
-        let r = parse_file(&path, root, cache, stamp);
-        keep_digest(&mut digests, &path, &r);
-        match r {
+        match parse_file(&path, root, cache, stamp) {
             Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
             Err(e) => errors.extend(e),
@@ -260,7 +237,6 @@ fn load_chapter(
         chapter,
         drafts,
         errors,
-        digests,
     })
 }
 
@@ -304,11 +280,9 @@ fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Re
         .collect();
     let mut chapters: Vec<LoadedChapter> = Vec::new();
     let mut drafts = Vec::new();
-    let mut digests: Digests = top.digests.into_iter().collect();
     for r in loaded {
         let dir = r?;
         errors.extend(dir.errors);
-        digests.extend(dir.digests);
         chapters.extend(dir.chapter);
         drafts.extend(dir.drafts);
     }
@@ -325,7 +299,6 @@ fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Re
         chapters,
         drafts,
         warnings,
-        digests,
     })
 }
 
@@ -334,14 +307,12 @@ struct Top {
     home: Option<Parsed>,
     chapter_dirs: Vec<PathBuf>,
     errors: Vec<Diagnostic>,
-    digests: Vec<(PathBuf, [u8; 32])>,
 }
 
 fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCache>) -> Result<Top> {
     let (entries, mut errors) = list_dir(dir, root_canon, cache)?;
     let mut home = None;
     let mut chapter_dirs = Vec::new();
-    let mut digests = Vec::new();
     for Entry {
         path,
         is_dir,
@@ -352,9 +323,7 @@ fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCach
         if is_dir {
             chapter_dirs.push(path);
         } else if name == INDEX_FILE {
-            let r = parse_file(&path, root, cache, stamp);
-            keep_digest(&mut digests, &path, &r);
-            match r {
+            match parse_file(&path, root, cache, stamp) {
                 Ok(p) => home = Some(p),
                 Err(e) => errors.extend(e),
             }
@@ -373,7 +342,6 @@ fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCach
         home,
         chapter_dirs,
         errors,
-        digests,
     })
 }
 
@@ -679,6 +647,11 @@ impl ParseCache {
         self.listings.changed(paths);
     }
 
+    /// `serve`: its watcher may no longer see every change (see `scan::Listings::stop`).
+    pub fn watch_lost(&self) {
+        self.listings.stop();
+    }
+
     /// For looking up: the chapters are loaded in parallel, and most files are found.
     fn files(&self) -> std::sync::RwLockReadGuard<'_, CachedFiles> {
         self.files
@@ -719,12 +692,7 @@ fn parse_file(
         ]
     })?;
     let Some(cache) = cache else {
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let digest = crate::hash::file_digest(rel, text.as_bytes());
-        return parse(&text, &shown_path).map(|p| Parsed {
-            digest: Some(digest),
-            ..p
-        });
+        return parse(&text, &shown_path);
     };
     if let Some(c) = cache
         .files_mut()
@@ -812,7 +780,6 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
             body: text[body_start..].into(),
             body_line: close_line + 1,
         },
-        digest: None,
     })
 }
 

@@ -9,14 +9,13 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::config::CONFIG_FILE;
-use crate::hash::{hex, Digests};
+use crate::hash::hex;
 
 pub use crate::paths::CACHE_DIR;
 const STAMP_FILE: &str = "build-stamp";
 
-/// Hash of everything a build reads. `extra` carries the build options; a file in `known`
-/// (the content loader read it) is not read again.
-pub fn input_hash(root: &Path, theme: &str, extra: &str, known: &Digests) -> String {
+/// Hash of everything a build reads. `extra` carries the build options.
+pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     let mut h = Sha256::new();
     h.update(crate::builtin::GENERATOR.as_bytes());
     h.update(extra.as_bytes());
@@ -46,9 +45,10 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str, known: &Digests) -> Str
     use rayon::prelude::*;
     let digests: Vec<Vec<u8>> = files
         .par_iter()
-        .map(|path| match known.get(path) {
-            Some(d) => d.to_vec(),
-            None => file_digest(root, path),
+        .map(|path| {
+            let mut fh = Sha256::new();
+            hash_file(&mut fh, root, path);
+            fh.finalize().to_vec()
         })
         .collect();
     for d in digests {
@@ -63,18 +63,16 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str, known: &Digests) -> Str
     hex(&h.finalize())
 }
 
-/// The digest of the file at `path` (see [`crate::hash::file_digest`]).
-fn file_digest(root: &Path, path: &Path) -> Vec<u8> {
+fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    h.update(rel.to_string_lossy().as_bytes());
+    h.update([0]);
     match std::fs::read(path) {
-        Ok(bytes) => crate::hash::file_digest(rel, &bytes).to_vec(),
-        Err(_) => {
-            let mut h = Sha256::new();
-            h.update(rel.to_string_lossy().as_bytes());
-            h.update([0]);
-            h.update(b"<unreadable>");
-            h.finalize().to_vec()
+        Ok(bytes) => {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
         }
+        Err(_) => h.update(b"<unreadable>"),
     }
 }
 
@@ -276,57 +274,20 @@ mod tests {
         std::fs::create_dir_all(root.join("content/a")).unwrap();
         std::fs::write(root.join("site.toml"), "title = \"t\"").unwrap();
         std::fs::write(root.join("content/a/q.md"), "x").unwrap();
-        let h1 = input_hash(root, "default", "", &Digests::default());
-        assert_eq!(
-            h1,
-            input_hash(root, "default", "", &Digests::default()),
-            "stable"
-        );
+        let h1 = input_hash(root, "default", "");
+        assert_eq!(h1, input_hash(root, "default", ""), "stable");
         std::fs::write(root.join("content/a/q.md"), "y").unwrap();
-        let h2 = input_hash(root, "default", "", &Digests::default());
+        let h2 = input_hash(root, "default", "");
         assert_ne!(h1, h2);
-        assert_ne!(
-            h2,
-            input_hash(root, "default", "--drafts", &Digests::default())
-        );
+        assert_ne!(h2, input_hash(root, "default", "--drafts"));
         std::fs::create_dir_all(root.join("images")).unwrap();
         std::fs::write(root.join("images/i.png"), "png").unwrap();
-        let h3 = input_hash(root, "default", "", &Digests::default());
+        let h3 = input_hash(root, "default", "");
         assert_ne!(h2, h3);
         // The site's UI strings overrides are inputs too.
         std::fs::create_dir_all(root.join("strings")).unwrap();
         std::fs::write(root.join("strings/en.toml"), "home = \"Start\"").unwrap();
-        assert_ne!(h3, input_hash(root, "default", "", &Digests::default()));
-    }
-
-    /// The content loader's digests stand for the files it read: the key is the same as
-    /// when every file is read here (else every build after a cold one would rebuild).
-    #[test]
-    fn the_loaders_digests_give_the_same_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let files = [
-            ("site.toml", "title = 't'"),
-            ("content/_index.md", "+++\ntitle = 'H'\n+++\n"),
-            ("content/a/_index.md", "+++\ntitle = 'A'\n+++\n"),
-            ("content/a/q.md", "\u{feff}+++\ntitle = 'Q'\n+++\nbody"),
-            ("content/a/d.md", "+++\ntitle = 'D'\ndraft = true\n+++\n"),
-            ("content/a/pic.png", "not read by the loader"),
-        ];
-        for (rel, text) in files {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let content = crate::content::load(root, false, None).unwrap();
-        let read = content.digests;
-        assert_eq!(
-            read.len(),
-            4,
-            "the home, the chapter, the question, the draft"
-        );
-        let all_read_here = input_hash(root, "default", "", &Digests::default());
-        assert_eq!(input_hash(root, "default", "", &read), all_read_here);
+        assert_ne!(h3, input_hash(root, "default", ""));
     }
 
     #[test]

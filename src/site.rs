@@ -10,7 +10,6 @@ use crate::config::Config;
 use crate::content::{self, Content, PageKind};
 use crate::error::{self, Diagnostic, Error, Result};
 use crate::fresh;
-use crate::hash::Digests;
 use crate::images::{self, Images};
 use crate::lint;
 use crate::markdown::{self, Rendered};
@@ -74,6 +73,13 @@ impl BuildCache {
     /// last build with this cache began loading the content (see `content::ParseCache`).
     pub fn changed(&self, paths: &[PathBuf]) {
         self.content.changed(paths);
+    }
+
+    /// `serve`: its watcher may no longer see every change in the content (the content folder
+    /// itself was made, moved or removed, or events were lost): every later build reads every
+    /// content folder.
+    pub fn watch_lost(&self) {
+        self.content.watch_lost();
     }
 }
 
@@ -249,9 +255,8 @@ pub fn build_then(
 
     let (config, out_dir) = load_config(opts)?;
     let (state, loaded) = output_and_content(opts, &config, &out_dir, cache, &mut t)?;
-    let by_serve = opts.serving && cache.previous.is_some();
-    let early = early_inputs(opts, &config, &state, by_serve);
-    if early.as_ref().is_some_and(|inputs| state.is_fresh(inputs)) {
+    let inputs = inputs_key(opts, &config, cache);
+    if !opts.force && state.is_fresh(&inputs) {
         t.lap("config");
         return Ok(BuildReport::up_to_date(out_dir, t.laps));
     }
@@ -276,7 +281,10 @@ pub fn build_then(
         previous: previous.as_ref(),
         defer: previous.is_some(),
     };
-    let (content, inputs) = content_and_inputs(&run, loaded, cache, early, by_serve)?;
+    let content = match loaded {
+        Some(content) => content?,
+        None => run.load_content(cache)?,
+    };
     let mut made = run.stages(content, &staging, cache, &mut t)?;
     let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
     let kept = previous.as_ref().map_or(&[][..], |p| &p.rest);
@@ -315,38 +323,6 @@ pub fn build_then(
         cache.previous = Some(Previous::new(out_dir, pages, rest, paths));
     }
     Ok(report)
-}
-
-/// The freshness key, before anything is loaded, of a build that may be up to date: only an
-/// output as the last build left it can be (else the key is made after the content is
-/// loaded, from the files it read: see [`content_and_inputs`]).
-fn early_inputs(
-    opts: &BuildOptions,
-    config: &Config,
-    state: &fresh::OutputState,
-    by_serve: bool,
-) -> Option<String> {
-    (!opts.force && state.untouched())
-        .then(|| inputs_key(opts, config, by_serve, &Digests::default()))
-}
-
-/// The content (`loaded` beside the walk of the output, or loaded now) and the build's
-/// freshness key: `early` when it was made before, else made now from the digests of the
-/// files the content loader read (they are not read again).
-fn content_and_inputs(
-    run: &Run,
-    loaded: Option<Result<Content>>,
-    cache: &mut BuildCache,
-    early: Option<String>,
-    by_serve: bool,
-) -> Result<(Content, String)> {
-    let mut content = match loaded {
-        Some(content) => content?,
-        None => run.load_content(cache)?,
-    };
-    let read = std::mem::take(&mut content.digests);
-    let inputs = early.unwrap_or_else(|| inputs_key(run.opts, run.config, by_serve, &read));
-    Ok((content, inputs))
 }
 
 impl Previous {
@@ -470,12 +446,11 @@ fn stamp(
 }
 
 /// The freshness key of this build's inputs (see [`fresh::input_hash`]).
-/// `read`: digests of files already read.
-fn inputs_key(opts: &BuildOptions, config: &Config, by_serve: bool, read: &Digests) -> String {
+fn inputs_key(opts: &BuildOptions, config: &Config, cache: &BuildCache) -> String {
     // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
     // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
     // records the output's fingerprint (see `OutputState::untouched`).
-    if by_serve {
+    if opts.serving && cache.previous.is_some() {
         return String::from("(rebuilt by serve after a change)");
     }
     // (`--replace-output` changes what may be replaced and `--force` whether to build, not
@@ -485,7 +460,7 @@ fn inputs_key(opts: &BuildOptions, config: &Config, by_serve: bool, read: &Diges
         force: false,
         ..opts.clone()
     };
-    fresh::input_hash(&opts.root, &config.theme.name, &format!("{built:?}"), read)
+    fresh::input_hash(&opts.root, &config.theme.name, &format!("{built:?}"))
 }
 
 /// `manual.pdf`, printed from the staging folder when asked for (never under `serve`), so it

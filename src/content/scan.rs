@@ -22,6 +22,8 @@ pub(super) struct Listings {
     pending: Mutex<Option<Vec<PathBuf>>>,
     /// What the load in progress took from `pending`.
     now: Mutex<Option<Vec<PathBuf>>>,
+    /// Set when the watcher may have stopped watching some folder: nothing is kept after.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -48,6 +50,15 @@ impl Listings {
         lock(&self.kept).clear();
     }
 
+    /// The watcher may no longer see every change (the content folder itself was made, moved
+    /// or removed, and its watch with it; or it lost events): from now on every load reads
+    /// every folder.
+    pub(super) fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.forget();
+    }
+
     /// The listing of `dir`: the one kept, unless something in it may have changed since;
     /// else `read` (and kept). A folder read for the first time is read again by the next
     /// load too: the watcher starts watching a new folder only after it appears, and a file
@@ -58,14 +69,21 @@ impl Listings {
         read: impl FnOnce() -> Result<Listing>,
     ) -> Result<Listing> {
         let abs = absolute(dir);
+        if self.stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            return read();
+        }
         if !self.may_have_changed(dir, &abs) {
             if let Some((listing, true)) = lock(&self.kept).get(&abs) {
                 return Ok(listing.clone());
             }
         }
         let listing = read()?;
+        // A folder made again where one was (restored, moved back) is as new as a new one.
+        let made_again = lock(&self.now)
+            .as_ref()
+            .is_some_and(|paths| paths.iter().any(|p| abs.starts_with(p)));
         let mut kept = lock(&self.kept);
-        let known = kept.contains_key(&abs);
+        let known = kept.contains_key(&abs) && !made_again;
         kept.insert(abs, (listing.clone(), known));
         Ok(listing)
     }
@@ -159,11 +177,30 @@ mod tests {
             l.begin();
             assert_eq!(listed(&l, &c, n), expected);
         }
+        // A folder made again where one was is read by the next load as well.
+        l.changed(std::slice::from_ref(&c));
+        l.begin();
+        assert_eq!(listed(&l, &c, "c4"), "c4");
+        l.changed(&[]);
+        l.begin();
+        assert_eq!(listed(&l, &c, "c5"), "c5");
         // After a failed load nothing kept is used.
         l.forget();
         l.changed(&[]);
         l.begin();
         assert_eq!(listed(&l, &a, "a6"), "a6");
+        for (n, expected) in [("a7", "a7"), ("a8", "a7")] {
+            l.changed(&[]);
+            l.begin();
+            assert_eq!(listed(&l, &a, n), expected);
+        }
+        // Once the watcher may miss changes, every load reads every folder.
+        l.stop();
+        for n in ["a9", "a10"] {
+            l.changed(&[]);
+            l.begin();
+            assert_eq!(listed(&l, &a, n), n);
+        }
     }
 
     #[cfg(unix)]
