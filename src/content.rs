@@ -247,7 +247,7 @@ fn load_chapter(
 /// parsed again.
 pub fn load(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Result<Content> {
     if let Some(c) = cache {
-        c.listings.begin();
+        c.listings.begin(&root.join(CONTENT_DIR));
     }
     let loaded = load_all(root, include_drafts, cache);
     if let (Some(c), Err(_)) = (cache, &loaded) {
@@ -645,11 +645,6 @@ impl ParseCache {
     /// began; the folders none of them is in are not read again (see [`scan`]).
     pub fn changed(&self, paths: &[PathBuf]) {
         self.listings.changed(paths);
-    }
-
-    /// `serve`: its watcher may no longer see every change (see `scan::Listings::stop`).
-    pub fn watch_lost(&self) {
-        self.listings.stop();
     }
 
     /// For looking up: the chapters are loaded in parallel, and most files are found.

@@ -140,16 +140,8 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     rebuild(&opts, &shared, &mut cache);
     {
         let shared = shared.clone();
-        // The content folder's watch ends with the folder (moved, removed, or made after
-        // the start); a change reported at it or above it (as lost events are) means the
-        // watcher may no longer see every change in it.
-        let content = std::path::absolute(opts.root.join(crate::content::CONTENT_DIR))
-            .unwrap_or_else(|_| opts.root.join(crate::content::CONTENT_DIR));
         std::thread::spawn(move || {
             watch_loop(rx, |changed| {
-                if changed.iter().any(|p| content.starts_with(p)) {
-                    cache.watch_lost();
-                }
                 cache.changed(&changed);
                 rebuild(&opts, &shared, &mut cache);
             });

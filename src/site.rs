@@ -74,13 +74,6 @@ impl BuildCache {
     pub fn changed(&self, paths: &[PathBuf]) {
         self.content.changed(paths);
     }
-
-    /// `serve`: its watcher may no longer see every change in the content (the content folder
-    /// itself was made, moved or removed, or events were lost): every later build reads every
-    /// content folder.
-    pub fn watch_lost(&self) {
-        self.content.watch_lost();
-    }
 }
 
 impl std::fmt::Debug for BuildCache {

@@ -39,9 +39,21 @@ impl Listings {
             .extend(paths.iter().map(|p| absolute(p)));
     }
 
-    /// A load begins: it takes what may have changed (nothing said: anything).
-    pub(super) fn begin(&self) {
-        *lock(&self.now) = lock(&self.pending).take();
+    /// A load of the folder `content` begins: it takes what may have changed (nothing said:
+    /// anything). A change reported at `content` or above it means the watcher may no longer
+    /// see every change (the folder was made, moved or removed, and its watch with it; lost
+    /// events are reported as the site's folder): from then on every load reads every folder.
+    pub(super) fn begin(&self, content: &Path) {
+        let now = lock(&self.pending).take();
+        let content = absolute(content);
+        if now.iter().flatten().any(|p| content.starts_with(p)) {
+            self.stopped
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        if self.stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            self.forget();
+        }
+        *lock(&self.now) = now;
     }
 
     /// A load failed: some folders may not have been read again although they changed, so
@@ -50,58 +62,63 @@ impl Listings {
         lock(&self.kept).clear();
     }
 
-    /// The watcher may no longer see every change (the content folder itself was made, moved
-    /// or removed, and its watch with it; or it lost events): from now on every load reads
-    /// every folder.
-    pub(super) fn stop(&self) {
-        self.stopped
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-        self.forget();
-    }
-
     /// The listing of `dir`: the one kept, unless something in it may have changed since;
-    /// else `read` (and kept). A folder read for the first time is read again by the next
-    /// load too: the watcher starts watching a new folder only after it appears, and a file
-    /// made in it meanwhile is seen by no event.
+    /// else `read` (and kept). A folder read for the first time, or made again where one was
+    /// (restored, moved back), is read again by the next load too: the watcher starts
+    /// watching a new folder only after it appears, and a file made in it meanwhile is seen
+    /// by no event.
     pub(super) fn list(
         &self,
         dir: &Path,
         read: impl FnOnce() -> Result<Listing>,
     ) -> Result<Listing> {
-        let abs = absolute(dir);
         if self.stopped.load(std::sync::atomic::Ordering::Relaxed) {
             return read();
         }
-        if !self.may_have_changed(dir, &abs) {
+        let abs = absolute(dir);
+        let seen = self.seen(dir, &abs);
+        if seen == Seen::Nothing {
             if let Some((listing, true)) = lock(&self.kept).get(&abs) {
                 return Ok(listing.clone());
             }
         }
         let listing = read()?;
-        // A folder made again where one was (restored, moved back) is as new as a new one.
-        let made_again = lock(&self.now)
-            .as_ref()
-            .is_some_and(|paths| paths.iter().any(|p| abs.starts_with(p)));
         let mut kept = lock(&self.kept);
-        let known = kept.contains_key(&abs) && !made_again;
+        let known = kept.contains_key(&abs) && seen != Seen::AtOrAbove;
         kept.insert(abs, (listing.clone(), known));
         Ok(listing)
     }
 
-    /// Whether an entry of `dir` (`abs`) may have changed: one of the changed paths is in it,
-    /// or is it or a folder above it (moved or removed), or nothing is known. A folder reached
-    /// through a symbolic link is always read again: a change in what it leads to is seen by
-    /// the watcher under another path, if at all.
-    fn may_have_changed(&self, dir: &Path, abs: &Path) -> bool {
+    /// What the load in progress knows of changes to `dir` (`abs`). A folder reached through
+    /// a symbolic link is always read again: a change in what it leads to is seen by the
+    /// watcher under another path, if at all.
+    fn seen(&self, dir: &Path, abs: &Path) -> Seen {
         let now = lock(&self.now);
         let Some(paths) = now.as_ref() else {
-            return true;
+            return Seen::Unknown;
         };
-        paths
-            .iter()
-            .any(|p| p.parent() == Some(abs) || abs.starts_with(p))
+        if paths.iter().any(|p| abs.starts_with(p)) {
+            Seen::AtOrAbove
+        } else if paths.iter().any(|p| p.parent() == Some(abs))
             || std::fs::symlink_metadata(dir).map_or(true, |m| m.file_type().is_symlink())
+        {
+            Seen::Inside
+        } else {
+            Seen::Nothing
+        }
     }
+}
+
+/// What the watcher saw of a folder since the last load began.
+#[derive(PartialEq)]
+enum Seen {
+    /// No word from a watcher: anything may have changed.
+    Unknown,
+    /// A change at the folder or above it: it was made, moved or removed.
+    AtOrAbove,
+    /// A change to an entry of the folder (or the folder is reached through a link).
+    Inside,
+    Nothing,
 }
 
 /// `p` made absolute the way the watcher reports paths (joined onto the current folder), `.`
@@ -130,6 +147,13 @@ mod tests {
         entries[0].path.display().to_string()
     }
 
+    /// A load of `content` after a watcher reported `changed`: what it lists for `dir`.
+    fn load(l: &Listings, content: &Path, changed: &[PathBuf], dir: &Path, fresh: &str) -> String {
+        l.changed(changed);
+        l.begin(content);
+        listed(l, dir, fresh)
+    }
+
     #[test]
     fn a_folder_is_read_again_only_when_something_in_or_above_it_changed() {
         let tmp = tempfile::tempdir().unwrap();
@@ -140,10 +164,10 @@ mod tests {
         }
         let l = Listings::default();
         // Nothing said: every folder is read.
-        l.begin();
+        l.begin(&content);
         assert_eq!(listed(&l, &a, "a1"), "a1");
         assert_eq!(listed(&l, &b, "b1"), "b1");
-        l.begin();
+        l.begin(&content);
         assert_eq!(
             listed(&l, &a, "a2"),
             "a2",
@@ -151,55 +175,35 @@ mod tests {
         );
         assert_eq!(listed(&l, &b, "b2"), "b2");
         // A file of `a` changed: `a` is read again, `b` is not.
-        l.changed(&[a.join("q.md")]);
-        l.begin();
-        assert_eq!(listed(&l, &a, "a3"), "a3");
+        assert_eq!(load(&l, &content, &[a.join("q.md")], &a, "a3"), "a3");
         assert_eq!(listed(&l, &b, "b3"), "b2");
         // Changes seen before a load that failed early are still there for the next.
         l.changed(&[b.join("new.md")]);
-        l.changed(&[]);
-        l.begin();
-        assert_eq!(listed(&l, &a, "a4"), "a3");
+        assert_eq!(load(&l, &content, &[], &a, "a4"), "a3");
         assert_eq!(listed(&l, &b, "b4"), "b4");
-        // The folder above changed (moved, or a rescan of the whole site): all read again.
-        l.changed(std::slice::from_ref(&content));
-        l.begin();
-        assert_eq!(listed(&l, &a, "a5"), "a5");
-        assert_eq!(listed(&l, &b, "b5"), "b5");
         // A folder that appeared is read by the next load as well, then kept.
         let c = content.join("c");
         std::fs::create_dir_all(&c).unwrap();
-        l.changed(std::slice::from_ref(&c));
-        l.begin();
-        assert_eq!(listed(&l, &c, "c1"), "c1");
-        for (n, expected) in [("c2", "c2"), ("c3", "c2")] {
-            l.changed(&[]);
-            l.begin();
-            assert_eq!(listed(&l, &c, n), expected);
-        }
+        assert_eq!(load(&l, &content, std::slice::from_ref(&c), &c, "c1"), "c1");
+        assert_eq!(load(&l, &content, &[], &c, "c2"), "c2");
+        assert_eq!(load(&l, &content, &[], &c, "c3"), "c2");
         // A folder made again where one was is read by the next load as well.
-        l.changed(std::slice::from_ref(&c));
-        l.begin();
-        assert_eq!(listed(&l, &c, "c4"), "c4");
-        l.changed(&[]);
-        l.begin();
-        assert_eq!(listed(&l, &c, "c5"), "c5");
+        assert_eq!(load(&l, &content, std::slice::from_ref(&c), &c, "c4"), "c4");
+        assert_eq!(load(&l, &content, &[], &c, "c5"), "c5");
         // After a failed load nothing kept is used.
         l.forget();
-        l.changed(&[]);
-        l.begin();
-        assert_eq!(listed(&l, &a, "a6"), "a6");
-        for (n, expected) in [("a7", "a7"), ("a8", "a7")] {
-            l.changed(&[]);
-            l.begin();
-            assert_eq!(listed(&l, &a, n), expected);
-        }
-        // Once the watcher may miss changes, every load reads every folder.
-        l.stop();
+        assert_eq!(load(&l, &content, &[], &a, "a6"), "a6");
+        assert_eq!(load(&l, &content, &[], &a, "a7"), "a7");
+        assert_eq!(load(&l, &content, &[], &a, "a8"), "a7");
+        // The content folder itself or a folder above it changed (moved, or a rescan of the
+        // whole site): all read again, and from then on at every load.
+        assert_eq!(
+            load(&l, &content, std::slice::from_ref(&content), &a, "a5"),
+            "a5"
+        );
+        assert_eq!(listed(&l, &b, "b5"), "b5");
         for n in ["a9", "a10"] {
-            l.changed(&[]);
-            l.begin();
-            assert_eq!(listed(&l, &a, n), n);
+            assert_eq!(load(&l, &content, &[], &a, n), n);
         }
     }
 
@@ -212,10 +216,8 @@ mod tests {
         let link = tmp.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         let l = Listings::default();
-        l.begin();
+        l.begin(tmp.path());
         assert_eq!(listed(&l, &link, "1"), "1");
-        l.changed(&[]);
-        l.begin();
-        assert_eq!(listed(&l, &link, "2"), "2");
+        assert_eq!(load(&l, tmp.path(), &[], &link, "2"), "2");
     }
 }
