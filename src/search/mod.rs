@@ -501,9 +501,15 @@ fn build_sharded(
     sink: &dyn IndexSink,
 ) -> Result<(SearchScript, ShardKeys)> {
     let shards = shard_count(docs.len());
-    // The document files need no segmentation: they are written while the dictionary loads.
-    let (doc_hashes, postings) = rayon::join(
-        || write_doc_files(docs, sink),
+    // The document files and the closest questions need no segmentation: they are written
+    // while the dictionary loads and the documents are segmented.
+    let ((doc_hashes, closest), postings) = rayon::join(
+        || {
+            rayon::join(
+                || write_doc_files(docs, sink),
+                || closest::write_files(docs, shards, env.words.language.stop, sink),
+            )
+        },
         || collect_postings(env, docs, cache, shards),
     );
     let Postings {
@@ -522,7 +528,7 @@ fn build_sharded(
         .collect();
     let lengths = write_parts('l', std::iter::once(Some(lengths)), sink)?.remove(0);
     let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
-    let closest = closest::write_files(docs, shards, env.words.language.stop, sink)?;
+    let closest = closest?;
     let manifest = Manifest {
         version: SHARDED_FORMAT_VERSION,
         options: options(env.config, env.words),
