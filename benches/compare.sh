@@ -295,9 +295,14 @@ load_note end
 fi
 
 # ---------------------------------------------------------------- reporting
+# The median of the numbers on stdin, one a line, printed with the printf format $1 (default
+# %s), or $2 when there are none.
+med() {
+  sort -g | awk -v f="${1:-%s}" -v none="${2-}" '{ v[NR] = $1 }
+    END { if (NR == 0) print none; else if (NR % 2) printf f "\n", v[(NR + 1) / 2]; else printf f "\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 median() { # median of column $2 for tool $1, runs >= 1
-  awk -F'\t' -v t="$1" -v c="$2" -v n="$RUNS" '$1 == t && $2 >= 1 && $2 <= n { print $c }' "$RESULTS" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  awk -F'\t' -v t="$1" -v c="$2" -v n="$RUNS" '$1 == t && $2 >= 1 && $2 <= n { print $c }' "$RESULTS" | med
 }
 gzsize() { gzip -9 -c "$1" | wc -c; }
 kib() { awk -v b="$1" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
@@ -386,7 +391,7 @@ stage_median() { # tool stage
   local r
   for r in $(seq 1 "$RUNS"); do
     awk -v s="$2" '$1 == s && $3 == "ms" && (NF == 3 || $4 == "(CPU") { print $2 }' "$WORK/time/$1.$r.log" 2>/dev/null
-  done | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "–"; else if (NR % 2) printf "%.0f", v[(NR + 1) / 2]; else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  done | med "%.0f" "–"
 }
 TT=()
 for t in "${SEL[@]}"; do
@@ -443,10 +448,18 @@ has faqsite_t1 && has faqsite_t2 && row "speed-up 2 threads vs 1" "$(ratio "$(me
 # the machine's speed, which drifts over a run, cancels out).
 paired() { # median over rounds of tool $1's wall / tool $2's wall
   awk -F'\t' -v a="$1" -v b="$2" -v n="$RUNS" '$2 >= 1 && $2 <= n { if ($1 == a) x[$2] = $3; if ($1 == b) y[$2] = $3 }
-    END { for (r in x) if ((r in y) && y[r] > 0) print x[r] / y[r] }' "$RESULTS" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    END { for (r in x) if ((r in y) && y[r] > 0) print x[r] / y[r] }' "$RESULTS" | med "%.2f" "n/a"
+}
+# How many of the 2 cores a build kept busy: its CPU time (user + system) over its wall time,
+# median over the timed runs. Unlike the speed-up, this barely moves with the machine's speed.
+busy() { # tool
+  local r
+  for r in $(seq 1 "$RUNS"); do
+    awk -F': ' '/Percent of CPU this job got/ { sub("%", "", $2); print $2 / 100 }' "$WORK/time/$1.$r" 2>/dev/null
+  done | med "%.2f" "n/a"
 }
 has faqsite_t1 && has faqsite_t2 && row "speed-up 2 threads vs 1, median of each round's ratio" "$(paired faqsite_t1 faqsite_t2)" ""
+has faqsite_t2 && row "cores the 2-thread build kept busy (CPU time / wall time, of 2)" "$(busy faqsite_t2)" ""
 if has faqsite_t1 && has faqsite_pair; then
   # Two builds' work in the pair's wall time, against one build's alone: the machine's ceiling.
   ceiling=$(awk -v a="$(median faqsite_t1 3)" -v p="$(median faqsite_pair 3)" 'BEGIN { if (a == "" || p == "" || p == 0) print "n/a"; else printf "%.2f", 2 * a / p }')
