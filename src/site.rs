@@ -351,7 +351,7 @@ fn output_and_content(
     cache: &mut BuildCache,
     t: &mut Timer,
 ) -> Result<(fresh::OutputState, Option<Result<Content>>)> {
-    if !(opts.serving && cache.previous.is_some()) {
+    if !rebuild_by_serve(opts, cache) {
         return Ok((check_output(opts, out_dir)?, None));
     }
     t.lap("config");
@@ -438,12 +438,18 @@ fn stamp(
     }
 }
 
+/// Whether this build is a rebuild by `serve`: an earlier build of this process made the
+/// output (its keys are in `cache`), and a change the watcher saw started this one.
+fn rebuild_by_serve(opts: &BuildOptions, cache: &BuildCache) -> bool {
+    opts.serving && cache.previous.is_some()
+}
+
 /// The freshness key of this build's inputs (see [`fresh::input_hash`]).
 fn inputs_key(opts: &BuildOptions, config: &Config, cache: &BuildCache) -> String {
     // A rebuild by `serve` follows a change it saw, so it is never up to date: reading and
     // hashing every input (tens of MB on a large site) would tell nothing. Its stamp still
     // records the output's fingerprint (see `OutputState::untouched`).
-    if opts.serving && cache.previous.is_some() {
+    if rebuild_by_serve(opts, cache) {
         return String::from("(rebuilt by serve after a change)");
     }
     // (`--replace-output` changes what may be replaced and `--force` whether to build, not
