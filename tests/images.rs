@@ -8,13 +8,16 @@ use std::path::{Path, PathBuf};
 fn image_site() -> (tempfile::TempDir, PathBuf) {
     let (tmp, site) = fixture("basic");
     let shot = image::RgbaImage::from_fn(2400, 1500, |x, y| {
-        // A screenshot-like picture: flat panels, a title bar and rows of "text".
+        // A screenshot-like picture: flat panels, a title bar, rows of "text" and a picture
+        // in it (a gradient: what makes lossy WebP smaller than the best PNG).
         if y < 60 {
             image::Rgba([27, 94, 186, 255])
         } else if (y / 24) % 3 == 0 && (x / 6) % 9 < 7 && x > 100 && x < 1800 {
             image::Rgba([40, 40, 40, 255])
         } else if x < 360 {
             image::Rgba([236, 240, 245, 255])
+        } else if y > 1100 {
+            image::Rgba([(x / 10) as u8, (y / 6) as u8, 200, 255])
         } else {
             image::Rgba([255, 255, 255, 255])
         }
@@ -137,6 +140,67 @@ fn large_screenshots_get_web_copies_webp_and_srcset() {
         Vec::<String>::new(),
         "every src/srcset resolves"
     );
+}
+
+/// Web copies of images with transparency and of 16-bit images: the right size, and no dark
+/// fringe where a transparent area meets a coloured one (the resizer weights colour by alpha).
+#[test]
+fn web_copies_of_transparent_and_16_bit_images() {
+    let (tmp, site) = fixture("basic");
+    // Left half transparent black, right half opaque red.
+    let badge = image::RgbaImage::from_fn(2000, 1000, |x, _| match x < 1000 {
+        true => image::Rgba([0, 0, 0, 0]),
+        false => image::Rgba([255, 0, 0, 255]),
+    });
+    badge.save(site.join("images/badge.png")).unwrap();
+    let gray = image::ImageBuffer::<image::Luma<u16>, _>::from_fn(1600, 800, |x, _| {
+        image::Luma([(x * 40) as u16])
+    });
+    gray.save(site.join("images/gray.png")).unwrap();
+    std::fs::write(
+        site.join("content/02-more/pictures.md"),
+        "+++\ntitle = \"Pictures\"\n+++\n\n![徽章](../../images/badge.png)\n\n![灰度](../../images/gray.png)\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let files = image_files(&out);
+
+    let w960 = find(&files, "badge.", ".w960.png");
+    let copy = image::open(out.join("images").join(w960))
+        .unwrap()
+        .to_rgba8();
+    assert_eq!(copy.dimensions(), (960, 480));
+    let edge: Vec<_> = copy.pixels().filter(|p| p[3] > 0 && p[3] < 255).collect();
+    assert!(!edge.is_empty(), "the edge is partly transparent");
+    for p in copy.pixels().filter(|p| p[3] > 0) {
+        assert!(
+            p[0] >= 250 && p[1] <= 5 && p[2] <= 5,
+            "red stays red: {p:?}"
+        );
+    }
+    assert_eq!(
+        copy.get_pixel(0, 0)[3],
+        0,
+        "the transparent half stays transparent"
+    );
+
+    let gray960 = find(&files, "gray.", ".w960.png");
+    let copy = image::open(out.join("images").join(gray960))
+        .unwrap()
+        .to_luma16();
+    assert_eq!(copy.dimensions(), (960, 480));
+    // The gradient survives (to within the 8 bits a web copy keeps): 1600 → 960 wide.
+    let at = |x: u32| f64::from(copy.get_pixel(x, 240)[0]);
+    let want = |x: u32| f64::from(x) * 1600.0 / 960.0 * 40.0;
+    for x in [100, 480, 900] {
+        assert!(
+            (at(x) - want(x)).abs() < 600.0,
+            "x {x}: {} vs {}",
+            at(x),
+            want(x)
+        );
+    }
 }
 
 #[test]
