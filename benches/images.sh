@@ -2,12 +2,17 @@
 # Image pipeline benchmark: an image-heavy site (40 screenshots of 2400×1500) built with a cold
 # image cache and with a warm one, RUNS times each, alternating; prints medians and the ratio.
 #   bash benches/images.sh [RUNS=5]
+#   FAQSITE_BIN=PATH: a prebuilt faqsite to measure (before/after) instead of building this one.
 set -euo pipefail
 RUNS=${1:-5}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/faqsite-images-bench}
-cargo build --release --quiet --manifest-path "$REPO/Cargo.toml" --examples
-BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/faqsite"
+if [ -n "${FAQSITE_BIN:-}" ]; then
+  BIN=$FAQSITE_BIN
+else
+  cargo build --release --quiet --manifest-path "$REPO/Cargo.toml" --bin faqsite
+  BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/faqsite"
+fi
 
 rm -rf "$WORK" && mkdir -p "$WORK/content/01-shots" "$WORK/images"
 printf 'title = "Image bench"\n' > "$WORK/site.toml"
