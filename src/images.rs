@@ -642,8 +642,9 @@ impl<'a> Source<'a> {
 }
 
 /// `img` resized to `width`×`height` with a Lanczos3 filter, by fast_image_resize (SIMD,
-/// alpha premultiplied: 8 ms for a 1200×750 screenshot where the image crate takes 70 ms),
-/// or by the image crate for a pixel type it does not take.
+/// alpha premultiplied: 8 ms for a 1200×750 screenshot where the image crate takes 70 ms).
+/// It takes every pixel type `DynamicImage` has today; the image crate's resize stays for
+/// one that a later `image` may add (the enum is non-exhaustive), rather than a panic.
 fn lanczos3(img: &image::DynamicImage, width: u32, height: u32) -> image::DynamicImage {
     use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
     let mut copy = image::DynamicImage::new(width, height, img.color());
