@@ -76,10 +76,10 @@ fn trim(token: &str) -> Option<&str> {
     (!t.is_empty()).then_some(t)
 }
 
-/// Whether `c` is in [`WORD_CHARS`]: ASCII and the CJK Unified Ideographs block (every one of
-/// which is `Unified_Ideograph`) decided here, the rest of the Basic Multilingual Plane (where
-/// Chinese punctuation is: a token of its own after every clause) by a table the regex class
-/// filled once, the characters beyond it by the class itself.
+/// Whether `c` is in [`WORD_CHARS`]: ASCII decided here (text without any other character never
+/// builds the table), the rest of the Basic Multilingual Plane (Chinese and its punctuation,
+/// a token of its own after every clause) by a table the regex class filled once, the
+/// characters beyond it by the class itself.
 fn is_word_char(c: char) -> bool {
     static CLASS: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(&format!("^[{WORD_CHARS}]$")).expect("valid class"));
@@ -96,8 +96,6 @@ fn is_word_char(c: char) -> bool {
     let code = c as usize;
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
-    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-        true
     } else if code < 0x10000 {
         BMP[code / 64] & (1 << (code % 64)) != 0
     } else {
