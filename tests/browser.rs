@@ -44,6 +44,35 @@ fn english_site_ranks_symptom_words_first() {
     );
 }
 
+/// The public FAQs of `tests/sites/`, each built into `<tmp>/<name>`: faqsite's search keeps
+/// the right question in its top 3 for as many tuned customer queries as it did when measured
+/// (`tests/js/sites.test.mjs`; benches/search-quality.mjs measures the rest).
+#[test]
+fn public_faq_sites_keep_their_search_quality() {
+    let Some(tools) =
+        require_browser_tools("public_faq_sites_keep_their_search_quality", SEARCH_TOOLS)
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    for entry in std::fs::read_dir(repo_root().join("tests/sites")).unwrap() {
+        let site = entry.unwrap().path();
+        if site.join("site.toml").is_file() {
+            // A copy: a build writes its cache into the site's folder.
+            let name = site.file_name().unwrap();
+            let copy = tmp.path().join("src").join(name);
+            copy_dir(&site, &copy);
+            build(&copy, &out.join(name));
+        }
+    }
+    run_node(
+        &["--test", "tests/js/sites.test.mjs"],
+        &[("FAQSITE_SITES_OUT", &out)],
+        &tools,
+    );
+}
+
 /// Build this repo's site and run the Chromium script `script` (tests/js/…) on it.
 fn chromium_on_repo_site(test: &str, script: &str) {
     let Some(tools) = require_browser_tools(test, CHROMIUM_TOOLS) else {

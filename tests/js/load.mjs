@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
 
-export function load(indexPath = process.env.FAQSITE_SEARCH_INDEX || path.join(repo, 'public/search-index.js')) {
+export function load(indexPath = process.env.FAQSITE_SEARCH_INDEX || path.join(repo, 'public/search-index.js'),
+  engineFile = path.join(repo, 'themes/default/static/search.js')) {
   const ctx = vm.createContext({});
   ctx.window = ctx; // as in a browser, window is the global object
   const window = ctx;
   vm.runInContext(fs.readFileSync(indexPath, 'utf8'), ctx, { filename: indexPath });
-  const engineFile = path.join(repo, 'themes/default/static/search.js');
   vm.runInContext(fs.readFileSync(engineFile, 'utf8'), ctx, { filename: engineFile });
   const api = window.FAQSITE_SEARCH_ENGINE;
   return { api, data: window.FAQSITE_SEARCH, engine: new api.Engine(window.FAQSITE_SEARCH) };
