@@ -108,7 +108,11 @@ fn foreign_at(body: &str, start: usize) -> Option<(Kind, usize)> {
         return None;
     };
     // On one line, and not too long: a `{{` in prose is not a template.
-    let line = &rest[..rest.find('\n').unwrap_or(rest.len()).min(400)];
+    let mut cut = rest.find('\n').unwrap_or(rest.len()).min(400);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let line = &rest[..cut];
     let inner_end = line.get(open..)?.find(close)? + open;
     let inner = line[open..inner_end].trim().trim_matches('-').trim();
     let begins = |f: fn(char) -> bool| inner.chars().next().is_some_and(f);
@@ -176,5 +180,7 @@ mod tests {
                 (Kind::Liquid, "{% include x.html %}"),
             ]
         );
+        // Cut at 400 bytes inside a character: no panic, and nothing found.
+        assert!(found(&format!("{{{{x{}", "中".repeat(200))).is_empty());
     }
 }
