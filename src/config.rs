@@ -37,6 +37,8 @@ pub struct Config {
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
+    pub links: LinksConfig,
+    #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
     pub images: ImagesConfig,
@@ -67,6 +69,22 @@ pub struct MarkdownConfig {
     /// Let raw HTML in the Markdown through as HTML (it can run scripts on the site's pages).
     /// Off: it is shown as text, and `build` and `check` warn where.
     pub raw_html: bool,
+    /// The site's `[links]` (filled from the top level, not read from `[markdown]`).
+    #[serde(skip)]
+    pub links: LinksConfig,
+}
+
+/// `[links]`: where links to documents that are not in the site go.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksConfig {
+    /// The address of the site these docs come from: a link to a `.md` file under `content/`
+    /// that is not in this site goes there (`a/b.md` → `{outside}a/b`), and is checked as an
+    /// external link. Unset: such a link is an error.
+    pub outside: Option<String>,
+    /// What replaces `.md` in those addresses: none by default (an index file, `README.md`,
+    /// `index.md` or `_index.md`, is then its folder), `".html"`, or `".md"` to keep it.
+    pub outside_extension: String,
 }
 
 /// `[search]`: the client-side search index.
@@ -322,6 +340,7 @@ impl Config {
         config.validate(path)?;
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
+        config.markdown.links = config.links.clone();
         Ok(config)
     }
 
@@ -330,15 +349,24 @@ impl Config {
         if self.title.trim().is_empty() {
             errors.push(Diagnostic::new(path, 0, "`title` must not be empty"));
         }
-        if let Some(url) = &self.base_url {
+        let urls = [
+            (
+                "`base_url`",
+                &self.base_url,
+                "https://help.example.com/faq/",
+            ),
+            (
+                "`[links] outside`",
+                &self.links.outside,
+                "https://docs.example.com/",
+            ),
+        ];
+        for (key, url, example) in urls {
+            let Some(url) = url else { continue };
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 errors.push(
-                    Diagnostic::new(
-                        path,
-                        0,
-                        format!("`base_url` = {url:?} is not an absolute URL"),
-                    )
-                    .hint("write it like \"https://help.example.com/faq/\""),
+                    Diagnostic::new(path, 0, format!("{key} = {url:?} is not an absolute URL"))
+                        .hint(format!("write it like \"{example}\"")),
                 );
             }
         }

@@ -1,8 +1,11 @@
 //! Stage 3: Markdown → HTML, plain text, headings and image references, per page (in parallel).
 //!
-//! - heading ids are stable slugs that keep Chinese characters, unique within the page;
-//! - links to other `.md` files become relative links to the built page, and a link to a file
-//!   or anchor that does not exist is an error naming the file and line;
+//! - heading ids follow GitHub's rule (Chinese kept), unique within the page;
+//! - links to other `.md` files (relative, or from `content/` when they start with `/`) become
+//!   relative links to the built page, and a link to a file or anchor that does not exist is an
+//!   error naming the file and line (`links.rs`; `[links] outside` sends links to documents not
+//!   in the site to the site they come from);
+//! - other generators' syntax outside code is a warning (`foreign.rs`);
 //! - local images (Markdown `![alt](src)` and raw `<img src>`) are replaced by a marker and
 //!   listed in [`Rendered::images`]; the images stage resolves them and writes the final markup.
 //! - raw HTML is shown as text unless `[markdown] raw_html = true` (complete comments are
@@ -21,7 +24,11 @@ use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
 
 mod cache;
+mod foreign;
+mod links;
 pub use cache::RenderCache;
+pub use links::slugify;
+use links::{LinkTarget, Site};
 
 /// Ids the theme uses itself; headings never take them.
 const RESERVED_IDS: &[&str] = &["main", "search-input", "search-results", "top", "content"];
@@ -101,7 +108,16 @@ pub fn render_all(
                 .collect()
         })
     };
-    let render = |p: &Page| render_page(p, content, sources(), config);
+    let render = |p: &Page| {
+        let site = Site {
+            sources: sources(),
+            content,
+            outside: &config.links,
+        };
+        let (rendered, links, mut problems) = render_page(p, &site, config);
+        problems.extend(foreign::warnings(p));
+        (rendered, links, problems)
+    };
     let results: Vec<PageResult> = match cache {
         Some(cache) => cache.render(content, config, render),
         None => content.pages.par_iter().map(render).collect(),
@@ -124,7 +140,8 @@ pub fn render_all(
             let known = anchors
                 .entry(link.target)
                 .or_insert_with(|| anchors_of(content, &rendered, link.target));
-            if !known.contains(anchor.as_str()) {
+            if !links::anchor_found(anchor, |a| known.contains(a)) {
+                let ids = ids_of(content, &rendered, link.target);
                 problems[from].push(
                     Diagnostic::new(
                         &content.pages[from].source.path,
@@ -134,7 +151,7 @@ pub fn render_all(
                             content.pages[link.target].source.path.display()
                         ),
                     )
-                    .hint(ANCHOR_HINT),
+                    .hint(links::anchor_hint(anchor, &ids)),
                 );
             }
         }
@@ -148,16 +165,19 @@ pub fn render_all(
     (rendered, diagnostics)
 }
 
-const ANCHOR_HINT: &str =
-    "check the heading text; ids are the heading text in lower case with spaces as '-'";
-
 /// The ids a link into page `target` may name.
 fn anchors_of<'r>(
     content: &'r Content,
     rendered: &'r [Rendered],
     target: usize,
 ) -> HashSet<&'r str> {
-    let mut ids: HashSet<&str> = rendered[target]
+    ids_of(content, rendered, target).into_iter().collect()
+}
+
+/// The ids of page `target` in page order: its headings' (and, on a chapter page, its
+/// questions', which the chapter template gives the question's slug as id).
+fn ids_of<'r>(content: &'r Content, rendered: &'r [Rendered], target: usize) -> Vec<&'r str> {
+    let mut ids: Vec<&str> = rendered[target]
         .headings
         .iter()
         .map(|h| h.id.as_str())
@@ -178,22 +198,17 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// One page rendered, the links it makes to other pages, and every problem in it.
 type PageResult = (Rendered, Vec<PageLink>, Vec<Diagnostic>);
 
-fn render_page(
-    page: &Page,
-    content: &Content,
-    sources: &BTreeMap<PathBuf, usize>,
-    config: &MarkdownConfig,
-) -> PageResult {
+fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &MarkdownConfig) -> PageResult {
     let body = &page.source.body;
     let mut r = PageRender {
         page,
-        content,
-        sources,
+        site,
         raw_html: config.raw_html,
         lines: Lines::new(body, page.source.body_line),
         root: root_prefix(&page.url),
@@ -216,7 +231,13 @@ fn render_page(
                 attrs,
             }) => {
                 let wanted = id.map(|s| s.to_string());
-                r.heading(level, wanted, (classes, attrs), &mut iter);
+                // `{#id .class}` only: other attributes (`{onclick=…}`) are never written.
+                if let Some(d) =
+                    links::dropped_attributes(&attrs, r.page, r.lines.line(range.start))
+                {
+                    r.errors.push(d);
+                }
+                r.heading(level, wanted, (classes, Vec::new()), &mut iter);
             }
             Event::Start(Tag::Image {
                 dest_url,
@@ -264,8 +285,7 @@ fn render_page(
 /// The state of one page while its events are rewritten.
 struct PageRender<'a> {
     page: &'a Page,
-    content: &'a Content,
-    sources: &'a BTreeMap<PathBuf, usize>,
+    site: &'a Site<'a>,
     raw_html: bool,
     lines: Lines,
     root: String,
@@ -389,14 +409,9 @@ impl<'a> PageRender<'a> {
             return;
         };
         let dest_url = self.safe_url(dest_url, false, line);
-        let source_dir = self.page.source.path.parent().unwrap_or(Path::new(""));
-        let target = rewrite_link(
-            &dest_url,
-            source_dir,
-            self.sources,
-            self.content,
-            &self.root,
-        );
+        let target = self
+            .site
+            .rewrite(&dest_url, &self.page.source.path, &self.root);
         let dest = match target {
             LinkTarget::Keep => dest_url,
             LinkTarget::Local(anchor) => {
@@ -415,15 +430,10 @@ impl<'a> PageRender<'a> {
                 });
                 CowStr::from(url)
             }
+            LinkTarget::Outside(url) => CowStr::from(url),
             LinkTarget::Missing(path) => {
-                let d = missing_page(
-                    &self.page.source.path,
-                    line,
-                    &dest_url,
-                    &path,
-                    self.content,
-                    self.sources,
-                );
+                let d =
+                    links::missing_page(&self.page.source.path, line, &dest_url, &path, self.site);
                 self.errors.push(d);
                 dest_url
             }
@@ -461,7 +471,10 @@ impl<'a> PageRender<'a> {
                 line,
                 format!("{what} URL {shown} was replaced by #: {scheme}: URLs can run scripts"),
             )
-            .hint("link to a page (../02-drivers/install-driver.md) or a web address (https://…)")
+            .hint(format!(
+                "link to a page ({}) or a web address (https://…)",
+                links::example_link(&self.page.source.path, self.site)
+            ))
             .warning(),
         );
         CowStr::Borrowed("#")
@@ -602,14 +615,15 @@ impl<'a> PageRender<'a> {
     fn finish(mut self) -> PageResult {
         let ids: HashSet<&str> = self.out.headings.iter().map(|h| h.id.as_str()).collect();
         for (anchor, line) in &self.local_anchors {
-            if !ids.contains(anchor.as_str()) {
+            if !links::anchor_found(anchor, |a| ids.contains(a)) {
+                let ids: Vec<&str> = self.out.headings.iter().map(|h| h.id.as_str()).collect();
                 self.errors.push(
                     Diagnostic::new(
                         &self.page.source.path,
                         *line,
                         format!("link to #{anchor}: no such heading on this page"),
                     )
-                    .hint(ANCHOR_HINT),
+                    .hint(links::anchor_hint(anchor, &ids)),
                 );
             }
         }
@@ -802,109 +816,6 @@ fn local_img(tag: &str, line: usize) -> Option<ImageRef> {
     })
 }
 
-enum LinkTarget {
-    Keep,
-    /// `#anchor` on the same page.
-    Local(String),
-    Page {
-        url: String,
-        target: usize,
-        anchor: Option<String>,
-    },
-    Missing(PathBuf),
-    /// A `.md` link whose %-escapes do not decode to UTF-8.
-    NotUtf8,
-}
-
-fn rewrite_link(
-    dest: &str,
-    source_dir: &Path,
-    sources: &BTreeMap<PathBuf, usize>,
-    content: &Content,
-    root: &str,
-) -> LinkTarget {
-    if let Some(anchor) = dest.strip_prefix('#').filter(|a| !a.is_empty()) {
-        return LinkTarget::Local(anchor.to_string());
-    }
-    if dest == "#" {
-        return LinkTarget::Keep;
-    }
-    if is_external(dest) || dest.starts_with('/') {
-        return LinkTarget::Keep;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string())),
-        None => (dest, None),
-    };
-    if !path.ends_with(".md") {
-        return LinkTarget::Keep;
-    }
-    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
-        return LinkTarget::NotUtf8;
-    };
-    let resolved = normalize_path(&source_dir.join(decoded.as_ref()));
-    match sources.get(&resolved) {
-        Some(&target) => {
-            let mut url = format!("{root}{}", content.pages[target].url);
-            if let Some(a) = &anchor {
-                url.push('#');
-                url.push_str(a);
-            }
-            LinkTarget::Page {
-                url,
-                target,
-                anchor,
-            }
-        }
-        None => LinkTarget::Missing(resolved),
-    }
-}
-
-/// A link to a `.md` file that is not among the pages built: a draft left out, or no file.
-fn missing_page(
-    from: &Path,
-    line: usize,
-    dest: &str,
-    path: &Path,
-    content: &Content,
-    sources: &BTreeMap<PathBuf, usize>,
-) -> Diagnostic {
-    if content.drafts.iter().any(|d| normalize_path(d) == path) {
-        return Diagnostic::new(
-            from,
-            line,
-            format!(
-                "link to {dest}: {} is a draft (draft = true), so it is not built",
-                path.display()
-            ),
-        )
-        .hint(
-            "build with --drafts to include drafts, or remove the link until the page is published",
-        );
-    }
-    Diagnostic::new(
-        from,
-        line,
-        format!("link to {dest}: {} does not exist", path.display()),
-    )
-    .hint(nearby_hint(path, sources))
-}
-
-fn nearby_hint(path: &Path, sources: &BTreeMap<PathBuf, usize>) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let same_name: Vec<_> = sources
-        .keys()
-        .filter(|p| p.file_name().map(|n| n.to_string_lossy()) == Some(name.as_str().into()))
-        .collect();
-    match same_name.first() {
-        Some(p) => format!("a file with that name exists at {}; links are relative to the linking file", p.display()),
-        None => "links to other pages are relative paths to their .md files, e.g. ../02-drivers/install-driver.md".into(),
-    }
-}
-
 /// `"02-drivers/x.html"` → `"../"`; `"index.html"` → `""`.
 pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
@@ -943,25 +854,6 @@ pub fn normalize_path(p: &Path) -> PathBuf {
 
 fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
-}
-
-/// A heading id: lower-case, letters and digits of any script kept, spaces become '-'.
-pub fn slugify(text: &str) -> String {
-    let mut s = String::new();
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() {
-            s.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty()
-        {
-            s.push('-');
-        }
-    }
-    let s = s.trim_end_matches('-').to_string();
-    if s.is_empty() {
-        "section".into()
-    } else {
-        s
-    }
 }
 
 fn collapse_blank_lines(s: &str) -> String {
@@ -1009,13 +901,6 @@ fn html_unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_keep_chinese_and_lowercase_ascii() {
-        assert_eq!(slugify("USB Key 的初始口令"), "usb-key-的初始口令");
-        assert_eq!(slugify("  Hello, World!  "), "hello-world");
-        assert_eq!(slugify("？？"), "section");
-    }
 
     #[test]
     fn ids_are_unique_and_avoid_reserved() {

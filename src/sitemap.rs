@@ -2,7 +2,7 @@
 //! redirect pages for `aliases` (old URLs of a page).
 
 use crate::content::Content;
-use crate::html::escape;
+use crate::html::{encode_path, escape};
 use crate::markdown::root_prefix;
 use crate::output::OutputFile;
 
@@ -16,7 +16,7 @@ pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
         xml.push_str(&format!(
             "  <url><loc>{}/{}</loc></url>\n",
             escape(base),
-            escape(&p.url)
+            escape(&encode_path(&p.url))
         ));
     }
     xml.push_str(&format!(

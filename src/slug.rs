@@ -15,7 +15,7 @@ pub fn slug(title: &str, max: usize) -> String {
     for (c, py) in title.chars().zip(title.to_pinyin()) {
         if let Some(py) = py {
             push_dash(&mut s);
-            s.push_str(py.plain());
+            push_ascii(&mut s, py.plain());
             push_dash(&mut s);
         } else if c.is_ascii_alphanumeric() {
             s.push(c.to_ascii_lowercase());
@@ -32,6 +32,20 @@ pub fn slug(title: &str, max: usize) -> String {
         "question".into()
     } else {
         s
+    }
+}
+
+/// Push toneless pinyin as ASCII: `ü` as `v` (`略` → `lve`, `女` → `nv`), as pinyin input
+/// methods type it, and because `u` would merge syllables that differ (`nü` 女 / `nu` 奴,
+/// `lü` 绿 / `lu` 路); `ê` as `e`; any other mark the data may hold is dropped.
+fn push_ascii(s: &mut String, pinyin: &str) {
+    for c in pinyin.chars() {
+        match c {
+            'ü' => s.push('v'),
+            'ê' => s.push('e'),
+            c if c.is_ascii() => s.push(c),
+            _ => {}
+        }
     }
 }
 
@@ -59,6 +73,12 @@ mod tests {
         assert_eq!(slug("如何安装驱动？", 60), "ru-he-an-zhuang-qu-dong");
         assert_eq!(slug("USB Key 的 PIN码", 60), "usb-key-de-pin-ma");
         assert_eq!(slug("？！", 60), "question");
+        assert_eq!(slug("省略号", 60), "sheng-lve-hao");
+        assert_eq!(slug("女绿", 60), "nv-lv");
+        for c in ['略', '女', '欸', '呣', '嗯', '噷'] {
+            let s = slug(&c.to_string(), 60);
+            assert!(s.is_ascii(), "{c} → {s}");
+        }
         let long = slug("为什么点击在线更新按钮后进入的页面什么也没显示", 20);
         assert!(long.len() <= 20 && !long.ends_with('-'), "{long}");
     }

@@ -128,9 +128,15 @@ fn aliases_redirect_to_the_page() {
     assert!(alias.contains("url=../01-basics/second.html"), "{alias}");
 }
 
+/// Also: every URL is ASCII, the sitemap too (ü in pinyin is `v`: `略` → `lve`).
 #[test]
 fn base_url_adds_sitemap_and_robots() {
     let (tmp, site) = fixture("basic");
+    write(
+        &site,
+        "content/01-basics/省略号.md",
+        "+++\ntitle = \"省略号\"\nweight = 30\n+++\n\nbody\n",
+    );
     let out = tmp.path().join("out");
     let opts = faqsite::site::BuildOptions {
         root: site,
@@ -146,6 +152,11 @@ fn base_url_adds_sitemap_and_robots() {
     );
     assert!(
         read(&out.join("robots.txt")).contains("Sitemap: https://help.example.com/faq/sitemap.xml")
+    );
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    assert!(
+        sitemap.contains("/01-basics/sheng-lve-hao.html</loc>"),
+        "{sitemap}"
     );
 }
 
@@ -231,4 +242,166 @@ fn not_found_page_links_absolutely_when_base_url_is_set() {
         "{nf}"
     );
     assert!(nf.contains("https://help.example.com/faq/static/style.css?v="));
+}
+
+fn write(site: &std::path::Path, rel: &str, text: &str) {
+    let path = site.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A question of the fixture's second chapter with `body` as its answer.
+fn third(site: &std::path::Path, body: &str) {
+    write(
+        site,
+        "content/02-more/third.md",
+        &format!("+++\ntitle = \"Third\"\nweight = 10\n+++\n\n{body}\n"),
+    );
+}
+
+/// `check` on the fixture with `body` as the third question's answer: (success, stderr).
+fn checked(site: &std::path::Path, body: &str) -> (bool, String) {
+    third(site, body);
+    let (ok, _, err) = run(&["check"], site);
+    (ok, err)
+}
+
+/// The first line of each warning in `check`'s output.
+fn warnings(err: &str) -> Vec<&str> {
+    err.lines().filter(|l| l.contains(": warning: ")).collect()
+}
+
+#[test]
+fn root_relative_links_resolve_from_content() {
+    let (tmp, site) = fixture("basic");
+    third(
+        &site,
+        "See [details](/01-basics/second.md#细节) and [the first](/01-basics/first.md).",
+    );
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let html = read(&out.join("02-more/third.html"));
+    assert!(
+        html.contains("href=\"../01-basics/second.html#%E7%BB%86%E8%8A%82\"")
+            && html.contains("href=\"../01-basics/first.html\""),
+        "{html}"
+    );
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+
+    let (ok, err) = checked(
+        &site,
+        "See [gone](/01-basics/gone.md).\n\n[x](/01-basics/second.md#nope)",
+    );
+    assert!(!ok, "a dead root-relative link is an error:\n{err}");
+    assert!(
+        err.contains("content/02-more/third.md:6: error: link to /01-basics/gone.md: content/01-basics/gone.md does not exist")
+            && err.contains("third.md:8: error: link to #nope in content/01-basics/second.md"),
+        "{err}"
+    );
+    // The hint cites a page of this site, from this page, and names the setting.
+    assert!(
+        err.contains("the closest is ../01-basics/")
+            && err.contains("[links] outside")
+            && !err.contains("install-driver"),
+        "{err}"
+    );
+}
+
+#[test]
+fn links_to_documents_not_in_the_site_go_to_links_outside() {
+    let (tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site,
+        "site.toml",
+        &format!("{toml}\n[links]\noutside = \"https://docs.example.com/v1\"\n"),
+    );
+    third(
+        &site,
+        "[a](../sql/select.md#tidb_mem_quota) [b](/guide/README.md) [c](/01-basics/first.md) [d](<../03 更多/安装.md>)",
+    );
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let html = read(&out.join("02-more/third.html"));
+    for href in [
+        "https://docs.example.com/v1/sql/select#tidb_mem_quota",
+        "https://docs.example.com/v1/guide/",
+        "../01-basics/first.html",
+        "https://docs.example.com/v1/03%20%E6%9B%B4%E5%A4%9A/%E5%AE%89%E8%A3%85",
+    ] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "{href}:\n{html}"
+        );
+    }
+    // Out of content/ there is no page of the original site to send it to.
+    let (ok, err) = checked(&site, "[up](../../../README.md)");
+    assert!(!ok && err.contains("README.md does not exist"), "{err}");
+    assert!(err.contains("not under content/"), "{err}");
+}
+
+#[test]
+fn heading_ids_follow_github_and_dead_anchors_list_the_ids() {
+    let (tmp, site) = fixture("basic");
+    third(
+        &site,
+        "## tidb_mem_quota (SQL)\n\n## Set it {#custom}\n\n## A - B\n\n\
+         [1](#tidb_mem_quota-sql) [2](#custom) [3](#a---b) [4](/01-basics/second.md#%E7%BB%86%E8%8A%82)",
+    );
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let html = read(&out.join("02-more/third.html"));
+    for id in ["tidb_mem_quota-sql", "custom", "a---b"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}:\n{html}");
+    }
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+
+    // Only {#id} and {.class} are read: other attributes are dropped, with a warning.
+    let (ok, err) = checked(
+        &site,
+        "## 设置 {重要}\n\n## Click {onclick=alert(1)}\n\n## Kramdown {: #k}\n\n[k](#k)",
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        warnings(&err),
+        [
+            "content/02-more/third.md:6: warning: heading attribute 重要 in {…} was dropped",
+            "content/02-more/third.md:8: warning: heading attribute onclick=alert(1) in {…} was dropped",
+        ],
+        "{err}"
+    );
+    build(&site, &out);
+    assert!(!read(&out.join("02-more/third.html")).contains("onclick"));
+
+    let (ok, err) = checked(
+        &site,
+        "## tidb_mem_quota\n\n[x](#tidb-mem-quota) [y](../01-basics/second.md#细)",
+    );
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("help: the ids there, closest first: #tidb_mem_quota;")
+            && err.contains("help: the ids there, closest first: #细节, #细节-1;"),
+        "{err}"
+    );
+}
+
+#[test]
+fn foreign_syntax_is_a_warning_at_its_line() {
+    let (_tmp, site) = fixture("basic");
+    let (ok, err) = checked(
+        &site,
+        "{{< copyable \"shell-regular\" >}}\n\n```shell\n{{< kept >}}\n```\n\n\
+         Ask {{{ .company }}} and `{{ .Site.x }}`.\n\n* TOC\n{:toc}\n\n{% include a.html %}",
+    );
+    assert!(ok, "warnings only:\n{err}");
+    assert_eq!(
+        warnings(&err),
+        [
+            "content/02-more/third.md:6:1: warning: Hugo shortcode {{< copyable \"shell-regular\" >}} is shown as text",
+            "content/02-more/third.md:12:5: warning: template variable {{{ .company }}} is shown as text",
+            "content/02-more/third.md:15:1: warning: kramdown attribute {:toc} is shown as text",
+            "content/02-more/third.md:17:1: warning: Liquid tag {% include a.html %} is shown as text",
+        ],
+        "{err}"
+    );
 }
