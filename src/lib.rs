@@ -14,6 +14,7 @@ pub mod history;
 pub mod html;
 pub mod http;
 pub mod images;
+pub mod import;
 pub mod lint;
 pub mod markdown;
 pub mod output;

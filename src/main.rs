@@ -101,7 +101,26 @@ enum Command {
         what: New,
     },
     /// Create a minimal working site in DIR.
-    Init { dir: PathBuf },
+    Init {
+        dir: PathBuf,
+        /// The site's language: zh-CN writes Chinese sample words, any other (en, en-GB, …)
+        /// English ones.
+        #[arg(long, default_value = "zh-CN")]
+        language: String,
+    },
+    /// Turn long FAQ documents (Markdown .md, Word .docx) into chapters and questions: one
+    /// chapter per file or top heading, one question per heading with no sub-heading.
+    Import {
+        /// The documents to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The site folder to write into (content/ and images/); created when missing.
+        #[arg(long, default_value = ".")]
+        into: PathBuf,
+        /// Report what would be made, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -207,7 +226,12 @@ fn main() -> ExitCode {
             check(&opts, external)
         }
         Command::New { root, what } => new(&root, what),
-        Command::Init { dir } => init(&dir),
+        Command::Init { dir, language } => init(&dir, &language),
+        Command::Import {
+            files,
+            into,
+            dry_run,
+        } => import(&files, &into, dry_run),
     }
 }
 
@@ -287,8 +311,8 @@ fn new(root: &Path, what: New) -> ExitCode {
 }
 
 /// `faqsite init DIR`.
-fn init(dir: &Path) -> ExitCode {
-    match faqsite::scaffold::init(dir) {
+fn init(dir: &Path, language: &str) -> ExitCode {
+    match faqsite::scaffold::init(dir, language) {
         Ok(()) => {
             println!(
                 "created a new site in {}; build it with: faqsite build --root {}",
@@ -299,4 +323,25 @@ fn init(dir: &Path) -> ExitCode {
         }
         Err(e) => fail(e),
     }
+}
+
+/// `faqsite import FILE…`: what could not be placed (as warnings), each chapter made, a summary.
+fn import(files: &[PathBuf], into: &Path, dry_run: bool) -> ExitCode {
+    let report = match faqsite::import::import(files, into, dry_run) {
+        Ok(report) => report,
+        Err(e) => return fail(e),
+    };
+    for d in &report.notes {
+        print_diagnostic(d);
+    }
+    for c in &report.chapters {
+        println!(
+            "  {} ({} questions): {}",
+            c.dir.display(),
+            c.questions,
+            c.title
+        );
+    }
+    println!("{}", report.summary());
+    ExitCode::SUCCESS
 }

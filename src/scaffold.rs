@@ -25,7 +25,7 @@ fn free_name(dir: &Path, base: &str, ext: &str) -> PathBuf {
 }
 
 /// The largest `weight = N` among the front matters of `files`.
-fn max_weight(files: impl Iterator<Item = PathBuf>) -> i64 {
+pub(crate) fn max_weight(files: impl Iterator<Item = PathBuf>) -> i64 {
     files
         .filter_map(|f| std::fs::read_to_string(f).ok())
         .filter_map(|t| {
@@ -44,11 +44,11 @@ fn max_weight(files: impl Iterator<Item = PathBuf>) -> i64 {
         .unwrap_or(0)
 }
 
-fn toml_string(s: &str) -> String {
+pub(crate) fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-fn write_new(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
     }
@@ -145,8 +145,52 @@ fn refuse_non_empty(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write a minimal working site into `dir` (which must not hold a site already).
-pub fn init(dir: &Path) -> Result<()> {
+/// The files of a new site in one language: `site.toml`, the home page and a sample chapter
+/// with one question. Chinese for `zh*`, English words otherwise (with the given `language`).
+pub struct Defaults {
+    pub site_toml: String,
+    pub home: &'static str,
+    pub chapter: &'static str,
+    pub question: &'static str,
+}
+
+/// Whether `language` (a site.toml `language` such as `zh-CN`, `en`, `en-GB`) is Chinese.
+pub fn is_chinese(language: &str) -> bool {
+    language.to_ascii_lowercase().starts_with("zh")
+}
+
+/// The defaults `init` writes for `language`.
+pub fn defaults(language: &str) -> Defaults {
+    let lang = toml_string(language);
+    if is_chinese(language) {
+        return Defaults {
+            site_toml: format!(
+                "title = \"常见问题\"\ndescription = \"常见问题解答\"\nlanguage = {lang}\n\n\
+                 [search]\nexamples = [\"如何开始\"]\ncontact_words = [\"客服\", \"联系\", \"电话\"]\n\n\
+                 [[contact]]\nlabel = \"客服电话\"\nvalue = \"400-000-0000\"\n"
+            ),
+            home: "+++\ntitle = \"常见问题\"\n+++\n\n欢迎使用帮助中心。\n",
+            chapter: "+++\ntitle = \"入门\"\nweight = 10\ndescription = \"第一次使用前请阅读。\"\n+++\n",
+            question: "+++\ntitle = \"如何开始？\"\nweight = 10\ntags = [\"入门\"]\n+++\n\n在 `content/` 下按章节添加 Markdown 文件，然后运行 `faqsite build`。\n",
+        };
+    }
+    Defaults {
+        site_toml: format!(
+            "title = \"Help center\"\ndescription = \"Answers to frequently asked questions\"\n\
+             language = {lang}\n\n[search]\nexamples = [\"getting started\"]\n\
+             contact_words = [\"contact\", \"support\", \"phone\", \"email\"]\n\n\
+             [[contact]]\nlabel = \"Support\"\nvalue = \"support@example.com\"\n\
+             href = \"mailto:support@example.com\"\n"
+        ),
+        home: "+++\ntitle = \"Help center\"\n+++\n\nWelcome to the help center.\n",
+        chapter: "+++\ntitle = \"Getting started\"\nweight = 10\ndescription = \"Read this before you start.\"\n+++\n",
+        question: "+++\ntitle = \"How do I start?\"\nweight = 10\ntags = [\"getting started\"]\n+++\n\nAdd Markdown files under `content/`, one folder per chapter, then run `faqsite build`.\n",
+    }
+}
+
+/// Write a minimal working site into `dir` (which must not hold a site already), its words
+/// in `language` (Chinese for `zh*`, English otherwise).
+pub fn init(dir: &Path, language: &str) -> Result<()> {
     if dir.join(crate::config::CONFIG_FILE).exists() {
         return Err(Error::one(
             Diagnostic::new(
@@ -158,11 +202,12 @@ pub fn init(dir: &Path) -> Result<()> {
         ));
     }
     refuse_non_empty(dir)?;
+    let d = defaults(language);
     let files = [
-        ("site.toml", "title = \"常见问题\"\ndescription = \"常见问题解答\"\nlanguage = \"zh-CN\"\n\n[[contact]]\nlabel = \"客服电话\"\nvalue = \"400-000-0000\"\n"),
-        ("content/_index.md", "+++\ntitle = \"常见问题\"\n+++\n\n欢迎使用帮助中心。\n"),
-        ("content/01-getting-started/_index.md", "+++\ntitle = \"入门\"\nweight = 10\ndescription = \"第一次使用前请阅读。\"\n+++\n"),
-        ("content/01-getting-started/first-question.md", "+++\ntitle = \"如何开始？\"\nweight = 10\ntags = [\"入门\"]\n+++\n\n在 `content/` 下按章节添加 Markdown 文件，然后运行 `faqsite build`。\n"),
+        ("site.toml", d.site_toml.as_str()),
+        ("content/_index.md", d.home),
+        ("content/01-getting-started/_index.md", d.chapter),
+        ("content/01-getting-started/first-question.md", d.question),
         (".gitignore", "public/\n.faqsite-cache/\n"),
     ];
     for (rel, text) in files {
@@ -179,7 +224,7 @@ mod tests {
     #[test]
     fn new_question_gets_next_weight_and_a_free_name() {
         let dir = tempfile::tempdir().unwrap();
-        init(dir.path()).unwrap();
+        init(dir.path(), "zh-CN").unwrap();
         let a = new_question(dir.path(), "01-getting-started", "如何安装驱动？").unwrap();
         let b = new_question(dir.path(), "01-getting-started", "如何安装驱动？").unwrap();
         assert!(a.ends_with("ru-he-an-zhuang-qu-dong.md"));
@@ -190,5 +235,33 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("01-getting-started"));
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+
+    #[test]
+    fn init_in_english_writes_english_words() {
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path(), "en").unwrap();
+        let toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+        assert!(
+            toml.contains("language = \"en\"") && toml.contains("Help center"),
+            "{toml}"
+        );
+        let config: crate::config::Config = toml::from_str(&toml).unwrap();
+        assert_eq!(config.search.examples, ["getting started"]);
+        for f in [
+            "content/_index.md",
+            "content/01-getting-started/first-question.md",
+        ] {
+            let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
+            assert!(
+                !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{f}: {text}"
+            );
+        }
     }
 }
