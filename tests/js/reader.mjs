@@ -10,7 +10,7 @@
 // - First screen at 390 × 844 (and the same order at 1280): the home page shows the search and
 //   the first questions; a question page its title and its answer's first lines, the tags,
 //   menu and contact after the answer; no link twice in a page's main part; a chapter page's
-//   next is the next chapter, not its own first question.
+//   next is the next chapter, not its own first question; it ends with the help box.
 // Exits non-zero on any failure.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -148,6 +148,8 @@ try {
       check(twice.length === 0, `${at} ${rel} links each page once (twice: ${twice.join(' ')})`);
     }
     await page.goto(url(CHAPTER));
+    const helpLast = await page.locator('article.chapter > :last-child').evaluate((el) => el.matches('.help-box') && !!el.querySelector('a[href^="tel:"]')).catch(() => false);
+    check(helpLast, `${at} the chapter page ends with the help box and its number`);
     const next = await page.locator('nav.pager a.next').evaluate((a) => a.href).catch(() => '');
     check(next === url('03-environment/index.html'), `${at} the chapter page's next is the next chapter (${next})`);
     await page.close();
