@@ -462,6 +462,11 @@ fn inputs_key(opts: &BuildOptions, config: &Config, cache: &BuildCache) -> Strin
     fresh::input_hash(&opts.root, &config.theme.name, &format!("{built:?}"))
 }
 
+/// This build prints `manual.pdf`: asked for, and not under `serve`.
+fn prints_pdf(opts: &BuildOptions, config: &Config) -> bool {
+    !opts.serving && (opts.pdf || config.print.pdf)
+}
+
 /// `manual.pdf`, printed from the staging folder when asked for (never under `serve`), so it
 /// is part of the one swap. If printing fails, the (complete) HTML site is still put in place
 /// and the error is reported.
@@ -471,7 +476,7 @@ fn print_pdf(
     staging: &Staging,
     t: &mut Timer,
 ) -> Option<Result<PathBuf>> {
-    if opts.serving || !(opts.pdf || config.print.pdf) {
+    if !prints_pdf(opts, config) {
         return None;
     }
     let r = print::pdf(
@@ -851,6 +856,9 @@ impl Run<'_> {
     ) -> Result<(PageKeys, usize)> {
         let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
         let mut renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
+        if prints_pdf(self.opts, self.config) {
+            renderer = renderer.with_pdf(print::PDF_FILE);
+        }
         if self.opts.serving {
             renderer = renderer.with_fragments(&cache.fragments);
         }

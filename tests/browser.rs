@@ -73,17 +73,6 @@ fn public_faq_sites_keep_their_search_quality() {
     );
 }
 
-/// Build this repo's site and run the Chromium script `script` (tests/js/…) on it.
-fn chromium_on_repo_site(test: &str, script: &str) {
-    let Some(tools) = require_browser_tools(test, CHROMIUM_TOOLS) else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build(&repo_root(), &out);
-    run_node(&[script, &out.to_string_lossy()], &[], &tools);
-}
-
 #[test]
 fn search_box_works_in_chromium_from_file_url() {
     chromium_on_repo_site(

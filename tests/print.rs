@@ -82,8 +82,34 @@ fn print_page_has_every_question_in_order_with_images() {
     );
     assert!(css.contains("break-after: page") && css.contains("counter(page)"));
     assert!(html.contains("@page { size: A4; }"));
-    // Every page of the site links to the manual.
-    assert!(read(&out.join("02-drivers/install-driver.html")).contains("href=\"../print.html\""));
+    // Every page of the site links to the manual; to no PDF, which this build does not print.
+    let page = read(&out.join("02-drivers/install-driver.html"));
+    assert!(page.contains("href=\"../print.html\""));
+    assert!(!page.contains("manual.pdf") && !html.contains("manual.pdf"));
+    // A real print button (shown by the page's script).
+    assert!(html.contains("<button type=\"button\" class=\"print-button\" hidden>"));
+}
+
+/// When the build prints `manual.pdf`, every page links it beside the print page (header and
+/// footer), and so does the print page.
+#[test]
+fn pdf_is_linked_wherever_the_print_page_is() {
+    let Some(out) = repo_pdf("pdf_is_linked_wherever_the_print_page_is") else {
+        return;
+    };
+    assert!(out.join("manual.pdf").is_file());
+    let page = read(&out.join("02-drivers/install-driver.html"));
+    let pdf_links = page
+        .matches("href=\"../manual.pdf\" type=\"application/pdf\"")
+        .count();
+    assert_eq!(
+        page.matches("href=\"../print.html\"").count(),
+        2,
+        "header and footer"
+    );
+    assert_eq!(pdf_links, 2, "a PDF link beside each print link");
+    assert!(read(&out.join("index.html")).contains("href=\"manual.pdf\""));
+    assert!(read(&out.join("print.html")).contains("href=\"manual.pdf\""));
 }
 
 /// This repo's site built once with `--pdf` for every PDF test of this file (each Chromium

@@ -1,8 +1,9 @@
 //! Trust and reading (issue 13): "last updated" dates on answers (front matter `updated`, else
 //! the last git commit that changed the file, read without running git, else none), tag pages,
 //! "on this page" section lists, icons in sentences sized to the line, the home page without a
-//! pager card, and in Chromium at 390 and 1280 px: the sticky header with its call button,
-//! chapters in reading order, icon height.
+//! pager card, pagers in reading order without repeated links, and in Chromium at 390 and
+//! 1280 px: the sticky header with its call button, chapters in reading order, icon height; what
+//! a phone's first screen shows, touch targets, search loaded when wanted, the print page.
 
 mod common;
 use common::*;
@@ -306,21 +307,43 @@ fn the_home_page_has_no_pager_card() {
     assert!(read(&out.join("01-basics/index.html")).contains("class=\"pager\""));
 }
 
+/// A chapter page shows its questions' answers itself: its next card leads to the next
+/// chapter, not to its own first question; a question page's pager only leaves the chapter
+/// (its related list links the chapter's other questions).
+#[test]
+fn pagers_follow_reading_order_without_repeating_links() {
+    let (_tmp, site) = fixture("basic");
+    let out = site.join("public");
+    build(&site, &out);
+    let chapter = read(&out.join("01-basics/index.html"));
+    assert!(chapter.contains("rel=\"next\" href=\"../02-more/index.html\""));
+    assert!(chapter.contains("rel=\"prev\" href=\"../index.html\""));
+    let first = read(&out.join("01-basics/first.html"));
+    assert!(!first.contains("rel=\"prev\"") && !first.contains("rel=\"next\""));
+    let second = read(&out.join("01-basics/second.html"));
+    assert!(second.contains("rel=\"next\" href=\"../02-more/index.html\""));
+    assert!(!second.contains("rel=\"prev\""));
+}
+
+/// In Chromium on this repo's site: search loads only when first wanted (and the bytes of a
+/// question page before it), the print page's button and dark mode, every target of every
+/// page kind 44 × 44 px and 8 px apart at 390 px, and what the first screen shows.
+#[test]
+fn first_screen_targets_lazy_search_and_print_page_in_chromium() {
+    chromium_on_repo_site(
+        "first_screen_targets_lazy_search_and_print_page_in_chromium",
+        "tests/js/reader.mjs",
+    );
+}
+
 /// At 390 × 844 and 1280 × 900 in Chromium: the header stays in view with the `tel:` call
 /// button (first viewport and after scrolling), the home page's chapters are in reading order
 /// row by row, icons in sentences are as tall as the text line, and on a phone the chapter
 /// page's breadcrumb names the chapter.
 #[test]
 fn reading_in_chromium_at_390_and_1280() {
-    let Some(tools) = require_browser_tools(
+    chromium_on_repo_site(
         "reading_in_chromium_at_390_and_1280",
-        &[Tool::Node, Tool::NodeModules, Tool::Chromium],
-    ) else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build(&repo_root(), &out);
-    let out_s = out.to_string_lossy().into_owned();
-    run_node(&["tests/js/reading.mjs", &out_s], &[], &tools);
+        "tests/js/reading.mjs",
+    );
 }

@@ -363,6 +363,8 @@ pub(super) struct BaseCtx<'a> {
     assets: &'a Assets,
     search_enabled: bool,
     print_url: &'static str,
+    /// `manual.pdf` when this build prints it (`[print] pdf = true` or `--pdf`), else empty.
+    pdf_url: &'static str,
     print: PrintCtx<'a>,
     generator: &'static str,
     /// The theme's UI words for the site's language (see `strings.rs`).
@@ -520,6 +522,8 @@ pub struct Renderer<'a> {
     /// Sidebars and related lists of the previous build (`serve`), by their context's key.
     pub(super) fragments: Option<&'a super::nav::FragmentMemo>,
     base_keys: BaseKeys,
+    /// The PDF this build prints (`manual.pdf`), which the pages link beside the print page.
+    pdf: &'static str,
 }
 
 impl<'a> Renderer<'a> {
@@ -560,7 +564,14 @@ impl<'a> Renderer<'a> {
             },
             fragments: None,
             base_keys: BaseKeys::default(),
+            pdf: "",
         }
+    }
+
+    /// The pages link `pdf` (`manual.pdf`), which this build prints.
+    pub fn with_pdf(mut self, pdf: &'static str) -> Self {
+        self.pdf = pdf;
+        self
     }
 
     /// Keeps the sidebars and related lists it renders in `memo`, and takes those whose
@@ -660,6 +671,7 @@ impl<'a> Renderer<'a> {
         }
         let mut ctx = self.special_context("404", self.theme.string("not_found_title"))?;
         ctx.insert("site_dirs", &self.site_dirs());
+        ctx.insert("root_probe", &self.root_probe());
         let not_found = self.theme.render("404.html", &ctx)?;
         sink.write(Path::new("404.html"), not_found.as_bytes())?;
         self.render_tag_pages(sink)?;
@@ -680,6 +692,13 @@ impl<'a> Renderer<'a> {
         dirs.sort_unstable();
         dirs.dedup();
         crate::html::script_json(&serde_json::to_string(&dirs).expect("names serialize"))
+    }
+
+    /// The stylesheet's URL from the site root (with its version) as a JSON string safe inside
+    /// `<script>`: the 404 page fetches it under each folder of its address, and the folder
+    /// that has it is the site root (an address under no folder of the site, `/02-x/nope/`).
+    fn root_probe(&self) -> String {
+        crate::html::script_json(&serde_json::to_string(&self.assets.css).expect("a string"))
     }
 
     /// Context for a page that is not a content page (404, print).
@@ -749,6 +768,7 @@ impl<'a> Renderer<'a> {
             assets: &self.assets,
             search_enabled: c.search.enabled && !self.assets.search_index_js.is_empty(),
             print_url: "print.html",
+            pdf_url: self.pdf,
             print: PrintCtx {
                 title: if c.print.title.is_empty() {
                     &c.title
@@ -955,6 +975,7 @@ impl<'a> Renderer<'a> {
         let mut base = self.base_context(root, chapters);
         base.t.only = reads.strings;
         let (chapter, breadcrumbs, jsonld) = self.placement(i, reads.questions);
+        let (prev, next) = self.neighbours(i);
         PageContext {
             base,
             page: self.page_ctx(i),
@@ -962,12 +983,30 @@ impl<'a> Renderer<'a> {
             related,
             chapter,
             breadcrumbs,
-            prev: i.checked_sub(1).map(|j| self.link(j)),
-            next: (i + 1 < self.content.pages.len()).then(|| self.link(i + 1)),
+            prev: prev.map(|j| self.link(j)),
+            next: next.map(|j| self.link(j)),
             jsonld: JsonLd {
                 renderer: self,
                 questions: jsonld,
             },
+        }
+    }
+
+    /// The pages before and after page `i` in reading order. A chapter page shows its
+    /// questions' answers itself: its neighbours are the chapter pages around it (the first
+    /// chapter's previous page is the home page), not its own first question.
+    fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        let chapters = &self.content.chapters;
+        match self.content.pages[i].kind {
+            PageKind::Chapter(c) => (
+                c.checked_sub(1)
+                    .map_or(i.checked_sub(1), |c| Some(chapters[c].page)),
+                chapters.get(c + 1).map(|ch| ch.page),
+            ),
+            _ => (
+                i.checked_sub(1),
+                (i + 1 < self.content.pages.len()).then_some(i + 1),
+            ),
         }
     }
 

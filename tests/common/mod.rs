@@ -496,6 +496,19 @@ pub fn pdf_text(pdf: &Path) -> String {
         .collect()
 }
 
+/// Build this repo's site and run the Chromium script `script` (tests/js/…) on it; skipped
+/// (as `require_browser_tools` says) without node, its modules or Chromium.
+pub fn chromium_on_repo_site(test: &str, script: &str) {
+    let tools = [Tool::Node, Tool::NodeModules, Tool::Chromium];
+    let Some(tools) = require_browser_tools(test, &tools) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&repo_root(), &out);
+    run_node(&[script, &out.to_string_lossy()], &[], &tools);
+}
+
 /// `node ARGS` in the repository (with `$CHROMIUM` set to the browser found), which must
 /// succeed; its output is printed.
 pub fn run_node(args: &[&str], env: &[(&str, &Path)], tools: &BrowserTools) {

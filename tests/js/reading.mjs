@@ -63,7 +63,7 @@ try {
       `${at} the related list shows the chapter's other questions, not this one (${related.join(' ')})`);
 
     // A tag leads to its page, which lists the question.
-    const tag = page.locator('.page-head .tags a').first();
+    const tag = page.locator('article.question .tags a').first();
     check(await tag.count() === 1, `${at} the question's tags are links`);
     if (await tag.count() === 1) {
       // Wait for the tag page itself: reading links right after the click could read the

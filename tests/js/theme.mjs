@@ -4,7 +4,9 @@
 // in view at first and after scrolling 2000 px; the home page shows the contact card with a
 // tappable number; every answer ends with the number. The 404 page served at a nested path
 // over HTTP (a static server answering misses with /404.html) is styled by style.css and its
-// home link leads to the site root. Exits non-zero on any failure.
+// home link leads to the site root; so is it at addresses under no folder of the site
+// (`/02-x/nope/`, `/faq/old-21.html`), at the host's root and under /faq/, with every link live.
+// Exits non-zero on any failure.
 import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +30,30 @@ function subPathServer(dir) {
 const site = path.resolve(process.argv[2] || 'public');
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
+
+// The 404 page's script has settled on the site root (html[data-root], set once the
+// stylesheet is in place).
+const rootFound = (page) => page.waitForSelector('html[data-root]', { state: 'attached', timeout: 10000 });
+
+// The 404 page served at `root + miss`: styled by style.css (icons at their size), its links lead
+// to pages of the site.
+async function unknownFolder404(page, root, miss) {
+  const resp = await page.goto(root + miss);
+  const at = `404 at ${new URL(root + miss).pathname}:`;
+  check(resp.status() === 404, `${at} answers 404 (${resp.status()})`);
+  await rootFound(page);
+  const styled = await page.locator('header.site-header').evaluate((el) => getComputedStyle(el).position);
+  check(styled === 'sticky', `${at} styled by style.css (header position: ${styled})`);
+  const mark = await page.locator('.brand-mark').evaluate((el) => el.getBoundingClientRect().width);
+  check(mark <= 32, `${at} the brand mark keeps its size (${mark} px)`);
+  const home = await page.locator('header a.brand').evaluate((a) => a.href);
+  check(home === `${root}index.html`, `${at} home links to ${root}index.html (${home})`);
+  const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.href)
+    .filter((h) => h.startsWith('http://127.0.0.1') && !h.includes('#')));
+  const status = await Promise.all(links.map((h) => fetch(h).then((r) => r.status)));
+  const dead = links.filter((h, i) => status[i] !== 200);
+  check(links.length > 5 && dead.length === 0, `${at} all ${links.length} links lead to pages (dead: ${dead.slice(0, 3).join(' ')})`);
+}
 const question = fs.readdirSync(site, { withFileTypes: true })
   .filter((d) => d.isDirectory() && /^\d/.test(d.name))
   .flatMap((d) => fs.readdirSync(path.join(site, d.name)).filter((f) => f.endsWith('.html') && f !== 'index.html').map((f) => `${d.name}/${f}`))
@@ -67,6 +93,7 @@ try {
   // 404 at a nested path over HTTP.
   const resp = await page.goto(`${url}02-drivers/missing.html`);
   check(resp.status() === 404, `a missing nested page answers 404 (got ${resp.status()})`);
+  await rootFound(page);
   const styled = await page.locator('header.site-header').evaluate((el) => getComputedStyle(el).position);
   check(styled === 'sticky', `the nested 404 page is styled by style.css (header position: ${styled})`);
   const home = await page.locator('header a.brand').evaluate((a) => a.href);
@@ -90,10 +117,17 @@ try {
   const sub = await subPathServer(site);
   try {
     await page.goto(`${sub.url}faq/02-drivers/deeper/missing.html`);
+    await rootFound(page);
     const subStyled = await page.locator('header.site-header').evaluate((el) => getComputedStyle(el).position);
     check(subStyled === 'sticky', `the 404 under /faq/ is styled (${subStyled})`);
     const subHome = await page.locator('header a.brand').evaluate((a) => a.href);
     check(subHome === `${sub.url}faq/index.html`, `the 404 under /faq/ links to /faq/index.html (${subHome})`);
+    // Addresses under no folder of the site (old links of a previous site), at the host's root
+    // and under /faq/: styled, and every link leads to a page.
+    for (const [root, miss] of [[url, '02-x/nope/'], [url, 'faq/old-21.html'], [`${sub.url}faq/`, '02-x/nope/'],
+      [`${sub.url}faq/`, 'faq/old-21.html'], [`${sub.url}faq/`, 'a/b/c/d.html']]) {
+      await unknownFolder404(page, root, miss);
+    }
   } finally { sub.server.close(); }
 } finally {
   server.close();

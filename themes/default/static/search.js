@@ -844,7 +844,9 @@
     // way (Escape, the close button) goes back past that entry, so history stays as it was.
     var phone = global.matchMedia ? global.matchMedia('(max-width: 599.98px)') : null;
     var pushed = false; // the open search's history entry is ours
-    var opener = null; // where focus was before the search box got it
+    // Where focus was before the search box got it (the page's loader keeps it when that focus
+    // is what loaded this script).
+    var opener = document.activeElement === input ? input.faqsiteOpener || null : null;
     function ours(state) { return !!(state && state.faqsiteSearch); }
 
     function open() {
@@ -1041,6 +1043,8 @@
     var initial = null;
     try { initial = new URL(location.href).searchParams.get('q'); } catch (e) { /* ignore */ }
     if (initial) { input.value = initial; render(initial); }
+    // The page loads this script when the field is first focused: words typed meanwhile.
+    else if (input.value.trim()) render(input.value);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
