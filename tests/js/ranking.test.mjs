@@ -39,6 +39,17 @@ test('a title match beats the same word in a long body; a question word counts l
   assert.deepEqual(plain(urls(engine, 'how reset')).slice(0, 3), ['1.html', '2.html', '0.html']);
 });
 
+test('a word of the query beats characters the segmenter could not join into one', () => {
+  // 不通 is no index term: the query is 网络, 不, 通.
+  const engine = new api.Engine(smallIndex([
+    { title: ['网络', '故障'], body: ['网络', '连接', '故障'] },
+    { title: ['不', '通', '知'], body: ['不', '通', '知', '道'] },
+    ...filler(10),
+  ]));
+  assert.deepEqual(plain(engine.segment('网络不通')), ['网络', '不', '通']);
+  assert.deepEqual(plain(urls(engine, '网络不通')), ['0.html', '1.html']);
+});
+
 test('a compound query word also matches its parts, below the compound itself', () => {
   // The index holds a compound and its parts (jieba's search mode), text with a part alone.
   const engine = new api.Engine(smallIndex([

@@ -89,8 +89,9 @@
   }
 
   // Documents by number, for scoring in typed arrays: a sharded index's refs are their numbers
-  // (0…n-1) and it hands over the field lengths by number; a one-file index's documents are
-  // numbered in its document store's order.
+  // (0…n-1, in the site's order) and it hands over the field lengths by number; a one-file
+  // index's documents are numbered in the site's order too (by question number), so results of
+  // equal score come in the same order from both.
   Engine.prototype.number = function (data) {
     if (data.numbered) {
       this.size = this.n;
@@ -98,7 +99,11 @@
       this.refOf = String;
       return;
     }
-    var docInfo = data.index.documentStore.docInfo, refs = Object.keys(docInfo);
+    var docs = this.docs, docInfo = data.index.documentStore.docInfo;
+    var numberOf = function (r) { return docs[r] ? docs[r].number : ''; };
+    var refs = Object.keys(docInfo).sort(function (a, b) {
+      return byNumber(numberOf(a), numberOf(b)) || (a < b ? -1 : 1);
+    });
     var ids = this.ids = Object.create(null), lengths = this.lengths = {};
     refs.forEach(function (r, i) { ids[r] = i; });
     this.fields.forEach(function (f) { lengths[f] = refs.map(function (r) { return docInfo[r][f]; }); });
@@ -217,7 +222,7 @@
   // three or more) and of three (of four or more) that are index terms.
   Engine.prototype.parts = function (word) {
     var chars = Array.from(word), out = [];
-    if (!chars.every(function (c) { return HAN_CHAR.test(c); })) return out;
+    if (!isHan(word)) return out;
     for (var n = 2; n < chars.length && n <= 3; n++) {
       for (var i = 0; i + n <= chars.length; i++) {
         var p = chars.slice(i, i + n).join('');
@@ -226,6 +231,15 @@
     }
     return out;
   };
+
+  // What a single Chinese character weighs among a query's words (the rest weigh 1, question
+  // words less): the segmenter keeps one alone only when it is part of no word the index
+  // knows (the query's own words, mistyped, or words the index lacks), so it says little.
+  var SINGLE = 0.2;
+
+  function isHan(text) {
+    return Array.from(text).every(function (c) { return HAN_CHAR.test(c); });
+  }
 
   // Query words as the engine searches them: [{word, alts: [{term, exact, part, share}],
   // weight}]. A word's alternatives: itself (prefix-expanded), the Chinese terms its pinyin
@@ -239,7 +253,7 @@
       (self.pinyin[w] || []).forEach(function (t) { alts.push({ term: t, exact: false }); });
       var parts = self.parts(w);
       parts.forEach(function (p) { alts.push({ term: p, exact: true, part: true, share: 1 / parts.length }); });
-      return { word: w, alts: alts, weight: self.weak[w] || 1 };
+      return { word: w, alts: alts, weight: self.weak[w] || (isHan(w) && w.length === 1 ? SINGLE : 1) };
     });
     var typed = compact(normalize(query));
     this.synonyms.forEach(function (g) {
@@ -400,8 +414,8 @@
     return results;
   };
 
-  // Results in order: the higher score first, then by ref.
-  function before(a, b) { return b.score - a.score || (a.ref < b.ref ? -1 : 1); }
+  // Results in order: the higher score first, then by document number (the site's order).
+  function before(a, b) { return b.score - a.score || a.id - b.id; }
 
   // Puts `r` into `best` (at most `k` results, in order) if it is among the first k.
   function keepBest(best, k, r) {
