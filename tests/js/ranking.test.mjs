@@ -73,6 +73,14 @@ test('highlights cover whole words only', () => {
   assert.deepEqual(marks(api.highlight('清理磁盘空间', ['空间'])), ['空间']);
 });
 
+test('a longer word a query word begins is highlighted only as the word being typed', () => {
+  const engine = new api.Engine(smallIndex([{ title: ['without', 'sudo', 'operators'] }, ...filler(5)]));
+  const terms = (q) => plain(engine.search(q, 1)[0].terms).sort();
+  assert.deepEqual(terms('with sudo'), ['sudo']);
+  assert.deepEqual(terms('operator sudo'), ['operators', 'sudo'], 'an inflection is highlighted');
+  assert.deepEqual(terms('sudo with'), ['sudo', 'without'], 'the last word is still being typed');
+});
+
 test('a highlight is never cut at the end of a snippet', () => {
   const text = '甲'.repeat(10) + '磁盘空间' + '乙'.repeat(8) + '网络连接' + '丙'.repeat(40);
   const pieces = plain(api.snippet(text, ['磁盘空间', '网络连接'], 20));

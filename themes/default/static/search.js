@@ -321,6 +321,10 @@
   // nearly as much, one the word is half of (with → without 0.11, a character of a word of two
   // 0.06) little; the parts of a compound word 1 together (each 1 / the number of parts).
   var PREFIX_POWER = 4;
+  // The least quality of a match whose term is highlighted: a longer word the query's word
+  // begins is highlighted only as an inflection (operator → operators), or when the word is the
+  // query's last, still being typed (dri → driver); never without for with.
+  var SHOWN = 0.5;
 
   // The index terms an alternative of a query word stands for: [{term, node, quality}].
   Engine.prototype.lookup = function (field, alt) {
@@ -343,7 +347,7 @@
     token.alts.forEach(function (alt) {
       self.lookup(field, alt).forEach(function (e) {
         var idf = self.idf(e.node.df), q = e.quality;
-        met.push({ node: e.node, shown: alt.group ? alt.group.words : [e.term] });
+        if (q >= SHOWN || alt.part || token.last) met.push({ node: e.node, shown: alt.group ? alt.group.words : [e.term] });
         var list = self.postings(e.node), ids = list.ids, tfs = list.tfs;
         for (var i = 0; i < ids.length; i++) {
           var id = ids[i], len = lengths[id];
@@ -378,6 +382,7 @@
     var found = [], seen = new Uint8Array(size); // found: the documents scored
     var m = { best: new Float64Array(size), quality: new Float64Array(size), parts: new Float64Array(size), partQuality: new Float64Array(size) };
     var met = []; // every (node, words shown) the search met, in order
+    tokens[tokens.length - 1].last = true;
     tokens.forEach(function (token) {
       var touched = [];
       self.fields.forEach(function (field) {
