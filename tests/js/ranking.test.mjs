@@ -50,6 +50,20 @@ test('a word of the query beats characters the segmenter could not join into one
   assert.deepEqual(plain(urls(engine, '网络不通')), ['0.html', '1.html']);
 });
 
+test('a Latin word the index has in another form is that word, not other words run together', () => {
+  const engine = new api.Engine(smallIndex([
+    { title: ['can', 'i', 'overload', 'operators'], body: ['operators', 'overloaded'] },
+    { title: ['dynamic', 'library', 'loading'] },
+    { title: ['iterate', 'over', 'a', 'collection'] },
+    { title: ['usb', 'key', 'lost'] },
+    ...filler(10),
+  ]));
+  assert.deepEqual(plain(engine.segment('operator overloading')), ['operator', 'overloading']);
+  assert.deepEqual(plain(urls(engine, 'operator overloading')), ['0.html']);
+  // Words run together that no index word begins with are still split (usbkey → usb key).
+  assert.deepEqual(plain(engine.segment('usbkey')), ['usb', 'key']);
+});
+
 test('a compound query word also matches its parts, below the compound itself', () => {
   // The index holds a compound and its parts (jieba's search mode), text with a part alone.
   const engine = new api.Engine(smallIndex([

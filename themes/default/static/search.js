@@ -175,17 +175,31 @@
   };
 
   // Latin runs typed together (`qu dong`, `mima wangji`, `usb key`) → words: runs the index
-  // knows (or the language's stop words, which it leaves out) stay as typed; otherwise the
-  // whole is split into words and pinyin, else each run.
+  // knows (or the language's stop words, which it leaves out, or another form of a word it
+  // knows: `stem`) stay as typed; otherwise the whole is split into words and pinyin, else each
+  // run.
   Engine.prototype.latinWords = function (group) {
     var self = this;
-    var known = function (w) { return self.latin[w] || self.stop[w] || /^[0-9]+$/.test(w); };
+    var known = function (w) { return self.latin[w] || self.stop[w] || /^[0-9]+$/.test(w) || self.stem(w); };
     if (group.every(known)) return group;
     var whole = this.splitLatin(group.join(''));
     if (whole) return whole;
     var out = [];
     group.forEach(function (w) { out.push.apply(out, known(w) ? [w] : (self.splitLatin(w) || [w])); });
     return out;
+  };
+
+  // A Latin word the index lacks as another form of one it has: its longest beginning, of at
+  // least four letters and all but at most three, that begins one of the index's Latin words
+  // (overloading → overload: overload, overloaded), or null. Such a word is kept whole, not
+  // split into other words (over, loading).
+  Engine.prototype.stem = function (word) {
+    if (this.latin[word] || !LATIN.test(word)) return null;
+    for (var n = word.length - 1; n >= Math.max(4, word.length - 3); n--) {
+      var p = word.slice(0, n);
+      for (var w in this.latin) if (w.lastIndexOf(p, 0) === 0) return p;
+    }
+    return null;
   };
 
   // A Chinese run → words by bidirectional maximum matching.
@@ -250,6 +264,8 @@
     var tokens = this.words(query).map(function (w) {
       var alts = [];
       if (self.latin[w] || !self.pinyin[w]) alts.push({ term: w, exact: false });
+      var stem = self.stem(w);
+      if (stem) alts.push({ term: stem, exact: false });
       (self.pinyin[w] || []).forEach(function (t) { alts.push({ term: t, exact: false }); });
       var parts = self.parts(w);
       parts.forEach(function (p) { alts.push({ term: p, exact: true, part: true, share: 1 / parts.length }); });
