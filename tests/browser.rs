@@ -26,6 +26,18 @@ fn search_engine_finds_the_right_answers() {
     );
 }
 
+/// The ranking and highlighting rules of `search.js` on small indexes the test makes (no
+/// build): an exact match of a rare word beats prefix matches, a compound query word matches
+/// its parts, highlights cover whole words.
+#[test]
+fn search_engine_ranks_by_relevance() {
+    let Some(tools) = require_browser_tools("search_engine_ranks_by_relevance", SEARCH_TOOLS)
+    else {
+        return;
+    };
+    run_node(&["--test", "tests/js/ranking.test.mjs"], &[], &tools);
+}
+
 /// An English site (`tests/fixtures/english`): its question words weigh little, so "How do I
 /// reset my PIN?" finds the PIN answer, not "How do I install the driver?".
 #[test]

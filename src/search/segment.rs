@@ -11,10 +11,24 @@ use std::sync::{LazyLock, OnceLock};
 use elasticlunr::lang::common::RegexTrimmer;
 use elasticlunr::pipeline::{FnWrapper, Pipeline};
 
+/// Chinese characters, as a regex class's contents (written so that Rust's `regex` and
+/// JavaScript's `u` regexes read it alike: `search.js` has the same class, a test checks).
+macro_rules! han_chars {
+    () => {
+        r"\p{Unified_Ideograph}"
+    };
+}
+/// The letters and digits of Latin words, as [`han_chars`].
+macro_rules! latin_chars {
+    () => {
+        r"\p{Script=Latin}\p{Nd}"
+    };
+}
+
 /// The characters a term may start and end with: Han, Latin letters and decimal digits (the
 /// stock `zh` trimmer leaves out digits, so phone numbers, the PIN 1111 or "TW15" could never
 /// be found).
-const WORD_CHARS: &str = r"\p{Unified_Ideograph}\p{Latin}\p{Nd}";
+const WORD_CHARS: &str = concat!(han_chars!(), latin_chars!());
 
 /// elasticlunr's Chinese language (jieba search-mode segmentation and the `zh` pipeline),
 /// with the trimmer of [`WORD_CHARS`]. Segmentation happens once, in parallel, before the
@@ -177,6 +191,19 @@ mod tests {
                 trimmer.filter(t.to_string()),
                 "{t:?}"
             );
+        }
+    }
+
+    /// `search.js` decides what a whole word is (for highlights) and which query words are
+    /// Chinese by the index's own classes, not ranges of its own.
+    #[test]
+    fn search_js_has_the_word_classes_of_the_index() {
+        let js = include_str!("../../themes/default/static/search.js");
+        for class in [
+            concat!("var HAN_CHAR = /[", han_chars!(), "]/u;"),
+            concat!("var LATIN_CHAR = /[", latin_chars!(), "]/u;"),
+        ] {
+            assert!(js.contains(class), "search.js lacks {class}");
         }
     }
 

@@ -17,8 +17,8 @@ pub struct LanguageWords {
     /// Dropped from text and queries: they say nothing about any answer.
     pub stop: &'static [&'static str],
     /// Question words and particles: what a query asks, not what it is about. A query word's
-    /// weight counts in how many of the query's words a result matches, so a query's symptom
-    /// words decide its ranking.
+    /// weight scales what its matches add to a result's score and to the share of the query
+    /// the result covers, so a query's symptom words decide its ranking.
     pub weak: &'static [(&'static str, f64)],
 }
 

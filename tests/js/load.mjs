@@ -43,3 +43,45 @@ export function loadSharded(siteDir) {
   const source = new ctx.FAQSITE_SEARCH_ENGINE.ShardedSource(ctx.FAQSITE_SEARCH_MANIFEST, '', loader);
   return { source, loaded, manifest: ctx.FAQSITE_SEARCH_MANIFEST };
 }
+
+// search.js's engine alone (no index), for tests that make their own small indexes.
+export function engineApi() {
+  const ctx = vm.createContext({});
+  ctx.window = ctx;
+  const engineFile = path.join(repo, 'themes/default/static/search.js');
+  vm.runInContext(fs.readFileSync(engineFile, 'utf8'), ctx, { filename: engineFile });
+  return ctx.FAQSITE_SEARCH_ENGINE;
+}
+
+// An index as the Rust side writes it (elasticlunr's inverted index, tf = sqrt(count)), made
+// from documents given as their fields' terms: [{title: [terms], body: [terms], …}]. Documents
+// are numbered from 0; their urls are `<n>.html`.
+export function smallIndex(docs, { fields = { title: 4, body: 1 }, weak = {}, stop = [] } = {}) {
+  const index = {}, docInfo = {}, stored = {};
+  for (const f of Object.keys(fields)) index[f] = { root: {} };
+  docs.forEach((d, n) => {
+    const ref = String(n);
+    docInfo[ref] = {};
+    for (const f of Object.keys(fields)) {
+      const terms = d[f] || [];
+      docInfo[ref][f] = terms.length;
+      const counts = {};
+      for (const t of terms) counts[t] = (counts[t] || 0) + 1;
+      for (const [t, c] of Object.entries(counts)) {
+        let node = index[f].root;
+        for (const ch of t) node = node[ch] || (node[ch] = {});
+        node.docs = node.docs || {};
+        node.docs[ref] = { tf: Math.sqrt(c) };
+        node.df = Object.keys(node.docs).length;
+      }
+    }
+    const text = (f) => (d[f] || []).join(' ');
+    stored[ref] = { url: `${n}.html`, title: text('title'), chapter: '', number: '', body: text('body') };
+  });
+  return {
+    index: { index, documentStore: { docInfo, length: docs.length } },
+    docs: stored,
+    options: { fields, stop_words: stop, weak_words: weak, synonyms: [] },
+    pinyin: {},
+  };
+}

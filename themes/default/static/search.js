@@ -3,9 +3,13 @@
  * The query is processed like the index was built: the same normalisation (full-width ASCII to
  * half-width, lower case), then Chinese runs are segmented by bidirectional maximum matching
  * against the index's own vocabulary (falling back to single characters, which prefix
- * expansion turns into the words that start with them). Scoring follows elasticlunr.js:
- * tf × idf × 1/sqrt(field length) × field boost, prefix-expanded terms penalised, OR across
- * query words with a coordination factor so documents matching more of the words rank higher.
+ * expansion turns into the words that start with them); a word kept whole also matches the
+ * words inside it, as the index's search-mode segmentation holds them. Scoring is BM25 on the
+ * elasticlunr index's counts, per field × the field's boost, each query word counted by its
+ * best match weighed by the match's quality (its own term 1, a prefix expansion less the more
+ * of the term it leaves out), times the share of the query a document covers by those
+ * qualities: relevance decides the order, so an exact match of a rare word beats any number
+ * of partial matches. Highlights cover whole words only.
  *
  * Latin letters are split into the index's Latin words and the toneless pinyin of its Chinese
  * terms (the index's pinyin map), so `qudong`, `qu dong` and `usbkey` find \u9a71\u52a8 (qu dong) and USB Key. Every
@@ -81,11 +85,13 @@
     // The Latin words of the index (a sharded index lists them all in its manifest).
     this.latin = setOf(data.latin || Object.keys(this.vocab).filter(function (w) { return LATIN.test(w); }));
     this.number(data);
+    this.averages = {};
   }
 
   // Documents by number, for scoring in typed arrays: a sharded index's refs are their numbers
-  // (0…n-1) and it hands over the field lengths by number; a one-file index's documents are
-  // numbered in its document store's order.
+  // (0…n-1, in the site's order) and it hands over the field lengths by number; a one-file
+  // index's documents are numbered in the site's order too (by question number), so results of
+  // equal score come in the same order from both.
   Engine.prototype.number = function (data) {
     if (data.numbered) {
       this.size = this.n;
@@ -93,7 +99,11 @@
       this.refOf = String;
       return;
     }
-    var docInfo = data.index.documentStore.docInfo, refs = Object.keys(docInfo);
+    var docs = this.docs, docInfo = data.index.documentStore.docInfo;
+    var numberOf = function (r) { return docs[r] ? docs[r].number : ''; };
+    var refs = Object.keys(docInfo).sort(function (a, b) {
+      return byNumber(numberOf(a), numberOf(b)) || (a < b ? -1 : 1);
+    });
     var ids = this.ids = Object.create(null), lengths = this.lengths = {};
     refs.forEach(function (r, i) { ids[r] = i; });
     this.fields.forEach(function (f) { lengths[f] = refs.map(function (r) { return docInfo[r][f]; }); });
@@ -165,17 +175,31 @@
   };
 
   // Latin runs typed together (`qu dong`, `mima wangji`, `usb key`) → words: runs the index
-  // knows (or the language's stop words, which it leaves out) stay as typed; otherwise the
-  // whole is split into words and pinyin, else each run.
+  // knows (or the language's stop words, which it leaves out, or another form of a word it
+  // knows: `stem`) stay as typed; otherwise the whole is split into words and pinyin, else each
+  // run.
   Engine.prototype.latinWords = function (group) {
     var self = this;
-    var known = function (w) { return self.latin[w] || self.stop[w] || /^[0-9]+$/.test(w); };
+    var known = function (w) { return self.latin[w] || self.stop[w] || /^[0-9]+$/.test(w) || self.stem(w); };
     if (group.every(known)) return group;
     var whole = this.splitLatin(group.join(''));
     if (whole) return whole;
     var out = [];
     group.forEach(function (w) { out.push.apply(out, known(w) ? [w] : (self.splitLatin(w) || [w])); });
     return out;
+  };
+
+  // A Latin word the index lacks as another form of one it has: its longest beginning, of at
+  // least four letters and all but at most three, that begins one of the index's Latin words
+  // (overloading → overload: overload, overloaded), or null. Such a word is kept whole, not
+  // split into other words (over, loading).
+  Engine.prototype.stem = function (word) {
+    if (this.latin[word] || !LATIN.test(word)) return null;
+    for (var n = word.length - 1; n >= Math.max(4, word.length - 3); n--) {
+      var p = word.slice(0, n);
+      for (var w in this.latin) if (w.lastIndexOf(p, 0) === 0) return p;
+    }
+    return null;
   };
 
   // A Chinese run → words by bidirectional maximum matching.
@@ -207,22 +231,51 @@
     });
   };
 
-  // Query words as the engine searches them: [{word, alts: [{term, exact}], weight}]. A word's
-  // alternatives: itself (prefix-expanded), the Chinese terms its pinyin reads as, and the term
-  // of a synonym group it belongs to; the words of a group typed apart (`usb key`) are one.
+  // The words inside a Chinese query word the segmenter kept whole, as jieba's search mode
+  // gives them to the index (\u78c1\u76d8\u7a7a\u95f4 ci pan kong jian → ci pan, kong jian): its pieces of two characters (of a word of
+  // three or more) and of three (of four or more) that are index terms.
+  Engine.prototype.parts = function (word) {
+    var chars = Array.from(word), out = [];
+    if (!isHan(word)) return out;
+    for (var n = 2; n < chars.length && n <= 3; n++) {
+      for (var i = 0; i + n <= chars.length; i++) {
+        var p = chars.slice(i, i + n).join('');
+        if (this.vocab[p] && out.indexOf(p) < 0) out.push(p);
+      }
+    }
+    return out;
+  };
+
+  // What a single Chinese character weighs among a query's words (the rest weigh 1, question
+  // words less): the segmenter keeps one alone only when it is part of no word the index
+  // knows (the query's own words, mistyped, or words the index lacks), so it says little.
+  var SINGLE = 0.2;
+
+  function isHan(text) {
+    return Array.from(text).every(function (c) { return HAN_CHAR.test(c); });
+  }
+
+  // Query words as the engine searches them: [{word, alts: [{term, exact, part, share}],
+  // weight}]. A word's alternatives: itself (prefix-expanded), the Chinese terms its pinyin
+  // reads as, its parts (exact, `share` each), and the term of a synonym group it belongs to;
+  // the words of a group typed apart (`usb key`) are one.
   Engine.prototype.tokens = function (query) {
     var self = this;
     var tokens = this.words(query).map(function (w) {
       var alts = [];
       if (self.latin[w] || !self.pinyin[w]) alts.push({ term: w, exact: false });
+      var stem = self.stem(w);
+      if (stem) alts.push({ term: stem, exact: false });
       (self.pinyin[w] || []).forEach(function (t) { alts.push({ term: t, exact: false }); });
-      return { word: w, alts: alts, weight: self.weak[w] || 1 };
+      var parts = self.parts(w);
+      parts.forEach(function (p) { alts.push({ term: p, exact: true, part: true, share: 1 / parts.length }); });
+      return { word: w, alts: alts, weight: self.weak[w] || (isHan(w) && w.length === 1 ? SINGLE : 1) };
     });
     var typed = compact(normalize(query));
     this.synonyms.forEach(function (g) {
       var hit = null;
       tokens.forEach(function (t) {
-        t.alts.forEach(function (a) { if (g.keys.indexOf(a.term) >= 0) hit = t; });
+        t.alts.forEach(function (a) { if (!a.part && g.keys.indexOf(a.term) >= 0) hit = t; });
       });
       var key = g.keys.filter(function (k) { return typed.indexOf(k) >= 0; })[0];
       if (!hit && key) {
@@ -244,8 +297,22 @@
     return this.words(query);
   };
 
+  // BM25's inverse document frequency of a term in `df` of the documents.
   Engine.prototype.idf = function (df) {
-    return 1 + Math.log(this.n / (df + 1));
+    return Math.log(1 + (this.n - df + 0.5) / (df + 0.5));
+  };
+
+  // BM25's constants (the usual ones): how soon repeats of a term stop adding (K1), how much a
+  // field longer than the average of its kind weakens a match (B).
+  var K1 = 1.2, B = 0.75;
+
+  // The average length of `field` over the documents (kept: the lengths do not change).
+  Engine.prototype.average = function (field) {
+    var avg = this.averages[field];
+    if (avg !== undefined) return avg;
+    var lengths = this.lengths[field] || [], sum = 0;
+    for (var i = 0; i < this.size; i++) sum += lengths[i] || 0;
+    return (this.averages[field] = Math.max(1, sum / Math.max(1, this.size)));
   };
 
   // Terms of `field` starting with `token`: [{term, node}].
@@ -263,104 +330,102 @@
     return out;
   };
 
-  // The index terms an alternative of a query word stands for: [{term, node, penalty}].
+  // What a match counts for, by its kind: the query word's own term (or a term its pinyin
+  // reads as, or its synonym group's) 1; a longer term the word begins (a prefix expansion,
+  // or a single character the vocabulary has no word for) the share of the term the word is,
+  // to the fourth power: a term a letter or two longer (operator → operators: 0.62) counts
+  // nearly as much, one the word is half of (with → without 0.11, a character of a word of two
+  // 0.06) little; the parts of a compound word 1 together (each 1 / the number of parts).
+  var PREFIX_POWER = 4;
+  // The least quality of a match whose term is highlighted: a longer word the query's word
+  // begins is highlighted only as an inflection (operator → operators), or when the word is the
+  // query's last, still being typed (dri → driver); never without for with.
+  var SHOWN = 0.5;
+
+  // The index terms an alternative of a query word stands for: [{term, node, quality}].
   Engine.prototype.lookup = function (field, alt) {
     if (alt.exact) {
       var n = this.node(field, alt.term);
-      return n && hasPostings(n) ? [{ term: alt.term, node: n, penalty: 1 }] : [];
+      return n && hasPostings(n) ? [{ term: alt.term, node: n, quality: alt.share || 1 }] : [];
     }
     var t = alt.term;
     return this.expand(field, t).map(function (e) {
-      e.penalty = e.term === t ? 1 : 0.15 * (1 - (e.term.length - t.length) / e.term.length);
+      e.quality = Math.pow(t.length / e.term.length, PREFIX_POWER);
       return e;
     });
   };
 
-  // Sum of the weights of the query words in `set` (indexes into tokens).
-  function weightOf(tokens, set) {
-    var w = 0;
-    for (var i in set) w += tokens[i].weight;
-    return w;
-  }
+  // One query word's matches in one field, into `m` by document number: the best match's
+  // score (BM25's: idf × saturated count in a field of that length, × quality) and quality,
+  // and the sums of the compound parts' scores and qualities. Returns the documents it matched.
+  Engine.prototype.matchField = function (token, field, m, met) {
+    var self = this, lengths = this.lengths[field] || [], touched = [], avg = this.average(field);
+    token.alts.forEach(function (alt) {
+      self.lookup(field, alt).forEach(function (e) {
+        var idf = self.idf(e.node.df), q = e.quality;
+        if (q >= SHOWN || alt.part || token.last) met.push({ node: e.node, shown: alt.group ? alt.group.words : [e.term] });
+        var list = self.postings(e.node), ids = list.ids, tfs = list.tfs;
+        for (var i = 0; i < ids.length; i++) {
+          var id = ids[i], len = lengths[id];
+          var count = tfs[i] * tfs[i]; // the index's tf is the square root of the count
+          var s = idf * q * count * (K1 + 1) / (count + K1 * (1 - B + B * (len || 1) / avg));
+          if (!m.quality[id] && !m.partQuality[id]) touched.push(id);
+          if (alt.part) {
+            m.parts[id] += s;
+            m.partQuality[id] += q;
+          } else {
+            if (s > m.best[id]) m.best[id] = s;
+            if (q > m.quality[id]) m.quality[id] = q;
+          }
+        }
+      });
+    });
+    return touched;
+  };
 
-  // The query words a document matched (indexes into tokens), per document number: bit masks,
-  // or past 30 words objects of them; `weight` sums their weights in index order, as weightOf.
-  function marks(n, size) {
-    if (n > 30) {
-      var sets = new Array(size);
-      return {
-        add: function (id, ti) { (sets[id] = sets[id] || Object.create(null))[ti] = true; },
-        weight: function (tokens, id) { return weightOf(tokens, sets[id]); },
-      };
-    }
-    var masks = new Int32Array(size);
-    return {
-      add: function (id, ti) { masks[id] |= 1 << ti; },
-      weight: function (tokens, id) {
-        var w = 0;
-        for (var i = 0; i < tokens.length; i++) if (masks[id] & (1 << i)) w += tokens[i].weight;
-        return w;
-      },
-    };
-  }
-
-  // Search; returns [{ref, score, doc, terms}] best first. Scores are elasticlunr's (tf × idf ×
-  // field-length norm, coordination per field and across fields), summed per document number
-  // in typed arrays; only the results returned get their matched terms.
+  // Search; returns [{ref, score, words, doc, terms}] best first. A document's score: for each
+  // query word and field, the word's best match there (or its compound parts together) × the
+  // field's boost × the word's weight, summed; times the share of the query it covers (`words`:
+  // each word's weight × the quality of its best match, over the weight of all words). So an
+  // exact match of a rare word beats any number of short prefix matches, a title match a body
+  // match, and a question word counts little. Only the results returned get their matched terms.
   Engine.prototype.search = function (query, limit) {
     var tokens = this.tokens(query);
     if (!tokens.length) return [];
-    var self = this, size = this.size;
-    var all = weightOf(tokens, tokens.map(function () { return true; }));
-    var matched = marks(tokens.length, size);
-    var total = new Float64Array(size), found = [], seen = new Uint8Array(size); // found: the scored
-    var fieldScores = new Float64Array(size), fieldWeight = new Float64Array(size);
-    var fieldLast = new Int32Array(size).fill(-1); // the last query word met in the field
+    var self = this, size = this.size, all = 0;
+    tokens.forEach(function (t) { all += t.weight; });
+    var total = new Float64Array(size), covered = new Float64Array(size), cover = new Float64Array(size);
+    var found = [], seen = new Uint8Array(size); // found: the documents scored
+    var m = { best: new Float64Array(size), quality: new Float64Array(size), parts: new Float64Array(size), partQuality: new Float64Array(size) };
     var met = []; // every (node, words shown) the search met, in order
-    this.fields.forEach(function (field) {
-      var boost = self.boosts[field];
-      if (!boost) return;
-      var lengths = self.lengths[field] || [], touched = [];
-      tokens.forEach(function (token, ti) {
-        token.alts.forEach(function (alt) {
-          self.lookup(field, alt).forEach(function (e) {
-            var idf = self.idf(e.node.df);
-            met.push({ node: e.node, shown: alt.group ? alt.group.words : [e.term] });
-            var list = self.postings(e.node), ids = list.ids, tfs = list.tfs;
-            for (var i = 0; i < ids.length; i++) {
-              var id = ids[i], len = lengths[id];
-              var norm = len ? 1 / Math.sqrt(len) : 1;
-              fieldScores[id] += tfs[i] * idf * norm * e.penalty;
-              if (fieldLast[id] !== ti) {
-                if (fieldLast[id] < 0) touched.push(id);
-                fieldLast[id] = ti;
-                fieldWeight[id] += token.weight;
-              }
-              matched.add(id, ti);
-            }
-          });
+    tokens[tokens.length - 1].last = true;
+    tokens.forEach(function (token) {
+      var touched = [];
+      self.fields.forEach(function (field) {
+        var boost = self.boosts[field];
+        if (!boost) return;
+        self.matchField(token, field, m, met).forEach(function (id) {
+          total[id] += boost * token.weight * Math.max(m.best[id], m.parts[id]);
+          var q = Math.max(m.quality[id], m.partQuality[id]);
+          if (!cover[id]) touched.push(id);
+          if (q > cover[id]) cover[id] = q;
+          m.best[id] = m.quality[id] = m.parts[id] = m.partQuality[id] = 0;
         });
       });
       touched.forEach(function (id) {
+        covered[id] += token.weight * cover[id];
+        cover[id] = 0;
         if (!seen[id]) { seen[id] = 1; found.push(id); }
-        total[id] += fieldScores[id] * (fieldWeight[id] / all) * boost;
-        fieldScores[id] = 0;
-        fieldWeight[id] = 0;
-        fieldLast[id] = -1;
       });
     });
     var results = [], k = limit || this.data.options.max_results || 10;
     found.forEach(function (id) {
-      var words = matched.weight(tokens, id);
-      // Coordination across fields: every query word a document lacks costs it.
-      var score = total[id] * words / all, last = results[k - 1];
-      if (last && (words < last.words || (words === last.words && score < last.score))) return;
-      keepBest(results, k, { id: id, ref: self.refOf(id), score: score, words: words });
+      keepBest(results, k, { id: id, ref: self.refOf(id), score: total[id] * covered[id] / all, words: covered[id] });
     });
     results.forEach(function (r) {
       var terms = Object.create(null);
-      met.forEach(function (m) {
-        if (inSorted(self.postings(m.node).ids, r.id)) m.shown.forEach(function (w) { terms[w] = true; });
+      met.forEach(function (x) {
+        if (inSorted(self.postings(x.node).ids, r.id)) x.shown.forEach(function (w) { terms[w] = true; });
       });
       delete r.id;
       r.doc = self.docs[r.ref];
@@ -370,8 +435,8 @@
     return results;
   };
 
-  // Results in order: more of the query's words first, then the higher score, then by ref.
-  function before(a, b) { return b.words - a.words || b.score - a.score || (a.ref < b.ref ? -1 : 1); }
+  // Results in order: the higher score first, then by document number (the site's order).
+  function before(a, b) { return b.score - a.score || a.id - b.id; }
 
   // Puts `r` into `best` (at most `k` results, in order) if it is among the first k.
   function keepBest(best, k, r) {
@@ -493,36 +558,64 @@
     if (norm.length !== text.length) text = norm; // keep positions aligned
     var sorted = terms.slice().sort(function (a, b) { return b.length - a.length; });
     var best = -1;
-    for (var i = 0; i < sorted.length && best < 0; i++) best = norm.indexOf(sorted[i]);
+    for (var i = 0; i < sorted.length && best < 0; i++) best = nextWord(norm, [sorted[i]], 0).at;
     var start = Math.max(0, best < 0 ? 0 : best - Math.floor(length / 3));
     var end = Math.min(text.length, start + length);
     // Begin and end at punctuation or a space when one is near, not inside a word.
     for (var b = start, k = 0; b > 0 && k < 12; b--, k++) if (BOUNDARY.test(text[b - 1])) { start = b; break; }
     for (var e = end, m = 0; e < text.length && m < 12; e++, m++) if (BOUNDARY.test(text[e])) { end = e + 1; break; }
+    var body = marked(text, norm, sorted, start, end);
     var pieces = [];
     if (start > 0) pieces.push({ text: '…', mark: false });
-    pieces.push.apply(pieces, marked(text, norm, sorted, start, end));
-    if (end < text.length) pieces.push({ text: '…', mark: false });
+    pieces.push.apply(pieces, body.pieces);
+    if (body.end < text.length) pieces.push({ text: '…', mark: false });
     return pieces;
   }
 
-  // `text` (normalised: `norm`) from `start` to `end` as pieces, the `sorted` terms marked.
+  // Word characters as the index has them (WORD_CHARS of src/search/segment.rs, whose tests
+  // check these two): Chinese characters, and the letters and digits of Latin words.
+  var HAN_CHAR = /[\p{Unified_Ideograph}]/u;
+  var LATIN_CHAR = /[\p{Script=Latin}\p{Nd}]/u;
+
+  // Whether `term`, found at `at` of `norm`, is a word there: a Latin word not inside a longer
+  // one (no with in without), a single Chinese character not beside another (no character
+  // inside a word of others); a longer Chinese word anywhere (the index holds the words inside
+  // compounds too).
+  function whole(norm, at, term) {
+    var chars = Array.from(term), last = chars[chars.length - 1];
+    var prev = Array.from(norm.slice(Math.max(0, at - 2), at)).pop() || '';
+    var after = norm.codePointAt(at + term.length);
+    var next = after === undefined ? '' : String.fromCodePoint(after);
+    if (LATIN_CHAR.test(chars[0]) && LATIN_CHAR.test(prev)) return false;
+    if (LATIN_CHAR.test(last) && LATIN_CHAR.test(next)) return false;
+    return !(chars.length === 1 && HAN_CHAR.test(last) && (HAN_CHAR.test(prev) || HAN_CHAR.test(next)));
+  }
+
+  // The first of the `sorted` terms (longest first) that is a word of `norm` at or after
+  // `from`: {at, term}, at -1 when there is none.
+  function nextWord(norm, sorted, from) {
+    var next = -1, term = null;
+    sorted.forEach(function (t) {
+      var at = norm.indexOf(t, from);
+      while (at >= 0 && !whole(norm, at, t)) at = norm.indexOf(t, at + 1);
+      if (at >= 0 && (next < 0 || at < next)) { next = at; term = t; }
+    });
+    return { at: next, term: term };
+  }
+
+  // `text` (normalised: `norm`) from `start` to `end` as pieces, the `sorted` terms marked; a
+  // word that begins before `end` is marked whole, past it. Returns {pieces, end}: where they end.
   function marked(text, norm, sorted, start, end) {
     var pieces = [];
     var pos = start;
     while (pos < end) {
-      var next = -1, term = null;
-      for (var j = 0; j < sorted.length; j++) {
-        var at = norm.indexOf(sorted[j], pos);
-        if (at >= 0 && at < end && (next < 0 || at < next)) { next = at; term = sorted[j]; }
-      }
-      if (next < 0) { pieces.push({ text: text.slice(pos, end), mark: false }); break; }
-      if (next > pos) pieces.push({ text: text.slice(pos, next), mark: false });
-      var stop = Math.min(end, next + term.length);
-      pieces.push({ text: text.slice(next, stop), mark: true });
-      pos = stop;
+      var w = nextWord(norm, sorted, pos);
+      if (w.at < 0 || w.at >= end) { pieces.push({ text: text.slice(pos, end), mark: false }); pos = end; break; }
+      if (w.at > pos) pieces.push({ text: text.slice(pos, w.at), mark: false });
+      pos = w.at + w.term.length;
+      pieces.push({ text: text.slice(w.at, pos), mark: true });
     }
-    return pieces;
+    return { pieces: pieces, end: Math.max(pos, end) };
   }
 
   // The whole of `text` as pieces, the terms marked (result titles).
@@ -530,7 +623,7 @@
     var norm = normalize(text);
     if (norm.length !== text.length) text = norm;
     var sorted = terms.slice().sort(function (a, b) { return b.length - a.length; });
-    return marked(text, norm, sorted, 0, text.length);
+    return marked(text, norm, sorted, 0, text.length).pieces;
   }
 
   /* ---------------- where the index comes from ---------------- */
