@@ -84,9 +84,9 @@ const ready = await new Promise((resolve, reject) => {
       const p = line.match(/^reloaded after (\d+) ms/);
       if (p) reloadedAfter.push(Number(p[1]));
       const laps = (text) => Object.fromEntries(text.split(", ").map((s) => [s.split(" ")[0], Number(s.split(" ")[1])]));
-      const t = line.match(/^  ms: (.*)/);
+      const t = line.match(/^ {2}ms: (.*)/);
       if (t) stages.push(laps(t[1]));
-      const c = line.match(/^  cpu ms: (.*)/);
+      const c = line.match(/^ {2}cpu ms: (.*)/);
       if (c) cpuStages.push(laps(c[1]));
       const m = line.match(/^serving (.*) at http:\/\/([^/\s]+)\//);
       if (m) resolve({ out: m[1], addr: m[2] });

@@ -36,14 +36,16 @@ if [ "${SKIP_LIGHTHOUSE:-}" = 1 ]; then
   summary+=("lighthouse: SKIPPED")
 else
   echo "== Lighthouse"
-  node tests/browser/audit.mjs --serve "$site" >"$tmp/serve.log" 2>&1 &
+  # The server's first line ("serving URL") comes through a pipe: read waits for that line,
+  # or for the pipe to close should the server fail first (30 s at most, should it hang).
+  mkfifo "$tmp/serve.out"
+  node tests/browser/audit.mjs --serve "$site" >"$tmp/serve.out" 2>"$tmp/serve.log" &
   server_pid=$!
+  exec 3<"$tmp/serve.out"
   url=
-  for _ in $(seq 1 100); do
-    url=$(sed -n 's/^serving //p' "$tmp/serve.log")
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
+  if IFS= read -r -t 30 line <&3; then
+    case $line in "serving "*) url=${line#serving } ;; *) echo "$line" >>"$tmp/serve.log" ;; esac
+  fi
   if [ -z "$url" ]; then
     cat "$tmp/serve.log"
     summary+=("lighthouse: FAIL  (the audit server did not start)")
@@ -91,6 +93,7 @@ else
     fi
   fi
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
+  exec 3<&-
 fi
 
 # 3. Nu HTML checker

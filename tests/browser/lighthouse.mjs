@@ -4,7 +4,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { serve } from './serve.mjs';
 
 const dir = path.resolve(process.argv[2] || 'public');

@@ -34,6 +34,12 @@ try {
     }, text);
     await input.evaluate((el, t) => el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: t })), text);
   }
+  // Closing the search leaves its history entry with history.back(), which ends in a popstate
+  // event: listen before closing, then wait for it (false if none came within 5 s).
+  const awaitPopstate = () => page.evaluate(() => {
+    window.__popped = new Promise((done) => addEventListener('popstate', () => done(true), { once: true }));
+  });
+  const popped = () => page.evaluate(() => Promise.race([window.__popped, new Promise((done) => setTimeout(() => done(false), 5000))]));
   // Focus the page's call button, then move into the search box (where focus should return).
   async function openFromCallButton(query) {
     await page.locator('a.call-link').first().focus();
@@ -75,20 +81,22 @@ try {
   check(/托盘图标/.test(snippets) && !/出现图标或|就是图标[，。]|如：；/.test(snippets), `no hole where an icon was:\n${snippets}`);
 
   // Escape closes it and goes back past its own history entry: the next back leaves the page.
+  await awaitPopstate();
   await input.press('Escape');
   check(!(await isOpen()), 'Escape closes the search');
   check((await active()) === 'call-link', `Escape: focus back where it was (${await active()})`);
-  await page.waitForTimeout(200);
+  check(await popped(), 'Escape leaves the search\'s history entry');
 
   // Nothing found: the closest questions and the contact card, not a dead end.
   await openFromCallButton('录统示');
   await page.locator('.search-near a').first().waitFor({ timeout: 5000 });
   check((await page.locator('.search-near a').first().getAttribute('href')) === '../04-network/no-blacklist.html', 'closest question offered');
   check(await page.locator('[data-search-results] .search-contact').count() > 0, 'the contact card too');
+  await awaitPopstate();
   await page.locator('.search-close').click();
   check(!(await isOpen()), 'the close button closes the search');
   check((await active()) === 'call-link', `close button: focus back where it was (${await active()})`);
-  await page.waitForTimeout(200);
+  check(await popped(), 'the close button leaves the search\'s history entry');
 
   await page.goBack();
   await page.waitForURL((u) => u.href.split('?')[0].endsWith('/index.html'), { timeout: 5000 }).catch(() => {});

@@ -29,8 +29,11 @@ try {
         const file = path.join(outDir, `${name}-${width}-${scheme}.png`);
         await page.screenshot({ path: file });
         if (name === 'question') {
-          await page.mouse.wheel(0, 2000);
-          await page.waitForTimeout(100);
+          // Scrolled at once, then two frames: the second starts after the scrolled one is painted.
+          await page.evaluate(() => new Promise((done) => {
+            window.scrollTo({ top: 2000, behavior: 'instant' });
+            requestAnimationFrame(() => requestAnimationFrame(() => done()));
+          }));
           await page.screenshot({ path: path.join(outDir, `${name}-${width}-${scheme}-scrolled.png`) });
         }
         console.log(file);
