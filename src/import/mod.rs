@@ -606,6 +606,9 @@ impl<'a> Writer<'a> {
             .iter()
             .filter(|l| l.at.start >= range.start && l.at.end <= range.end)
         {
+            if l.at.start < at {
+                continue; // overlaps the destination just rewritten
+            }
             if let Some(new) = self.destination(d, l) {
                 out.push_str(&text[at..l.at.start]);
                 out.push_str(&new);
