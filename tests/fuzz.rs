@@ -4,6 +4,8 @@
 //! any thread, fails the test and proptest shrinks it to a small reproducer (the site's files,
 //! printed in full).
 //!
+//! `faqsite import` gets the same treatment: random long documents, split and written.
+//!
 //! The seed is fixed, so every run tries the same cases. `FAQSITE_FUZZ_CASES` (default 256)
 //! sets how many, `FAQSITE_FUZZ_SEED` (a number) picks other cases for a longer exploration,
 //! `FAQSITE_FUZZ_VERBOSE=1` (with `--nocapture`) prints the first line of each build error,
@@ -808,4 +810,46 @@ fn no_input_makes_build_or_check_panic() {
         "only {} of {cases} cases built: the strategies make too many sites that fail early",
         t.built
     );
+}
+
+/// A long document for `import`: headings of any level, paragraphs, links between sections and
+/// to the other document, images inside and outside its folder, structure left open.
+fn long_document() -> impl Strategy<Value = String> {
+    let heading = (1usize..5, prop_oneof![pick(HEADINGS), text()])
+        .prop_map(|(n, t)| format!("{} {t}", "#".repeat(n)));
+    let block = prop_oneof![
+        3 => heading,
+        3 => text(),
+        1 => pick(STRUCTURE),
+        1 => pick(FRONT_OPENERS),
+        1 => (link_text(), pick(HEADINGS)).prop_map(|(t, h)| format!("[{t}](#{h})")),
+        1 => link_text().prop_map(|t| format!("[{t}](other.md#a) ![{t}](pics/a.png) ![x](../x.png)")),
+    ];
+    vec(block, 0..24).prop_map(|b| b.join("\n\n"))
+}
+
+#[test]
+fn no_document_makes_import_panic() {
+    let config = Config {
+        cases: 128,
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7u8; 32]);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let result = runner.run(&(long_document(), long_document()), |(a, b)| {
+        let tmp = tempfile::tempdir().unwrap();
+        let docs = tmp.path().join("docs");
+        std::fs::create_dir_all(docs.join("pics")).unwrap();
+        std::fs::write(docs.join("pics/a.png"), b"png").unwrap();
+        let files = [docs.join("faq.md"), docs.join("other.md")];
+        std::fs::write(&files[0], a).unwrap();
+        std::fs::write(&files[1], b).unwrap();
+        let _ = faqsite::import::import(&files, &tmp.path().join("site"), false);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
 }

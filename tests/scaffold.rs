@@ -217,6 +217,7 @@ Accounts are made by an admin.
 ### How do I sign in?
 
 Use your email. See [the reset](#2-i-forgot-my-password) and [other](other.md#billing).
+Not imported: [x](elsewhere.md).
 
 ![Sign-in form](pics/sign-in.png)
 
@@ -307,8 +308,9 @@ fn import_markdown_places_questions_links_and_images_and_reports_the_rest() {
         notes,
         [
             "faq.md:5: \"Accounts\" has sub-headings, so it is no question: its text went into the introduction of chapter \"Setup\"",
-            "faq.md:17: image pics/missing.png: no such file next to the document; left as it was",
-            "faq.md:17: image ../secret.png: outside the document's folder; left as it was",
+            "faq.md:12: link to elsewhere.md: not among the imported files; left as it was (import it too, or link to its web address)",
+            "faq.md:18: image pics/missing.png: no such file next to the document; left as it was",
+            "faq.md:18: image ../secret.png: outside the document's folder; left as it was",
         ]
     );
 }
@@ -353,4 +355,20 @@ fn import_never_overwrites_and_a_dry_run_writes_nothing() {
         read(&fresh.join("content/01-faq/where-is-it.md")),
         "+++\ntitle = \"Where is it?\"\nweight = 10\n+++\n\nHere.\n"
     );
+}
+
+#[test]
+fn init_in_english_makes_an_english_site_that_checks_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&["init", "help", "--language", "en-GB"], tmp.path());
+    assert!(ok, "{err}");
+    let site = tmp.path().join("help");
+    assert!(read(&site.join("site.toml")).contains("language = \"en-GB\""));
+    let question = read(&site.join("content/01-getting-started/first-question.md"));
+    assert!(
+        question.contains("title = \"How do I start?\""),
+        "{question}"
+    );
+    let (ok, out, err) = run(&["check"], &site);
+    assert!(ok && out.contains("0 errors, 0 warnings"), "{out}{err}");
 }

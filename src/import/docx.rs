@@ -226,6 +226,29 @@ fn heading_name(name: &str) -> Option<u8> {
 }
 
 impl Styles {
+    /// Whether a paragraph style is a quotation ("Quote", "Block Text", "引用"), or based on one.
+    fn is_quote(&self, id: &str) -> bool {
+        let mut id = id;
+        for _ in 0..16 {
+            let name = self
+                .0
+                .get(id)
+                .map_or(id, |s| s.name.as_str())
+                .to_lowercase();
+            if name.contains("quote")
+                || name.replace(' ', "") == "blocktext"
+                || name.contains("引用")
+            {
+                return true;
+            }
+            match self.0.get(id).and_then(|s| s.based_on.as_deref()) {
+                Some(parent) => id = parent,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The heading level of a paragraph style: its outline level or its name, or its parent's.
     fn heading_level(&self, id: &str) -> Option<u8> {
         let mut id = id;
@@ -637,6 +660,9 @@ impl<'a> Conv<'a> {
                 let indent = "   ".repeat(p.level.parse().unwrap_or(0usize).min(8));
                 self.block(&format!("{indent}{marker} {}", md.trim()), true);
             }
+            None if p.style.as_deref().is_some_and(|s| self.styles.is_quote(s)) => {
+                self.block(&format!("> {}", md.trim().replace('\n', "\n> ")), false)
+            }
             None => self.block(md.trim(), false),
         }
     }
@@ -804,26 +830,27 @@ mod tests {
 
     #[test]
     fn headings_lists_tables_links_and_pictures_become_markdown() {
-        let styles_xml = r#"<w:styles xmlns:w="w"><w:style w:styleId="1"><w:name w:val="标题 1"/></w:style><w:style w:styleId="Custom"><w:name w:val="Mine"/><w:basedOn w:val="H2"/></w:style><w:style w:styleId="H2"><w:name w:val="x"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style></w:styles>"#;
+        let styles_xml = r#"<w:styles xmlns:w="w"><w:style w:styleId="1"><w:name w:val="标题 1"/></w:style><w:style w:styleId="Custom"><w:name w:val="Mine"/><w:basedOn w:val="H2"/></w:style><w:style w:styleId="H2"><w:name w:val="x"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style><w:style w:styleId="Q"><w:name w:val="Intense Quote"/></w:style></w:styles>"#;
         let rels_xml = r#"<Relationships><Relationship Id="rId1" Target="media/image1.png"/><Relationship Id="rId2" Target="https://example.com/a b" TargetMode="External"/><Relationship Id="rId3" Target="../../etc/passwd"/></Relationships>"#;
         let body = r#"<w:document xmlns:w="w" xmlns:r="r" xmlns:a="a" xmlns:wp="wp"><w:body>
 <w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>一、驱动 &amp; 安装</w:t></w:r></w:p>
 <w:p><w:pPr><w:pStyle w:val="Custom"/></w:pPr><w:bookmarkStart w:name="q1"/><w:r><w:t>1.1 如何*安装*？</w:t></w:r></w:p>
 <w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">粗体 </w:t></w:r><w:r><w:t>和</w:t></w:r><w:hyperlink r:id="rId2"><w:r><w:t>链接</w:t></w:r></w:hyperlink><w:hyperlink w:anchor="q1"><w:r><w:t>这里</w:t></w:r></w:hyperlink></w:p>
+<w:p><w:pPr><w:pStyle w:val="Q"/></w:pPr><w:r><w:t>引文</w:t></w:r></w:p>
 <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>甲</w:t></w:r></w:p>
 <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>乙</w:t></w:r></w:p>
 <w:p><w:r><w:drawing><wp:docPr id="1" name="P" descr="托盘图标"/><a:blip r:embed="rId1"/></w:drawing></w:r><w:r><w:object><w:t>ole</w:t></w:object></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>A|B</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>C</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 </w:body></w:document>"#;
         let (md, lines, notes) = convert(body, styles_xml, rels_xml);
-        let want = "# 驱动 & 安装\n\n## 如何\\*安装\\*？\n\n**粗体** 和[链接](<https://example.com/a b>)[这里](#q1)\n\n- 甲\n1. 乙\n\n![托盘图标](word/media/image1.png)\n\n| A\\|B | C |\n|---|---|\n| 1 |  |\n";
+        let want = "# 驱动 & 安装\n\n## 如何\\*安装\\*？\n\n**粗体** 和[链接](<https://example.com/a b>)[这里](#q1)\n\n> 引文\n\n- 甲\n1. 乙\n\n![托盘图标](word/media/image1.png)\n\n| A\\|B | C |\n|---|---|\n| 1 |  |\n";
         assert_eq!(md, want);
         assert_eq!(lines.len(), md.lines().count());
         assert_eq!(lines[2], 2, "the question's line is paragraph 2");
         assert_eq!(
             notes,
             [(
-                6,
+                7,
                 "an embedded object (a spreadsheet, a diagram, …): not imported".to_string()
             )]
         );

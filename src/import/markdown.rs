@@ -56,6 +56,7 @@ pub fn read(path: &Path) -> Result<Document, Diagnostic> {
         .strip_prefix('\u{feff}')
         .unwrap_or(&text)
         .replace("\r\n", "\n");
+    let text = blank_front_matter(text);
     Ok(Document {
         media: Media::Folder(path.parent().unwrap_or(Path::new(".")).to_path_buf()),
         path: path.to_path_buf(),
@@ -64,6 +65,19 @@ pub fn read(path: &Path) -> Result<Document, Diagnostic> {
         anchors: HashMap::new(),
         notes: Vec::new(),
     })
+}
+
+/// The text with its front matter (`---` YAML or `+++` TOML, another generator's) made blank
+/// lines, so that it becomes no heading or introduction and the line numbers stay.
+fn blank_front_matter(text: String) -> String {
+    let Some(fence) = ["---\n", "+++\n"].into_iter().find(|f| text.starts_with(f)) else {
+        return text;
+    };
+    let close = format!("\n{}", fence);
+    let Some(end) = text[3..].find(&close).map(|i| 3 + i + close.len()) else {
+        return text;
+    };
+    "\n".repeat(text[..end].matches('\n').count()) + &text[end..]
 }
 
 /// 1-based line of byte `offset`.
@@ -231,6 +245,18 @@ pub fn github_id(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_becomes_blank_lines() {
+        let t = blank_front_matter("---\ntitle: A\n---\n# B\n".into());
+        assert_eq!(t, "\n\n\n# B\n");
+        let t = blank_front_matter("+++\ntitle = \"A\"\n+++\n\n# B\n".into());
+        assert_eq!(t, "\n\n\n\n# B\n");
+        assert_eq!(
+            blank_front_matter("---\n\nno end\n".into()),
+            "---\n\nno end\n"
+        );
+    }
 
     #[test]
     fn headings_links_and_ids_are_found() {

@@ -606,6 +606,9 @@ impl<'a> Writer<'a> {
             .iter()
             .filter(|l| l.at.start >= range.start && l.at.end <= range.end)
         {
+            if l.at.start < at {
+                continue; // overlaps the destination just rewritten
+            }
             if let Some(new) = self.destination(d, l) {
                 out.push_str(&text[at..l.at.start]);
                 out.push_str(&new);
@@ -628,7 +631,10 @@ impl<'a> Writer<'a> {
         let doc = if path.is_empty() {
             d
         } else {
-            self.input_at(d, path)?
+            match self.input_at(d, path) {
+                Some(doc) => doc,
+                None => return self.not_imported(d, l, path),
+            }
         };
         let page = if anchor.is_empty() {
             self.doc_pages[doc].clone()
@@ -644,6 +650,22 @@ impl<'a> Writer<'a> {
             }
         };
         page.map(|p| format!("../{p}"))
+    }
+
+    /// A relative link to a Markdown or Word file that is not imported: a note (the page
+    /// would have a dead link), the link left as it was.
+    fn not_imported(&mut self, d: usize, l: &Link, path: &str) -> Option<String> {
+        let ext = Path::new(path)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if matches!(ext.as_deref(), Some("md" | "markdown" | "docx")) {
+            let note = self.docs[d].note(
+                l.line,
+                format!("link to {path}: not among the imported files; left as it was (import it too, or link to its web address)"),
+            );
+            self.notes.push(note);
+        }
+        None
     }
 
     /// Which input a relative link names, if it names one.
