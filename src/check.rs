@@ -182,8 +182,8 @@ fn host_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Ask for `url`: HEAD, then GET if HEAD gets an error status (some servers refuse HEAD). The
-/// answer's body is never read.
+/// Ask for `url`: HEAD, then GET if the server refuses HEAD (405, 501). The answer's body is
+/// never read.
 fn probe(agent: &ureq::Agent, url: &str, per_link: Duration, deadline: Instant) -> Probe {
     let end = (Instant::now() + per_link).min(deadline);
     if !resolves(url, end) {
@@ -209,7 +209,7 @@ fn probe(agent: &ureq::Agent, url: &str, per_link: Duration, deadline: Instant) 
         }
     };
     match ask("HEAD") {
-        Probe::Status(s) if s >= 400 => ask("GET"),
+        Probe::Status(405 | 501) => ask("GET"),
         other => other,
     }
 }

@@ -293,8 +293,12 @@ fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
             let at = nested_too_deep(text)?;
             let line = crate::error::line_col(text, at).0;
             Some(
-                Diagnostic::new(shown, line, format!("the template nests deeper than {MAX_NESTING} levels here"))
-                    .hint("nest fewer blocks ({% if %}, {% for %}…) or brackets in one another"),
+                Diagnostic::new(
+                    shown,
+                    line,
+                    format!("the template nests deeper than {MAX_NESTING} levels here"),
+                )
+                .hint("nest fewer blocks ({% if %}, {% for %}…) or brackets in one another"),
             )
         })
         .collect();
@@ -358,7 +362,9 @@ fn nested_too_deep(text: &str) -> Option<usize> {
         }
         if close == "%}" {
             let word = inner.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
-            let word = word.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next();
+            let word = word
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next();
             match word.unwrap_or_default() {
                 w if OPENERS.contains(&w) => blocks += 1,
                 w if w.starts_with("end") => blocks = blocks.saturating_sub(1),
