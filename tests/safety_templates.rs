@@ -80,3 +80,26 @@ fn templates_that_call_themselves_are_an_error_not_a_crash() {
         );
     }
 }
+
+#[test]
+fn templates_nested_thousands_deep_are_an_error_not_a_crash() {
+    for text in [
+        "{% if true %}".repeat(3000) + "x" + &"{% endif %}".repeat(3000),
+        format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000)),
+    ] {
+        let (_tmp, site) = fixture("basic");
+        std::fs::create_dir_all(site.join("templates")).unwrap();
+        std::fs::write(site.join("templates/extra_head.html"), text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
+            .args(["build"])
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "an error, not a crash:\n{err}");
+        assert!(
+            err.contains("templates/extra_head.html:1") && err.contains("nests deeper"),
+            "{err}"
+        );
+    }
+}
