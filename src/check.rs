@@ -4,9 +4,8 @@
 //! needs the network).
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::net::{TcpStream, ToSocketAddrs};
-use std::time::Duration;
+use std::net::ToSocketAddrs;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -41,18 +40,20 @@ impl CheckReport {
     }
 }
 
-/// Check the site `opts` describes (as `build` would build it: `--drafts`, `--strict`).
-pub fn check(opts: &BuildOptions, external: bool) -> CheckReport {
+/// Check the site `opts` describes (as `build` would build it: `--drafts`, `--strict`); with
+/// `external`, ask external links too, within its limits.
+pub fn check(opts: &BuildOptions, external: Option<ExternalLimits>) -> CheckReport {
     let mut report = CheckReport::default();
     match site::check(opts) {
         Ok(checked) => {
             report.pages = Some(checked.content.pages.len());
             report.diagnostics = checked.diagnostics;
-            if external {
+            if let Some(limits) = external {
                 let mut found = Vec::new();
                 external_links(
                     &checked.content,
                     &checked.rendered,
+                    limits,
                     &mut found,
                     &mut report.notes,
                 );
@@ -68,26 +69,47 @@ pub fn check(opts: &BuildOptions, external: bool) -> CheckReport {
     report
 }
 
+/// How long `check --external` may wait: for one link (name lookup, connection, redirects and
+/// the answer's head together) and for all of them; links not asked by the end of the run are
+/// listed in a note.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalLimits {
+    pub per_link: Duration,
+    pub per_run: Duration,
+}
+
+impl Default for ExternalLimits {
+    fn default() -> Self {
+        ExternalLimits {
+            per_link: Duration::from_secs(10),
+            per_run: Duration::from_secs(120),
+        }
+    }
+}
+
 /// What asking for one external link gave.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Probe {
     /// The host name does not resolve (or we are offline).
     Unresolved,
-    /// Resolved, but no connection within the timeout.
+    /// Resolved, but no connection, or no answer that is HTTP.
     NoAnswer,
-    /// An http:// link: the status of a HEAD request.
+    /// No whole answer within the time limit of a link.
+    TimedOut,
+    /// The status of a HEAD request, or of a GET when HEAD was refused (after redirects).
     Status(u16),
-    /// An https:// link: the host accepts connections (there is no TLS client here, so the
-    /// page itself is not asked for).
-    Reachable,
+    /// Not asked: the run's time limit was spent.
+    NotAsked,
 }
 
-/// External links: http:// ones with a HEAD request, https:// ones by connecting to the host,
-/// each with a 5 s timeout, eight at a time. Offline (no host resolves), they are skipped with a
-/// note.
+/// External links: each with a HEAD request (a GET when the server refuses HEAD), redirects
+/// followed, eight at a time, within `limits`. Offline (no host of several resolves), they are
+/// skipped with a note; a single host that does not resolve is reported (it may be the one
+/// that is wrong).
 fn external_links(
     content: &Content,
     rendered: &[Rendered],
+    limits: ExternalLimits,
     found: &mut Vec<Diagnostic>,
     notes: &mut Vec<String>,
 ) {
@@ -103,22 +125,29 @@ fn external_links(
         return;
     }
     let urls: Vec<String> = links.keys().cloned().collect();
-    let results: Vec<Probe> = match rayon::ThreadPoolBuilder::new().num_threads(8).build() {
-        Ok(pool) => pool.install(|| urls.par_iter().map(|u| probe(u)).collect()),
-        Err(_) => urls.iter().map(|u| probe(u)).collect(),
-    };
-    if results.iter().all(|r| *r == Probe::Unresolved) {
+    let results = probe_all(&urls, limits);
+    let hosts: std::collections::BTreeSet<_> = urls.iter().map(|u| host_of(u)).collect();
+    if hosts.len() > 1 && results.iter().all(|r| *r == Probe::Unresolved) {
         notes.push(format!(
-            "offline: none of the {} external links' hosts could be resolved, external links not checked",
-            results.len()
+            "offline: none of the {} external links' {} hosts could be resolved, external links not checked",
+            results.len(),
+            hosts.len()
         ));
         return;
+    }
+    let not_asked = results.iter().filter(|r| **r == Probe::NotAsked).count();
+    if not_asked > 0 {
+        notes.push(format!(
+            "{not_asked} external links not checked: the run's time limit of {} s was spent",
+            limits.per_run.as_secs()
+        ));
     }
     for (url, r) in urls.iter().zip(results) {
         let problem = match r {
             Probe::Unresolved => "its host name does not resolve".to_string(),
             Probe::NoAnswer => "its host does not answer".to_string(),
-            Probe::Status(s) if s >= 400 && s != 405 => format!("it answers HTTP {s}"),
+            Probe::TimedOut => format!("no answer within {} s", limits.per_link.as_secs_f32()),
+            Probe::Status(s) if s >= 400 => format!("it answers HTTP {s}"),
             _ => continue,
         };
         found.push(
@@ -129,52 +158,77 @@ fn external_links(
     }
 }
 
-fn probe(url: &str) -> Probe {
-    let (https, rest) = match url.strip_prefix("https://") {
-        Some(r) => (true, r),
-        None => (false, url.strip_prefix("http://").unwrap_or(url)),
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (host, path) = rest.split_at(end);
-    let host = host.rsplit('@').next().unwrap_or(host);
-    let addr = if host.contains(':') && !host.ends_with(']') {
-        host.to_string()
-    } else {
-        format!("{host}:{}", if https { 443 } else { 80 })
-    };
-    let Ok(addrs) = addr.to_socket_addrs() else {
-        return Probe::Unresolved;
-    };
-    let timeout = Duration::from_secs(5);
-    let Some(mut stream) = addrs
-        .into_iter()
-        .find_map(|a| TcpStream::connect_timeout(&a, timeout).ok())
-    else {
-        return Probe::NoAnswer;
-    };
-    if https {
-        return Probe::Reachable;
+/// [`probe`] every URL, eight at a time, none started after `limits.per_run`.
+fn probe_all(urls: &[String], limits: ExternalLimits) -> Vec<Probe> {
+    let deadline = Instant::now() + limits.per_run;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(5)
+        .user_agent("faqsite-check")
+        .build()
+        .into();
+    let ask = |u: &String| probe(&agent, u, limits.per_link, deadline);
+    match rayon::ThreadPoolBuilder::new().num_threads(8).build() {
+        Ok(pool) => pool.install(|| urls.par_iter().map(ask).collect()),
+        Err(_) => urls.iter().map(ask).collect(),
     }
-    let path = path.split('#').next().unwrap_or("");
-    let path = if path.is_empty() { "/" } else { path };
-    let _ = stream.set_read_timeout(Some(timeout));
-    let _ = stream.set_write_timeout(Some(timeout));
-    let request = format!(
-        "HEAD {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: faqsite-check\r\nConnection: close\r\n\r\n"
-    );
-    if stream.write_all(request.as_bytes()).is_err() {
-        return Probe::NoAnswer;
+}
+
+/// The host of an http(s) URL, as written (empty if it has none).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Ask for `url`: HEAD, then GET if the server refuses HEAD (405, 501). The answer's body is
+/// never read.
+fn probe(agent: &ureq::Agent, url: &str, per_link: Duration, deadline: Instant) -> Probe {
+    let end = (Instant::now() + per_link).min(deadline);
+    if !resolves(url, end) {
+        return if Instant::now() >= deadline {
+            Probe::NotAsked
+        } else {
+            Probe::Unresolved
+        };
     }
-    let mut status_line = String::new();
-    let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stream), &mut status_line);
-    match status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-    {
-        Some(s) => Probe::Status(s),
-        None => Probe::NoAnswer,
+    let ask = |method: &str| {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Probe::TimedOut;
+        }
+        let request = match method {
+            "HEAD" => agent.head(url).config(),
+            _ => agent.get(url).config(),
+        };
+        match request.timeout_global(Some(left)).build().call() {
+            Ok(answer) => Probe::Status(answer.status().as_u16()),
+            Err(ureq::Error::Timeout(_)) => Probe::TimedOut,
+            Err(_) => Probe::NoAnswer,
+        }
+    };
+    match ask("HEAD") {
+        Probe::Status(405 | 501) => ask("GET"),
+        other => other,
     }
+}
+
+/// Whether the host of `url` resolves before `end` (looked up on a thread of its own: the
+/// system's resolver has no time limit of ours).
+fn resolves(url: &str, end: Instant) -> bool {
+    let Some(addr) = url::Url::parse(url).ok().and_then(|u| {
+        let port = u.port_or_known_default()?;
+        Some((u.host_str()?.trim_matches(['[', ']']).to_string(), port))
+    }) else {
+        return false;
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let lookup = std::thread::Builder::new().spawn(move || {
+        let found = addr.to_socket_addrs().is_ok_and(|mut a| a.next().is_some());
+        let _ = tx.send(found);
+    });
+    lookup.is_ok() && rx.recv_timeout(end.saturating_duration_since(Instant::now())) == Ok(true)
 }
 
 fn hrefs(html: &str) -> Vec<String> {

@@ -155,12 +155,66 @@ pub struct ImagesConfig {
 
 impl Default for ImagesConfig {
     fn default() -> Self {
+        let ceiling = ImageCeiling::default();
         ImagesConfig {
             max_width: 960,
             webp: true,
+            max_pixels: ceiling.max_pixels,
+            max_memory_mb: ceiling.max_memory_mb,
+        }
+    }
+}
+
+/// The most `[images] max_pixels` and `max_memory_mb` may be: site.toml may lower its limits,
+/// never raise them past this; only the command line can (`--max-image-pixels`,
+/// `--max-image-memory-mb`), as content and config come from pull requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ImageCeiling {
+    pub max_pixels: u64,
+    pub max_memory_mb: u64,
+}
+
+impl Default for ImageCeiling {
+    fn default() -> Self {
+        ImageCeiling {
             max_pixels: 40_000_000,
             max_memory_mb: 512,
         }
+    }
+}
+
+impl ImagesConfig {
+    /// The limits above `ceiling`, each at its line of the site's site.toml.
+    pub fn above(&self, ceiling: ImageCeiling, root: &Path) -> Vec<Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let limits = [
+            (
+                "max_pixels",
+                self.max_pixels,
+                ceiling.max_pixels,
+                "--max-image-pixels",
+            ),
+            (
+                "max_memory_mb",
+                self.max_memory_mb,
+                ceiling.max_memory_mb,
+                "--max-image-memory-mb",
+            ),
+        ];
+        limits
+            .into_iter()
+            .filter(|(_, value, most, _)| value > most)
+            .map(|(key, value, most, flag)| {
+                Diagnostic::new(
+                    &path,
+                    images_key_line(root, key),
+                    format!("`[images] {key}` = {value} is above the most site.toml may set ({most})"),
+                )
+                .hint(format!(
+                    "lower it; if these images are trusted and meant to be that large, build with {flag} {value}"
+                ))
+            })
+            .collect()
     }
 }
 
@@ -337,38 +391,17 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         removed_keys(text, path)?;
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
-        config.validate(path)?;
+        config.validate(text, path)?;
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
         config.markdown.links = config.links.clone();
         Ok(config)
     }
 
-    fn validate(&self, path: &Path) -> Result<()> {
-        let mut errors = Vec::new();
+    fn validate(&self, text: &str, path: &Path) -> Result<()> {
+        let mut errors = url_problems(text, path);
         if self.title.trim().is_empty() {
             errors.push(Diagnostic::new(path, 0, "`title` must not be empty"));
-        }
-        let urls = [
-            (
-                "`base_url`",
-                &self.base_url,
-                "https://help.example.com/faq/",
-            ),
-            (
-                "`[links] outside`",
-                &self.links.outside,
-                "https://docs.example.com/",
-            ),
-        ];
-        for (key, url, example) in urls {
-            let Some(url) = url else { continue };
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                errors.push(
-                    Diagnostic::new(path, 0, format!("{key} = {url:?} is not an absolute URL"))
-                        .hint(format!("write it like \"{example}\"")),
-                );
-            }
         }
         if self.images.max_width < 16 {
             errors.push(Diagnostic::new(
@@ -413,6 +446,90 @@ impl Config {
     }
 }
 
+/// Every URL of site.toml that becomes an `href` (footer links, `[[contact]] href`, `base_url`,
+/// `[links] outside`)
+/// that [`crate::safe_url::check`] refuses, or a `base_url` that is not an absolute http(s)
+/// URL, at its line.
+fn url_problems(text: &str, path: &Path) -> Vec<Diagnostic> {
+    use toml::Spanned;
+    #[derive(Deserialize, Default)]
+    struct Urls {
+        #[serde(default)]
+        base_url: Option<Spanned<String>>,
+        #[serde(default)]
+        footer: Vec<Spanned<toml::Value>>,
+        #[serde(default)]
+        contact: Vec<ContactUrl>,
+        #[serde(default)]
+        links: Option<LinksUrl>,
+    }
+    #[derive(Deserialize)]
+    struct LinksUrl {
+        #[serde(default)]
+        outside: Option<Spanned<String>>,
+    }
+    #[derive(Deserialize)]
+    struct ContactUrl {
+        #[serde(default)]
+        href: Option<Spanned<String>>,
+    }
+    let urls: Urls = toml::from_str(text).unwrap_or_default();
+    let line = |span: std::ops::Range<usize>| line_col(text, span.start).0;
+    let mut found = Vec::new();
+    let outside = urls.links.and_then(|l| l.outside);
+    let absolute = [
+        ("`base_url`", &urls.base_url, "https://help.example.com/faq/"),
+        ("`[links] outside`", &outside, "https://docs.example.com/"),
+    ];
+    for (key, url, example) in absolute {
+        let Some(url) = url else { continue };
+        if let Err(problem) = check_absolute_url(key, url.get_ref()) {
+            found.push(
+                Diagnostic::new(path, line(url.span()), problem)
+                    .hint(format!("write it like \"{example}\"")),
+            );
+        }
+    }
+    let footer = urls.footer.iter().filter_map(|f| {
+        let href = f.get_ref().get("href")?.as_str()?;
+        Some(("a `footer` link", href, line(f.span())))
+    });
+    let contact = urls.contact.iter().filter_map(|c| {
+        let href = c.href.as_ref()?;
+        Some((
+            "a `[[contact]] href`",
+            href.get_ref().as_str(),
+            line(href.span()),
+        ))
+    });
+    for (what, href, at) in footer.chain(contact) {
+        if let Err(refused) = crate::safe_url::check(href, false) {
+            found.push(
+                Diagnostic::new(path, at, format!("{what} {href:?} is refused: {}", refused.reason()))
+                    .hint("link to a web address (https://…), an e-mail (mailto:…) or a phone number (tel:…)"),
+            );
+        }
+    }
+    found
+}
+
+/// `base_url` (from site.toml or `--base-url`): an absolute http(s) URL with a host, no
+/// control character, that a URL parser reads; else what is wrong with it.
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    check_absolute_url("`base_url`", url)
+}
+
+/// A URL of site.toml that must be an absolute http(s) URL (`key` names it in the message).
+fn check_absolute_url(key: &str, url: &str) -> std::result::Result<(), String> {
+    if let Err(refused) = crate::safe_url::check(url, false) {
+        return Err(format!("{key} = {url:?} is refused: {}", refused.reason()));
+    }
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+        Ok(_) | Err(_) => Err(format!("{key} = {url:?} is not an absolute URL")),
+    }
+}
+
 /// The 1-based line of the top-level `key` in the site's site.toml; 0 when it is not set there
 /// (or the file cannot be read).
 pub fn key_line(root: &Path, key: &str) -> usize {
@@ -422,6 +539,24 @@ pub fn key_line(root: &Path, key: &str) -> usize {
     let table: std::collections::BTreeMap<String, toml::Spanned<toml::Value>> =
         toml::from_str(&text).unwrap_or_default();
     table
+        .get(key)
+        .map_or(0, |v| line_col(&text, v.span().start).0)
+}
+
+/// The 1-based line of `key` under `[images]` in the site's site.toml; 0 when it is not set
+/// there.
+fn images_key_line(root: &Path, key: &str) -> usize {
+    #[derive(Deserialize, Default)]
+    struct Images {
+        #[serde(default)]
+        images: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) else {
+        return 0;
+    };
+    let spans: Images = toml::from_str(&text).unwrap_or_default();
+    spans
+        .images
         .get(key)
         .map_or(0, |v| line_col(&text, v.span().start).0)
 }

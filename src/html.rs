@@ -85,22 +85,34 @@ pub fn encode_path(path: &str) -> String {
 /// ` href="#{prefix}-x"`: for a page that joins several answers (the chapter page), so two
 /// answers with the same heading or footnote do not give one id twice.
 pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    const ID: &str = " id=\"";
+    const HREF: &str = " href=\"#";
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
+    let mut done = 0;
+    // The next match of each pattern at or after `done`, kept until passed: searching both
+    // anew after every rewrite rescanned the rest of the page for the rarer one (quadratic).
+    let find = |pat: &str, from: usize| html[from..].find(pat).map(|i| from + i + pat.len());
+    let (mut id, mut href) = (find(ID, 0), find(HREF, 0));
     loop {
-        let id = rest.find(" id=\"").map(|i| (i, " id=\"".len()));
-        let href = rest.find(" href=\"#").map(|i| (i, " href=\"#".len()));
-        let next = match (id, href) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        let end = match (id, href) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => match a.or(b) {
+                Some(end) => end,
+                None => break,
+            },
         };
-        let Some((at, len)) = next else { break };
-        out.push_str(&rest[..at + len]);
+        out.push_str(&html[done..end]);
         out.push_str(prefix);
         out.push('-');
-        rest = &rest[at + len..];
+        done = end;
+        if id == Some(end) {
+            id = find(ID, end);
+        }
+        if href == Some(end) {
+            href = find(HREF, end);
+        }
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     out
 }
 

@@ -161,7 +161,9 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         414 => "URI Too Long",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Error",
     }
 }
@@ -227,6 +229,38 @@ pub fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
     Some(file)
 }
 
+/// Whether a request's `Host` names this server as a browser on this machine reaches it:
+/// `localhost` (or a name under it), a loopback address, or the address the connection came
+/// in on (`local`, when bound to another one), any port. Any other name could be one an
+/// attacker's DNS points at loopback (DNS rebinding), letting their page read the preview.
+pub fn host_is_local(host: Option<&str>, local: std::net::IpAddr) -> bool {
+    let Some(host) = host else { return false };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, port)) if port.is_empty() || is_port(port) => ip,
+            _ => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host,
+        },
+    };
+    let name = name.to_ascii_lowercase();
+    let name = name.strip_suffix('.').unwrap_or(&name);
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback() || ip == local)
+}
+
+/// `:digits` after a host name.
+fn is_port(rest: &str) -> bool {
+    let digits = rest.strip_prefix(':').unwrap_or(rest);
+    !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -248,6 +282,39 @@ pub fn mime(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_local_host_names_are_served() {
+        let lo: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let lan: std::net::IpAddr = "192.168.1.5".parse().unwrap();
+        for host in [
+            "localhost",
+            "localhost:8000",
+            "LocalHost.:8000",
+            "a.localhost:1",
+            "127.0.0.1:8000",
+            "127.0.0.2",
+            "[::1]:8000",
+            "[::1]",
+        ] {
+            assert!(host_is_local(Some(host), lo), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "192.168.1.5:8000",
+            "127.0.0.1:80:80",
+            "[::1]x",
+            "127.0.0.1:",
+            "",
+        ] {
+            assert!(!host_is_local(Some(host), lo), "{host}");
+        }
+        assert!(!host_is_local(None, lo));
+        assert!(host_is_local(Some("192.168.1.5:8000"), lan));
+        assert!(!host_is_local(Some("192.168.1.6:8000"), lan));
+    }
 
     #[test]
     fn paths_cannot_leave_the_output() {

@@ -562,7 +562,10 @@ impl<'a> Source<'a> {
             .with_guessed_format()
             .map_err(|e| e.to_string())?;
         let format = match reader.format() {
-            Some(image::ImageFormat::Png) => Format::Png,
+            Some(image::ImageFormat::Png) => {
+                check_png_profile(&bytes)?;
+                Format::Png
+            }
             Some(image::ImageFormat::Jpeg) => Format::Jpeg,
             Some(_) => Format::Other,
             None => return Err("not an image this site can use (PNG, JPEG, GIF or WebP)".into()),
@@ -801,10 +804,48 @@ fn check_pixels(
             megapixels(pixels),
             megapixels(config.max_pixels)
         ),
-        hint: "scale the image down, or raise `max_pixels` under [images] in site.toml if \
-               this file is trusted and meant to be that large"
+        hint: "scale the image down; if it is trusted and meant to be that large, raise \
+               `max_pixels` under [images] in site.toml and build with --max-image-pixels"
             .into(),
     })
+}
+
+/// The most a PNG's embedded colour profile may inflate to: real ones are a few KiB to a
+/// few hundred; nothing here uses them.
+const MAX_PROFILE: usize = 4 << 20;
+
+/// Refuse a PNG whose colour profile (its `iCCP` chunk) inflates past [`MAX_PROFILE`]. The PNG
+/// decoder inflates the profile before any pixel, up to the whole memory limit (512 MiB from
+/// a 0.5 MiB chunk), each time the file is read; it has no setting to skip it that the image
+/// crate passes on, so the chunks before the pixels are walked here (length, type, data, CRC).
+fn check_png_profile(bytes: &[u8]) -> std::result::Result<(), Unusable> {
+    let mut rest = bytes.get(8..).unwrap_or_default();
+    while let (Some(len), Some(kind)) = (rest.get(..4), rest.get(4..8)) {
+        let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+        let Some(data) = rest.get(8..8 + len) else {
+            break;
+        };
+        if kind == b"IDAT" {
+            break;
+        }
+        if kind == b"iCCP" {
+            // The profile's name, NUL, the compression method, then the zlib stream.
+            let stream = data.splitn(2, |&b| b == 0).nth(1).and_then(|r| r.get(1..));
+            if let Err(fdeflate::BoundedDecompressionError::OutputTooLarge { .. }) =
+                fdeflate::decompress_to_vec_bounded(stream.unwrap_or_default(), MAX_PROFILE)
+            {
+                return Err(Unusable {
+                    message: format!(
+                        "its embedded colour profile (iCCP) is larger than {} MiB",
+                        MAX_PROFILE >> 20
+                    ),
+                    hint: "save the image again without its colour profile (or with sRGB)".into(),
+                });
+            }
+        }
+        rest = rest.get(12 + len..).unwrap_or_default();
+    }
+    Ok(())
 }
 
 fn megapixels(pixels: u64) -> String {
@@ -833,7 +874,8 @@ fn decode_limited(
                 "decoding it needs more memory than the limit of {} MiB",
                 config.max_memory_mb
             ),
-            hint: "scale the image down, or raise `max_memory_mb` under [images] in site.toml"
+            hint: "scale the image down; if it is trusted, raise `max_memory_mb` under [images] \
+                   in site.toml and build with --max-image-memory-mb"
                 .into(),
         },
         e => format!("cannot decode: {e}").into(),

@@ -21,6 +21,7 @@ pub mod output;
 pub mod paths;
 pub mod print;
 pub mod print_server;
+pub mod safe_url;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

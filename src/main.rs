@@ -40,6 +40,12 @@ struct Site {
     /// site, its source folders or a file).
     #[arg(long)]
     replace_output: bool,
+    /// The most `[images] max_pixels` of site.toml may be (40000000 unless given here).
+    #[arg(long, value_name = "PIXELS")]
+    max_image_pixels: Option<u64>,
+    /// The most `[images] max_memory_mb` of site.toml may be (512 unless given here).
+    #[arg(long, value_name = "MIB")]
+    max_image_memory_mb: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -88,9 +94,16 @@ enum Command {
         /// Treat warnings (e.g. an image without alt text) as errors, as build --strict does.
         #[arg(long)]
         strict: bool,
-        /// Also check that external links' hosts answer (skipped when offline).
+        /// Also check that external links answer, without an error status (skipped when
+        /// offline).
         #[arg(long)]
         external: bool,
+        /// With --external: seconds to wait for one link's answer.
+        #[arg(long, value_name = "SECS", default_value_t = 10)]
+        link_timeout: u64,
+        /// With --external: seconds all the links may take together.
+        #[arg(long, value_name = "SECS", default_value_t = 120)]
+        external_time_limit: u64,
     },
     /// Create a new question or chapter with the next weight and an ASCII file name.
     New {
@@ -168,12 +181,17 @@ fn fail(e: faqsite::error::Error) -> ExitCode {
 }
 
 fn options(site: Site) -> BuildOptions {
+    let ceiling = faqsite::config::ImageCeiling::default();
     BuildOptions {
         root: site.root,
         output_dir: site.output_dir,
         base_url: site.base_url,
         drafts: site.drafts,
         replace_output: site.replace_output,
+        image_ceiling: faqsite::config::ImageCeiling {
+            max_pixels: site.max_image_pixels.unwrap_or(ceiling.max_pixels),
+            max_memory_mb: site.max_image_memory_mb.unwrap_or(ceiling.max_memory_mb),
+        },
         ..Default::default()
     }
 }
@@ -218,12 +236,18 @@ fn main() -> ExitCode {
             site,
             strict,
             external,
+            link_timeout,
+            external_time_limit,
         } => {
             let opts = BuildOptions {
                 strict,
                 ..options(site)
             };
-            check(&opts, external)
+            let limits = external.then_some(faqsite::check::ExternalLimits {
+                per_link: std::time::Duration::from_secs(link_timeout.max(1)),
+                per_run: std::time::Duration::from_secs(external_time_limit.max(1)),
+            });
+            check(&opts, limits)
         }
         Command::New { root, what } => new(&root, what),
         Command::Init { dir, language } => init(&dir, &language),
@@ -279,7 +303,7 @@ fn build(opts: &BuildOptions, timings: bool) -> ExitCode {
 }
 
 /// `faqsite check`: every problem, notes, and the summary line; failure when one is an error.
-fn check(opts: &BuildOptions, external: bool) -> ExitCode {
+fn check(opts: &BuildOptions, external: Option<faqsite::check::ExternalLimits>) -> ExitCode {
     let report = faqsite::check::check(opts, external);
     for d in &report.diagnostics {
         print_diagnostic(d);

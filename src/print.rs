@@ -605,15 +605,12 @@ fn locate(p: &Path) -> Option<PathBuf> {
     p.to_str().and_then(which)
 }
 
+/// An executable called `name` (a bare name, not a path) on PATH.
 fn which(name: &str) -> Option<PathBuf> {
     if name.contains('/') {
         return None;
     }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    })
+    which::which(name).ok()
 }
 
 #[cfg(test)]

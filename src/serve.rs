@@ -158,12 +158,66 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     println!("serving {what} at http://{local}/ (Ctrl+C to stop)");
     let _ = std::io::stdout().flush();
 
-    for stream in listener.incoming().flatten() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(stream, &shared));
-    }
+    accept_loop(&listener, &shared);
     drop(watcher);
     Ok(())
+}
+
+/// The most connections answered at once (open pages hold one each for reloads); those past
+/// it get 503 at once rather than a thread each.
+const MAX_CONNECTIONS: usize = 64;
+
+/// Answer each connection on a thread of its own, at most [`MAX_CONNECTIONS`] at once. Never
+/// returns: a connection that cannot be accepted, or given a thread, is dropped and the
+/// server goes on (after a pause when accepting fails, e.g. out of file descriptors).
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    loop {
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        let Some(slot) = Slot::take(&open) else {
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let mut stream = stream;
+            let _ = http::respond(
+                &mut stream,
+                503,
+                "text/plain; charset=utf-8",
+                b"busy",
+                false,
+            );
+            continue;
+        };
+        let shared = shared.clone();
+        // On failure the closure, and so the connection and its slot, is dropped.
+        let _ = std::thread::Builder::new().spawn(move || {
+            handle(stream, &shared);
+            drop(slot);
+        });
+    }
+}
+
+/// One of the [`MAX_CONNECTIONS`], given back when dropped.
+struct Slot(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<std::sync::atomic::AtomicUsize>) -> Option<Slot> {
+        use std::sync::atomic::Ordering;
+        let taken = open.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < MAX_CONNECTIONS).then_some(n + 1)
+        });
+        taken.ok().map(|_| Slot(open.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// The output folder named by site.toml (and the command line); None when site.toml is there
@@ -378,11 +432,16 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 
 /// Answer one HTTP request (GET/HEAD; a connection per request).
 fn handle(mut stream: TcpStream, shared: &Shared) {
-    let (method, target) = match http::read_head(&mut stream, Targets::Path) {
-        Head::Request(request) => (request.method, request.target),
+    let request = match http::read_head(&mut stream, Targets::Path) {
+        Head::Request(request) => request,
         Head::Refuse(status) => return http::refuse(stream, status),
         Head::Gone => return,
     };
+    let local = stream.local_addr().map(|a| a.ip());
+    if !local.is_ok_and(|ip| http::host_is_local(request.header("Host"), ip)) {
+        return http::refuse(stream, 421);
+    }
+    let (method, target) = (request.method, request.target);
     if method != "GET" && method != "HEAD" {
         let _ = http::respond(
             &mut stream,

@@ -46,6 +46,8 @@ pub struct BuildOptions {
     /// sends `Cache-Control: no-store`), so an edit to one answer changes only the pages that
     /// show it, not every page.
     pub serving: bool,
+    /// How far site.toml may raise its image limits (`--max-image-pixels`…).
+    pub image_ceiling: crate::config::ImageCeiling,
 }
 
 /// What one build leaves for the next in the same process (`serve`): the key of every page's
@@ -187,7 +189,17 @@ fn process_cpu_time() -> Duration {
 pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
+        crate::config::check_base_url(url).map_err(|problem| {
+            Error::one(
+                Diagnostic::new("--base-url", 0, problem)
+                    .hint("write it like \"https://help.example.com/faq/\""),
+            )
+        })?;
         config.base_url = Some(url.clone());
+    }
+    let above = config.images.above(opts.image_ceiling, &opts.root);
+    if !above.is_empty() {
+        return Err(Error::Input(above));
     }
     let out = match &opts.output_dir {
         Some(d) => d.clone(),

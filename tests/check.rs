@@ -165,3 +165,80 @@ fn external_http_links_are_asked_with_head() {
     );
     assert!(out.contains("0 errors, 2 warnings"), "{out}");
 }
+
+#[test]
+fn external_links_are_asked_within_a_time_limit_and_get_after_a_refused_head() {
+    // One local server answers a byte a second (it would take a minute); another refuses HEAD
+    // (405) and answers GET with 404 on /gone, 200 elsewhere.
+    let slow = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let slow_port = slow.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in slow.incoming().flatten() {
+            std::thread::spawn(move || {
+                for b in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+                    .iter()
+                    .cycle()
+                    .take(60)
+                {
+                    if std::io::Write::write_all(&mut &s, &[*b]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
+            });
+        }
+    });
+    let no_head = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let no_head_port = no_head.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in no_head.incoming().flatten() {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(&s), &mut line);
+            let status = match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["HEAD", ..] => "405 Method Not Allowed",
+                [_, "/gone", ..] => "404 Not Found",
+                _ => "200 OK",
+            };
+            let _ = std::io::Write::write_all(
+                &mut &s,
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(
+        site.join("content/02-more/third.md"),
+        format!(
+            "+++\ntitle = \"外部链接\"\nweight = 1\n+++\n\n[slow](http://127.0.0.1:{slow_port}/) \
+             [fine](http://127.0.0.1:{no_head_port}/fine) [gone](http://127.0.0.1:{no_head_port}/gone)\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["check", "--external", "--link-timeout", "2"], &site);
+    assert!(ok, "external problems are warnings: {out}{err}");
+    assert!(
+        err.contains(&format!("{slow_port}/: no answer within 2 s")),
+        "{err}"
+    );
+    assert!(err.contains("/gone: it answers HTTP 404"), "{err}");
+    assert!(!err.contains("/fine"), "{err}");
+    assert!(out.contains("0 errors, 2 warnings"), "{out}");
+}
+
+#[test]
+fn a_site_whose_only_external_host_fails_is_not_called_offline() {
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(
+        site.join("content/02-more/third.md"),
+        "+++\ntitle = \"外部链接\"\nweight = 1\n+++\n\n[a](https://no-such-host.invalid/a) [b](https://no-such-host.invalid/b)\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["check", "--external"], &site);
+    assert!(ok, "{out}{err}");
+    assert!(!err.contains("offline"), "{err}");
+    assert!(
+        err.contains("no-such-host.invalid/a: its host name does not resolve"),
+        "{err}"
+    );
+}

@@ -737,7 +737,7 @@ fn run_case(site: &Site, tally: &mut Tally) -> Result<(), TestCaseError> {
             }
         }
     }
-    let checked = faqsite::check::check(&opts, false);
+    let checked = faqsite::check::check(&opts, None);
     if !checked.has_errors() {
         tally.checked_clean += 1;
     }

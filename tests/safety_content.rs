@@ -149,6 +149,66 @@ fn script_urls_in_links_and_images_become_hash_with_a_warning() {
     assert_eq!(lines, vec![5, 7, 9, 11, 13, 15], "{:#?}", report.warnings);
 }
 
+#[test]
+fn urls_from_site_toml_pass_the_check_markdown_links_do() {
+    let (_tmp, site) = fixture("basic");
+    let toml = read(&site.join("site.toml"));
+    let first = toml.lines().count() + 1;
+    append_site_toml(
+        &site,
+        "base_url = \"https://help.example.com/\\nDisallow: /\"\n\
+         footer = [\"备案号\", { text = \"点我\", href = \" JaVa\\tScript:alert(1)\" }]\n\
+         [[contact]]\nlabel = \"客服\"\nvalue = \"在线\"\nhref = \"vbscript:msgbox\"\n\
+         [[contact]]\nlabel = \"文件\"\nvalue = \"x\"\nhref = \"file:///etc/passwd\"\n",
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    for (line, what) in [
+        (first, "control character"),
+        (first + 1, "javascript: URLs can run scripts"),
+        (first + 5, "vbscript: URLs can run scripts"),
+        (first + 9, "file: is not a scheme"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("site.toml:{line}")) && l.contains(what)),
+            "site.toml:{line} {what}:\n{err}"
+        );
+    }
+    assert!(!site.join("public").exists(), "nothing was built");
+    // `--base-url` is held to the same rule, and parsed as a URL.
+    let (_tmp2, site) = fixture("basic");
+    for bad in [
+        "https://a.example/\nDisallow: /",
+        "https://",
+        "ftp://a.example/",
+    ] {
+        let (ok, _, err) = run(&["build", "--base-url", bad], &site);
+        assert!(
+            !ok && err.contains("--base-url") && err.contains("base_url"),
+            "{bad:?}: {err}"
+        );
+    }
+    // Markdown links: other schemes than a link's are refused too, and said where.
+    let (tmp, site) = site_with_answer(
+        "\n[文件](file:///etc/passwd) [设置](ms-settings:privacy) [好](tel:110)\n",
+    );
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    let html = read(&out.join("02-more/unsafe.html"));
+    assert!(
+        !html.contains("file:") && !html.contains("ms-settings:"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"tel:110\""), "{html}");
+    let refused = report
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("is not a scheme"))
+        .count();
+    assert_eq!(refused, 2, "{:#?}", report.warnings);
+}
+
 /// Run the binary; returns (exit code, stderr).
 fn exit_code(args: &[&str], cwd: &Path) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))

@@ -205,19 +205,76 @@ fn an_image_declaring_a_huge_size_is_refused_from_its_header() {
     assert!(err.contains("40 megapixels"), "the limit:\n{err}");
     assert!(err.contains("max_pixels"), "how to raise it:\n{err}");
 
-    // Raising the limit lets the decoder try, within the memory limit (which is then what
-    // stops it: 1.6 GB of pixels).
+    // site.toml alone cannot raise the limit past its ceiling: a pull request could.
     let toml = read(&site.join("site.toml"));
     write(
         &site.join("site.toml"),
         &format!("{toml}\n[images]\nmax_pixels = 500_000_000\nmax_memory_mb = 64\n"),
     );
+    let line = toml.lines().count() + 3;
     let (ok, _, err) = run(&["build"], &site);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("site.toml:{line}")) && err.contains("--max-image-pixels"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("huge.png"),
+        "refused before any image is read:\n{err}"
+    );
+    // Raising the limit from the command line lets the decoder try, within the memory limit
+    // (which is then what stops it: 1.6 GB of pixels).
+    let (ok, _, err) = run(&["build", "--max-image-pixels", "500000000"], &site);
     assert!(!ok);
     assert!(
         err.contains("huge.png") && err.contains("max_memory_mb"),
         "{err}"
     );
+}
+
+#[test]
+fn a_png_whose_colour_profile_inflates_to_gigabytes_is_refused() {
+    // 64 MiB of zeros deflate to ~64 KiB; the decoder would inflate it (up to the memory
+    // limit) every time it reads the file.
+    let profile = fdeflate::compress_to_vec(&vec![0u8; 64 << 20]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(2u32.to_be_bytes());
+    ihdr.extend(2u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    let mut iccp = b"bomb\0\0".to_vec();
+    iccp.extend(&profile);
+    chunk(&mut png, b"iCCP", &iccp);
+    let pixels = fdeflate::compress_to_vec(&[0u8; 2 * (1 + 2 * 3)]);
+    chunk(&mut png, b"IDAT", &pixels);
+    chunk(&mut png, b"IEND", &[]);
+    assert!(png.len() < 1 << 20, "{}", png.len());
+    let (_tmp, site) = fixture("basic");
+    std::fs::write(site.join("images/profile.png"), &png).unwrap();
+    page_with_image(&site, "profile.png");
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(
+        err.contains("profile.png") && err.contains("colour profile"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_thirty_thousand_character_word_builds() {
+    let (_tmp, site) = fixture("basic");
+    let word: String = "a".repeat(30_000);
+    let cjk: String = "字".repeat(30_000);
+    write(
+        &site.join("content/02-more/long.md"),
+        &format!(
+            "+++\ntitle = \"{}\"\nweight = 40\n+++\n\n{word}\n\n{cjk}\n\n`{word}`\n",
+            "长".repeat(2000)
+        ),
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(ok, "{out}\n{err}");
 }
 
 /// A valid `w`×`h` image of the given format, with detail so its data is not tiny.

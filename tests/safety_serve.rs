@@ -53,7 +53,7 @@ fn request_line_over_8_kb_is_answered_414() {
     let server = serve(&site);
     let mut req = b"GET /".to_vec();
     req.extend(std::iter::repeat_n(b'a', 100 * 1024));
-    req.extend(b" HTTP/1.1\r\nHost: x\r\n\r\n");
+    req.extend(b" HTTP/1.1\r\nHost: localhost\r\n\r\n");
     let head = raw_request(&server.addr, &req);
     assert!(head.starts_with("HTTP/1.1 414"), "{head:.200}");
     // The server is still there for the next request.
@@ -64,7 +64,7 @@ fn request_line_over_8_kb_is_answered_414() {
 fn headers_over_8_kb_are_answered_431() {
     let (_tmp, site) = fixture("basic");
     let server = serve(&site);
-    let mut req = String::from("GET / HTTP/1.1\r\nHost: x\r\n");
+    let mut req = String::from("GET / HTTP/1.1\r\nHost: localhost\r\n");
     for n in 0..20 {
         req.push_str(&format!("X-Filler-{n}: {}\r\n", "b".repeat(1000)));
     }
@@ -105,7 +105,8 @@ fn double_slash_never_redirects_off_the_site() {
     let location = |path: &str| {
         let head = raw_request(
             &server.addr,
-            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
         );
         assert!(head.starts_with("HTTP/1.1 301"), "{path}: {head}");
         head.lines()
@@ -120,7 +121,7 @@ fn double_slash_never_redirects_off_the_site() {
     // A request target that is not a path is refused, never redirected.
     let head = raw_request(
         &server.addr,
-        b"GET http://evil.example/01-basics HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET http://evil.example/01-basics HTTP/1.1\r\nHost: localhost\r\n\r\n",
     );
     assert!(head.starts_with("HTTP/1.1 400"), "{head}");
 }
@@ -312,4 +313,64 @@ fn no_404_while_rebuilds_swap_the_output() {
         seen.len(),
         &bad[..bad.len().min(10)]
     );
+}
+
+#[test]
+fn only_loopback_host_names_are_answered() {
+    let (_tmp, site) = fixture("basic");
+    let server = serve(&site);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let status = |host: &str| {
+        let head = raw_request(
+            &server.addr,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        head.split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    // A page of another site whose name an attacker points at 127.0.0.1 (DNS rebinding)
+    // would send its own name.
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "localhost.evil.example",
+    ] {
+        assert_eq!(status(host), "421", "{host}");
+    }
+    let head = raw_request(&server.addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert!(head.starts_with("HTTP/1.1 421"), "no Host: {head}");
+    for host in [
+        "localhost",
+        &format!("localhost:{port}"),
+        &server.addr,
+        &format!("[::1]:{port}"),
+    ] {
+        assert_eq!(status(host), "200", "{host}");
+    }
+}
+
+#[test]
+fn connections_past_the_limit_get_503_and_the_server_lives_on() {
+    let (_tmp, site) = fixture("basic");
+    let server = serve(&site);
+    // Connections that send nothing hold their place (for up to 10 s each).
+    let held: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    let head = raw_request(
+        &server.addr,
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    // Each held connection is answered once it speaks; then there is room again.
+    for mut s in held {
+        s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).unwrap();
+        assert!(answer.starts_with(b"HTTP/1.1 200"));
+    }
+    assert_eq!(get(&server.addr, "/").0, 200);
 }

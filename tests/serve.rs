@@ -31,7 +31,11 @@ fn idle_server_does_not_rebuild_and_one_save_reloads_once() {
     let mut s = TcpStream::connect(&server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
-    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__faqsite/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
     let mut r = BufReader::new(s);
     // Idle: no events at all (the old watcher rebuilt on its own reads, every ~0.3 s).
     let idle = events_within(&mut r, Duration::from_millis(1500));
@@ -51,7 +55,11 @@ fn site_toml_saved_by_rename_rebuilds_every_time() {
     let mut s = TcpStream::connect(&server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
-    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__faqsite/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
     let mut r = BufReader::new(s);
     let config = site.join("site.toml");
     let text = std::fs::read_to_string(&config).unwrap();
@@ -78,7 +86,7 @@ fn folder_without_slash_redirects() {
         let mut s = TcpStream::connect(&server.addr).unwrap();
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut text = String::new();
@@ -105,7 +113,7 @@ fn broken_site_at_start_is_served_with_the_error_and_recovers() {
         let mut s = TcpStream::connect(&server.addr).unwrap();
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut text = String::new();
@@ -121,7 +129,11 @@ fn broken_site_at_start_is_served_with_the_error_and_recovers() {
     let mut s = TcpStream::connect(&server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
-    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__faqsite/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
     let mut r = BufReader::new(s);
     let mut line = String::new();
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -153,7 +165,11 @@ fn serve_never_prints_the_pdf() {
     let mut s = TcpStream::connect(&server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
-    write!(s, "GET /__faqsite/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__faqsite/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
     let mut r = BufReader::new(s);
     let seen = events_within(&mut r, Duration::from_millis(800));
     assert!(seen.is_empty(), "{seen:?}");

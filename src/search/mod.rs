@@ -219,6 +219,11 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Longer terms are not indexed: elasticlunr's index is a tree with a level per character of
+/// a term, which it writes (and frees) recursively, so one 30,000-character word overflowed
+/// the stack. Nobody types a longer word into the search box.
+pub(crate) const MAX_TERM_CHARS: usize = 64;
+
 /// Separator between pre-computed tokens handed to elasticlunr (never in normalised text).
 pub(crate) const SEP: char = '\u{1F}';
 
@@ -262,6 +267,7 @@ fn for_each_field(
         tokens.retain(|t| !words.is_stop(t));
         let groups = words.synonyms.terms(&text);
         tokens.extend(groups.iter().map(String::as_str));
+        tokens.retain(|t| t.chars().nth(MAX_TERM_CHARS).is_none());
         f(fi, &tokens);
     }
 }

@@ -287,12 +287,96 @@ fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
     // Templates come from pull requests too: none may read the build machine's environment
     // (secrets in CI). Tera registers `get_env` by default; this replaces it with an error.
     tera.register_function("get_env", no_env);
+    let too_deep: Vec<Diagnostic> = sources
+        .values()
+        .filter_map(|(shown, text)| {
+            let at = nested_too_deep(text)?;
+            let line = crate::error::line_col(text, at).0;
+            Some(
+                Diagnostic::new(
+                    shown,
+                    line,
+                    format!("the template nests deeper than {MAX_NESTING} levels here"),
+                )
+                .hint("nest fewer blocks ({% if %}, {% for %}…) or brackets in one another"),
+            )
+        })
+        .collect();
+    if !too_deep.is_empty() {
+        return Err(Error::Input(too_deep));
+    }
     let templates = sources
         .iter()
         .map(|(name, (_, text))| (name.clone(), text.clone()));
     tera.add_raw_templates(templates)
         .map_err(|e| template_error(&e, sources, None))?;
+    if let Some(cycle) = uses::recursion(&tera) {
+        let file = cycle[0].split("::").next().unwrap_or_default();
+        let shown = sources
+            .get(file)
+            .map_or_else(|| PathBuf::from(file), |(p, _)| p.clone());
+        return Err(Error::one(
+            Diagnostic::new(
+                &shown,
+                0,
+                format!("templates call themselves: {}", cycle.join(" → ")),
+            )
+            .hint("a template or macro may not include or call itself, directly or through others (it would never end)"),
+        ));
+    }
     Ok(tera)
+}
+
+/// The deepest a template may nest blocks in blocks, or brackets in brackets within one tag:
+/// Tera's parser recurses once a level, so a few thousand overflowed the stack.
+const MAX_NESTING: usize = 64;
+
+/// Where a template first nests deeper than [`MAX_NESTING`] (a byte offset), counted
+/// conservatively: every `{% if|for|block|macro|filter %}` opens a level and every `{% end… %}`
+/// closes one; every `(`, `[` or `{` inside a tag opens one (strings too).
+fn nested_too_deep(text: &str) -> Option<usize> {
+    const OPENERS: &[&str] = &["if", "for", "block", "macro", "filter"];
+    let mut blocks = 0usize;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(['{']).map(|i| from + i) {
+        let close = match text.get(i + 1..i + 2) {
+            Some("%") => "%}",
+            Some("{") => "}}",
+            _ => {
+                from = i + 1;
+                continue;
+            }
+        };
+        let end = text[i + 2..].find(close).map_or(text.len(), |e| i + 2 + e);
+        let inner = &text[i + 2..end];
+        let mut depth = 0usize;
+        for (j, c) in inner.char_indices() {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => continue,
+            }
+            if depth > MAX_NESTING {
+                return Some(i + 2 + j);
+            }
+        }
+        if close == "%}" {
+            let word = inner.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+            let word = word
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next();
+            match word.unwrap_or_default() {
+                w if OPENERS.contains(&w) => blocks += 1,
+                w if w.starts_with("end") => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+            if blocks > MAX_NESTING {
+                return Some(i);
+            }
+        }
+        from = end;
+    }
+    None
 }
 
 /// A hash of every template (and faqsite's version): part of each page's key.
@@ -429,6 +513,17 @@ pub fn summary(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_nested_too_deep_are_found() {
+        let deep_blocks = "{% if a %}".repeat(65) + &"{% endif %}".repeat(65);
+        assert!(nested_too_deep(&deep_blocks).is_some());
+        let deep_brackets = format!("{{{{ {}1{} }}}}", "(".repeat(65), ")".repeat(65));
+        assert!(nested_too_deep(&deep_brackets).is_some());
+        let fine = "{% if a %}{% endif %}".repeat(1000) + &"{{ (((1))) }}".repeat(1000);
+        assert_eq!(nested_too_deep(&fine), None);
+        assert_eq!(nested_too_deep("{{ x }"), None);
+    }
 
     #[test]
     fn summary_cuts_on_characters() {

@@ -2,9 +2,11 @@
 //! templates it extends, includes and imports), so a page's context leaves out the large lists
 //! its template never reads (the sidebar's `chapters`, a chapter's `questions`) instead of
 //! building them for each of 10,000 pages. Conservative: a name counts as read wherever it
-//! appears, and `__tera_context` (the whole context) reads everything.
+//! appears, and `__tera_context` (the whole context) reads everything. The same walk finds
+//! templates that call themselves ([`recursion`]): Tera has no depth limit, so one would
+//! overflow the stack.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tera::ast::{Expr, ExprVal, Node};
 use tera::Tera;
@@ -21,11 +23,7 @@ impl Uses {
     /// What template `name` (and what it extends, includes and imports) reads; everything when
     /// it is not found.
     pub fn of(tera: &Tera, name: &str) -> Uses {
-        let mut walk = Walk {
-            tera,
-            seen: BTreeSet::new(),
-            uses: Uses::default(),
-        };
+        let mut walk = Walk::new(tera);
         walk.template(name);
         walk.uses
     }
@@ -76,14 +74,84 @@ impl Uses {
     }
 }
 
+/// A chain of calls that comes back to where it started (`nav.html::menu` → `nav.html::menu`),
+/// or None: what [`recursion`] finds.
+pub type Cycle = Vec<String>;
+
+/// The first (by name) cycle of template calls, if any: a macro calling itself, directly or
+/// through others, or templates including each other. Tera renders them until the stack
+/// overflows, which no error handling can catch, so they are refused before rendering.
+pub fn recursion(tera: &Tera) -> Option<Cycle> {
+    let mut walk = Walk::new(tera);
+    let mut names: Vec<&String> = tera.templates.keys().collect();
+    names.sort();
+    for name in names {
+        walk.template(name);
+    }
+    first_cycle(&walk.calls)
+}
+
+/// A cycle in the graph `calls` (caller → callees), searched depth-first without recursion
+/// (a chain of thousands of templates must not overflow the stack either).
+fn first_cycle(calls: &BTreeMap<String, BTreeSet<String>>) -> Option<Cycle> {
+    let callees = |n: &str| -> Vec<&str> {
+        calls
+            .get(n)
+            .map_or_else(Vec::new, |c| c.iter().rev().map(String::as_str).collect())
+    };
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for start in calls.keys() {
+        if done.contains(start.as_str()) {
+            continue;
+        }
+        // The path from `start`, each with the callees still to visit, and where each is on it.
+        let mut path: Vec<(&str, Vec<&str>)> = vec![(start, callees(start))];
+        let mut on_path: BTreeMap<&str, usize> = BTreeMap::from([(start.as_str(), 0)]);
+        while let Some((_, todo)) = path.last_mut() {
+            let Some(next) = todo.pop() else {
+                let (finished, _) = path.pop().expect("not empty");
+                on_path.remove(finished);
+                done.insert(finished);
+                continue;
+            };
+            if let Some(&i) = on_path.get(next) {
+                let mut cycle: Cycle = path[i..].iter().map(|(n, _)| n.to_string()).collect();
+                cycle.push(next.to_string());
+                return Some(cycle);
+            }
+            if !done.contains(next) {
+                on_path.insert(next, path.len());
+                path.push((next, callees(next)));
+            }
+        }
+    }
+    None
+}
+
 struct Walk<'t> {
     tera: &'t Tera,
     /// Templates already walked (a template included twice, or including itself).
     seen: BTreeSet<String>,
     uses: Uses,
+    /// The template being walked, and the part of it (`name`, or `name::macro`).
+    template: String,
+    at: String,
+    /// What each part calls: the templates it includes, the macros it calls.
+    calls: BTreeMap<String, BTreeSet<String>>,
 }
 
-impl Walk<'_> {
+impl<'t> Walk<'t> {
+    fn new(tera: &'t Tera) -> Self {
+        Walk {
+            tera,
+            seen: BTreeSet::new(),
+            uses: Uses::default(),
+            template: String::new(),
+            at: String::new(),
+            calls: BTreeMap::new(),
+        }
+    }
+
     fn template(&mut self, name: &str) {
         if !self.seen.insert(name.to_string()) {
             return;
@@ -99,10 +167,39 @@ impl Walk<'_> {
         for (file, _) in &t.imported_macro_files {
             self.template(file);
         }
-        for m in t.macros.values() {
+        let outer = (
+            std::mem::replace(&mut self.template, name.to_string()),
+            self.at.clone(),
+        );
+        let mut macros: Vec<_> = t.macros.values().collect();
+        macros.sort_by(|a, b| a.name.cmp(&b.name));
+        for m in macros {
+            self.at = format!("{name}::{}", m.name);
             self.nodes(&m.body);
         }
+        self.at = name.to_string();
         self.nodes(&t.ast);
+        (self.template, self.at) = outer;
+    }
+
+    /// Record that the part being walked calls `callee`.
+    fn calls(&mut self, callee: String) {
+        self.calls
+            .entry(self.at.clone())
+            .or_default()
+            .insert(callee);
+    }
+
+    /// The template a macro call `namespace::name` in the current template names.
+    fn macro_file(&self, namespace: &str) -> Option<String> {
+        if namespace == "self" {
+            return Some(self.template.clone());
+        }
+        let t = self.tera.templates.get(&self.template)?;
+        t.imported_macro_files
+            .iter()
+            .find(|(_, ns)| ns == namespace)
+            .map(|(file, _)| file.clone())
     }
 
     fn nodes(&mut self, nodes: &[Node]) {
@@ -118,10 +215,15 @@ impl Walk<'_> {
             Node::Extends(_, name) => self.template(name),
             // `ignore missing` includes name templates a site may add (extra_head.html): those
             // it has count; a missing one renders nothing (or is Tera's error to report).
-            Node::Include(_, names, _) => names
-                .iter()
-                .filter(|n| self.tera.templates.contains_key(n.as_str()))
-                .for_each(|n| self.template(n)),
+            Node::Include(_, names, _) => {
+                for n in names
+                    .iter()
+                    .filter(|n| self.tera.templates.contains_key(n.as_str()))
+                {
+                    self.calls(n.clone());
+                    self.template(n);
+                }
+            }
             Node::ImportMacro(_, file, _) => self.template(file),
             Node::Set(_, s) => self.expr(&s.value),
             Node::FilterSection(_, f, _) => {
@@ -176,7 +278,12 @@ impl Walk<'_> {
                 self.ident(&t.ident);
                 t.args.iter().for_each(|a| self.expr(a));
             }
-            ExprVal::MacroCall(m) => m.args.values().for_each(|a| self.expr(a)),
+            ExprVal::MacroCall(m) => {
+                if let Some(file) = self.macro_file(&m.namespace) {
+                    self.calls(format!("{file}::{}", m.name));
+                }
+                m.args.values().for_each(|a| self.expr(a));
+            }
             ExprVal::FunctionCall(f) => f.args.values().for_each(|a| self.expr(a)),
             ExprVal::Array(items) => items.iter().for_each(|a| self.expr(a)),
             ExprVal::StringConcat(s) => s.values.iter().for_each(|v| self.val(v)),
@@ -262,6 +369,46 @@ mod tests {
         assert!(Uses::of(&t, "ctx.html").reads("chapters"));
         assert!(Uses::of(&t, "uses_macro.html").reads("chapters"));
         assert!(Uses::of(&t, "missing.html").reads("chapters"));
+    }
+
+    #[test]
+    fn templates_that_call_themselves_are_found() {
+        let t = tera(&[
+            ("m.html", "{% macro a() %}{{ self::b() }}{% endmacro a %}{% macro b() %}{{ self::a() }}{% endmacro b %}"),
+            ("page.html", "{% import \"m.html\" as m %}{{ m::a() }}"),
+        ]);
+        assert_eq!(
+            recursion(&t).unwrap(),
+            ["m.html::a", "m.html::b", "m.html::a"]
+        );
+        let t = tera(&[
+            ("x.html", "{% include \"y.html\" %}"),
+            ("y.html", "{% if a %}{% include \"x.html\" %}{% endif %}"),
+        ]);
+        assert_eq!(recursion(&t).unwrap(), ["x.html", "y.html", "x.html"]);
+        let t = tera(&[
+            ("m.html", "{% macro a(n) %}{{ n }}{% endmacro a %}"),
+            ("p.html", "{% import \"m.html\" as m %}{{ m::a(n=1) }}{{ m::a(n=2) }}{% include \"q.html\" %}"),
+            ("q.html", "{% import \"m.html\" as m %}{{ m::a(n=3) }}"),
+        ]);
+        assert_eq!(recursion(&t), None);
+    }
+
+    #[test]
+    fn a_long_chain_of_calls_is_searched_without_recursion() {
+        let mut calls: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for i in 0..200_000 {
+            calls
+                .entry(format!("{i:06}"))
+                .or_default()
+                .insert(format!("{:06}", i + 1));
+        }
+        assert_eq!(first_cycle(&calls), None);
+        calls
+            .entry("200000".into())
+            .or_default()
+            .insert("000000".into());
+        assert_eq!(first_cycle(&calls).map(|c| c.len()), Some(200_002));
     }
 
     #[test]
