@@ -2,8 +2,7 @@
 //! names that never collide, a chapter folder numbered after the last one, and a result that
 //! builds once the answers are written.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn new_question_and_chapter_on_an_existing_site() {
