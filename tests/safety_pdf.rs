@@ -8,7 +8,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -196,57 +195,58 @@ fn printing_reads_no_file_outside_the_site() {
 struct Listener {
     port: u16,
     seen: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
+
+/// The request line [`Listener::finish`] sends to end the accept loop.
+const STOP: &str = "STOP faqsite-test-listener";
 
 impl Listener {
     fn start() -> Listener {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (s, st) = (seen.clone(), stop.clone());
+        let s = seen.clone();
         let thread = std::thread::spawn(move || {
-            // Ends when stopped; then takes what is still queued.
-            loop {
-                match listener.accept() {
-                    Ok((stream, _)) => answer(stream, &s),
-                    Err(_) if st.load(Ordering::SeqCst) => break,
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            // Blocks in accept; ends at the connection that sends STOP.
+            for stream in listener.incoming() {
+                if answer(stream.unwrap(), &s) == STOP {
+                    break;
                 }
             }
         });
         Listener {
             port,
             seen,
-            stop,
             thread: Some(thread),
         }
     }
 
     /// Stop listening; the request lines it received.
     fn finish(mut self) -> Vec<String> {
-        // Connections made while Chromium ran are queued by the kernel even if not yet
-        // accepted; a moment for any still in flight, then everything queued is taken.
-        std::thread::sleep(Duration::from_millis(300));
-        self.stop.store(true, Ordering::SeqCst);
+        // Called once Chromium has exited: every connection it made is already in the
+        // kernel's accept queue, which is first in, first out, so the stop connection made now
+        // is accepted after all of them.
+        let mut stop = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stop.write_all(format!("{STOP}\r\n").as_bytes()).unwrap();
         self.thread.take().unwrap().join().unwrap();
-        let seen = self.seen.lock().unwrap().clone();
+        let mut seen = self.seen.lock().unwrap().clone();
+        seen.retain(|line| line != STOP);
         seen
     }
 }
 
-fn answer(stream: std::net::TcpStream, seen: &Mutex<Vec<String>>) {
-    stream.set_nonblocking(false).unwrap();
+/// Reads the request line, records it, answers 204; returns the line.
+fn answer(stream: std::net::TcpStream, seen: &Mutex<Vec<String>>) -> String {
     stream
         .set_read_timeout(Some(Duration::from_secs(2)))
         .unwrap();
     let mut line = String::new();
     let _ = BufReader::new(&stream).read_line(&mut line);
-    seen.lock().unwrap().push(line.trim().to_string());
+    let line = line.trim().to_string();
+    seen.lock().unwrap().push(line.clone());
     let _ = (&stream).write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+    line
 }
 
 #[test]

@@ -27,7 +27,8 @@ try {
   async function imeType(text) {
     const input = page.locator('#search-input');
     await input.focus();
-    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+    // A minute ahead: the page's clock runs on meanwhile, and pausing in its past is refused.
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 60000));
     await input.evaluate((el) => el.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' })));
     await input.evaluate((el, t) => {
       el.value = t;

@@ -1,7 +1,6 @@
 //! Messages a newcomer meets on the first day: each says what is wrong and what to run.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn missing_site_folder_says_so_and_suggests_init() {

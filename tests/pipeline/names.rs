@@ -2,8 +2,7 @@
 //! pinyin URLs `faqsite new` would have chosen; links to the Chinese names resolve; two files
 //! whose URLs collide are an error naming both.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn write(site: &Path, rel: &str, text: &str) {

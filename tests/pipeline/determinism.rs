@@ -1,7 +1,6 @@
 //! The same input gives byte-identical output whatever the number of threads.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn build_with_threads(threads: usize, out: &std::path::Path) {
     let pool = rayon::ThreadPoolBuilder::new()

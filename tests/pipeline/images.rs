@@ -1,7 +1,6 @@
 //! The image pipeline: sizes, variants, WebP, srcset, cache, and bad image references.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// The basic fixture plus a 2400×1500 PNG screenshot, a 1600×1000 JPEG and a page using them.

@@ -1,7 +1,6 @@
 //! Builds the small fixture site in tests/fixtures/basic and checks the output.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn builds_pages_for_home_chapters_and_questions() {

@@ -1,7 +1,6 @@
 //! The printable manual: print.html from this repo's content, and manual.pdf via Chromium.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

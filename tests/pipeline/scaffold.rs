@@ -3,8 +3,7 @@
 //! builds once the answers are written; `faqsite import` of this repository's FAQ as one long
 //! Word and Markdown document (tests/fixtures/import), compared with content/.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 #[test]

@@ -1,8 +1,7 @@
 //! The search index in the customer's words: front-matter keywords, `[search]` synonyms and
 //! the pinyin map, as the built `search-index.json` carries them to `search.js`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The basic fixture with keywords on its first question and a synonym group; built.
 fn built() -> (tempfile::TempDir, serde_json::Value, String) {

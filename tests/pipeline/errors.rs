@@ -1,8 +1,7 @@
 //! Bad input: a clear error with file and line, a non-zero exit, and the previous output
 //! folder left exactly as it was.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Build once (good), break the site with `breakage`, build again through the CLI and check

@@ -1,8 +1,7 @@
 //! The writer's loop: `serve` (HTTP, live reload, error overlay, path safety), `check`, `new`,
 //! `init`, all through the real binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

@@ -1,8 +1,7 @@
 //! The sharded search index of large sites: what a visitor downloads with every page (the
 //! manifest) and before a query's first result stays small however many questions there are.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// A site of `n` questions in chapters of 50, sharded (`shard_above = 1`), built into `out`.

@@ -1,7 +1,6 @@
 //! Builds this repository's own FAQ (content/) and checks it against the seed document.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// The 32 questions of the seed, in order, with the export's glitches mended.
