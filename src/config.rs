@@ -67,6 +67,10 @@ pub struct MarkdownConfig {
     /// Let raw HTML in the Markdown through as HTML (it can run scripts on the site's pages).
     /// Off: it is shown as text, and `build` and `check` warn where.
     pub raw_html: bool,
+    /// The callouts' labels in the site's language, in the order of `markdown::CALLOUT_KINDS`:
+    /// the theme's `callout_<kind>` strings, set by the build (not read from site.toml).
+    #[serde(skip)]
+    pub callout_labels: Vec<String>,
 }
 
 /// `[search]`: the client-side search index.
