@@ -72,6 +72,10 @@ pub struct MarkdownConfig {
     /// The site's `[links]` (filled from the top level, not read from `[markdown]`).
     #[serde(skip)]
     pub links: LinksConfig,
+    /// The callouts' labels in the site's language, in the order of `markdown::CALLOUT_KINDS`:
+    /// the theme's `callout_<kind>` strings, set by the build (not read from site.toml).
+    #[serde(skip)]
+    pub callout_labels: Vec<String>,
 }
 
 /// `[links]`: where links to documents that are not in the site go.

@@ -20,6 +20,7 @@ mod alias;
 mod dates;
 mod scan;
 mod tags;
+pub mod title;
 pub use alias::{Alias, GENERATED};
 pub use tags::{url as tag_url, Tag, TAGS_DIR, TAGS_INDEX};
 
@@ -59,7 +60,10 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub kind: PageKind,
+    /// The title as clean text (its inline Markdown rendered away, see [`title::render`]).
     pub title: String,
+    /// The title as inline HTML (`<code>`, `<em>`, …), escaped: for headings and lists.
+    pub title_html: String,
     pub description: String,
     /// "2" for a chapter, "2.1" for a question, "" for the home page.
     pub number: String,
@@ -153,6 +157,10 @@ struct Parsed {
     aliases: Vec<Alias>,
     /// `updated` of the front matter, checked (`YYYY-MM-DD`).
     updated: Option<String>,
+    /// The title as inline HTML (`front.title` holds it as clean text).
+    title_html: String,
+    /// A link in the title (rendered as its text).
+    title_warning: Option<Diagnostic>,
     source: Source,
 }
 
@@ -289,17 +297,32 @@ fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Re
     if !errors.is_empty() {
         return Err(Error::Input(errors));
     }
+    let mut warnings = title_warnings(top.home.as_ref(), &chapters);
     let home = top.home.map_or_else(|| empty_home(&dir, root), home_page);
     let (mut pages, chapters) = assemble(home, chapters);
     check_urls(&pages)?;
     alias::check(&pages)?;
-    let warnings = dates::from_history(&mut pages, root);
+    warnings.extend(dates::from_history(&mut pages, root));
     Ok(Content {
         pages,
         chapters,
         drafts,
         warnings,
     })
+}
+
+/// The warnings about links in titles, in reading order of the files as loaded.
+fn title_warnings(home: Option<&Parsed>, chapters: &[LoadedChapter]) -> Vec<Diagnostic> {
+    let questions = chapters
+        .iter()
+        .flat_map(|(c, _, qs)| std::iter::once(c).chain(qs.iter().map(|(q, _)| q)));
+    let mut warnings: Vec<Diagnostic> = home
+        .into_iter()
+        .chain(questions)
+        .filter_map(|p| p.title_warning.clone())
+        .collect();
+    warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    warnings
 }
 
 /// What the top of `content/` holds: the home page, the chapter folders, misplaced files.
@@ -350,6 +373,7 @@ fn empty_home(dir: &Path, root: &Path) -> Page {
     Page {
         kind: PageKind::Home,
         title: String::new(),
+        title_html: String::new(),
         description: String::new(),
         number: String::new(),
         weight: 0,
@@ -426,6 +450,7 @@ fn make_page(p: Parsed, kind: PageKind, slug: String, number: String, url: Strin
     Page {
         kind,
         title: p.front.title,
+        title_html: p.title_html,
         description: p.front.description,
         number,
         weight: p.front.weight,
@@ -766,10 +791,23 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
         Some(v) => Some(dates::front_matter(&v, fm_text, path).map_err(|d| vec![d])?),
         None => None,
     };
+    let rendered = title::render(&front.title);
+    let title_warning = rendered.has_link.then(|| {
+        let line = fm_text
+            .lines()
+            .position(|l| l.trim_start().starts_with("title"))
+            .map_or(1, |n| n + 2);
+        Diagnostic::new(path, line, "link in the title: shown as its text")
+            .warning()
+            .hint(title::LINK_HINT)
+    });
+    front.title = rendered.text;
     Ok(Parsed {
         front,
         aliases,
         updated,
+        title_html: rendered.html,
+        title_warning,
         source: Source {
             path: path.to_path_buf(),
             body: text[body_start..].into(),

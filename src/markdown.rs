@@ -23,10 +23,13 @@ use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
 
+mod blocks;
 mod cache;
+mod callouts;
 mod foreign;
 mod links;
 pub use cache::RenderCache;
+pub use callouts::KINDS as CALLOUT_KINDS;
 pub use links::slugify;
 use links::{LinkTarget, Site};
 
@@ -199,28 +202,17 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 /// One page rendered, the links it makes to other pages, and every problem in it.
 type PageResult = (Rendered, Vec<PageLink>, Vec<Diagnostic>);
 
-fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &MarkdownConfig) -> PageResult {
-    let body = &page.source.body;
-    let mut r = PageRender {
-        page,
-        site,
-        raw_html: config.raw_html,
-        lines: Lines::new(body, page.source.body_line),
-        root: root_prefix(&page.url),
-        out: Rendered::default(),
-        text: String::new(),
-        events: Vec::new(),
-        errors: Vec::new(),
-        links: Vec::new(),
-        ids: Ids::new(),
-        local_anchors: Vec::new(),
-        raw_warned: HashSet::new(),
-    };
+fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &'a MarkdownConfig) -> PageResult {
+    // `:::tip` containers are read as GitHub alerts (the same lines, see `callouts`).
+    let (body, callout_titles) = callouts::containers(&page.source.body);
+    let body = &*body;
+    let mut r = PageRender::new(page, site, config, body, callout_titles);
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();
     while let Some((event, range)) = iter.next() {
         match event {
@@ -275,6 +267,13 @@ fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &MarkdownConfig) 
                 );
             }
             Event::Start(Tag::HtmlBlock) => r.html_block(&mut iter),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                r.callout_start(kind, r.lines.line(range.start))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => r.callout_end(),
+            Event::Start(Tag::CodeBlock(kind)) => r.code_block(kind, &mut iter),
+            e @ Event::Start(Tag::Table(_)) => r.table_start(e),
+            e @ Event::End(TagEnd::Table) => r.table_end(e),
             Event::Html(h) | Event::InlineHtml(h) => r.raw(&h, &[(0, range.start)], false),
             event => r.other(event),
         }
@@ -287,6 +286,10 @@ struct PageRender<'a> {
     page: &'a Page,
     site: &'a Site<'a>,
     raw_html: bool,
+    /// The callouts' labels (`[markdown] callout_labels`).
+    labels: &'a [String],
+    /// Titles of `:::` containers, by 0-based line of the body.
+    callout_titles: HashMap<usize, String>,
     lines: Lines,
     root: String,
     /// The headings and images found so far (its HTML and text are set by `finish`).
@@ -312,6 +315,32 @@ trait Events<'a>: Iterator<Item = (Event<'a>, Range<usize>)> {}
 impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Events<'a> for I {}
 
 impl<'a> PageRender<'a> {
+    fn new(
+        page: &'a Page,
+        site: &'a Site<'a>,
+        config: &'a MarkdownConfig,
+        body: &str,
+        callout_titles: HashMap<usize, String>,
+    ) -> Self {
+        PageRender {
+            page,
+            site,
+            raw_html: config.raw_html,
+            labels: &config.callout_labels,
+            callout_titles,
+            lines: Lines::new(body, page.source.body_line),
+            root: root_prefix(&page.url),
+            out: Rendered::default(),
+            text: String::new(),
+            events: Vec::new(),
+            errors: Vec::new(),
+            links: Vec::new(),
+            ids: Ids::new(),
+            local_anchors: Vec::new(),
+            raw_warned: HashSet::new(),
+        }
+    }
+
     /// A heading gets a unique id (its slug) and is listed in [`Rendered::headings`].
     fn heading(
         &mut self,

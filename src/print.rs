@@ -32,6 +32,7 @@ pub fn anchor(url: &str) -> String {
 struct PrintQuestion<'a> {
     number: &'a str,
     title: &'a str,
+    title_html: &'a str,
     anchor: String,
     content: String,
     /// The answer shows a screenshot: print it on one page with its question.
@@ -42,6 +43,7 @@ struct PrintQuestion<'a> {
 struct PrintChapter<'a> {
     number: &'a str,
     title: &'a str,
+    title_html: &'a str,
     description: &'a str,
     anchor: String,
     content: String,
@@ -119,6 +121,7 @@ fn chapters<'a>(
         chapters.push(PrintChapter {
             number: &p.number,
             title: &p.title,
+            title_html: &p.title_html,
             description: &p.description,
             anchor: anchor(&p.url),
             content: chapter_answer,
@@ -214,6 +217,7 @@ fn question<'a>(
     PrintQuestion {
         number: &qp.number,
         title: &qp.title,
+        title_html: &qp.title_html,
         anchor: anchor(&qp.url),
         content: content_hole,
         keep: has_screenshot(&rendered[q].html),

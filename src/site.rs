@@ -629,6 +629,14 @@ impl Made {
     }
 }
 
+/// The callouts' labels of `theme` (its `callout_<kind>` strings).
+fn callout_labels(theme: &Theme) -> Vec<String> {
+    markdown::CALLOUT_KINDS
+        .iter()
+        .map(|k| theme.string(&format!("callout_{k}")).to_string())
+        .collect()
+}
+
 impl Run<'_> {
     /// content → site-wide checks → markdown → images → search → templates → assets, every
     /// file handed to `sink` as it is made. A stage with problems in the user's input does not
@@ -645,14 +653,10 @@ impl Run<'_> {
         let root = self.opts.root.as_path();
         t.lap("load");
 
-        // Only `serve` builds again: keeping the pages for the next build would only raise
-        // the peak memory of the others. The site-wide checks run beside the Markdown (their
-        // time is counted in its stage).
-        let reuse = self.opts.serving.then_some(&mut cache.markdown);
-        let (mut diagnostics, (mut rendered, problems)) = rayon::join(
-            || lint::site(&content),
-            || markdown::render_all(&content, &self.config.markdown, reuse),
-        );
+        // The theme first: the callouts' labels are its UI strings.
+        let theme = Theme::load(root, self.config, &mut cache.templates);
+        let (mut diagnostics, mut rendered, problems) =
+            self.markdown(&content, theme.as_ref().ok(), cache);
         diagnostics.append(&mut content.warnings);
         diagnostics.extend(problems);
         content.release_sources();
@@ -682,15 +686,16 @@ impl Run<'_> {
             t.side_by_side("images", images_time, "search");
         }
 
-        let (page_keys, pages_rendered) =
-            match self.templates(&content, &rendered, search_index_js, sink, &rest, cache) {
-                Ok(done) => done,
-                Err(Error::Input(ds)) => {
-                    diagnostics.extend(ds);
-                    (PageKeys::new(), 0)
-                }
-                Err(e) => return Err(e),
-            };
+        let pages = (&content, &rendered[..]);
+        let made = self.templates(theme, pages, search_index_js, sink, &rest, cache);
+        let (page_keys, pages_rendered) = match made {
+            Ok(done) => done,
+            Err(Error::Input(ds)) => {
+                diagnostics.extend(ds);
+                (PageKeys::new(), 0)
+            }
+            Err(e) => return Err(e),
+        };
         t.lap("templates");
         let mut files: Vec<OutputFile> = sitemap::aliases(&content);
         if let Some(base) = self.config.base_url_trimmed() {
@@ -710,6 +715,29 @@ impl Run<'_> {
             pages_rendered,
             rest_files: rest.into_paths(),
         })
+    }
+
+    /// Every page's Markdown rendered (callouts labelled in `theme`'s words), beside the
+    /// site-wide checks (their time is counted in this stage): the checks' problems, the pages,
+    /// and the pages' problems.
+    fn markdown(
+        &self,
+        content: &Content,
+        theme: Option<&Theme>,
+        cache: &mut BuildCache,
+    ) -> (Vec<Diagnostic>, Vec<Rendered>, Vec<Diagnostic>) {
+        let config = crate::config::MarkdownConfig {
+            callout_labels: theme.map(callout_labels).unwrap_or_default(),
+            ..self.config.markdown.clone()
+        };
+        // Only `serve` builds again: keeping the pages for the next build would only raise
+        // the peak memory of the others.
+        let reuse = self.opts.serving.then_some(&mut cache.markdown);
+        let (lint, (rendered, problems)) = rayon::join(
+            || lint::site(content),
+            || markdown::render_all(content, &config, reuse),
+        );
+        (lint, rendered, problems)
     }
 
     /// The search index and `print.html` of a rebuild by `serve` (see [`build_then`]), into a
@@ -859,14 +887,14 @@ impl Run<'_> {
     /// Returns the page keys and how many pages were rendered.
     fn templates<S: Sink>(
         &self,
-        content: &Content,
-        rendered: &[Rendered],
+        theme: Result<Theme>,
+        (content, rendered): (&Content, &[Rendered]),
         search_index_js: String,
         sink: &S,
         rest: &Recording<'_, S>,
         cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
-        let theme = Theme::load(&self.opts.root, self.config, &mut cache.templates)?;
+        let theme = theme?;
         let mut renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
         if prints_pdf(self.opts, self.config) {
             renderer = renderer.with_pdf(print::PDF_FILE);

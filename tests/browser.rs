@@ -154,3 +154,16 @@ fn phone_header_contact_and_nested_404_in_chromium() {
         "tests/js/theme.mjs",
     );
 }
+
+#[test]
+fn code_blocks_scroll_and_copy_in_chromium() {
+    let Some(tools) =
+        require_browser_tools("code_blocks_scroll_and_copy_in_chromium", CHROMIUM_TOOLS)
+    else {
+        return;
+    };
+    let (tmp, site) = fixture("docs");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    run_node(&["tests/js/code.mjs", &out.to_string_lossy()], &[], &tools);
+}

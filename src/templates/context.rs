@@ -2,6 +2,7 @@
 //! context"), typed; page keys (what `serve` compares to keep unchanged pages); and the
 //! rendering of every page in parallel.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -14,6 +15,7 @@ use super::{summary, Theme, CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_L
 use crate::config::{Config, Contact, FooterLine};
 use crate::content::{Content, PageKind};
 use crate::error::{Error, Result};
+use crate::html::escape;
 use crate::markdown::{root_prefix, Rendered};
 use crate::output::Sink;
 
@@ -228,7 +230,9 @@ impl Serialize for Description<'_> {
 #[derive(Serialize)]
 struct PageCtx<'a> {
     kind: &'a str,
+    /// The title as text; `title_html` is the same as inline HTML (see `content::title`).
     title: &'a str,
+    title_html: Cow<'a, str>,
     url: &'a str,
     number: &'a str,
     content: Html<'a>,
@@ -248,6 +252,7 @@ impl<'a> PageCtx<'a> {
         PageCtx {
             kind,
             title,
+            title_html: Cow::Owned(escape(title)),
             url,
             number: "",
             content: Html::EMPTY,
@@ -281,6 +286,7 @@ pub struct NavQuestion<'a> {
     #[serde(skip)]
     index: usize,
     title: &'a str,
+    title_html: &'a str,
     url: &'a str,
     number: &'a str,
     slug: &'a str,
@@ -296,6 +302,7 @@ pub struct NavChapter<'a> {
     #[serde(skip)]
     index: usize,
     title: &'a str,
+    title_html: &'a str,
     url: &'a str,
     number: &'a str,
     description: &'a str,
@@ -349,6 +356,7 @@ impl Listing {
 #[derive(Serialize)]
 struct LinkCtx<'a> {
     title: &'a str,
+    title_html: Cow<'a, str>,
     url: &'a str,
     number: &'a str,
 }
@@ -495,6 +503,7 @@ struct Assets {
     search_css: String,
     search_js: String,
     search_index_js: String,
+    copy_js: String,
     print_css: String,
     favicon: String,
 }
@@ -539,6 +548,7 @@ impl<'a> Renderer<'a> {
             search_css: theme.asset("search.css"),
             search_js: theme.asset("search.js"),
             search_index_js,
+            copy_js: theme.asset("copy.js"),
             print_css: theme.asset("print.css"),
             favicon: theme.asset("favicon.svg"),
         };
@@ -873,6 +883,7 @@ impl<'a> Renderer<'a> {
         NavQuestion {
             index: q,
             title: &p.title,
+            title_html: &p.title_html,
             url: &p.url,
             number: &p.number,
             slug: &p.slug,
@@ -924,6 +935,7 @@ impl<'a> Renderer<'a> {
         NavChapter {
             index: ci,
             title: &p.title,
+            title_html: &p.title_html,
             url: &p.url,
             number: &p.number,
             description: &p.description,
@@ -1024,6 +1036,7 @@ impl<'a> Renderer<'a> {
         PageCtx {
             kind: page.kind.name(),
             title: self.title(i),
+            title_html: self.title_html(i),
             url: &page.url,
             number: &page.number,
             content: self.html(i),
@@ -1073,11 +1086,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Page `j`'s title as inline HTML.
+    fn title_html(&self, j: usize) -> Cow<'_, str> {
+        let p = &self.content.pages[j];
+        if p.kind == PageKind::Home && p.title.is_empty() {
+            Cow::Owned(escape(&self.config.title))
+        } else {
+            Cow::Borrowed(&p.title_html)
+        }
+    }
+
     /// A link to page `j` (prev, next, breadcrumbs).
     fn link(&self, j: usize) -> LinkCtx<'_> {
         let p = &self.content.pages[j];
         LinkCtx {
             title: self.title(j),
+            title_html: self.title_html(j),
             url: &p.url,
             number: &p.number,
         }
@@ -1087,6 +1111,7 @@ impl<'a> Renderer<'a> {
     fn home_link(&self) -> LinkCtx<'_> {
         LinkCtx {
             title: self.theme.string("home"),
+            title_html: Cow::Owned(escape(self.theme.string("home"))),
             url: &self.content.pages[0].url,
             number: "",
         }

@@ -404,3 +404,201 @@ fn foreign_syntax_is_a_warning_at_its_line() {
         "{err}"
     );
 }
+
+// tests/fixtures/docs: Markdown as help docs write it (issue 25).
+
+/// The docs fixture built, with its warnings.
+fn docs() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    faqsite::site::BuildReport,
+) {
+    let (tmp, site) = fixture("docs");
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    (tmp, out, report)
+}
+
+#[test]
+fn titles_render_inline_markdown_as_html_and_clean_text() {
+    let (_tmp, out, report) = docs();
+    let q = read(&out.join("01-cli/run-with-sudo.html"));
+    let html = "Can I run <code>toolbox</code> with <em>sudo</em>?";
+    let text = "Can I run toolbox with sudo?";
+    assert!(
+        q.contains(&format!("<h1><span class=\"num\">1.1</span> {html}</h1>")),
+        "{q}"
+    );
+    assert!(
+        q.contains(&format!("<title>{text} - Toolbox Docs</title>")),
+        "{q}"
+    );
+    assert!(
+        q.contains(&format!("<span aria-current=\"location\">{html}</span>")),
+        "crumb"
+    );
+    let ld = jsonld(&q);
+    assert!(
+        ld.iter()
+            .any(|v| v.to_string().contains(&format!("\"{text}\""))),
+        "{ld:?}"
+    );
+    // The sidebar, the chapter's list, the next page's pager and the print page show the HTML.
+    let chapter = read(&out.join("01-cli/index.html"));
+    assert!(
+        chapter.matches(html).count() >= 2,
+        "list and heading: {chapter}"
+    );
+    let next = read(&out.join("01-cli/see-the-manual.html"));
+    assert!(
+        next.contains(&format!("1.1 {html}</span></a>")),
+        "pager: {next}"
+    );
+    let print = read(&out.join("print.html"));
+    assert!(print.matches(html).count() >= 2, "contents and heading");
+    // No Markdown left where text is needed.
+    for (name, page) in [("question", &q), ("chapter", &chapter), ("print", &print)] {
+        assert!(!page.contains("`toolbox`"), "backticks in {name}");
+        assert!(
+            !page.contains("](https://example.com/manual)"),
+            "link syntax in {name}"
+        );
+    }
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(
+        index.contains(text) && !index.contains("`toolbox`"),
+        "search index title"
+    );
+    // A link in a title: its text, and a warning at the title's line with what to do.
+    assert!(next.contains("Where is the manual?</h1>"), "{next}");
+    let w = report
+        .warnings
+        .iter()
+        .find(|d| d.message.contains("link in the title"))
+        .expect("a warning for the link in the title");
+    assert!(w.file.ends_with("01-cli/see-the-manual.md"), "{w:?}");
+    assert_eq!(w.line, 2);
+    assert!(w
+        .hint
+        .as_deref()
+        .unwrap_or("")
+        .contains("move the link to the answer"));
+}
+
+#[test]
+fn github_alerts_and_containers_are_five_callouts_and_a_quote_stays_a_quote() {
+    let (_tmp, out, report) = docs();
+    let page = read(&out.join("02-notes/callouts.html"));
+    for (kind, label) in [
+        ("note", "Note"),
+        ("tip", "Tip"),
+        ("important", "Important"),
+        ("warning", "Warning"),
+        ("caution", "Caution"),
+    ] {
+        let open = format!("<div class=\"callout callout-{kind}\" role=\"note\">");
+        assert!(page.contains(&open), "{kind}: {page}");
+        assert!(page.contains(&format!("</svg>{label}</p>")), "{label}");
+    }
+    assert!(!page.contains("[!NOTE]") && !page.contains(":::"), "{page}");
+    // A plain blockquote is a quotation.
+    assert!(
+        page.contains("<blockquote>\n<p>Simplicity is prerequisite"),
+        "{page}"
+    );
+    // `:::` containers: their kind, their own title, their Markdown inside.
+    for kind in ["tip", "caution"] {
+        let open = format!("callout callout-{kind}\"");
+        assert_eq!(
+            page.matches(&open).count(),
+            2,
+            "> [!…] and :::{kind} (or :::danger)"
+        );
+    }
+    assert!(
+        page.contains("</svg>Back up first</p>"),
+        "a container's title"
+    );
+    assert!(page.contains("<strong>bold</strong>") && page.contains("<li>two</li>"));
+    // The print page shows them too; no label or marker reaches the search text.
+    let print = read(&out.join("print.html"));
+    assert!(print.contains("callout callout-important"));
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(!index.contains("[!NOTE]") && !index.contains(":::tip"));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .all(|w| !w.file.ends_with("callouts.md")),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn callout_labels_follow_the_site_language() {
+    let (tmp, site) = fixture("docs");
+    let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
+    std::fs::write(
+        site.join("site.toml"),
+        toml.replace("language = \"en\"", "language = \"zh-CN\""),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let page = read(&out.join("02-notes/callouts.html"));
+    for label in ["说明", "提示", "重要", "警告", "注意"] {
+        assert!(page.contains(&format!("</svg>{label}</p>")), "{label}");
+    }
+}
+
+#[test]
+fn code_is_highlighted_at_build_time_and_scrolls_with_a_copy_button() {
+    let (_tmp, out, _) = docs();
+    let page = read(&out.join("01-cli/run-with-sudo.html"));
+    // Known languages: token classes, no script needed to colour them.
+    assert!(page.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"python\"><code class=\"language-python\"><span class=\"hl-source hl-python\">"), "{page}");
+    assert!(page.contains("hl-keyword"), "keywords");
+    assert!(page.contains("hl-comment"), "comments");
+    // Unknown language and plain text: escaped, untouched.
+    assert!(
+        page.contains(
+            "<code class=\"language-klingon\">&lt;qaStaH nuq?&gt; &amp; &quot;Heghlu&#39;meH"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("         Name: toolbox\n      Version: 2.4.1\n"),
+        "aligned output kept"
+    );
+    // Each block in a box the copy script gives a button, labelled from the UI strings.
+    assert_eq!(page.matches("<div class=\"code-block\">").count(), 5);
+    assert!(page.contains("data-copy=\"Copy code\""), "copy label");
+    let js = std::fs::read_to_string(out.join("static/copy.js")).unwrap();
+    assert!(js.contains("navigator.clipboard") && js.contains("execCommand"));
+    let css = std::fs::read_to_string(out.join("static/style.css")).unwrap();
+    assert!(
+        css.contains("white-space: pre; overflow-x: auto"),
+        "code scrolls, no wrapping"
+    );
+    // The code's text is searchable.
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(index.contains("refusing to run as root"));
+}
+
+#[test]
+fn tables_sit_in_a_box_that_scrolls_with_a_cue() {
+    let (_tmp, out, _) = docs();
+    let chapter = read(&out.join("01-cli/index.html"));
+    assert!(
+        chapter.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"),
+        "{chapter}"
+    );
+    let print = read(&out.join("print.html"));
+    assert!(print.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
+    let css = std::fs::read_to_string(out.join("static/style.css")).unwrap();
+    assert!(
+        css.contains(".answer .table-wrap {") && css.contains("no-repeat local"),
+        "shadow cue"
+    );
+}

@@ -25,6 +25,7 @@ struct TagCtx<'a> {
 #[derive(Serialize)]
 struct TagQuestion<'a> {
     title: &'a str,
+    title_html: &'a str,
     url: &'a str,
     number: &'a str,
     /// The title of its chapter.
@@ -88,6 +89,9 @@ impl Renderer<'_> {
             self.home_link(),
             LinkCtx {
                 title: self.theme.string("tags_title"),
+                title_html: std::borrow::Cow::Owned(crate::html::escape(
+                    self.theme.string("tags_title"),
+                )),
                 url: TAGS_INDEX,
                 number: "",
             },
@@ -115,6 +119,7 @@ impl Renderer<'_> {
                 };
                 TagQuestion {
                     title: &p.title,
+                    title_html: &p.title_html,
                     url: &p.url,
                     number: &p.number,
                     chapter,
