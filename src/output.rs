@@ -451,6 +451,8 @@ impl Staging {
             self.committed = true;
             let _ = remove_tree(&self.dir);
             new.extend(stale);
+            // The marker changed too (the build stamp lists it).
+            new.push(PathBuf::from(MARKER_FILE));
             return Ok(Some(new));
         }
         let record = self.record(Record::default(), &self.dir, &[]);
