@@ -371,7 +371,9 @@ impl Config {
     /// Read `site.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        // Through the gate: a site.toml that is a link out of the site (to /proc/self/environ)
+        // is refused unread, so no line of it can be quoted in a message.
+        let text = crate::paths::read_site_text(root, &path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound && !root.is_dir() {
                 Error::one(
                     Diagnostic::new(root, 0, "the site folder does not exist").hint(format!(
@@ -396,6 +398,7 @@ impl Config {
         removed_keys(text, path)?;
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
         config.validate(text, path)?;
+        config.check_paths(path)?;
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
         config.markdown.links = config.links.clone();
@@ -436,6 +439,44 @@ impl Config {
                 )
                 .hint("leave them out for the defaults (40 megapixels, 512 MiB)"),
             );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Input(errors))
+        }
+    }
+
+    /// Config values that name a file or folder of the site are plain relative paths inside it
+    /// (`crate::paths::site_relative`); `theme` and `language` are names, not paths.
+    fn check_paths(&self, path: &Path) -> Result<()> {
+        let mut errors = Vec::new();
+        let names = [("theme", &self.theme.name), ("language", &self.language)];
+        for (key, value) in names {
+            let why = crate::paths::site_relative(value)
+                .err()
+                .or_else(|| value.contains('/').then_some("is a path, not a name"));
+            if let Some(why) = why {
+                errors.push(
+                    Diagnostic::new(path, 0, format!("`{key}` = {value:?} {why}"))
+                        .hint(format!("`{key}` is a name, like \"default\" or \"zh-CN\"")),
+                );
+            }
+        }
+        let files = [("logo", &self.logo), ("favicon", &self.favicon)];
+        let extra = (self.theme.extra_css.iter().map(|f| ("extra_css", f)))
+            .chain(self.theme.extra_js.iter().map(|f| ("extra_js", f)));
+        for (key, value) in files
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .chain(extra)
+        {
+            if let Err(why) = crate::paths::site_relative(value) {
+                errors.push(
+                    Diagnostic::new(path, 0, format!("`{key}` = {value:?} {why}"))
+                        .hint("name a file of the site's static/ folder, e.g. \"static/logo.png\""),
+                );
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -537,7 +578,7 @@ fn check_absolute_url(key: &str, url: &str) -> std::result::Result<(), String> {
 /// The 1-based line of the top-level `key` in the site's site.toml; 0 when it is not set there
 /// (or the file cannot be read).
 pub fn key_line(root: &Path, key: &str) -> usize {
-    let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) else {
+    let Ok(text) = crate::paths::read_site_text(root, &root.join(CONFIG_FILE)) else {
         return 0;
     };
     let table: std::collections::BTreeMap<String, toml::Spanned<toml::Value>> =

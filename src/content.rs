@@ -195,7 +195,12 @@ fn load_chapter(
         // A link out of the site, already reported.
         None
     } else if index.is_file() {
-        match parse_file(&index, root, cache, index_entry.and_then(|e| e.stamp)) {
+        match parse_file(
+            &index,
+            (root, root_canon),
+            cache,
+            index_entry.and_then(|e| e.stamp),
+        ) {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.extend(e);
@@ -225,7 +230,7 @@ fn load_chapter(
             continue;
         }
         let qslug = slug::url_name(name.trim_end_matches(".md"));
-        match parse_file(&path, root, cache, stamp) {
+        match parse_file(&path, (root, root_canon), cache, stamp) {
             Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
             Err(e) => errors.extend(e),
@@ -346,7 +351,7 @@ fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCach
         if is_dir {
             chapter_dirs.push(path);
         } else if name == INDEX_FILE {
-            match parse_file(&path, root, cache, stamp) {
+            match parse_file(&path, (root, root_canon), cache, stamp) {
                 Ok(p) => home = Some(p),
                 Err(e) => errors.extend(e),
             }
@@ -690,7 +695,7 @@ impl ParseCache {
 /// is the one it was parsed at.
 fn parse_file(
     path: &Path,
-    root: &Path,
+    (root, root_canon): (&Path, &Path),
     cache: Option<&ParseCache>,
     known: Option<Stamp>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
@@ -705,7 +710,7 @@ fn parse_file(
         }
     }
     let shown_path = shown(path, root);
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = paths::read_to_string(root_canon, path).map_err(|e| {
         vec![
             Diagnostic::new(&shown_path, 0, format!("cannot read file: {e}"))
                 .hint("content files must be UTF-8 Markdown"),

@@ -68,7 +68,9 @@ impl Diagnostic {
 
     /// The source line this diagnostic points at, when the file can be read.
     pub fn source_line(&self) -> Option<String> {
-        if self.line == 0 {
+        // Never a line of a file reached through a symbolic link (it may be any file of the
+        // machine: /proc/self/environ holds the CI's secrets).
+        if self.line == 0 || !crate::paths::quotable(&self.file) {
             return None;
         }
         let text = std::fs::read_to_string(&self.file).ok()?;

@@ -47,7 +47,7 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
         .par_iter()
         .map(|path| {
             let mut fh = Sha256::new();
-            hash_file(&mut fh, root, path);
+            hash_file(&mut fh, root, &root_canon, path);
             fh.finalize().to_vec()
         })
         .collect();
@@ -63,11 +63,11 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     hex(&h.finalize())
 }
 
-fn hash_file(h: &mut Sha256, root: &Path, path: &Path) {
+fn hash_file(h: &mut Sha256, root: &Path, root_canon: &Path, path: &Path) {
     let rel = path.strip_prefix(root).unwrap_or(path);
     h.update(rel.to_string_lossy().as_bytes());
     h.update([0]);
-    match std::fs::read(path) {
+    match crate::paths::read(root_canon, path) {
         Ok(bytes) => {
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(&bytes);
@@ -187,7 +187,7 @@ pub struct OutputState {
 
 impl OutputState {
     pub fn read(root: &Path, out: &Path) -> OutputState {
-        let recorded = std::fs::read_to_string(stamp_path(root)).ok();
+        let recorded = crate::paths::read_site_text(root, &stamp_path(root)).ok();
         // The folder is walked only if the stamp is about it (it may be any folder the command
         // line named, a large one the build will refuse).
         let about_out = |r: &String| {
@@ -248,19 +248,24 @@ pub fn record_listed(root: &Path, out: &Path, inputs: &str, listing: &Listing) {
     }
 }
 
+/// Whether the site's cache folder may be written (never through a folder committed as a
+/// symbolic link: that would write or remove files elsewhere; see `paths`).
+fn cache_usable(root: &Path) -> bool {
+    root.canonicalize()
+        .is_ok_and(|r| crate::paths::cache_folder_usable(&r, ""))
+}
+
 fn write_stamp(root: &Path, text: &str) {
-    {
-        let p = stamp_path(root);
-        if let Some(dir) = p.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = std::fs::write(p, text);
+    if cache_usable(root) {
+        let _ = crate::paths::write_cache_file(&stamp_path(root), text.as_bytes());
     }
 }
 
 /// Forget the stamp (before a build that may fail half-way, or after one that did).
 pub fn clear(root: &Path) {
-    let _ = std::fs::remove_file(stamp_path(root));
+    if cache_usable(root) {
+        let _ = std::fs::remove_file(stamp_path(root));
+    }
 }
 
 #[cfg(test)]

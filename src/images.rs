@@ -107,8 +107,22 @@ pub fn prepare(
     let walk = crate::paths::walk_files(&images_dir, &root_canon);
     diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
-    let cache = root.join(crate::paths::CACHE_DIR).join(IMAGES_DIR);
+    let cache = Cache {
+        dir: root.join(crate::paths::CACHE_DIR).join(IMAGES_DIR),
+        usable: crate::paths::cache_folder_usable(&root_canon, IMAGES_DIR),
+        root_canon: &root_canon,
+    };
     let work = Work::default();
+    if !cache.usable && mode == Mode::Encode {
+        work.cache_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(
+                "the cache folder is a symbolic link or not a folder; faqsite neither reads nor \
+             writes through it"
+                    .into(),
+            );
+    }
     let sources = Sources {
         root,
         root_canon: &root_canon,
@@ -125,7 +139,7 @@ pub fn prepare(
 
     diagnostics.extend(unused_images(&walk.files, &found.files, root));
     diagnostics.extend(cache_warning(
-        &cache,
+        &cache.dir,
         work.cache_errors.into_inner().unwrap_or_default(),
     ));
     Ok(Prepared {
@@ -258,9 +272,18 @@ struct Sources<'a> {
     root: &'a Path,
     root_canon: &'a Path,
     config: &'a ImagesConfig,
-    cache: &'a Path,
+    cache: &'a Cache<'a>,
     work: &'a Work,
     mode: Mode,
+}
+
+/// The image cache (`.faqsite-cache/images`): its entries are read through the gate
+/// (`crate::paths`) and checked before use ([`cached`]); a cache folder that is a symbolic
+/// link (or under one) is neither read nor written (`usable` false).
+struct Cache<'a> {
+    dir: PathBuf,
+    usable: bool,
+    root_canon: &'a Path,
 }
 
 impl Sources<'_> {
@@ -275,7 +298,7 @@ impl Sources<'_> {
             .par_iter()
             .map(|(file, (page, line))| {
                 let at = |message: String| self.about(file, page, *line, message);
-                process_one(file, self.config, self.cache, self.work, self.mode)
+                process_one(file, self)
                     .map(|(p, f, damaged)| (p, f, damaged.map(|m| at(m).hint(DAMAGED_HINT))))
                     .map_err(|u| at(u.message).hint(u.hint))
             })
@@ -556,19 +579,27 @@ struct Candidate {
 impl<'a> Source<'a> {
     /// Read `file` and its header (format, size), refusing what is not an image this site can
     /// use or declares more than `[images] max_pixels`.
-    fn read(file: &Path, config: &'a ImagesConfig) -> std::result::Result<Self, Unusable> {
-        let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
+    fn read(
+        file: &Path,
+        root_canon: &Path,
+        config: &'a ImagesConfig,
+    ) -> std::result::Result<Self, Unusable> {
+        let bytes =
+            crate::paths::read(root_canon, file).map_err(|e| format!("cannot read: {e}"))?;
         let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
             .with_guessed_format()
             .map_err(|e| e.to_string())?;
-        let format = match reader.format() {
+        // The published name's extension is the decoded format's, never the file name's (a
+        // GIF named pic.html is published as pic.<hash>.gif).
+        let (format, ext) = match reader.format() {
             Some(image::ImageFormat::Png) => {
                 check_png_profile(&bytes)?;
-                Format::Png
+                (Format::Png, "png")
             }
-            Some(image::ImageFormat::Jpeg) => Format::Jpeg,
-            Some(_) => Format::Other,
-            None => return Err("not an image this site can use (PNG, JPEG, GIF or WebP)".into()),
+            Some(image::ImageFormat::Jpeg) => (Format::Jpeg, "jpg"),
+            Some(image::ImageFormat::Gif) => (Format::Other, "gif"),
+            Some(image::ImageFormat::WebP) => (Format::Other, "webp"),
+            _ => return Err("not an image this site can use (PNG, JPEG, GIF or WebP)".into()),
         };
         let (width, height) = reader
             .into_dimensions()
@@ -579,14 +610,7 @@ impl<'a> Source<'a> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let ext = match format {
-            Format::Png => "png".to_string(),
-            Format::Jpeg => "jpg".to_string(),
-            Format::Other => file
-                .extension()
-                .map(|s| s.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default(),
-        };
+        let ext = ext.to_string();
         let base = format!("{IMAGES_DIR}/{stem}.{hash}");
         Ok(Source {
             bytes,
@@ -676,14 +700,9 @@ impl std::ops::Deref for Resized<'_> {
 
 /// Read, check and (in [`Mode::Encode`]) publish one source image: the original, resized
 /// copies when it is wider than `[images] max_width`, and WebP copies when they are smaller.
-fn process_one(
-    file: &Path,
-    config: &ImagesConfig,
-    cache: &Path,
-    work: &Work,
-    mode: Mode,
-) -> std::result::Result<ProcessedOne, Unusable> {
-    let source = Source::read(file, config)?;
+fn process_one(file: &Path, s: &Sources) -> std::result::Result<ProcessedOne, Unusable> {
+    let (config, cache, work, mode) = (s.config, s.cache, s.work, s.mode);
+    let source = Source::read(file, s.root_canon, config)?;
     let original = source.original();
     let mut p = Processed {
         width: source.width,
@@ -723,7 +742,7 @@ fn process_one(
 /// original, when it is not wider than twice), encoded as the original is (or from the cache).
 fn resized_copies(
     source: &Source,
-    cache: &Path,
+    cache: &Cache,
     work: &Work,
 ) -> std::result::Result<Vec<Candidate>, Unusable> {
     let one = source.config.max_width;
@@ -736,7 +755,8 @@ fn resized_copies(
             }
             let (ext, format) = (&source.ext, source.format);
             let key = variant_key(&source.hash, &format!("w{w}.{ext}"));
-            let bytes = cached(cache, &key, work, || {
+            let expect = (image_format(format), w);
+            let bytes = cached(cache, &key, expect, work, || {
                 let resized = source.resized(w)?;
                 Ok(encode(&resized, format)?)
             })?;
@@ -755,13 +775,14 @@ fn resized_copies(
 fn webp_copies(
     source: &Source,
     candidates: &[Candidate],
-    cache: &Path,
+    cache: &Cache,
     work: &Work,
 ) -> std::result::Result<Vec<Candidate>, Unusable> {
     let mut webp = Vec::new();
     for c in candidates {
         let key = variant_key(&source.hash, &format!("w{}.webp", c.width));
-        let bytes = cached(cache, &key, work, || {
+        let expect = (image::ImageFormat::WebP, c.width);
+        let bytes = cached(cache, &key, expect, work, || {
             let resized = source.resized(c.width)?;
             Ok(encode_webp(&resized))
         })?;
@@ -888,11 +909,12 @@ fn decode_limited(
 /// found whole is remembered in the cache by its content hash and not decoded again for this.
 fn check_whole(
     source: &Source,
-    cache: &Path,
+    cache: &Cache,
     mode: Mode,
 ) -> std::result::Result<Option<String>, Unusable> {
-    let marker = cache.join(variant_key(&source.hash, "whole"));
-    if source.format == Format::Other || marker.exists() {
+    let marker = cache.dir.join(variant_key(&source.hash, "whole"));
+    let known = cache.usable && std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
+    if source.format == Format::Other || known {
         return Ok(None);
     }
     let damaged = match source.format {
@@ -900,9 +922,9 @@ fn check_whole(
         Format::Jpeg => strict_jpeg(&source.bytes).err(),
         Format::Other => None,
     };
-    if damaged.is_none() && mode == Mode::Encode {
+    if damaged.is_none() && mode == Mode::Encode && cache.usable {
         // Failing to remember it only costs a decode next time. (`check` writes nothing.)
-        let _ = std::fs::create_dir_all(cache).and_then(|()| std::fs::write(&marker, b""));
+        let _ = crate::paths::write_cache_file(&marker, b"");
     }
     Ok(damaged.map(|e| format!("the file is damaged or cut short ({e})")))
 }
@@ -964,30 +986,44 @@ fn variant_key(hash: &str, variant: &str) -> String {
         .collect()
 }
 
-/// The variant under `key` from the cache, or `make` it (and remember it).
+/// The `image` crate's format of a variant encoded as `format` is.
+fn image_format(format: Format) -> image::ImageFormat {
+    match format {
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        _ => image::ImageFormat::Png,
+    }
+}
+
+/// The variant under `key` from the cache, or `make` it (and remember it). The cache folder
+/// comes with the site (a pull request can commit one), so an entry is used only when the gate
+/// reads it (a regular file inside the site), its last 32 bytes are the SHA-256 of the key and
+/// the rest, and the rest is an image of the `expect`ed format and width; else it is made
+/// again and replaced.
 fn cached(
-    cache: &Path,
+    cache: &Cache,
     key: &str,
+    expect: (image::ImageFormat, u32),
     work: &Work,
     make: impl FnOnce() -> std::result::Result<Vec<u8>, Unusable>,
 ) -> std::result::Result<Vec<u8>, Unusable> {
-    let path = cache.join(key);
-    if let Ok(bytes) = std::fs::read(&path) {
+    let path = cache.dir.join(key);
+    let found = cache
+        .usable
+        .then(|| crate::paths::read(cache.root_canon, &path).ok())
+        .flatten()
+        .and_then(|entry| cache_entry(key, entry, expect));
+    if let Some(bytes) = found {
         work.reused.fetch_add(1, Ordering::Relaxed);
         return Ok(bytes);
     }
     let bytes = make()?;
     work.encoded.fetch_add(1, Ordering::Relaxed);
-    // Two identical images (same content hash) may be encoded at the same time: each writes
-    // its own temporary file, and the rename makes either complete copy the cached one.
-    static TMP: AtomicUsize = AtomicUsize::new(0);
-    let n = TMP.fetch_add(1, Ordering::Relaxed);
-    let tmp = cache.join(format!("{key}.tmp{}-{n}", std::process::id()));
-    let stored = std::fs::create_dir_all(cache)
-        .and_then(|()| std::fs::write(&tmp, &bytes))
-        .and_then(|()| std::fs::rename(&tmp, &path));
-    if let Err(e) = stored {
-        let _ = std::fs::remove_file(&tmp);
+    if !cache.usable {
+        return Ok(bytes);
+    }
+    let mut entry = bytes.clone();
+    entry.extend_from_slice(&entry_digest(key, &bytes));
+    if let Err(e) = crate::paths::write_cache_file(&path, &entry) {
         if let Ok(mut errs) = work.cache_errors.lock() {
             if errs.is_empty() {
                 errs.push(e.to_string());
@@ -995,6 +1031,36 @@ fn cached(
         }
     }
     Ok(bytes)
+}
+
+/// The SHA-256 of `key` and `bytes`: the last 32 bytes of a cache entry.
+fn entry_digest(key: &str, bytes: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(key.as_bytes());
+    h.update([0]);
+    h.update(bytes);
+    h.finalize().into()
+}
+
+/// A cache entry's image, if the entry is one made for `key` (see [`cached`]).
+fn cache_entry(
+    key: &str,
+    mut entry: Vec<u8>,
+    expect: (image::ImageFormat, u32),
+) -> Option<Vec<u8>> {
+    let at = entry.len().checked_sub(32)?;
+    if entry[at..] != entry_digest(key, &entry[..at]) {
+        return None;
+    }
+    entry.truncate(at);
+    let reader = image::ImageReader::new(std::io::Cursor::new(&entry))
+        .with_guessed_format()
+        .ok()?;
+    if reader.format() != Some(expect.0) {
+        return None;
+    }
+    let (width, _) = reader.into_dimensions().ok()?;
+    (width == expect.1).then_some(entry)
 }
 
 fn unused_images(

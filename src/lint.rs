@@ -100,7 +100,11 @@ fn duplicate_titles(content: &Content) -> Vec<Diagnostic> {
 
 /// The line of the front matter's `title = …` in `file` (0 when it cannot be read).
 fn title_line(file: &Path) -> usize {
-    let text = std::fs::read_to_string(file).unwrap_or_default();
+    // Only a file the gate lets be read (`file` is a page's source, already read through it).
+    let text = std::path::absolute(file)
+        .ok()
+        .and_then(|f| crate::paths::read_site_text(f.parent()?, &f).ok())
+        .unwrap_or_default();
     text.lines()
         .position(|l| {
             l.trim_start()

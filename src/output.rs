@@ -22,7 +22,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::error::{Error, Result};
 
 mod guard;
+mod record;
 pub use guard::{check_output_dir, OutputTarget};
+use record::{Digest, Record};
 
 /// A file of the built site; `path` is relative to the output folder, with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,25 +136,28 @@ impl<S: Sink> Sink for Recording<'_, S> {
     }
 }
 
-/// The file that marks a folder as a faqsite output. Every output carries it at its top.
+/// The file that marks a folder as a faqsite output. Every output carries it at its top, with
+/// the record of the build's files (`record.rs`).
 pub const MARKER_FILE: &str = ".faqsite-output";
-/// Its text; the first line is what [`has_marker`] looks for.
-const MARKER_TEXT: &str = "faqsite-output 1\nThis folder was written by faqsite: the next \
-                           build replaces it whole. Keep your own files elsewhere.\n";
 
-/// Whether `dir` holds faqsite's marker (a file, not a link, starting with the marker line).
+/// Whether `dir` holds faqsite's marker (a file, not a link, whose first line is a marker
+/// line, of this version or the first): a staging folder or an old output of faqsite's. Which
+/// folder a build may replace is decided by its record (`guard.rs`).
 fn has_marker(dir: &Path) -> bool {
     use std::io::Read;
     let p = dir.join(MARKER_FILE);
     if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
         return false;
     }
-    let first = MARKER_TEXT.lines().next().unwrap_or_default();
     let mut head = Vec::new();
     std::fs::File::open(&p)
-        .and_then(|f| f.take(first.len() as u64 + 1).read_to_end(&mut head))
+        .and_then(|f| {
+            f.take(record::HEADER.len() as u64 + 1)
+                .read_to_end(&mut head)
+        })
         .is_ok()
-        && head.strip_suffix(b"\n") == Some(first.as_bytes())
+        && [record::HEADER.as_bytes(), &b"faqsite-output 1"[..]]
+            .contains(&head.strip_suffix(b"\n").unwrap_or_default())
 }
 
 /// A build's output in the making. Dropped without [`Staging::commit`], it removes itself.
@@ -182,8 +187,13 @@ pub struct Staging {
     /// and made once, not once for each of its files.
     made_dirs: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
     /// The staging folder's marker, open and locked while this build runs: a staging folder
-    /// whose marker nobody locks was left by a build that was killed.
-    _marker: File,
+    /// whose marker nobody locks was left by a build that was killed. The commit writes the
+    /// record of the build's files into it.
+    marker: File,
+    /// The size and digest of each file of the new output known so far (for the record).
+    digests: std::sync::Mutex<rustc_hash::FxHashMap<PathBuf, (u64, Digest)>>,
+    /// The record of the output folder as it is (a file kept from it keeps its digest).
+    previous: Record,
 }
 
 impl Staging {
@@ -226,7 +236,9 @@ impl Staging {
             update: None,
             out_existed: out.exists(),
             made_dirs: Default::default(),
-            _marker: marker,
+            marker,
+            digests: Default::default(),
+            previous: Record::read(out).unwrap_or_default(),
         })
     }
 
@@ -246,6 +258,8 @@ impl Staging {
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         self.files.fetch_add(1, Ordering::Relaxed);
         lock(&self.paths).push(rel.to_path_buf());
+        let digest = (bytes.len() as u64, record::digest(bytes));
+        lock(&self.digests).insert(rel.to_path_buf(), digest);
         let same = self.out_existed && same_bytes(&self.out.join(rel), bytes);
         if let Some(update) = &self.update {
             if same {
@@ -268,11 +282,14 @@ impl Staging {
         let p = self.staged(rel)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         lock(&self.paths).push(rel.to_path_buf());
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, create_new_file(&p)?);
+        let file = std::io::BufWriter::with_capacity(1 << 20, create_new_file(&p)?);
+        let mut w = record::Digesting::new(file);
         fill(&mut w)
             .and_then(|()| w.flush())
             .map_err(|e| Error::io("writing", &p, e))?;
-        drop(w);
+        let (file, digest) = w.finish();
+        drop(file);
+        lock(&self.digests).insert(rel.to_path_buf(), digest);
         let old = self.out.join(rel);
         if let Some(update) = &self.update {
             // Updating in place: an unchanged file stays where it is, a changed one is moved
@@ -328,6 +345,34 @@ impl Staging {
             "only an update keeps files unlooked at"
         );
         lock(&self.paths).extend_from_slice(paths);
+    }
+
+    /// Take `rel`, a file a step wrote into the staging folder itself (`manual.pdf`), into the
+    /// new output (and its record).
+    pub fn adopt(&self, rel: &Path) -> Result<()> {
+        let p = self.dir.join(rel);
+        let digest = record::digest_file(&p).map_err(|e| Error::io("reading", &p, e))?;
+        lock(&self.paths).push(rel.to_path_buf());
+        lock(&self.digests).insert(rel.to_path_buf(), digest);
+        Ok(())
+    }
+
+    /// The record of the new output: each file's digest as written, else as the previous
+    /// record has it (a file kept), else read from `dir` (the folder it is in now).
+    fn record(&self, mut base: Record, dir: &Path, stale: &[PathBuf]) -> Record {
+        let mut digests = lock(&self.digests);
+        for rel in stale {
+            base.0.remove(rel);
+        }
+        for rel in lock(&self.paths).iter() {
+            let known = digests
+                .remove(rel)
+                .or_else(|| self.previous.0.get(rel).copied());
+            if let Some(d) = known.or_else(|| record::digest_file(&dir.join(rel)).ok()) {
+                base.0.insert(rel.clone(), d);
+            }
+        }
+        base
     }
 
     /// Every file of the new output so far (relative paths, in no particular order; the
@@ -396,11 +441,22 @@ impl Staging {
             let (mut new, stale) = update.split(lock(&self.paths).as_slice());
             move_into(&self.dir, &self.out, &new)?;
             remove_stale(&self.out, &stale)?;
+            // The output's record, with what this update changed.
+            let record = self.record(self.previous.clone(), &self.out, &stale);
+            let marker = self.out.join(MARKER_FILE);
+            let tmp = self.dir.join(".faqsite-output.new");
+            std::fs::write(&tmp, record.text())
+                .and_then(|()| std::fs::rename(&tmp, &marker))
+                .map_err(|e| Error::io("writing", &marker, e))?;
             self.committed = true;
             let _ = remove_tree(&self.dir);
             new.extend(stale);
+            // The marker changed too (the build stamp lists it).
+            new.push(PathBuf::from(MARKER_FILE));
             return Ok(Some(new));
         }
+        let record = self.record(Record::default(), &self.dir, &[]);
+        write_marker(&self.marker, &record).map_err(|e| Error::io("writing", &self.dir, e))?;
         let (dir, out, old) = (&self.dir, &self.out, &self.old);
         if std::fs::symlink_metadata(out).is_ok() {
             std::fs::rename(out, old)
@@ -512,12 +568,20 @@ fn mark(dir: &Path) -> Result<File> {
     use std::io::Write;
     let p = dir.join(MARKER_FILE);
     let mut f = File::create_new(&p).map_err(|e| Error::io("writing", &p, e))?;
-    f.write_all(MARKER_TEXT.as_bytes())
+    f.write_all(Record::default().text().as_bytes())
         .map_err(|e| Error::io("writing", &p, e))?;
     // Where the file system has no locks, a concurrent build may take this folder for a
     // leftover; builds one at a time are unaffected.
     let _ = f.try_lock();
     Ok(f)
+}
+
+/// The staging folder's (open) marker rewritten with the record of its files.
+fn write_marker(mut marker: &File, record: &Record) -> std::io::Result<()> {
+    use std::io::{Seek, Write};
+    marker.set_len(0)?;
+    marker.seek(std::io::SeekFrom::Start(0))?;
+    marker.write_all(record.text().as_bytes())
 }
 
 /// Remove what earlier builds left beside the output folder `parent/name`: the staging folder

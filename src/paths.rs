@@ -1,11 +1,207 @@
-//! Reading the site's input folders without leaving the site: symbolic links are followed
-//! only when they resolve inside the site root; those that lead outside are reported, never
-//! read. A leaf module: it imports nothing of faqsite's.
+//! The one gate for reading the site: every file faqsite reads of a site (site.toml, content,
+//! images, static files, templates, themes, strings, the cache folder) is opened by
+//! [`read`] / [`read_to_string`] here, which resolve the path and refuse anything leading
+//! outside the site folder (symbolic links at any depth, absolute paths, `..`), anything under
+//! `.git/` (only `history.rs` reads the history, with gix) and anything that is not a regular
+//! file; folders are walked by [`walk_files`], which follows symbolic links only when they
+//! resolve inside the site. Config values that name files are checked by [`site_relative`].
+//! A leaf module: it imports nothing of faqsite's.
 
 /// The cache folder in the site (image variants, search segmentation, build stamp).
 pub const CACHE_DIR: &str = ".faqsite-cache";
 
 use std::path::{Component, Path, PathBuf};
+
+/// Why the gate refused a path (as an `io::Error` of kind `PermissionDenied`, so callers
+/// report it as any other read error: the refused file's content is never read, so never
+/// shown).
+#[derive(Debug)]
+pub struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refused(message: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::PermissionDenied, Refused(message))
+}
+
+/// Whether `e` is the gate's refusal (rather than a missing or unreadable file).
+pub fn is_refusal(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Refused>())
+}
+
+/// `path` (a file of the site at `root_canon`, the canonical site folder) resolved, if it may be
+/// read: its canonical form lies inside the site, not under `.git/` nor a file elsewhere. The
+/// error is a [`Refused`] (or the file system's, e.g. `NotFound`).
+pub fn resolve(root_canon: &Path, path: &Path) -> std::io::Result<PathBuf> {
+    let real = path.canonicalize()?;
+    if !real.starts_with(root_canon) {
+        return Err(refused(format!(
+            "{} leads outside the site, to {}; faqsite reads only files inside the site folder",
+            path.display(),
+            real.display()
+        )));
+    }
+    let rel = real.strip_prefix(root_canon).unwrap_or(&real);
+    if rel
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+    {
+        return Err(refused(format!(
+            "{} is (or leads to) a file of .git/, which faqsite never reads",
+            path.display()
+        )));
+    }
+    if !std::fs::metadata(&real)?.is_file() {
+        return Err(refused(format!("{} is not a regular file", path.display())));
+    }
+    recorder::note(root_canon, &real);
+    Ok(real)
+}
+
+/// The bytes of the site's file `path` (see [`resolve`]; `root_canon`: the canonical site
+/// folder).
+pub fn read(root_canon: &Path, path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(resolve(root_canon, path)?)
+}
+
+/// The text of the site's file `path` (see [`read`]).
+pub fn read_to_string(root_canon: &Path, path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(resolve(root_canon, path)?)
+}
+
+/// [`read_to_string`] with a site folder not yet made canonical.
+pub fn read_site_text(root: &Path, path: &Path) -> std::io::Result<String> {
+    read_to_string(&root.canonicalize()?, path)
+}
+
+/// A config value naming a file or folder of the site (`theme`, `language`, `logo`…): `Err`
+/// with what is wrong when it is not a plain relative path inside the site (absolute, a drive
+/// or UNC prefix, `..`, a backslash, a control character, empty).
+pub fn site_relative(value: &str) -> Result<(), &'static str> {
+    if value.trim().is_empty() {
+        return Err("is empty");
+    }
+    if value.chars().any(char::is_control) {
+        return Err("holds a control character");
+    }
+    if value.contains('\\') || value.contains(':') {
+        return Err("is not a relative path with / between folders (no \\ or drive letter)");
+    }
+    for c in Path::new(value).components() {
+        match c {
+            Component::Normal(_) | Component::CurDir => {}
+            Component::ParentDir => return Err("goes up with `..`, out of its folder"),
+            Component::RootDir | Component::Prefix(_) => return Err("is an absolute path"),
+        }
+    }
+    Ok(())
+}
+
+/// Whether faqsite may read and write its cache folder `CACHE_DIR/<sub>` (`sub` may be empty)
+/// of the site at `root_canon`: each folder of it either does not exist yet (made as a plain
+/// folder when written) or is a plain folder, not a symbolic link (a cache folder committed as
+/// a link must not make the build write elsewhere).
+pub fn cache_folder_usable(root_canon: &Path, sub: &str) -> bool {
+    let mut dir = root_canon.join(CACHE_DIR);
+    let subs = Path::new(sub)
+        .components()
+        .map(|c| c.as_os_str().to_owned());
+    for next in std::iter::once(None).chain(subs.map(Some)) {
+        if let Some(name) = next {
+            dir.push(name);
+        }
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return false,
+            Err(_) => return true,
+        }
+    }
+    true
+}
+
+/// Write a file of the cache folder (one [`cache_folder_usable`] said yes to): into a new
+/// temporary file beside it (never through a file or link already there), renamed over it.
+pub fn write_cache_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static TMP: AtomicUsize = AtomicUsize::new(0);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let n = TMP.fetch_add(1, Ordering::Relaxed);
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp{}-{n}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Whether the text of `file` may be quoted in a message: it is reached through no symbolic
+/// link (a diagnostic's file is a file of the site; a link, even one the gate accepted, is not
+/// quoted, so a message never shows another file's lines).
+pub fn quotable(file: &Path) -> bool {
+    let Ok(abs) = std::path::absolute(file) else {
+        return false;
+    };
+    let mut plain = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => return false,
+            Component::CurDir => {}
+            c => plain.push(c),
+        }
+    }
+    std::fs::symlink_metadata(&plain).is_ok_and(|m| m.is_file())
+        && plain.canonicalize().is_ok_and(|real| real == plain)
+}
+
+/// The test harness's record of every file the gate let be read (`tests/safety_inputs.rs`):
+/// off unless [`recorder::start`] was called; then each read is noted with the site folder it
+/// was read for.
+pub mod recorder {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+
+    static ON: AtomicBool = AtomicBool::new(false);
+    static READS: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
+    /// Start recording (for the rest of the process).
+    pub fn start() {
+        ON.store(true, Ordering::SeqCst);
+    }
+
+    pub(super) fn note(root: &Path, file: &Path) {
+        if ON.load(Ordering::Relaxed) {
+            lock().push((root.to_path_buf(), file.to_path_buf()));
+        }
+    }
+
+    /// Every (site folder, file) read since the last call, taken out.
+    pub fn take() -> Vec<(PathBuf, PathBuf)> {
+        std::mem::take(&mut *lock())
+    }
+
+    fn lock() -> std::sync::MutexGuard<'static, Vec<(PathBuf, PathBuf)>> {
+        READS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// A symbolic link under the site whose target lies outside the site root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +281,16 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
     let mut walk = Walk::default();
     if std::fs::symlink_metadata(dir).is_err() {
         return walk;
+    }
+    // The folder itself under a link out of the site (`themes/` committed as a link).
+    if let Ok(real) = dir.canonicalize() {
+        if !real.starts_with(root) {
+            walk.outside.push(OutsideLink {
+                link: dir.to_path_buf(),
+                target: real,
+            });
+            return walk;
+        }
     }
     let mut outside = Vec::new();
     let mut dangling = Vec::new();

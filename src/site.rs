@@ -14,6 +14,7 @@ use crate::images::{self, Images};
 use crate::lint;
 use crate::markdown::{self, Rendered};
 use crate::output::{self, DryRun, OutputFile, Recording, Sink, Staging};
+use crate::paths;
 use crate::print;
 use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
@@ -391,6 +392,9 @@ fn commit(
     t: &mut Timer,
 ) -> Result<Committed> {
     let pdf_result = print_pdf(opts, config, &staging, t);
+    if let Some(Ok(_)) = &pdf_result {
+        staging.adopt(Path::new(print::PDF_FILE))?;
+    }
     let files = staging.count() + usize::from(matches!(pdf_result, Some(Ok(_))));
     let unchanged_files = staging.unchanged();
     let paths = if opts.serving {
@@ -860,8 +864,15 @@ impl Run<'_> {
             })
             .collect();
         // `check` writes nothing, not even the segmentation cache.
+        // Never through a cache folder committed as a symbolic link (see `paths`).
         let cache_dir = self.opts.root.join(fresh::CACHE_DIR);
-        let cache_dir = (self.mode == images::Mode::Encode).then_some(cache_dir.as_path());
+        let usable = self
+            .opts
+            .root
+            .canonicalize()
+            .is_ok_and(|r| paths::cache_folder_usable(&r, ""));
+        let cache_dir =
+            (self.mode == images::Mode::Encode && usable).then_some(cache_dir.as_path());
         let segmenter = cache
             .segmenter
             .get_or_insert_with(search::FaqChinese::segmenter);

@@ -738,6 +738,8 @@ fn run_case(site: &Site, tally: &mut Tally) -> Result<(), TestCaseError> {
         }
     }
     let checked = faqsite::check::check(&opts, None);
+    // Every file the build and check read was inside the case's site.
+    common::assert_reads_inside(&root);
     if !checked.has_errors() {
         tally.checked_clean += 1;
     }
@@ -766,8 +768,52 @@ fn env_number(name: &str, default: u64) -> u64 {
     }
 }
 
+/// The read-recording harness and the fuzz cases, one at a time (each asserts what the
+/// recorder saw while it ran).
+static HARNESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The read-recording harness: every file the build opens of the site, through the gate, is
+/// recorded with the site folder it was read for; all must be inside the site (and never
+/// under `.git/`), and read for this site, on every fixture site and this repository's site.
+#[test]
+fn every_file_read_is_inside_the_site() {
+    let _alone = HARNESS.lock().unwrap_or_else(|e| e.into_inner());
+    faqsite::paths::recorder::start();
+    let _ = faqsite::paths::recorder::take();
+    let mut sites: Vec<(tempfile::TempDir, std::path::PathBuf)> =
+        ["basic", "check", "english", "problems"]
+            .iter()
+            .map(|name| common::fixture(name))
+            .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo-site");
+    std::fs::create_dir_all(&repo).unwrap();
+    for part in ["site.toml", "content", "images", "themes"] {
+        let from = common::repo_root().join(part);
+        if from.is_dir() {
+            common::copy_dir(&from, &repo.join(part));
+        } else {
+            std::fs::copy(&from, repo.join(part)).unwrap();
+        }
+    }
+    sites.push((tmp, repo));
+    for (tmp, site) in &sites {
+        let opts = faqsite::site::BuildOptions {
+            root: site.clone(),
+            output_dir: Some(tmp.path().join("out")),
+            ..Default::default()
+        };
+        let _ = faqsite::site::build(&opts);
+        let _ = faqsite::check::check(&opts, false);
+        common::assert_reads_inside(site);
+    }
+}
+
 #[test]
 fn no_input_makes_build_or_check_panic() {
+    let _alone = HARNESS.lock().unwrap_or_else(|e| e.into_inner());
+    faqsite::paths::recorder::start();
+    let _ = faqsite::paths::recorder::take();
     let cases = env_number("FAQSITE_FUZZ_CASES", 256) as u32;
     let seed = env_number("FAQSITE_FUZZ_SEED", 10);
     let default_hook = std::panic::take_hook();

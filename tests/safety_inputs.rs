@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[cfg(unix)]
 fn symlink(target: &Path, link: &Path) {
@@ -371,4 +371,248 @@ fn a_chapter_of_5000_questions_keeps_each_question_page_small() {
         "{:?}",
         &broken_links(&out)[..3]
     );
+}
+
+// The one gate for reading (src/paths.rs): what follows was accepted before it, each a way a
+// pull request could publish or print a file of the machine that builds it.
+
+/// `site` with a git folder whose config holds a credential, as a CI checkout has.
+fn with_git_credentials(site: &Path) {
+    write(
+        &site.join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://ci:SECRET-GIT-7a7a@example.com/site.git\n",
+    );
+}
+
+/// Run faqsite with a secret in its environment (as CI has); (success, stdout + stderr).
+fn run_with_secret_env(args: &[&str], site: &Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faqsite"))
+        .args(args)
+        .current_dir(site)
+        .env("CI_TOKEN", "SECRET-ENV-3c3c")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn site_toml_linked_to_the_environment_is_refused_unread() {
+    let (_tmp, site) = fixture("basic");
+    std::fs::remove_file(site.join("site.toml")).unwrap();
+    symlink(Path::new("/proc/self/environ"), &site.join("site.toml"));
+    for cmd in ["build", "check"] {
+        let (ok, said) = run_with_secret_env(&[cmd], &site);
+        assert!(!ok, "{said}");
+        assert!(
+            said.contains("site.toml") && said.contains("outside the site"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("SECRET-ENV"),
+            "the environment is never printed:\n{said}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn config_paths_are_names_inside_the_site() {
+    let (tmp, site) = fixture("basic");
+    let theme = tmp.path().join("evil-theme");
+    write(
+        &theme.join("templates/base.html"),
+        "SECRET-THEME-1d1d {{ 1 }",
+    );
+    let toml = read(&site.join("site.toml"));
+    let cases = [
+        format!("theme = {:?}", theme.display().to_string()),
+        "theme = \"../evil-theme\"".to_string(),
+        "theme = \"..\\\\..\\\\evil-theme\"".to_string(),
+        "language = \"/etc/passwd\"".to_string(),
+        "language = \"../../x\"".to_string(),
+        "logo = \"/etc/passwd\"".to_string(),
+        "favicon = \"static/../../secret.txt\"".to_string(),
+    ];
+    for case in cases {
+        write(&site.join("site.toml"), &format!("{case}\n{toml}"));
+        let (ok, out, err) = run(&["build"], &site);
+        let said = format!("{out}{err}");
+        assert!(!ok, "{case} must be refused:\n{said}");
+        let key = case.split(' ').next().unwrap();
+        assert!(
+            said.contains(&format!("`{key}`")),
+            "{case}: names the key:\n{said}"
+        );
+        assert!(!said.contains("SECRET"), "{said}");
+        assert!(!site.join("public").exists(), "{case}: nothing published");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_themes_folder_linked_out_of_the_site_is_refused() {
+    let (tmp, site) = fixture("basic");
+    let elsewhere = tmp.path().join("elsewhere");
+    write(
+        &elsewhere.join("mine/templates/base.html"),
+        "SECRET-THEME-2e2e",
+    );
+    write(&elsewhere.join("mine/static/key.txt"), "SECRET-THEME-2e2e");
+    symlink(&elsewhere, &site.join("themes"));
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site.join("site.toml"),
+        &format!("theme = \"mine\"\n{toml}"),
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(
+        err.contains("themes/mine") && err.contains("outside the site"),
+        "{err}"
+    );
+    assert!(!err.contains("SECRET") && !out.contains("SECRET"), "{err}");
+    assert!(!site.join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_to_git_files_are_never_read() {
+    let (_tmp, site) = fixture("basic");
+    with_git_credentials(&site);
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::create_dir_all(site.join("strings")).unwrap();
+    symlink(Path::new("../.git/config"), &site.join("static/config.txt"));
+    symlink(
+        Path::new("../.git/config"),
+        &site.join("templates/footer.html"),
+    );
+    symlink(
+        Path::new("../.git/config"),
+        &site.join("strings/zh-CN.toml"),
+    );
+    symlink(
+        Path::new("../../.git/config"),
+        &site.join("content/01-basics/git.md"),
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(err.contains(".git"), "{err}");
+    assert!(!err.contains("SECRET") && !out.contains("SECRET"), "{err}");
+    assert!(!site.join("public").exists());
+    let (ok, out, err) = run(&["check"], &site);
+    assert!(!ok && !format!("{out}{err}").contains("SECRET"), "{err}");
+}
+
+#[test]
+fn an_images_published_name_takes_its_extension_from_its_format() {
+    let (_tmp, site) = fixture("basic");
+    // A GIF with a script after its image data, named as a page: a static host would serve
+    // it as text/html, script included, from the site's own origin.
+    let mut gif = encoded(300, 200, image::ImageFormat::Gif);
+    gif.extend_from_slice(b"<script>alert(document.cookie)</script>");
+    std::fs::write(site.join("images/pic.html"), &gif).unwrap();
+    page_with_image(&site, "pic.html");
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    let names: Vec<String> = snapshot(&site.join("public/images"))
+        .keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("pic.") && n.ends_with(".gif")),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.ends_with(".html")), "{names:?}");
+}
+
+/// A screenshot wide enough to be resized (so its copies come from the cache).
+fn wide_screenshot(site: &Path) {
+    std::fs::write(
+        site.join("images/wide.png"),
+        encoded(2400, 600, image::ImageFormat::Png),
+    )
+    .unwrap();
+    page_with_image(site, "wide.png");
+}
+
+#[cfg(unix)]
+#[test]
+fn cache_entries_are_checked_before_use() {
+    let (tmp, site) = fixture("basic");
+    wide_screenshot(&site);
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    let cache = site.join(".faqsite-cache/images");
+    let entries: Vec<PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::metadata(p).unwrap().len() > 0)
+        .collect();
+    assert!(!entries.is_empty());
+    // Every variant in the cache replaced: by a link to a file outside the site, and by a
+    // forged file (as a pull request can commit them).
+    let secret = tmp.path().join("secret.png");
+    let mut other = encoded(1200, 300, image::ImageFormat::Png);
+    other.extend_from_slice(b"SECRET-CACHE-4f4f");
+    std::fs::write(&secret, &other).unwrap();
+    for (i, e) in entries.iter().enumerate() {
+        std::fs::remove_file(e).unwrap();
+        if i % 2 == 0 {
+            symlink(&secret, e);
+        } else {
+            std::fs::write(e, b"SECRET-CACHE-4f4f forged").unwrap();
+        }
+    }
+    let (ok, _, err) = run(&["build", "--force"], &site);
+    assert!(ok, "{err}");
+    assert!(
+        !all_text(&site.join("public")).contains("SECRET"),
+        "nothing of them published"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_linked_out_of_the_site_is_never_written() {
+    let (tmp, site) = fixture("basic");
+    wide_screenshot(&site);
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    symlink(&elsewhere, &site.join(".faqsite-cache"));
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    assert!(err.contains("cache"), "says the cache is not used:\n{err}");
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written there"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_diagnostic_never_quotes_a_linked_file() {
+    let (tmp, site) = fixture("basic");
+    // A link inside the site (accepted) to a page whose error is on a line that holds a secret.
+    write(
+        &tmp.path().join("site/shared/bad.md"),
+        "+++\ntitle = \"x\"\nweight = 1\nweight = 2 # SECRET-LINE-8b8b\n+++\nbody\n",
+    );
+    symlink(
+        Path::new("../../shared/bad.md"),
+        &site.join("content/01-basics/bad.md"),
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    assert!(err.contains("content/01-basics/bad.md"), "{err}");
+    assert!(!err.contains("SECRET"), "the line is not quoted:\n{err}");
 }

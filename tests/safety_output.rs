@@ -71,6 +71,62 @@ fn never_replaced(dir: &str, expected: &str) {
 }
 
 #[test]
+fn the_strings_folder_is_never_the_output() {
+    never_replaced("strings", "strings/ holds the site's sources");
+}
+
+/// A marker committed into a folder (by a pull request) does not make the files in it
+/// faqsite's: a folder of a maintainer's untracked notes that a contributor names as
+/// `output_dir` is refused, whatever the committed marker says, and left as it is.
+#[test]
+fn a_committed_marker_does_not_make_someones_notes_removable() {
+    let (_tmp, site) = fixture("basic");
+    let notes = site.join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(notes.join("plans.txt"), "the maintainer's own notes").unwrap();
+    let toml = read(&site.join("site.toml"));
+    std::fs::write(
+        site.join("site.toml"),
+        format!("output_dir = \"notes\"\n{toml}"),
+    )
+    .unwrap();
+    let empty = "0".repeat(64);
+    let markers = [
+        "faqsite-output 1\nThis folder was written by faqsite.\n".to_string(),
+        format!("faqsite-output 2\nnote\n{empty} 26 \"plans.txt\"\n"),
+    ];
+    for marker in markers {
+        std::fs::write(notes.join(".faqsite-output"), &marker).unwrap();
+        let before = snapshot(&notes);
+        let (ok, _, err) = run(&["build"], &site);
+        assert!(!ok, "{marker}: must be refused:\n{err}");
+        assert!(
+            err.contains("plans.txt") || err.contains("records no files"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&notes), before, "nothing in it changed");
+    }
+}
+
+/// What a build records in its marker is enough to know its output again: `serve`'s updates
+/// in place keep the record true, so the next build replaces the folder without the flag.
+#[test]
+fn the_record_follows_updates_in_place() {
+    let (tmp, site) = fixture("basic");
+    let out = tmp.path().join("out");
+    let mut cache = faqsite::site::BuildCache::default();
+    serve_build(&site, &out, &mut cache).unwrap();
+    let page = site.join("content/01-basics/first.md");
+    let text = read(&page);
+    std::fs::write(&page, text.replace("+++\n\n", "+++\n\nAn edit.\n\n")).unwrap();
+    serve_build(&site, &out, &mut cache).unwrap();
+    // No build stamp to vouch for the folder: only the record can.
+    std::fs::remove_dir_all(site.join(".faqsite-cache")).unwrap();
+    let (ok, _, err) = run(&["build", "--output-dir", path_arg(&out)], &site);
+    assert!(ok, "{err}");
+}
+
+#[test]
 fn the_content_folder_is_never_the_output() {
     never_replaced("content", "content/ holds the site's sources");
     never_replaced("content/01-basics", "content/ holds the site's sources");
@@ -151,9 +207,16 @@ fn faqsites_own_output_is_rebuilt_without_the_flag() {
     let out = tmp.path().join("out");
     let (ok, _, err) = run(&["build", "--output-dir", path_arg(&out)], &site);
     assert!(ok, "{err}");
-    // A file the user dropped into the output does not make it someone else's folder.
+    let (ok, _, err) = run(&["build", "--output-dir", path_arg(&out), "--force"], &site);
+    assert!(ok, "{err}");
+    // A file someone dropped into the output is not faqsite's to remove: the build names it,
+    // and `--replace-output` says to remove it.
     std::fs::write(out.join("extra.txt"), "x").unwrap();
     let (ok, _, err) = run(&["build", "--output-dir", path_arg(&out), "--force"], &site);
+    assert!(!ok && err.contains("extra.txt"), "{err}");
+    assert_eq!(read(&out.join("extra.txt")), "x");
+    let args = ["build", "--output-dir", path_arg(&out), "--replace-output"];
+    let (ok, _, err) = run(&args, &site);
     assert!(ok, "{err}");
     assert!(out.join("index.html").is_file() && !out.join("extra.txt").exists());
     // The default folder too.

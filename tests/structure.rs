@@ -506,3 +506,102 @@ fn the_scanners_see_the_sources() {
         "tests/structure.rs did not find `fn main` in src/main.rs: the function scanner is broken"
     );
 }
+
+/// Modules that may open files without the gate (`src/paths.rs`), and why: every other module
+/// reads the site's files through `paths::read`/`read_to_string`/`walk_files` only.
+const READS_WITHOUT_GATE: &[(&str, &str)] = &[
+    ("src/paths.rs", "the gate itself"),
+    (
+        "src/history.rs",
+        "the git history, read by gix (the one reader of .git/)",
+    ),
+    (
+        "src/output.rs",
+        "the output and staging folders: faqsite's own files",
+    ),
+    (
+        "src/output/guard.rs",
+        "the output folder it is asked to replace",
+    ),
+    (
+        "src/output/record.rs",
+        "the output folder's files, to check them against its record",
+    ),
+    (
+        "src/fresh.rs",
+        "the output folder's listing (the inputs are read through the gate)",
+    ),
+    ("src/serve.rs", "the output folder it serves"),
+    ("src/print.rs", "the staged print.html"),
+    (
+        "src/print_server.rs",
+        "the staging folder it serves to Chromium",
+    ),
+    (
+        "src/scaffold.rs",
+        "`new`/`init`: the files it writes for the user",
+    ),
+    (
+        "src/error.rs",
+        "a diagnostic's line, only of a file `paths::quotable` accepts",
+    ),
+];
+
+/// Calls that open a file or walk a folder (the path's last segments).
+const OPENING: &[&[&str]] = &[
+    &["fs", "read"],
+    &["fs", "read_to_string"],
+    &["File", "open"],
+    &["image", "open"],
+    &["ImageReader", "open"],
+    &["WalkDir", "new"],
+];
+
+struct Opens {
+    found: Vec<usize>,
+}
+
+impl<'ast> Visit<'ast> for Opens {
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        if OPENING
+            .iter()
+            .any(|o| segments.ends_with(&o.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        {
+            self.found.push(p.segments[0].ident.span().start().line);
+        }
+        syn::visit::visit_path(self, p);
+    }
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        // Unit tests read what they set up.
+        let is_test = m.attrs.iter().any(|a| {
+            a.path().is_ident("cfg")
+                && a.meta
+                    .require_list()
+                    .is_ok_and(|l| l.tokens.to_string().contains("test"))
+        });
+        if !is_test {
+            syn::visit::visit_item_mod(self, m);
+        }
+    }
+}
+
+#[test]
+fn every_file_of_the_site_is_read_through_the_gate() {
+    let mut bad = Vec::new();
+    for file in src_files() {
+        let name = display(&file);
+        if READS_WITHOUT_GATE.iter().any(|(f, _)| *f == name) {
+            continue;
+        }
+        let mut v = Opens { found: Vec::new() };
+        v.visit_file(&parse(&file));
+        bad.extend(v.found.into_iter().map(|line| format!("{name}:{line}")));
+    }
+    assert!(
+        bad.is_empty(),
+        "files opened without the gate (read the site's files with crate::paths::read, \
+         read_to_string or walk_files, which refuse what leads outside the site):\n{}",
+        bad.join("\n")
+    );
+}

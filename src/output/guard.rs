@@ -5,7 +5,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{has_marker, MARKER_FILE};
+use super::{has_marker, record, MARKER_FILE};
 use crate::error::{Diagnostic, Error, Result};
 
 /// What the output folder was named by, and what the user allows (see [`check_output_dir`]).
@@ -58,6 +58,7 @@ pub fn check_output_dir(t: &OutputTarget) -> Result<()> {
         )),
         Found::Ours => Ok(()),
         _ if t.replace => Ok(()),
+        Found::Unrecorded(ref why) => Err(unrecorded(t, &out, why)),
         _ if t.from_config.is_some() && !out.starts_with(&root) => {
             Err(outside_the_site(t, &out, &found))
         }
@@ -73,6 +74,7 @@ const SITE_DIRS: &[(&str, &str)] = &[
     ("templates", "the site's sources"),
     ("static", "the site's sources"),
     ("themes", "the site's sources"),
+    ("strings", "the site's sources"),
     (crate::paths::CACHE_DIR, "faqsite's cache"),
     (".git", "the site's history"),
 ];
@@ -106,6 +108,9 @@ enum Found {
     Link,
     /// A folder faqsite did not write: its first few entries (sorted) and how many it holds.
     Foreign(Vec<String>, usize),
+    /// A marked folder holding something its marker's record does not list (or a marker
+    /// that records no files): why.
+    Unrecorded(String),
 }
 
 impl Found {
@@ -125,8 +130,18 @@ impl Found {
         if !meta.is_dir() {
             return Ok(Found::File);
         }
-        if stamped || has_marker(out) {
+        // The build stamp names every file with its size and modification time (to the
+        // nanosecond): faqsite's last build left the folder exactly so.
+        if stamped {
             return Ok(Found::Ours);
+        }
+        // A marker may be committed by anyone: the folder is faqsite's only if it holds
+        // exactly files of the marker's record, unchanged (`record.rs`).
+        if has_marker(out) {
+            return Ok(match record::verify(out) {
+                Ok(()) => Found::Ours,
+                Err(why) => Found::Unrecorded(why),
+            });
         }
         let mut names = Vec::new();
         for e in std::fs::read_dir(out).map_err(|e| Error::io("reading folder", out, e))? {
@@ -158,6 +173,7 @@ impl Found {
                 let s = if *total == 1 { "y" } else { "ies" };
                 format!("it holds {}{more} ({total} entr{s})", names.join(", "))
             }
+            Found::Unrecorded(why) => why.clone(),
             Found::Ours | Found::File => String::new(),
         }
     }
@@ -210,6 +226,16 @@ fn not_faqsites(t: &OutputTarget, out: &Path, found: &Found) -> Error {
             ),
         )
     };
+    Error::one(place(t, message).hint(hint))
+}
+
+fn unrecorded(t: &OutputTarget, out: &Path, why: &str) -> Error {
+    let shown = out.display();
+    let message = format!("{shown} holds a {MARKER_FILE} marker, but {why}");
+    let hint = format!(
+        "faqsite removes only files it wrote: move your own files out of {shown}, or pass \
+         --replace-output to delete everything it holds and put the site there"
+    );
     Error::one(place(t, message).hint(hint))
 }
 

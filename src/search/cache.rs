@@ -138,15 +138,23 @@ impl<'m> TermCache<'m> {
     }
 
     pub fn load(path: &Path) -> TermCache<'m> {
-        let old = std::fs::read(path)
-            .ok()
+        // Read through the gate (the cache folder comes with the site: a link in it must not
+        // be followed out of the site); the file is `<site>/.faqsite-cache/<name>`.
+        let site = path
+            .parent()
+            .and_then(Path::parent)
+            .and_then(|r| r.canonicalize().ok());
+        let old = site
+            .and_then(|site| crate::paths::read(&site, path).ok())
             .and_then(|b| parse(&b))
             .unwrap_or_default();
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let new = std::fs::File::create(&tmp).ok().and_then(|f| {
+        // A new file (never through a file or link already there).
+        let _ = std::fs::remove_file(&tmp);
+        let new = std::fs::File::create_new(&tmp).ok().and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
             w.write_all(MAGIC).ok()?;
             Some((tmp, w))

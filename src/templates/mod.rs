@@ -78,7 +78,7 @@ impl Added {
     /// its line of site.toml.
     fn new(config: &Config, versioned: &BTreeMap<String, String>, root: &Path) -> Result<Added> {
         let toml_path = root.join(crate::config::CONFIG_FILE);
-        let text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+        let text = crate::paths::read_site_text(root, &toml_path).unwrap_or_default();
         let mut errors = Vec::new();
         let mut find = |key: &str, file: &str| -> String {
             let rel = file.trim_start_matches("static/");
@@ -417,7 +417,8 @@ fn collect(
             continue;
         }
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
+        let bytes =
+            crate::paths::read(&root_canon, &path).map_err(|e| Error::io("reading", &path, e))?;
         files.insert(format!("{prefix}{rel}"), (shown(&path, root), bytes));
     }
     Ok(walk.outside.iter().map(outside_link_error).collect())

@@ -54,13 +54,15 @@ pub fn load(
         }
     }
     if site_file.is_file() {
-        let bytes = std::fs::read(&site_file).map_err(|e| Error::io("reading", &site_file, e))?;
+        let bytes = crate::paths::read_site_text(root, &site_file)
+            .map_err(|e| Error::io("reading", &site_file, e))?
+            .into_bytes();
         let shown = crate::content::shown(&site_file, root);
         let site = parse(&shown, &bytes)?;
         merge(&mut strings, site, &shown, &String::from_utf8_lossy(&bytes))?;
     }
     let toml_path = root.join(CONFIG_FILE);
-    let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+    let toml_text = crate::paths::read_site_text(root, &toml_path).unwrap_or_default();
     merge(&mut strings, config.strings.clone(), &toml_path, &toml_text)?;
     Ok(strings)
 }

@@ -529,3 +529,30 @@ pub fn run_node(args: &[&str], env: &[(&str, &Path)], tools: &BrowserTools) {
     );
     println!("{stdout}");
 }
+
+/// Every read the recorder saw (taken out) was of a file inside `site`, for `site`, not in
+/// `.git/`; and there was at least one.
+pub fn assert_reads_inside(site: &Path) {
+    let site = site.canonicalize().unwrap();
+    let reads = faqsite::paths::recorder::take();
+    assert!(!reads.is_empty(), "{}: nothing recorded", site.display());
+    for (root, file) in reads {
+        assert!(
+            root.starts_with(&site),
+            "read for {} while building {}",
+            root.display(),
+            site.display()
+        );
+        assert!(
+            file.starts_with(&site),
+            "{} read, outside {}",
+            file.display(),
+            site.display()
+        );
+        assert!(
+            !file.components().any(|c| c.as_os_str() == ".git"),
+            "{}",
+            file.display()
+        );
+    }
+}

@@ -152,7 +152,14 @@ fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
         }
 
         // A build into another folder, or after the output was touched, renders everything.
+        // (A file changed by hand is not faqsite's to replace: the build refuses the folder,
+        // naming the file; a file removed is only missing.)
         std::fs::write(out.join("01-basics/second.html"), "touched").unwrap();
+        let refused = serve_build(&site, &out, &mut cache)
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("01-basics/second.html"), "{refused}");
+        std::fs::remove_file(out.join("01-basics/second.html")).unwrap();
         let third = serve_build(&site, &out, &mut cache).unwrap();
         assert_eq!(third.pages_rendered, third.pages);
         assert_eq!(snapshot(&out), snapshot(&fresh));

@@ -1,0 +1,200 @@
+//! The record of an output's files: every build writes, in the output's marker
+//! ([`super::MARKER_FILE`]), the path, size and SHA-256 digest of each file it wrote, and a later
+//! build replaces (removes) a marked folder only when every file in it is in that record with
+//! the same digest ([`verify`]). A marker committed by a contributor can list only files whose
+//! bytes the contributor knows, so it never makes a folder of someone else's notes removable.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+/// A file's SHA-256.
+pub type Digest = [u8; 32];
+
+/// The marker's first line (this version; `faqsite-output 1` markers record no files).
+pub const HEADER: &str = "faqsite-output 2";
+
+/// Path (relative, `/` separators) → (size, digest).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Record(pub HashMap<PathBuf, (u64, Digest)>);
+
+pub fn digest(bytes: &[u8]) -> Digest {
+    Sha256::digest(bytes).into()
+}
+
+/// The digest and size of the file at `path` (read a piece at a time).
+pub fn digest_file(path: &Path) -> std::io::Result<(u64, Digest)> {
+    let mut h = Sha256::new();
+    let mut f = std::fs::File::open(path)?;
+    let n = std::io::copy(&mut f, &mut h)?;
+    Ok((n, h.finalize().into()))
+}
+
+/// A writer that hands its bytes on and digests them (for files written in pieces).
+pub struct Digesting<W> {
+    pub inner: W,
+    hash: Sha256,
+    len: u64,
+}
+
+impl<W> Digesting<W> {
+    pub fn new(inner: W) -> Self {
+        Digesting {
+            inner,
+            hash: Sha256::new(),
+            len: 0,
+        }
+    }
+
+    pub fn finish(self) -> (W, (u64, Digest)) {
+        (self.inner, (self.len, self.hash.finalize().into()))
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Record {
+    /// The marker's text: the header, a note for people, then a line per file
+    /// (`<sha256 hex> <size> <path as a JSON string>`), sorted by path.
+    pub fn text(&self) -> String {
+        let mut lines: Vec<_> = self.0.iter().collect();
+        lines.sort_by(|a, b| a.0.cmp(b.0));
+        let mut s = format!(
+            "{HEADER}\nThis folder was written by faqsite: the next build replaces it whole, \
+             if it holds only the files listed here, unchanged. Keep your own files \
+             elsewhere.\n"
+        );
+        for (path, (len, d)) in lines {
+            let path = serde_json::to_string(&path.to_string_lossy()).unwrap_or_default();
+            s.push_str(&format!("{} {len} {path}\n", crate::hash::hex(d)));
+        }
+        s
+    }
+
+    /// The record in the marker text `text`; `None` when it is not a marker of this version.
+    pub fn parse(text: &str) -> Option<Record> {
+        let mut lines = text.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        lines.next()?;
+        let mut files = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let (hex, len, path) = (parts.next()?, parts.next()?, parts.next()?);
+            let path: String = serde_json::from_str(path).ok()?;
+            files.insert(PathBuf::from(path), (len.parse().ok()?, unhex(hex)?));
+        }
+        Some(Record(files))
+    }
+
+    /// The record in `dir`'s marker, if it has one of this version.
+    pub fn read(dir: &Path) -> Option<Record> {
+        let p = dir.join(super::MARKER_FILE);
+        std::fs::symlink_metadata(&p).ok().filter(|m| m.is_file())?;
+        Record::parse(&std::fs::read_to_string(p).ok()?)
+    }
+}
+
+fn unhex(s: &str) -> Option<Digest> {
+    let mut d = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (i, b) in d.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(d)
+}
+
+/// Whether the folder `dir` holds only files of its marker's record, unchanged: `Err` names
+/// the first (in path order) that is not (a file not in the record, changed since, a symbolic
+/// link or anything else), or says the marker records no files.
+pub fn verify(dir: &Path) -> Result<(), String> {
+    use rayon::prelude::*;
+    let record = Record::read(dir).ok_or_else(|| {
+        format!(
+            "its {} marker records no files (written by someone else, or by a faqsite \
+             before 2026-12)",
+            super::MARKER_FILE
+        )
+    })?;
+    let mut files = Vec::new();
+    list(dir, Path::new(""), &mut files)?;
+    files.sort();
+    let bad = files.par_iter().find_first(|rel| {
+        let Some((len, want)) = record.0.get(*rel) else {
+            return true;
+        };
+        !digest_file(&dir.join(rel)).is_ok_and(|(n, d)| n == *len && d == *want)
+    });
+    match bad {
+        Some(rel) => Err(format!(
+            "{} is not a file faqsite wrote there (not in the {} record, or changed since)",
+            dir.join(rel).display(),
+            super::MARKER_FILE
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The files under `dir` (relative paths; the top marker left out); `Err` names an entry
+/// that is neither a file nor a folder (a symbolic link, …).
+fn list(dir: &Path, rel: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for e in entries {
+        let e = e.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let name = rel.join(e.file_name());
+        let t = e
+            .file_type()
+            .map_err(|err| format!("{}: {err}", e.path().display()))?;
+        if t.is_dir() {
+            list(&e.path(), &name, files)?;
+        } else if t.is_file() {
+            if name.as_os_str() != std::ffi::OsStr::new(super::MARKER_FILE) {
+                files.push(name);
+            }
+        } else {
+            return Err(format!(
+                "{} is not a file faqsite wrote there (a symbolic link or special file)",
+                e.path().display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_reads_back_and_checks_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir(out.join("a b")).unwrap();
+        std::fs::write(out.join("a b/x.html"), "x").unwrap();
+        let mut r = Record::default();
+        r.0.insert(PathBuf::from("a b/x.html"), (1, digest(b"x")));
+        assert_eq!(Record::parse(&r.text()), Some(r.clone()));
+        std::fs::write(out.join(super::super::MARKER_FILE), r.text()).unwrap();
+        assert_eq!(verify(out), Ok(()));
+        std::fs::write(out.join("a b/x.html"), "y").unwrap();
+        assert!(verify(out).unwrap_err().contains("x.html"));
+        std::fs::write(out.join("a b/x.html"), "x").unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(verify(out).unwrap_err().contains("notes.txt"));
+    }
+}
