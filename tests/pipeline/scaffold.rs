@@ -186,7 +186,7 @@ fn import_matches_content(file: &str, preface: &str) {
         root: site.clone(),
         ..Default::default()
     };
-    let checked = faqsite::check::check(&opts, false);
+    let checked = faqsite::check::check(&opts, None);
     assert!(
         checked.diagnostics.is_empty(),
         "{file}: {:#?}",
