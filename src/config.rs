@@ -523,7 +523,11 @@ fn url_problems(text: &str, path: &Path) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let outside = urls.links.and_then(|l| l.outside);
     let absolute = [
-        ("`base_url`", &urls.base_url, "https://help.example.com/faq/"),
+        (
+            "`base_url`",
+            &urls.base_url,
+            "https://help.example.com/faq/",
+        ),
         ("`[links] outside`", &outside, "https://docs.example.com/"),
     ];
     for (key, url, example) in absolute {
@@ -596,7 +600,7 @@ fn images_key_line(root: &Path, key: &str) -> usize {
         #[serde(default)]
         images: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
     }
-    let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) else {
+    let Ok(text) = crate::paths::read_site_text(root, &root.join(CONFIG_FILE)) else {
         return 0;
     };
     let spans: Images = toml::from_str(&text).unwrap_or_default();

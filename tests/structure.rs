@@ -542,6 +542,11 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
         "`new`/`init`: the files it writes for the user",
     ),
     (
+        "src/import/mod.rs",
+        "`import`: the documents named on its command line and the images beside them, never \
+         outside a document's folder (not a build: it writes the site's sources)",
+    ),
+    (
         "src/error.rs",
         "a diagnostic's line, only of a file `paths::quotable` accepts",
     ),

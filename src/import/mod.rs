@@ -195,11 +195,14 @@ fn outline(d: usize, doc: &Document, hs: &[Heading], notes: &mut Vec<Diagnostic>
             1,
             "no headings: the whole document became one chapter's introduction",
         ));
-        return vec![whole(vec![0..text.len()], Vec::new())];
+        return vec![whole(std::iter::once(0..text.len()).collect(), Vec::new())];
     };
     let tops: Vec<usize> = (0..hs.len()).filter(|&i| hs[i].level == top).collect();
     if !tops.iter().any(|&i| has_children(i)) {
-        return vec![whole(vec![0..hs[0].start], (0..hs.len()).collect())];
+        return vec![whole(
+            std::iter::once(0..hs[0].start).collect(),
+            (0..hs.len()).collect(),
+        )];
     }
     let mut chapters = Vec::new();
     for (k, &t) in tops.iter().enumerate() {
@@ -207,7 +210,7 @@ fn outline(d: usize, doc: &Document, hs: &[Heading], notes: &mut Vec<Diagnostic>
         let mut c = Chapter {
             doc: d,
             title: hs[t].title.clone(),
-            intro: vec![hs[t].body_start..end(t)],
+            intro: std::iter::once(hs[t].body_start..end(t)).collect(),
             questions: Vec::new(),
             headings: t..next,
         };

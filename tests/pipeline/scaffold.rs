@@ -323,7 +323,7 @@ fn import_never_overwrites_and_a_dry_run_writes_nothing() {
     let mine = site.join("content/01-faq/where-is-it.md");
     std::fs::create_dir_all(mine.parent().unwrap()).unwrap();
     std::fs::write(&mine, "mine").unwrap();
-    let err = faqsite::import::import(&[doc.clone()], &site, false)
+    let err = faqsite::import::import(std::slice::from_ref(&doc), &site, false)
         .unwrap_err()
         .to_string();
     assert!(
