@@ -229,7 +229,7 @@ fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &'a MarkdownConfi
                 {
                     r.errors.push(d);
                 }
-                r.heading(level, wanted, (classes, Vec::new()), &mut iter);
+                r.heading_start(level, wanted, classes);
             }
             Event::Start(Tag::Image {
                 dest_url,
@@ -266,6 +266,7 @@ fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &'a MarkdownConfi
                     line,
                 );
             }
+            Event::End(TagEnd::Heading(level)) => r.heading_end(level),
             Event::Start(Tag::HtmlBlock) => r.html_block(&mut iter),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 r.callout_start(kind, r.lines.line(range.start))
@@ -305,10 +306,20 @@ struct PageRender<'a> {
     local_anchors: Vec<(String, usize)>,
     /// Lines where raw HTML was shown as text (one warning per line).
     raw_warned: HashSet<usize>,
+    /// The heading being read: its contents go through the same handlers as the rest of the
+    /// page (links, images, raw HTML), its id is set when it ends.
+    open_heading: Option<OpenHeading<'a>>,
 }
 
-/// A heading's classes and attributes, passed through.
-type HeadingAttrs<'a> = (Vec<CowStr<'a>>, Vec<(CowStr<'a>, Option<CowStr<'a>>)>);
+/// A heading between its start and end events (see [`PageRender::heading_start`]).
+struct OpenHeading<'a> {
+    /// Where its start event stands in `events`.
+    at: usize,
+    wanted: Option<String>,
+    classes: Vec<CowStr<'a>>,
+    /// Where its text starts in the page's text.
+    text_from: usize,
+}
 
 /// An iterator over a page's events with their byte ranges.
 trait Events<'a>: Iterator<Item = (Event<'a>, Range<usize>)> {}
@@ -338,43 +349,55 @@ impl<'a> PageRender<'a> {
             ids: Ids::new(),
             local_anchors: Vec::new(),
             raw_warned: HashSet::new(),
+            open_heading: None,
         }
     }
 
     /// A heading gets a unique id (its slug) and is listed in [`Rendered::headings`].
-    fn heading(
+    /// A heading begins: a start event without its id yet; what it holds is handled by the
+    /// page's own handlers, so a link or raw HTML in a heading follows the same rules as
+    /// anywhere else.
+    fn heading_start(
         &mut self,
         level: HeadingLevel,
         wanted: Option<String>,
-        (classes, attrs): HeadingAttrs<'a>,
-        iter: &mut impl Events<'a>,
+        classes: Vec<CowStr<'a>>,
     ) {
-        let mut inner = Vec::new();
-        let mut text = String::new();
-        for (e, _) in iter.by_ref() {
-            if matches!(e, Event::End(TagEnd::Heading(_))) {
-                break;
-            }
-            if let Event::Text(t) | Event::Code(t) = &e {
-                text.push_str(t);
-            }
-            inner.push(e);
-        }
-        let id = self.ids.unique(&wanted.unwrap_or_else(|| slugify(&text)));
+        self.open_heading = Some(OpenHeading {
+            at: self.events.len(),
+            wanted,
+            classes,
+            text_from: self.text.len(),
+        });
+        self.events.push(Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+    }
+
+    /// A heading ends: its id from `{#id}` or its text, made unique on the page.
+    fn heading_end(&mut self, level: HeadingLevel) {
+        let Some(open) = self.open_heading.take() else {
+            return;
+        };
+        let text = self.text[open.text_from..].to_string();
+        let id = self
+            .ids
+            .unique(&open.wanted.unwrap_or_else(|| slugify(&text)));
         self.out.headings.push(Heading {
             level: heading_level(level),
             id: id.clone(),
-            text: text.clone(),
+            text,
         });
-        self.text.push_str(&text);
         self.text.push('\n');
-        self.events.push(Event::Start(Tag::Heading {
+        self.events[open.at] = Event::Start(Tag::Heading {
             level,
             id: Some(CowStr::from(id)),
-            classes,
-            attrs,
-        }));
-        self.events.extend(inner);
+            classes: open.classes,
+            attrs: Vec::new(),
+        });
         self.events.push(Event::End(TagEnd::Heading(level)));
     }
 

@@ -209,6 +209,37 @@ fn urls_from_site_toml_pass_the_check_markdown_links_do() {
     assert_eq!(refused, 2, "{:#?}", report.warnings);
 }
 
+/// A heading is Markdown like the rest of the answer: raw HTML in it is text, a `javascript:`
+/// link in it is refused, each with its warning (headings once passed through unfiltered).
+#[test]
+fn headings_follow_the_same_rules_as_the_answer() {
+    let (tmp, site) = site_with_answer(
+        "\n## 标题 <img src=https://x.example/a.png onerror=alert(1)>\n\n\
+         # [点我](javascript:alert(2)) 与 [好](../01-basics/first.md)\n\n正文。\n",
+    );
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    let html = read(&out.join("02-more/unsafe.html"));
+    assert!(
+        !html.contains("<img src=https://x.example")
+            && !html.contains("onerror=alert(1)>")
+            && !html.contains("javascript:"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;img src=https://x.example/a.png onerror=alert(1)&gt;</h2>")
+            && html.contains("<a href=\"#\">点我</a>")
+            && html.contains("<a href=\"../01-basics/first.html\">好</a>"),
+        "{html}"
+    );
+    let said = |what: &str| report.warnings.iter().any(|w| w.message.contains(what));
+    assert!(
+        said("raw HTML") && said("javascript: URLs can run scripts"),
+        "{:#?}",
+        report.warnings
+    );
+}
+
 /// Run the binary; returns (exit code, stderr).
 fn exit_code(args: &[&str], cwd: &Path) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
