@@ -171,8 +171,18 @@ fn site_toml_cannot_name_a_folder_outside_the_site() {
     let (ok, _, err) = run(&["build"], &site);
     assert!(!ok, "{err}");
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
-    // Said on the command line, it is built; from then on it is faqsite's own.
+    // Not even with --replace-output (CI may pass it to every build): the folder outside,
+    // full or empty, stays as it was.
     let (ok, _, err) = run(&["build", "--replace-output"], &site);
+    assert!(!ok && err.contains("--output-dir"), "{err}");
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+    std::fs::write(victim.join("notes.txt"), "mine").unwrap();
+    let (ok, _, err) = run(&["build", "--replace-output"], &site);
+    assert!(!ok, "{err}");
+    assert_eq!(read(&victim.join("notes.txt")), "mine");
+    std::fs::remove_file(victim.join("notes.txt")).unwrap();
+    // Said on the command line, it is built; from then on it is faqsite's own.
+    let (ok, _, err) = run(&["build", "--output-dir", path_arg(&victim)], &site);
     assert!(ok, "{err}");
     assert!(victim.join("index.html").is_file());
     let (ok, _, err) = run(&["build", "--force"], &site);

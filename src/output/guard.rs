@@ -28,8 +28,8 @@ pub struct OutputTarget<'a> {
 /// Decide whether a build may replace the output folder: only if it does not exist, is empty or
 /// was written by faqsite (it holds [`MARKER_FILE`]), or `--replace-output` says so. Never the
 /// site folder, a folder holding it, its source folders or anything inside them, nor a file;
-/// a folder outside the site named by site.toml only when faqsite wrote it (a site's config may
-/// come from anyone who can open a pull request).
+/// a folder outside the site named by site.toml only when faqsite wrote it, `--replace-output`
+/// or not (a site's config may come from anyone who can open a pull request).
 pub fn check_output_dir(t: &OutputTarget) -> Result<()> {
     let root = t
         .root
@@ -57,14 +57,21 @@ pub fn check_output_dir(t: &OutputTarget) -> Result<()> {
             format!("{} is a file; faqsite never replaces a file", out.display()),
         )),
         Found::Ours => Ok(()),
-        _ if t.replace => Ok(()),
-        Found::Unrecorded(ref why) => Err(unrecorded(t, &out, why)),
-        _ if t.from_config.is_some() && !out.starts_with(&root) => {
+        // Not even with --replace-output: CI may pass the flag to every build, and site.toml
+        // comes from whoever opened the pull request.
+        _ if t.from_config.is_some() && outside(&root, &out, target.as_deref()) => {
             Err(outside_the_site(t, &out, &found))
         }
+        _ if t.replace => Ok(()),
+        Found::Unrecorded(ref why) => Err(unrecorded(t, &out, why)),
         Found::Nothing | Found::Empty => Ok(()),
         Found::Link | Found::Foreign(..) => Err(not_faqsites(t, &out, &found)),
     }
+}
+
+/// Whether the output folder `out` (or the folder a link there leads to) is outside the site.
+fn outside(root: &Path, out: &Path, target: Option<&Path>) -> bool {
+    !out.starts_with(root) || target.is_some_and(|t| !t.starts_with(root))
 }
 
 /// Folders of a site that are never an output folder nor hold one, with what they hold.
@@ -246,8 +253,8 @@ fn outside_the_site(t: &OutputTarget, out: &Path, found: &Found) -> Error {
         found.holds()
     );
     let hint = "site.toml may name only a folder inside the site, or faqsite's own output: \
-                give this folder with --output-dir on the command line, or pass \
-                --replace-output to let the build replace it";
+                give this folder with --output-dir on the command line (with --replace-output \
+                to let the build replace what it holds)";
     Error::one(place(t, message).hint(hint))
 }
 
