@@ -600,3 +600,28 @@ fn tables_sit_in_a_box_that_scrolls_with_a_cue() {
         "shadow cue"
     );
 }
+
+/// An English site: Latin faces before CJK ones (a CJK font sets ’ full-width: "don’ t"), and
+/// "1 question found", not "1 questions found".
+#[test]
+fn english_sites_get_latin_fonts_first_and_a_singular_count() {
+    let (tmp, site) = fixture("english");
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("<html lang=\"en"), "{index}");
+    assert!(
+        index.contains("search_count_one&quot;:&quot;{n} question found&quot;"),
+        "{index}"
+    );
+    let css = std::fs::read_to_string(out.join("static/style.css")).unwrap();
+    let rule = css
+        .split("html:not(:lang(zh)):not(:lang(ja)):not(:lang(ko)) {")
+        .nth(1)
+        .expect("a rule for sites in other languages");
+    let font = rule.split(';').next().unwrap();
+    let latin = font.find("Arial").unwrap();
+    assert!(latin < font.find("Noto Sans CJK SC").unwrap(), "{font}");
+    let js = std::fs::read_to_string(out.join("static/search.js")).unwrap();
+    assert!(js.contains("'search_count_one'"));
+}

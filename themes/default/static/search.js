@@ -1045,7 +1045,8 @@
       var contacts = source.contacts(q);
       if (contacts.length) panel.appendChild(contactList(contacts));
       if (!results.length) { showNothing(q, contacts); return; }
-      panel.appendChild(el('p', 'search-count', t('search_count', { n: results.length })));
+      var count = results.length === 1 && T.search_count_one != null ? 'search_count_one' : 'search_count';
+      panel.appendChild(el('p', 'search-count', t(count, { n: results.length })));
       panel.appendChild(resultList(results));
     }
 
