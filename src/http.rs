@@ -51,6 +51,19 @@ impl Request {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// The value of the one field called `name`; None when there is none or more than one (two
+    /// `Host` fields may name two servers: a request must not pass by the one it did not mean).
+    pub fn single_header(&self, name: &str) -> Option<&str> {
+        let mut found = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        match (found.next(), found.next()) {
+            (Some((_, v)), None) => Some(v.as_str()),
+            _ => None,
+        }
+    }
 }
 
 /// What came in on a connection.
@@ -312,6 +325,20 @@ mod tests {
             assert!(!host_is_local(Some(host), lo), "{host}");
         }
         assert!(!host_is_local(None, lo));
+        let two = Request {
+            method: "GET".into(),
+            target: "/".into(),
+            headers: vec![
+                ("Host".into(), "evil.example".into()),
+                ("host".into(), "localhost".into()),
+            ],
+        };
+        assert_eq!(
+            two.single_header("Host"),
+            None,
+            "two Host fields name no host"
+        );
+        assert_eq!(two.header("Host"), Some("localhost"));
         assert!(host_is_local(Some("192.168.1.5:8000"), lan));
         assert!(!host_is_local(Some("192.168.1.6:8000"), lan));
     }

@@ -438,7 +438,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         Head::Gone => return,
     };
     let local = stream.local_addr().map(|a| a.ip());
-    if !local.is_ok_and(|ip| http::host_is_local(request.header("Host"), ip)) {
+    if !local.is_ok_and(|ip| http::host_is_local(request.single_header("Host"), ip)) {
         return http::refuse(stream, 421);
     }
     let (method, target) = (request.method, request.target);

@@ -341,6 +341,12 @@ fn only_loopback_host_names_are_answered() {
     }
     let head = raw_request(&server.addr, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
     assert!(head.starts_with("HTTP/1.1 421"), "no Host: {head}");
+    // Two Host fields: the request names no one host (the last one once won).
+    let head = raw_request(
+        &server.addr,
+        b"GET / HTTP/1.1\r\nHost: evil.example\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert!(head.starts_with("HTTP/1.1 421"), "two Hosts: {head}");
     for host in [
         "localhost",
         &format!("localhost:{port}"),
