@@ -64,12 +64,6 @@ fn headlines(stderr: &str) -> Vec<&str> {
         .collect()
 }
 
-fn write(site: &Path, rel: &str, text: &str) {
-    let path = site.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 #[test]
 fn every_kind_of_problem() {
     let (_tmp, site) = fixture("problems");

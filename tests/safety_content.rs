@@ -7,13 +7,6 @@
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn write(site: &Path, rel: &str, text: &str) {
-    let path = site.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 fn append_site_toml(site: &Path, text: &str) {
     let toml = read(&site.join("site.toml"));
@@ -238,19 +231,6 @@ fn headings_follow_the_same_rules_as_the_answer() {
         "{:#?}",
         report.warnings
     );
-}
-
-/// Run the binary; returns (exit code, stderr).
-fn exit_code(args: &[&str], cwd: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -61,13 +61,8 @@ fn templates_that_call_themselves_are_an_error_not_a_crash() {
             )
             .unwrap();
         }
-        let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
-            .args(["build"])
-            .current_dir(&site)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "an error, not a crash:\n{err}");
+        let (code, err) = exit_code(&["build"], &site);
+        assert_eq!(code, Some(1), "an error, not a crash:\n{err}");
         assert!(err.contains("templates call themselves"), "{err}");
         assert!(
             err.contains(file) && err.contains(" → "),
@@ -90,13 +85,8 @@ fn templates_nested_thousands_deep_are_an_error_not_a_crash() {
         let (_tmp, site) = fixture("basic");
         std::fs::create_dir_all(site.join("templates")).unwrap();
         std::fs::write(site.join("templates/extra_head.html"), text).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
-            .args(["build"])
-            .current_dir(&site)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "an error, not a crash:\n{err}");
+        let (code, err) = exit_code(&["build"], &site);
+        assert_eq!(code, Some(1), "an error, not a crash:\n{err}");
         assert!(
             err.contains("templates/extra_head.html:1") && err.contains("nests deeper"),
             "{err}"

@@ -48,6 +48,26 @@ pub fn run(args: &[&str], cwd: &Path) -> (bool, String, String) {
     )
 }
 
+/// Write `text` to the site's file `rel`, making its folders.
+pub fn write(site: &Path, rel: &str, text: &str) {
+    let path = site.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Run the binary in `cwd`: its exit code (None when a signal ended it) and stderr.
+pub fn exit_code(args: &[&str], cwd: &Path) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_faqsite"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Build the site at `root` with the library, into `out`.
 pub fn build(root: &Path, out: &Path) -> faqsite::site::BuildReport {
     let opts = faqsite::site::BuildOptions {

@@ -35,10 +35,6 @@ fn fails_cleanly(breakage: impl FnOnce(&Path), expected: &[&str]) -> String {
     err
 }
 
-fn write(site: &Path, rel: &str, text: &str) {
-    std::fs::write(site.join(rel), text).unwrap();
-}
-
 #[test]
 fn bad_front_matter() {
     fails_cleanly(

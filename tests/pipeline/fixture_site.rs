@@ -243,12 +243,6 @@ fn not_found_page_links_absolutely_when_base_url_is_set() {
     assert!(nf.contains("https://help.example.com/faq/static/style.css?v="));
 }
 
-fn write(site: &std::path::Path, rel: &str, text: &str) {
-    let path = site.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// A question of the fixture's second chapter with `body` as its answer.
 fn third(site: &std::path::Path, body: &str) {
     write(

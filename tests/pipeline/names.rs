@@ -3,13 +3,6 @@
 //! whose URLs collide are an error naming both.
 
 use crate::common::*;
-use std::path::Path;
-
-fn write(site: &Path, rel: &str, text: &str) {
-    let path = site.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// The basic fixture plus a chapter `02-其他` holding `安装 驱动.md`, linked to by its
 /// Chinese name from a question of the first chapter, both %-escaped and in `<…>`.
