@@ -423,8 +423,7 @@ impl<'a> PageRender<'a> {
             }
             inner.push(e);
         }
-        // The text reads on where the image stood (search snippets, descriptions, JSON-LD).
-        self.text.push_str(&alt);
+        self.push_alt(&alt);
         if is_external(&dest_url) {
             let dest_url = self.safe_url(dest_url, true, line);
             self.events.push(Event::Start(Tag::Image {
@@ -557,6 +556,17 @@ impl<'a> PageRender<'a> {
         self.raw(&html, &spans, true);
     }
 
+    /// An image's alt text where the image stood in the text (search snippets, descriptions,
+    /// JSON-LD), in brackets: it reads as a picture's description, not as words of the
+    /// sentence ("出现图标[托盘图标]或…").
+    fn push_alt(&mut self, alt: &str) {
+        if !alt.trim().is_empty() {
+            self.text.push('[');
+            self.text.push_str(alt.trim());
+            self.text.push(']');
+        }
+    }
+
     /// Raw HTML (a block or one inline tag): local `<img>` tags become image markers; the rest
     /// is kept as HTML when `[markdown] raw_html` allows it, else shown as text (comments are
     /// dropped), with a warning on each line where that happened.
@@ -570,7 +580,7 @@ impl<'a> PageRender<'a> {
                 RawPiece::Img(tag) => match local_img(tag, line) {
                     Some(img) => {
                         let marker = image_marker(self.out.images.len());
-                        self.text.push_str(&img.alt);
+                        self.push_alt(&img.alt);
                         self.out.images.push(img);
                         if self.raw_html {
                             out.push_str(&marker);

@@ -855,6 +855,7 @@ impl Run<'_> {
                     id: &p.url,
                     url: &p.url,
                     title: &p.title,
+                    title_html: &p.title_html,
                     chapter: &content.pages[content.chapters[ci].page].title,
                     number: &p.number,
                     tags: &p.tags,

@@ -26,7 +26,6 @@ pub const GENERATED: &[(&str, &str)] = &[
     ("sitemap.xml", "the sitemap"),
     ("robots.txt", "the robots.txt file"),
     ("search-index.js", "the search index"),
-    ("search-index.json", "the search index"),
     (".faqsite-output", "the mark of faqsite's output folder"),
     ("search/", "the search index of a large site"),
     ("static/", "the theme's and the site's static files"),

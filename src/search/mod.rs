@@ -5,8 +5,9 @@
 //! in full width (ＵＳＢ１１１１) becomes half width, and everything is lower-cased, so "USB",
 //! "usb" and "ＵＳＢ" are one term. One document per question page; the document store of the
 //! output keeps what the result list needs (URL, title, chapter, number, a plain-text body for
-//! snippets). Written as `search-index.json` and as `search-index.js`, which assigns the same
-//! data to `window.FAQSITE_SEARCH` so search works from `file://`, where fetch() is blocked.
+//! snippets). Written once, as `search-index.js`, which assigns the index to
+//! `window.FAQSITE_SEARCH`: a script works from `file://`, where fetch() of a JSON file is
+//! blocked.
 
 use std::collections::BTreeMap;
 
@@ -93,6 +94,8 @@ pub struct SearchDoc<'a> {
     pub id: &'a str,
     pub url: &'a str,
     pub title: &'a str,
+    /// The title's inline HTML (`content::title`: escaped text, `<code>`, `<em>`…).
+    pub title_html: &'a str,
     pub chapter: &'a str,
     pub number: &'a str,
     pub tags: &'a [String],
@@ -100,6 +103,13 @@ pub struct SearchDoc<'a> {
     pub keywords: &'a [String],
     /// Plain text: markup stripped, each image by its alt text.
     pub body: &'a str,
+}
+
+impl<'a> SearchDoc<'a> {
+    /// The title's inline HTML when it has markup (escaped text alone has no `<`).
+    fn title_markup(&self) -> Option<&'a str> {
+        self.title_html.contains('<').then_some(self.title_html)
+    }
 }
 
 /// The one script every page loads.
@@ -182,6 +192,9 @@ struct Options<'a> {
 struct StoredDoc<'a> {
     url: &'a str,
     title: &'a str,
+    /// The title's inline HTML, only when it has markup (`search.js` shows it as the page does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    html: Option<&'a str>,
     chapter: &'a str,
     number: &'a str,
     body: String,
@@ -388,6 +401,7 @@ pub fn build_into(
                     StoredDoc {
                         url: d.url,
                         title: d.title,
+                        html: d.title_markup(),
                         chapter: d.chapter,
                         number: d.number,
                         body: d.body.chars().take(BODY_CHARS).collect(),
@@ -402,7 +416,6 @@ pub fn build_into(
         path: ONE_FILE_SCRIPT.into(),
         version: hash8(js.as_bytes()),
     };
-    sink.write(OutputFile::new("search-index.json", json))?;
     sink.write(OutputFile::new("search-index.js", js))?;
     Ok((script, ShardKeys::new()))
 }
@@ -858,13 +871,14 @@ fn latin_terms(terms: &[String]) -> Vec<&str> {
     latin
 }
 
-/// `search/d<n>.js`: documents 20n…20n+19 as `[url, title, chapter, number, body]` (the body
-/// cut for snippets); returns their content hashes.
+/// `search/d<n>.js`: documents 20n…20n+19 as `[url, title, chapter, number, body, html]` (the
+/// body cut for snippets; html: the title's inline HTML when it has markup, else empty);
+/// returns their content hashes.
 fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<String>> {
     docs.par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(n, chunk)| {
-            let rows: Vec<[&str; 5]> = chunk
+            let rows: Vec<[&str; 6]> = chunk
                 .iter()
                 .map(|d| {
                     let end = d
@@ -872,7 +886,8 @@ fn write_doc_files(docs: &[SearchDoc<'_>], sink: &dyn IndexSink) -> Result<Vec<S
                         .char_indices()
                         .nth(SHARD_BODY_CHARS)
                         .map_or(d.body.len(), |(i, _)| i);
-                    [d.url, d.title, d.chapter, d.number, &d.body[..end]]
+                    let html = d.title_markup().unwrap_or_default();
+                    [d.url, d.title, d.chapter, d.number, &d.body[..end], html]
                 })
                 .collect();
             let js = load_script('d', n, &rows);
@@ -959,6 +974,7 @@ mod tests {
             id,
             url: Box::leak(format!("{id}.html").into_boxed_str()),
             title,
+            title_html: title,
             chapter: "驱动问题",
             number: "2.1",
             tags,
@@ -967,16 +983,11 @@ mod tests {
         }
     }
 
+    /// The index's JSON, from `search-index.js`.
     fn json(f: &SearchFiles) -> String {
-        String::from_utf8(
-            f.files
-                .iter()
-                .find(|f| f.path.ends_with("search-index.json"))
-                .unwrap()
-                .bytes
-                .clone(),
-        )
-        .unwrap()
+        let js = js(f);
+        let json = js.strip_prefix("window.FAQSITE_SEARCH = ").unwrap();
+        json.strip_suffix(";\n").unwrap().to_string()
     }
 
     fn js(f: &SearchFiles) -> String {
@@ -1080,6 +1091,24 @@ mod tests {
         assert_eq!(v["index"]["lang"], "Chinese");
         assert_eq!(v["index"]["pipeline"][0], "trimmer-zh");
         assert!(js(&files).starts_with("window.FAQSITE_SEARCH = {"));
+    }
+
+    /// The index is written once, as the script (`search-index.js`); a title with inline
+    /// markup carries its HTML for the result list, a plain one does not.
+    #[test]
+    fn the_index_is_one_script_with_titles_markup_only_where_there_is_some() {
+        let mut code = doc("c", "Run brew with sudo", "b");
+        code.title_html = "Run <code>brew</code> with <em>sudo</em>";
+        let files = build(&SearchConfig::default(), &[doc("a", "t1", "b1"), code]).unwrap();
+        let paths: Vec<_> = files
+            .files
+            .iter()
+            .map(|f| f.path.to_str().unwrap())
+            .collect();
+        assert_eq!(paths, ["search-index.js"]);
+        let v: serde_json::Value = serde_json::from_str(&json(&files)).unwrap();
+        assert_eq!(v["docs"]["c"]["html"], code.title_html);
+        assert!(v["docs"]["a"].get("html").is_none());
     }
 
     #[test]

@@ -256,6 +256,13 @@ pub fn jsonld(html: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The search index a build wrote (`search-index.js`, `window.FAQSITE_SEARCH = {…};`), parsed.
+pub fn search_index(out: &Path) -> serde_json::Value {
+    let js = read(&out.join("search-index.js"));
+    let json = js.strip_prefix("window.FAQSITE_SEARCH = ").unwrap();
+    serde_json::from_str(json.trim_end().strip_suffix(';').unwrap()).unwrap()
+}
+
 /// A running `faqsite serve`, killed when dropped (also when a test fails).
 pub struct Server {
     child: Child,

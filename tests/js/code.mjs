@@ -2,7 +2,8 @@
 //   node tests/js/code.mjs path/to/public   (the tests/fixtures/docs site)
 // At 390 px a long line scrolls its block sideways instead of wrapping; each block has a real
 // "Copy code" button that copies the block's text with the Clipboard API, or, without it, by
-// the copy command, and then says "Copied"; a wide table scrolls in its box.
+// the copy command, and then says "Copied"; a wide table scrolls in its box; a search result's
+// title has the page title's inline markup (code, emphasis), built safely from the index.
 // Exits non-zero on any failure.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,6 +56,31 @@ for (const api of [true, false]) {
     });
     check(wrap.overflow === 'auto' && wrap.scrolls, `the wide table scrolls in its box at 390 px (${JSON.stringify(wrap)})`);
   }
+  await page.close();
+}
+// Search results show a title's inline code and emphasis as the page does, the words marked
+// inside them; the index's markup gives only those tags: anything else in it stays text.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(pathToFileURL(path.join(site, 'index.html')).href);
+  await page.locator('#search-input').fill('sudo');
+  const title = page.locator('.search-hit .search-title').first();
+  await title.waitFor({ timeout: 5000 });
+  const shown = await title.evaluate((t) => ({ code: t.querySelector('code')?.textContent, em: t.querySelector('em mark')?.textContent, text: t.textContent }));
+  check(shown.code === 'toolbox' && shown.em === 'sudo' && !/[`*]/.test(shown.text), `a result title with inline code and emphasis, marked inside (${JSON.stringify(shown)})`);
+  const hostile = await page.evaluate(async () => {
+    const doc = Object.values(window.FAQSITE_SEARCH.docs).find((d) => d.html);
+    doc.title = 'Run <img src=x onerror="window.pwned=1"> with sudo';
+    doc.html = 'Run <code>&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;</code> with <em>sudo</em>';
+    const input = document.querySelector('#search-input');
+    input.value = 'sudo toolbox';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((done) => new MutationObserver((m, o) => { o.disconnect(); done(); }).observe(document.querySelector('[data-search-results]'), { childList: true }));
+    await new Promise((done) => setTimeout(done, 50)); // the image's error event, were there one
+    const t = document.querySelector('.search-hit .search-title');
+    return { img: document.querySelectorAll('.search-results img').length, code: t.querySelector('code')?.textContent, pwned: window.pwned };
+  });
+  check(hostile.img === 0 && hostile.pwned === undefined && hostile.code === '<img src=x onerror="window.pwned=1">', `markup in a title's text stays text (${JSON.stringify(hostile)})`);
   await page.close();
 }
 await browser.close();

@@ -59,6 +59,10 @@ try {
   check(await page.locator('.search-close').isVisible(), 'a close button is shown');
   const titleMarks = await page.locator('[data-search-results] .search-title mark').allInnerTexts();
   check(titleMarks.includes('忘记') && titleMarks.includes('密码'), `titles highlighted (${titleMarks.join(',')})`);
+  // One control beside the field: a tap where the field's own clear × would be clears nothing.
+  const field = await input.boundingBox();
+  await page.touchscreen.tap(field.x + field.width - 14, field.y + field.height / 2);
+  check((await input.inputValue()) === '忘记密码', `no clear × of the field's own beside the close button (value: ${await input.inputValue()})`);
 
   // The back button closes the search and stays on the page; focus returns to the call button.
   await page.goBack();
@@ -79,6 +83,21 @@ try {
   const snippets = (await page.locator('[data-search-results] .search-snippet').allInnerTexts()).join('\n');
   // Where the icons were, the old text read "出现图标或即说明", "就是图标，如果", "如：；".
   check(/托盘图标/.test(snippets) && !/出现图标或|就是图标[，。]|如：；/.test(snippets), `no hole where an icon was:\n${snippets}`);
+  check(/\[[^\]]*图标[^\]]*\]/.test(snippets), `an icon's alt text reads as its description, in brackets:\n${snippets}`);
+
+  // Snippets of at most three lines, whole: nothing clamped away, every highlight inside.
+  for (const q of ['驱动', '证书', 'USB Key']) {
+    await imeType(q);
+    await page.waitForFunction((w) => document.querySelector('#search-input').value === w && document.querySelector('.search-count'), q, { timeout: 5000 }).catch(() => {});
+    const bad = await page.locator('[data-search-results] .search-snippet').evaluateAll((els) => els.map((s) => {
+      const box = s.getBoundingClientRect();
+      const lines = Math.round(box.height / parseFloat(getComputedStyle(s).lineHeight));
+      const cut = [...s.querySelectorAll('mark')].filter((m) => [...m.getClientRects()].some((r) => r.bottom > box.bottom + 1));
+      return lines > 3 || s.scrollHeight > s.clientHeight + 1 || cut.length ? `${lines} lines, ${cut.length} cut: ${s.textContent}` : '';
+    }).filter(String));
+    const n = await page.locator('[data-search-results] .search-snippet').count();
+    check(n > 2 && bad.length === 0, `${q}: ${n} snippets of at most 3 lines, highlights whole (${bad.join(' | ')})`);
+  }
 
   // Escape closes it and goes back past its own history entry: the next back leaves the page.
   await awaitPopstate();
@@ -92,6 +111,17 @@ try {
   await page.locator('.search-near a').first().waitFor({ timeout: 5000 });
   check((await page.locator('.search-near a').first().getAttribute('href')) === '../04-network/no-blacklist.html', 'closest question offered');
   check(await page.locator('[data-search-results] .search-contact').count() > 0, 'the contact card too');
+  // The address is no link and does not look like one; the phone number is a link.
+  const colour = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).color);
+  const [plain, linked, body] = [await colour('.search-plain .search-title'), await colour('a.search-contact .search-title'), await colour('.search-empty-title')];
+  check(await page.locator('div.search-contact').count() > 0 && plain === body && plain !== linked, `a contact value that is no link is styled as text (${plain}; links ${linked}; text ${body})`);
+  // The suggested words are buttons that search for them.
+  const example = page.locator('.search-example').first();
+  const word = await example.innerText();
+  await example.click();
+  await page.waitForFunction((w) => document.querySelector('#search-input').value === w && document.querySelector('.search-count'), word, { timeout: 5000 }).catch(() => {});
+  check((await input.inputValue()) === word && await results.count() > 0, `a suggested word (${word}) runs a search for it (${await results.count()} results)`);
+  check(new URL(page.url()).searchParams.get('q') === word, `…and the address keeps it (${page.url()})`);
   await awaitPopstate();
   await page.locator('.search-close').click();
   check(!(await isOpen()), 'the close button closes the search');

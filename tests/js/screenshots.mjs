@@ -1,7 +1,7 @@
 // Screenshots of a built site for looking at (not a test):
 //   node tests/js/screenshots.mjs path/to/public OUTDIR
 // Home, a chapter, a question page and print.html at 390 px and 1280 px, light and dark, from
-// file://; the 404 page over HTTP at an address under no folder of the site (/02-x/nope/).
+// file://; search with results and with none (on the home page); the 404 page over HTTP at an address under no folder of the site (/02-x/nope/).
 import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +36,17 @@ try {
           }));
           await page.screenshot({ path: path.join(outDir, `${name}-${width}-${scheme}-scrolled.png`) });
         }
+        console.log(file);
+      }
+      // Search: results (the site's first example word, else its first question's first word),
+      // then a query nothing matches.
+      await page.goto(pathToFileURL(path.join(site, 'index.html')).href);
+      const word = await page.evaluate(() => (document.querySelector('#search-input').placeholder.match(/[\p{L}\p{N}]+/gu) || []).slice(-2)[0] || 'a');
+      for (const [name, q] of [['search', word], ['search-none', 'zzqxv']]) {
+        await page.locator('#search-input').fill(q);
+        await page.locator(name === 'search' ? '.search-count' : '.search-empty').first().waitFor();
+        const file = path.join(outDir, `${name}-${width}-${scheme}.png`);
+        await page.screenshot({ path: file });
         console.log(file);
       }
       await page.close();

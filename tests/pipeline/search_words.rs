@@ -1,5 +1,5 @@
 //! The search index in the customer's words: front-matter keywords, `[search]` synonyms and
-//! the pinyin map, as the built `search-index.json` carries them to `search.js`.
+//! the pinyin map, as the built `search-index.js` carries them to `search.js`.
 
 use crate::common::*;
 
@@ -17,7 +17,7 @@ fn built() -> (tempfile::TempDir, serde_json::Value, String) {
     std::fs::write(site.join("site.toml"), toml).unwrap();
     let out = tmp.path().join("public");
     build(&site, &out);
-    let index = serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let index = search_index(&out);
     let page = read(&out.join("01-basics/first.html"));
     (tmp, index, page)
 }
@@ -69,8 +69,9 @@ fn the_pinyin_map_holds_the_index_own_terms() {
     assert!(!pinyin.contains_key("heimingdan"));
 }
 
-/// An inline icon reads as its alt text in the search text (and so in snippets): no hole
-/// ("出现图标或；") where it stood; Markdown and raw `<img>` alike.
+/// An inline icon reads as its alt text in brackets in the search text (and so in snippets):
+/// no hole ("出现图标或；") where it stood, and not read as words of the sentence; Markdown and
+/// raw `<img>` alike.
 #[test]
 fn an_inline_image_reads_as_its_alt_text_in_the_search_text() {
     let (tmp, site) = fixture("basic");
@@ -82,8 +83,7 @@ fn an_inline_image_reads_as_its_alt_text_in_the_search_text() {
     std::fs::write(&first, text).unwrap();
     let out = tmp.path().join("public");
     build(&site, &out);
-    let index: serde_json::Value =
-        serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let index: serde_json::Value = search_index(&out);
     let body = index["docs"]
         .as_object()
         .unwrap()
@@ -94,7 +94,7 @@ fn an_inline_image_reads_as_its_alt_text_in_the_search_text() {
         .unwrap()
         .to_string();
     assert!(
-        body.contains("出现图标绿色盾牌或灰色盾牌；即已启动"),
+        body.contains("出现图标[绿色盾牌]或[灰色盾牌]；即已启动"),
         "alt text where the icons stood: {body}"
     );
     assert!(has_term(&index, "body", "盾牌"), "alt text is indexed");
@@ -107,8 +107,7 @@ fn an_english_site_gets_english_stop_and_question_words() {
     let (tmp, site) = fixture("english");
     let out = tmp.path().join("public");
     build(&site, &out);
-    let index: serde_json::Value =
-        serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let index: serde_json::Value = search_index(&out);
     let o = &index["options"];
     assert_eq!(o["language"], "en");
     let stop: Vec<&str> = o["stop_words"]

@@ -552,23 +552,49 @@
   // Sentence punctuation, Latin and CJK (written as escapes: the script itself has no CJK text).
   var BOUNDARY = /[\s\uff0c\u3002\uff1b\uff1a\u3001\uff01\uff1f,.;:!?\uff08\uff09()\u201c\u201d"\u3010\u3011\u300a\u300b]/;
 
-  // A snippet of `text` around the best hit: [{text, mark}] pieces.
-  function snippet(text, terms, length) {
+  // How wide a character is, in em: CJK and full-width forms 1, the rest about half.
+  var WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udbff]/;
+  function em(c) { return WIDE.test(c) ? 1 : 0.56; }
+
+  // A snippet of `text` around the best hit: [{text, mark}] pieces, at most `length`
+  // characters, and (with `room`) at most `room` em wide, the "…" included, so that it fits
+  // the lines it is given whole: no highlight cut by the end.
+  function snippet(text, terms, length, room) {
     var norm = normalize(text);
     if (norm.length !== text.length) text = norm; // keep positions aligned
     var sorted = terms.slice().sort(function (a, b) { return b.length - a.length; });
     var best = -1;
     for (var i = 0; i < sorted.length && best < 0; i++) best = nextWord(norm, [sorted[i]], 0).at;
+    if (room) length = Math.min(length, text.length);
     var start = Math.max(0, best < 0 ? 0 : best - Math.floor(length / 3));
-    var end = Math.min(text.length, start + length);
-    // Begin and end at punctuation or a space when one is near, not inside a word.
+    if (room && best > 0) {
+      // A third of the room before the hit.
+      for (var w = 0, s = best; s > 0 && w + em(text[s - 1]) <= room / 3; s--) w += em(text[s - 1]);
+      start = Math.max(start, s);
+    }
+    // Begin at punctuation or a space when one is near, not inside a word.
     for (var b = start, k = 0; b > 0 && k < 12; b--, k++) if (BOUNDARY.test(text[b - 1])) { start = b; break; }
-    for (var e = end, m = 0; e < text.length && m < 12; e++, m++) if (BOUNDARY.test(text[e])) { end = e + 1; break; }
+    var end = Math.min(text.length, start + length);
+    if (room) {
+      for (var used = start > 0 ? 1 : 0, e0 = start; e0 < end && used + em(text[e0]) <= room - 1; e0++) used += em(text[e0]);
+      if (e0 < text.length) {
+        // End at punctuation or a space when one is near, within the room.
+        for (var e1 = e0, n = 0; e1 > start + 1 && n < 12; e1--, n++) if (BOUNDARY.test(text[e1 - 1])) { e0 = e1; break; }
+      }
+      end = e0;
+    } else {
+      for (var e = end, m = 0; e < text.length && m < 12; e++, m++) if (BOUNDARY.test(text[e])) { end = e + 1; break; }
+    }
     var body = marked(text, norm, sorted, start, end);
+    if (room && body.end > end) {
+      // The last highlight would run past the room: end before it.
+      var at = body.pieces.reduce(function (p, x) { return p + x.text.length; }, start) - body.pieces[body.pieces.length - 1].text.length;
+      if (at > best) { end = at; body = marked(text, norm, sorted, start, end); }
+    }
     var pieces = [];
-    if (start > 0) pieces.push({ text: '…', mark: false });
+    if (start > 0) pieces.push({ text: '\u2026', mark: false });
     pieces.push.apply(pieces, body.pieces);
-    if (body.end < text.length) pieces.push({ text: '…', mark: false });
+    if (body.end < text.length) pieces.push({ text: '\u2026', mark: false });
     return pieces;
   }
 
@@ -624,6 +650,24 @@
     if (norm.length !== text.length) text = norm;
     var sorted = terms.slice().sort(function (a, b) { return b.length - a.length; });
     return marked(text, norm, sorted, 0, text.length).pieces;
+  }
+
+  // The tags a title's inline HTML may have (src/content/title.rs), and its five entities.
+  var TITLE_TAG = /<(\/?)(code|em|strong|del)>/;
+  var ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+  function unescapeHtml(text) {
+    return text.replace(/&(amp|lt|gt|quot|#39);/g, function (e) { return ENTITIES[e]; });
+  }
+
+  // The part of `list` (pieces of one text) from character `from` to `to`.
+  function slicePieces(list, from, to) {
+    var out = [], at = 0;
+    list.forEach(function (p) {
+      var a = Math.max(from, at), b = Math.min(to, at + p.text.length);
+      if (a < b) out.push({ text: p.text.slice(a - at, b - at), mark: p.mark });
+      at += p.text.length;
+    });
+    return out;
   }
 
   /* ---------------- where the index comes from ---------------- */
@@ -715,7 +759,7 @@
     return Promise.all(need.map(function (n) { return self.file('d', n); })).then(function (rows) {
       rows.forEach(function (list, i) {
         list.forEach(function (row, j) {
-          self.docs[need[i] * per + j] = { url: row[0], title: row[1], chapter: row[2], number: row[3], body: row[4] };
+          self.docs[need[i] * per + j] = { url: row[0], title: row[1], chapter: row[2], number: row[3], body: row[4], html: row[5] || '' };
         });
       });
       results.forEach(function (r) { r.doc = self.docs[r.ref]; });
@@ -932,6 +976,32 @@
       });
     }
 
+    // A result's title, its words marked, with the inline markup the page's title has (the
+    // index's `html`: escaped text and the tags of TITLE_TAG only, as content::title makes it),
+    // built element by element: the index's markup is never parsed as HTML.
+    function titleInto(parent, doc, terms) {
+      var marks = highlight(doc.title, terms);
+      var parts = (doc.html || '').split(TITLE_TAG);
+      // split() with TITLE_TAG's two groups: text, '/' or '', tag name, text, …
+      var texts = parts.filter(function (x, i) { return i % 3 === 0; }).map(unescapeHtml);
+      if (!doc.html || texts.join('') !== marks.map(function (p) { return p.text; }).join('')) {
+        pieces(parent, marks);
+        return;
+      }
+      var stack = [parent], at = 0;
+      parts.forEach(function (x, i) {
+        var top = stack[stack.length - 1];
+        if (i % 3 === 1) return;
+        if (i % 3 === 2) {
+          if (parts[i - 1]) { if (stack.length > 1) stack.pop(); } else { stack.push(top.appendChild(el(x))); }
+          return;
+        }
+        var text = unescapeHtml(x);
+        pieces(top, slicePieces(marks, at, at + text.length));
+        at += text.length;
+      });
+    }
+
     // On phones (the widths search.css opens search full screen at) the open search is a
     // history entry of its own: the back button or gesture closes it, and closing it another
     // way (Escape, the close button) goes back past that entry, so history stays as it was.
@@ -1003,7 +1073,8 @@
       contacts.forEach(function (c) {
         var li = el('li');
         var href = contactHref(c);
-        var a = el(href ? 'a' : 'div', 'search-hit search-contact');
+        // A value that is no link (an address) does not look like one.
+        var a = el(href ? 'a' : 'div', href ? 'search-hit search-contact' : 'search-hit search-contact search-plain');
         if (href) { a.href = href; links.push(a); }
         var title = el('span', 'search-title');
         title.appendChild(el('span', 'search-contact-label', c.label + t('search_contact_separator')));
@@ -1015,19 +1086,33 @@
       return list;
     }
 
-    function resultList(results) {
+    // How many em of snippet text fit its three lines in the panel (a few em per line kept for
+    // where the lines break), so that a snippet is whole: the highlights in it are not cut.
+    function snippetRoom(list) {
+      var a = list.appendChild(el('li')).appendChild(el('a', 'search-hit'));
+      var probe = a.appendChild(el('span', 'search-snippet', '\u00a0'));
+      var width = probe.getBoundingClientRect().width;
+      var size = parseFloat(getComputedStyle(probe).fontSize) || 14;
+      list.removeChild(a.parentNode);
+      return width > 0 ? Math.max(12, Math.floor(3 * width / size - 8)) : 0;
+    }
+
+    // The results as a list at the end of `parent`.
+    function resultList(results, parent) {
       var list = el('ul', 'search-list');
+      parent.appendChild(list);
+      var room = snippetRoom(list);
       results.forEach(function (r) {
         var li = el('li');
         var a = el('a', 'search-hit');
         a.href = root + r.doc.url;
         var title = el('span', 'search-title', r.doc.number ? r.doc.number + ' ' : '');
-        pieces(title, highlight(r.doc.title, r.terms));
+        titleInto(title, r.doc, r.terms);
         a.appendChild(title);
         a.appendChild(el('span', 'search-chapter', r.doc.chapter));
         if (r.terms.length) {
           var snip = el('span', 'search-snippet');
-          pieces(snip, snippet(r.doc.body || '', r.terms, snippetLength));
+          pieces(snip, snippet(r.doc.body || '', r.terms, snippetLength, room));
           a.appendChild(snip);
         }
         li.appendChild(a);
@@ -1047,7 +1132,7 @@
       if (!results.length) { showNothing(q, contacts); return; }
       var count = results.length === 1 && T.search_count_one != null ? 'search_count_one' : 'search_count';
       panel.appendChild(el('p', 'search-count', t(count, { n: results.length })));
-      panel.appendChild(resultList(results));
+      resultList(results, panel);
     }
 
     // Nothing found: say so with the site's example words, then the closest questions (they
@@ -1057,8 +1142,7 @@
       var empty = el('div', 'search-empty');
       empty.appendChild(el('p', 'search-empty-title', t('search_no_results', { q: q })));
       var examples = source.options.examples || [];
-      empty.appendChild(el('p', 'search-hint', examples.length
-        ? t('search_try_examples', { examples: examples.join(t('list_separator')) }) : t('search_try')));
+      empty.appendChild(examples.length ? exampleHint(examples) : el('p', 'search-hint', t('search_try')));
       panel.appendChild(empty);
       var near = el('div', 'search-near');
       panel.appendChild(near);
@@ -1068,9 +1152,30 @@
       source.closest(q, 3).then(function (list) {
         if (ticket !== latest || !list.length) return;
         near.appendChild(el('p', 'search-count', t('search_near')));
-        near.appendChild(resultList(list));
+        resultList(list, near);
         links = Array.prototype.slice.call(panel.querySelectorAll('a'));
       }, function () { /* no closest questions: the card is there */ });
+    }
+
+    // "Try … for example: a, b": each example a button that searches for it.
+    function exampleHint(examples) {
+      var hint = el('p', 'search-hint');
+      var around = t('search_try_examples').split('{examples}');
+      hint.appendChild(document.createTextNode(around[0]));
+      var words = el('span', 'search-examples');
+      examples.forEach(function (w) {
+        var b = words.appendChild(el('button', 'search-example', w));
+        b.type = 'button';
+        b.addEventListener('click', function (e) {
+          e.stopPropagation(); // the button is gone when the click reaches the document
+          input.value = w;
+          remember(w);
+          render(w).then(function () { input.focus(); });
+        });
+      });
+      hint.appendChild(words);
+      if (/[\p{L}\p{N}]/u.test(around[1] || '')) hint.appendChild(document.createTextNode(around[1]));
+      return hint;
     }
 
     function remember(query) {
