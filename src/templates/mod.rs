@@ -31,16 +31,18 @@ use crate::output::OutputFile;
 pub use crate::builtin::{DEFAULT_THEME, GENERATOR};
 
 /// Sites with more questions than this get a sidebar with only the current chapter's
-/// questions, so page size does not grow with the site (10,000 pages × 10,000 links).
-pub const FULL_NAV_LIMIT: usize = 300;
+/// questions (the other chapters as links), so page size does not grow with the site (10,000
+/// pages × 10,000 links; a 290-question site's pages were 54-60 KB, the sidebar most of it).
+pub const FULL_NAV_LIMIT: usize = 60;
 /// Sites with more chapters than this list only the current chapter in the sidebar (the home
 /// page still lists them all).
 pub const CHAPTER_NAV_LIMIT: usize = 30;
 /// A page lists at most this many questions of its own chapter (in the sidebar, and a question
-/// page in its "other questions"): those around the current question, 50 either side. The
+/// page in its "other questions"): those around the current question, 20 either side. The
 /// chapter page's own content still lists them all; so page size does not grow with the
-/// chapter (5,000 questions × 5,000 links made 5 GB).
-pub const CHAPTER_NAV_QUESTIONS: usize = 101;
+/// chapter (5,000 questions × 5,000 links made 5 GB; with 101 listed, a question page of a
+/// 200-question chapter was 54 KB).
+pub const CHAPTER_NAV_QUESTIONS: usize = 41;
 
 /// A loaded theme: templates ready to render, static files ready to write.
 pub struct Theme {

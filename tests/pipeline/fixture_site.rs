@@ -619,3 +619,51 @@ fn english_sites_get_latin_fonts_first_and_a_singular_count() {
     let js = std::fs::read_to_string(out.join("static/search.js")).unwrap();
     assert!(js.contains("'search_count_one'"));
 }
+
+/// A question page of a 200-question chapter stays under 30 KB (issue 25; it was 54 KB with
+/// every question of every chapter in the sidebar and 101 of its own): the sidebar lists the
+/// questions around the page and links the other chapters, whose questions it leaves out;
+/// what it leaves out of the page's own chapter is one link away.
+#[test]
+fn a_question_page_of_a_200_question_chapter_is_under_30_kb() {
+    let (tmp, site) = fixture("basic");
+    for (c, n) in [(3, 200), (4, 30)] {
+        let dir = format!("content/{c:02}-big");
+        write(
+            &site,
+            &format!("{dir}/_index.md"),
+            &format!("+++\ntitle = \"第{c}章 常见问题分类\"\nweight = {c}0\n+++\n"),
+        );
+        for q in 0..n {
+            let front = format!("+++\ntitle = \"如何在第{q}号终端上安装证书驱动并检查是否成功？\"\nweight = {q}\n+++\n");
+            write(
+                &site,
+                &format!("{dir}/q{q:03}.md"),
+                &format!("{front}\n打开设备管理器，确认驱动第{q}号已经安装，然后重启浏览器。\n"),
+            );
+        }
+    }
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let page = read(&out.join("03-big/q100.html"));
+    assert!(page.len() < 30 * 1024, "{} bytes", page.len());
+    let nav =
+        &page[page.find("<details class=\"sidebar\"").unwrap()..page.find("</details>").unwrap()];
+    for near in ["q080.html", "q099.html", "q101.html", "q120.html"] {
+        assert!(
+            nav.contains(&format!("href=\"../03-big/{near}\"")),
+            "{near} in the sidebar"
+        );
+    }
+    assert!(!nav.contains("q079.html") && !nav.contains("q121.html"));
+    assert!(
+        nav.contains("前面另有 80 个问题") && nav.contains("后面另有 79 个问题"),
+        "{nav}"
+    );
+    // The other chapters: linked, their questions left out.
+    assert!(
+        nav.contains("href=\"../04-big/index.html\"")
+            && !nav.contains("href=\"../04-big/q000.html\"")
+    );
+    assert!(nav.contains("href=\"../01-basics/index.html\"") && !nav.contains("first.html"));
+}
