@@ -397,7 +397,7 @@ impl Renderer<'_> {
 /// (`build --browser`), else `FAQSITE_BROWSER`, else the first Chromium on PATH. The page is
 /// served to Chromium by a [`PrintServer`] on loopback, which is also its only proxy: the print
 /// reaches the files of `site_dir` and nothing else (see `print_server.rs`).
-pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<PathBuf> {
+pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<Printed> {
     let browser = choose_browser(browser, std::env::var_os(BROWSER_ENV).as_deref())
         .map_err(|what| {
             Error::one(
@@ -428,7 +428,89 @@ pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<
             chromium.print(&server.open(), &out)?;
         }
     }
-    Ok(out)
+    let warning = font_warning(&pdf_fonts(&out), site_toml);
+    Ok(Printed { path: out, warning })
+}
+
+/// A printed `manual.pdf`, with a warning when its fonts are not what they should be.
+#[derive(Debug)]
+pub struct Printed {
+    pub path: PathBuf,
+    pub warning: Option<Diagnostic>,
+}
+
+/// The hint of the warning for Type 3 fonts in the PDF.
+pub const FONT_HINT: &str = "install a TrueType Chinese font, which Chromium embeds as a small subset: apt-get install fonts-wqy-microhei (or your system's WenQuanYi Micro Hei package), then build again";
+
+/// The (name, type) of each font of `pdf`, by poppler's `pdffonts`; empty when it is missing
+/// or fails (then nothing is said about the fonts).
+fn pdf_fonts(pdf: &Path) -> Vec<(String, String)> {
+    let Ok(out) = Command::new("pdffonts")
+        .arg(pdf)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+    else {
+        return Vec::new();
+    };
+    if !out.status.success() {
+        return Vec::new();
+    }
+    parse_pdffonts(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// `pdffonts` output → (name, type): the name is the first column, the type the text up to
+/// the encoding column (`Type 3`, `CID TrueType`, `Type 1C`…), placed by the header's dashes.
+fn parse_pdffonts(text: &str) -> Vec<(String, String)> {
+    let mut lines = text.lines();
+    let Some(dashes) = lines.nth(1) else {
+        return Vec::new();
+    };
+    let columns: Vec<usize> = dashes
+        .match_indices('-')
+        .filter(|(i, _)| *i == 0 || dashes.as_bytes()[i - 1] == b' ')
+        .map(|(i, _)| i)
+        .collect();
+    let (Some(&ty), Some(&enc)) = (columns.get(1), columns.get(2)) else {
+        return Vec::new();
+    };
+    lines
+        .filter(|l| l.len() > enc)
+        .filter_map(|l| {
+            let name = l.get(..ty)?.trim().to_string();
+            Some((name, l.get(ty..enc)?.trim().to_string()))
+        })
+        .collect()
+}
+
+/// A warning when Chromium drew text with Type 3 fonts: no TrueType font had the characters
+/// (a CFF font such as Noto Sans CJK becomes Type 3 outlines: a PDF three times larger,
+/// blurred in some viewers). It names the fonts it did embed, and what to install.
+fn font_warning(fonts: &[(String, String)], site_toml: &Path) -> Option<Diagnostic> {
+    let type3 = fonts.iter().filter(|(_, ty)| ty == "Type 3").count();
+    if type3 == 0 {
+        return None;
+    }
+    let mut named: Vec<&str> = fonts
+        .iter()
+        .filter(|(name, ty)| ty != "Type 3" && name != "[none]")
+        .map(|(name, _)| name.split_once('+').map_or(name.as_str(), |(_, n)| n))
+        .collect();
+    named.dedup();
+    let others = if named.is_empty() {
+        String::new()
+    } else {
+        format!("; embedded as fonts: {}", named.join(", "))
+    };
+    Some(
+        Diagnostic::new(
+            site_toml,
+            0,
+            format!("{PDF_FILE}: {type3} of its {} fonts are Type 3 outlines (larger, blurred in some viewers): no TrueType font on this machine has the text's characters{others}", fonts.len()),
+        )
+        .warning()
+        .hint(FONT_HINT),
+    )
 }
 
 /// The environment variable that names the browser for the PDF.
@@ -619,6 +701,35 @@ fn which(name: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    /// `pdffonts` output as poppler prints it: a Type 3 font is a warning that names the
+    /// fonts embedded besides and what to install; TrueType fonts alone are none.
+    #[test]
+    fn type_3_fonts_in_the_pdf_are_a_warning() {
+        let head = "name                                 type              encoding         emb sub uni object ID\n------------------------------------ ----------------- ---------------- --- --- --- ---------\n";
+        let truetype = "AAAAAA+WenQuanYiMicroHei             CID TrueType      Identity-H       yes yes yes      5  0\n";
+        let type3 = "[none]                               Type 3            Custom           yes no  yes      6  0\n";
+        let toml = Path::new("site.toml");
+        let fonts = parse_pdffonts(&format!("{head}{truetype}{type3}{type3}"));
+        assert_eq!(
+            fonts[0],
+            ("AAAAAA+WenQuanYiMicroHei".into(), "CID TrueType".into())
+        );
+        let w = font_warning(&fonts, toml).expect("a warning");
+        assert!(
+            w.message.contains("2 of its 3 fonts are Type 3"),
+            "{}",
+            w.message
+        );
+        assert!(
+            w.message.contains("embedded as fonts: WenQuanYiMicroHei"),
+            "{}",
+            w.message
+        );
+        assert_eq!(w.hint.as_deref(), Some(FONT_HINT));
+        assert!(font_warning(&parse_pdffonts(&format!("{head}{truetype}")), toml).is_none());
+        assert!(font_warning(&parse_pdffonts(""), toml).is_none());
+    }
+
     use super::*;
 
     #[test]

@@ -292,14 +292,16 @@ pub fn build_then(
         None => run.load_content(cache)?,
     };
     let mut made = run.stages(content, &staging, cache, &mut t)?;
-    let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
+    let mut warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
     let kept = previous.as_ref().map_or(&[][..], |p| &p.rest);
     let Committed {
         mut files,
         mut unchanged_files,
         mut paths,
         mut changed,
+        pdf_warning,
     } = commit(opts, &config, staging, kept, &mut t)?;
+    warnings.extend(pdf_warning);
     let rest = match &previous {
         Some(p) => {
             pages_done(&p.rest);
@@ -351,6 +353,8 @@ struct Committed {
     paths: Vec<PathBuf>,
     /// What an update in place moved in or removed.
     changed: Option<Vec<PathBuf>>,
+    /// What the PDF's fonts call for (`print::Printed::warning`).
+    pdf_warning: Option<Diagnostic>,
 }
 
 /// The output folder as it is now, refused unless this build may replace it (see
@@ -411,15 +415,18 @@ fn commit(
         staging.commit()?;
         None
     };
-    if let Some(Err(e)) = pdf_result {
-        return Err(e);
-    }
+    let pdf_warning = match pdf_result {
+        Some(Err(e)) => return Err(e),
+        Some(Ok(printed)) => printed.warning,
+        None => None,
+    };
     t.lap("write");
     Ok(Committed {
         files,
         unchanged_files,
         paths,
         changed,
+        pdf_warning,
     })
 }
 
@@ -491,7 +498,7 @@ fn print_pdf(
     config: &Config,
     staging: &Staging,
     t: &mut Timer,
-) -> Option<Result<PathBuf>> {
+) -> Option<Result<print::Printed>> {
     if !prints_pdf(opts, config) {
         return None;
     }

@@ -467,3 +467,64 @@ fn a_print_template_showing_answers_twice_and_a_placeholder_like_title_print_as_
         1
     );
 }
+
+/// On a machine whose only Chinese font is a CFF one (Noto Sans CJK, here by a fontconfig
+/// that lists only its folder), Chromium draws the text as Type 3 outlines (this site's PDF:
+/// 848 KB instead of 250 KB): the build says so, with the fonts it did embed and what to
+/// install. It used to say nothing. (With the TrueType font there is none: `print.rs`'s unit
+/// tests.)
+#[test]
+fn a_pdf_of_type_3_fonts_is_a_warning_naming_what_to_install() {
+    if require_browser_tools(
+        "a_pdf_of_type_3_fonts_is_a_warning_naming_what_to_install",
+        &[Tool::Chromium, Tool::Poppler, Tool::CjkFonts],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let listed = Command::new("fc-list")
+        .args([":", "file"])
+        .output()
+        .unwrap();
+    let noto = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .find(|l| l.contains("NotoSansCJK"))
+        .map(|l| {
+            Path::new(l.trim_end_matches(|c| c == ':' || c == ' '))
+                .parent()
+                .unwrap()
+                .to_path_buf()
+        })
+        .expect("Noto Sans CJK (apt-get install fonts-noto-cjk)");
+    let (tmp, site) = fixture("basic");
+    let conf = tmp.path().join("fonts.conf");
+    let fc = format!(
+        "<?xml version=\"1.0\"?>\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
+        noto.display(),
+        tmp.path().join("fc-cache").display()
+    );
+    std::fs::write(&conf, fc).unwrap();
+    let pdf_build = |fonts: Option<&Path>, out: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_faqsite"));
+        cmd.args(["build", "--pdf", "--output-dir", out])
+            .current_dir(&site);
+        if let Some(conf) = fonts {
+            cmd.env("FONTCONFIG_FILE", conf);
+        }
+        let done = cmd.output().unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        String::from_utf8_lossy(&done.stderr).into_owned()
+    };
+    let err = pdf_build(Some(&conf), "cff");
+    assert!(
+        err.contains("warning: manual.pdf:")
+            && err.contains("Type 3")
+            && err.contains("apt-get install fonts-wqy-microhei"),
+        "{err}"
+    );
+}
