@@ -81,12 +81,11 @@ pub fn build(root: &Path, out: &Path) -> faqsite::site::BuildReport {
     }
 }
 
-/// The options `serve` builds `site` into `out` with (`serving`, forced).
+/// The options `serve` builds `site` into `out` with (forced).
 pub fn serve_options(site: &Path, out: &Path) -> faqsite::site::BuildOptions {
     faqsite::site::BuildOptions {
         root: site.to_path_buf(),
         output_dir: Some(out.to_path_buf()),
-        serving: true,
         // as `serve` does: it rebuilds after every change it sees
         force: true,
         ..Default::default()
@@ -97,9 +96,9 @@ pub fn serve_options(site: &Path, out: &Path) -> faqsite::site::BuildOptions {
 pub fn serve_build(
     site: &Path,
     out: &Path,
-    cache: &mut faqsite::site::BuildCache,
+    cache: &mut faqsite::serve::update::ServeCache,
 ) -> faqsite::error::Result<faqsite::site::BuildReport> {
-    faqsite::site::build_cached(&serve_options(site, out), cache)
+    faqsite::serve::update::build_then(&serve_options(site, out), cache, &mut |_| {})
 }
 
 /// The output of `site` in `out` equals a fresh build of a copy of it (with a cache of its
@@ -109,8 +108,12 @@ pub fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
     let copy = tmp.join(format!("copy-{}", what.replace(' ', "-")));
     copy_dir(site, &copy);
     let fresh = tmp.join(format!("fresh-{}", what.replace(' ', "-")));
-    serve_build(&copy, &fresh, &mut faqsite::site::BuildCache::default())
-        .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
+    serve_build(
+        &copy,
+        &fresh,
+        &mut faqsite::serve::update::ServeCache::default(),
+    )
+    .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
     let (rebuilt, full) = (snapshot(out), snapshot(&fresh));
     assert_eq!(
         rebuilt.keys().collect::<Vec<_>>(),
