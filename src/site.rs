@@ -3,6 +3,9 @@
 //! is for (`check`, `build`, a build by `serve`) is one [`Purpose`]; `serve`'s update of its
 //! output in place is `crate::serve::update`, made of the pieces here.
 
+mod options;
+mod report;
+mod stages;
 mod timer;
 
 use std::path::{Path, PathBuf};
@@ -11,64 +14,21 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Content, PageKind};
+use crate::content::{self, Content};
 use crate::error::{self, Diagnostic, Error, Result};
 use crate::fresh;
 use crate::images::{self, Images};
-use crate::lint;
 use crate::markdown::{self, Rendered};
 use crate::output::{self, DryRun, OutputFile, Recording, Sink, Staging};
-use crate::paths;
 use crate::print;
-use crate::search::{self, SearchDoc, ShardKeys};
+use crate::search::{self, ShardKeys};
 use crate::sitemap;
-use crate::templates::{self, CompiledTemplates, PageKeys, Renderer, Theme};
+use crate::templates::{self, CompiledTemplates, PageKeys, Theme};
 
+pub use options::BuildOptions;
+pub use report::{BuildReport, Checked};
 pub use timer::Lap;
 pub(crate) use timer::Timer;
-
-/// What the command line asks for.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// The site folder (holds site.toml).
-    pub root: PathBuf,
-    /// Overrides `output_dir` of site.toml (relative to the current folder, not the site).
-    pub output_dir: Option<PathBuf>,
-    pub base_url: Option<String>,
-    /// Include pages with `draft = true`.
-    pub drafts: bool,
-    /// Warnings (e.g. missing alt text) become errors.
-    pub strict: bool,
-    /// Build even when nothing changed since the last build into the same folder.
-    pub force: bool,
-    /// Replace the output folder even though faqsite did not write it (`--replace-output`).
-    /// Never the site, its source folders or a file (see [`output::check_output_dir`]).
-    pub replace_output: bool,
-    /// Also print `manual.pdf` with headless Chromium (as `[print] pdf = true` does).
-    pub pdf: bool,
-    /// The browser for the PDF (`build --browser`); else `FAQSITE_BROWSER`, else PATH.
-    pub browser: Option<PathBuf>,
-    /// How far site.toml may raise its image limits (`--max-image-pixels`…).
-    pub image_ceiling: crate::config::ImageCeiling,
-}
-
-/// The options that change what a build makes, named one by one for the freshness key
-/// (`--force` changes whether to build and `--replace-output` what may be replaced, not what
-/// is built). Its `Debug` text is what the key hashes (rustc does not count that as a read).
-#[allow(dead_code)]
-#[derive(Debug)]
-struct OutputOptions<'a> {
-    root: &'a Path,
-    output_dir: Option<&'a Path>,
-    base_url: Option<&'a str>,
-    drafts: bool,
-    strict: bool,
-    pdf: bool,
-    browser: Option<&'a Path>,
-    image_ceiling: crate::config::ImageCeiling,
-    /// Built by `serve` (see [`Purpose::Serve`]).
-    serving: bool,
-}
 
 /// What a run is for. Each stage derives from it what it does; nothing else says it.
 #[derive(Debug, Clone, Copy)]
@@ -161,28 +121,6 @@ impl std::fmt::Debug for BuildCache {
             .field("markdown", &self.markdown)
             .finish()
     }
-}
-
-/// What a successful build did.
-#[derive(Debug)]
-pub struct BuildReport {
-    pub output_dir: PathBuf,
-    /// Nothing changed since the last build into this folder: nothing was written.
-    pub up_to_date: bool,
-    pub pages: usize,
-    pub files: usize,
-    /// Files identical to the previous output's, kept (hard-linked) instead of written.
-    pub unchanged_files: usize,
-    /// Content pages rendered with their template (under `serve`, pages whose template
-    /// context did not change since the previous build are kept, not rendered).
-    pub pages_rendered: usize,
-    pub images_processed: usize,
-    /// Image variants encoded in this build / taken from the cache.
-    pub images_encoded: usize,
-    pub images_reused: usize,
-    pub warnings: Vec<Diagnostic>,
-    /// Wall time per stage, in pipeline order.
-    pub timings: Vec<Lap>,
 }
 
 /// Load the configuration with the command line's overrides applied.
@@ -322,58 +260,6 @@ pub(crate) fn commit(
     })
 }
 
-impl BuildReport {
-    /// What a build that made the output did (`files`: written, and unchanged of those).
-    pub(crate) fn made(
-        output_dir: PathBuf,
-        made: &Made,
-        (files, unchanged_files): (usize, usize),
-        warnings: Vec<Diagnostic>,
-        t: Timer,
-    ) -> Self {
-        BuildReport {
-            output_dir,
-            up_to_date: false,
-            pages: made.content.pages.len(),
-            files,
-            unchanged_files,
-            pages_rendered: made.pages_rendered,
-            images_processed: made.images.processed,
-            images_encoded: made.images.encoded,
-            images_reused: made.images.reused,
-            warnings,
-            timings: t.laps,
-        }
-    }
-
-    /// Nothing changed since the last build into `output_dir`: nothing was written.
-    pub(crate) fn up_to_date(output_dir: PathBuf, timings: Vec<Lap>) -> Self {
-        BuildReport {
-            output_dir,
-            up_to_date: true,
-            pages: 0,
-            files: 0,
-            unchanged_files: 0,
-            pages_rendered: 0,
-            images_processed: 0,
-            images_encoded: 0,
-            images_reused: 0,
-            warnings: Vec::new(),
-            timings,
-        }
-    }
-}
-
-/// What `check` found: every problem a build would report (the same words, places, severity
-/// and hints), and the pages, for the checks only `check` makes (external links).
-#[derive(Debug)]
-pub struct Checked {
-    /// Errors and warnings, errors first, each kind by file and line.
-    pub diagnostics: Vec<Diagnostic>,
-    pub content: Content,
-    pub rendered: Vec<Rendered>,
-}
-
 /// The build without output: every stage of [`build`] runs (images are resolved and measured,
 /// not encoded), and nothing is written, not even a cache. `Err` only when the stages could
 /// not run to the end (the content cannot be loaded, a file cannot be read); problems in pages,
@@ -412,14 +298,6 @@ pub(crate) struct Made {
     pub(crate) pages_rendered: usize,
     /// The files of the search index and `print.html` (empty when deferred).
     pub(crate) rest_files: Vec<PathBuf>,
-}
-
-/// The callouts' labels of `theme` (its `callout_<kind>` strings).
-fn callout_labels(theme: &Theme) -> Vec<String> {
-    markdown::CALLOUT_KINDS
-        .iter()
-        .map(|k| theme.string(&format!("callout_{k}")).to_string())
-        .collect()
 }
 
 impl<'a> Run<'a> {
@@ -541,217 +419,6 @@ impl<'a> Run<'a> {
             pages_rendered,
             rest_files: rest.into_paths(),
         })
-    }
-
-    /// Every page's Markdown rendered (callouts labelled in `theme`'s words), beside the
-    /// site-wide checks (their time is counted in this stage): the checks' problems, the pages,
-    /// and the pages' problems.
-    fn markdown(
-        &self,
-        content: &Content,
-        theme: Option<&Theme>,
-        cache: &mut BuildCache,
-    ) -> (Vec<Diagnostic>, Vec<Rendered>, Vec<Diagnostic>) {
-        let config = crate::config::MarkdownConfig {
-            callout_labels: theme.map(callout_labels).unwrap_or_default(),
-            ..self.config.markdown.clone()
-        };
-        // Only `serve` builds again: keeping the pages for the next build would only raise
-        // the peak memory of the others.
-        let reuse = self.purpose.serving().then_some(&mut cache.markdown);
-        let (lint, (rendered, problems)) = rayon::join(
-            || lint::site(content),
-            || markdown::render_all(content, &config, reuse),
-        );
-        (lint, rendered, problems)
-    }
-
-    /// The site's content. The word segmenter's dictionary (0.3 s on one core) loads beside
-    /// it when the search stage will segment (no segmentation cache yet).
-    pub(crate) fn load_content(&self, cache: &mut BuildCache) -> Result<Content> {
-        let parsed = self.purpose.serving().then_some(&cache.content);
-        let preload = self.segments_from_scratch();
-        let segmenter = cache
-            .segmenter
-            .get_or_insert_with(search::FaqChinese::segmenter);
-        let (content, ()) = rayon::join(
-            || content::load(&self.opts.root, self.opts.drafts, parsed),
-            || {
-                if preload {
-                    segmenter.preload();
-                }
-            },
-        );
-        content
-    }
-
-    /// Whether the search stage will segment every document: search is on, not deferred, and
-    /// the site has no segmentation cache (a first build, `check`, or a small site).
-    fn segments_from_scratch(&self) -> bool {
-        let cache_file = self
-            .opts
-            .root
-            .join(fresh::CACHE_DIR)
-            .join(search::TERMS_CACHE_FILE);
-        self.config.search.enabled
-            && !self.purpose.defers_rest()
-            && (!self.purpose.writes_cache() || !cache_file.exists())
-    }
-
-    /// The search script's URL when the index is made after the pages (a rebuild by `serve`,
-    /// where it carries no version).
-    pub(crate) fn deferred_search_url(&self, content: &Content) -> String {
-        if !self.config.search.enabled {
-            return String::new();
-        }
-        let questions = content
-            .pages
-            .iter()
-            .filter(|p| matches!(p.kind, PageKind::Question(..)))
-            .count();
-        search::script_path(&self.config.search, questions).to_string()
-    }
-
-    /// The search index (unless search is off), into `sink`; its script's URL for the pages.
-    pub(crate) fn search<S: Sink>(
-        &self,
-        content: &Content,
-        rendered: &[Rendered],
-        sink: &S,
-        cache: &mut BuildCache,
-    ) -> Result<(String, ShardKeys)> {
-        if !self.config.search.enabled {
-            return Ok((String::new(), ShardKeys::new()));
-        }
-        let docs: Vec<SearchDoc> = content
-            .pages
-            .iter()
-            .zip(rendered)
-            .filter_map(|(p, r)| {
-                let PageKind::Question(ci, _) = p.kind else {
-                    return None;
-                };
-                Some(SearchDoc {
-                    id: &p.url,
-                    url: &p.url,
-                    title: &p.title,
-                    chapter: &content.pages[content.chapters[ci].page].title,
-                    number: &p.number,
-                    tags: &p.tags,
-                    keywords: &p.keywords,
-                    body: &r.text,
-                })
-            })
-            .collect();
-        // `check` writes nothing, not even the segmentation cache.
-        // Never through a cache folder committed as a symbolic link (see `paths`).
-        let cache_dir = self.opts.root.join(fresh::CACHE_DIR);
-        let usable = self
-            .opts
-            .root
-            .canonicalize()
-            .is_ok_and(|r| paths::cache_folder_usable(&r, ""));
-        let cache_dir = (self.purpose.writes_cache() && usable).then_some(cache_dir.as_path());
-        let segmenter = cache
-            .segmenter
-            .get_or_insert_with(search::FaqChinese::segmenter);
-        let reuse = search::Reuse {
-            segmenter,
-            cache_dir,
-            previous: self.purpose.previous().map(|p| &p.shards),
-            memory: self.purpose.serving().then_some(&cache.terms),
-        };
-        let (script, shards) = search::build_into(&self.config.search, &docs, &reuse, sink)?;
-        let url = if self.purpose.serving() {
-            script.path
-        } else {
-            // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
-            // peak of the stages still to come.
-            cache.segmenter = None;
-            script.url()
-        };
-        Ok((url, shards))
-    }
-
-    /// The theme, every page and `print.html`, and the theme's static files, into `sink`.
-    /// Returns the page keys and how many pages were rendered.
-    fn templates<S: Sink>(
-        &self,
-        theme: Result<Theme>,
-        (content, rendered): (&Content, &[Rendered]),
-        search_index_js: String,
-        sink: &S,
-        rest: &Recording<'_, S>,
-        cache: &mut BuildCache,
-    ) -> Result<(PageKeys, usize)> {
-        let theme = theme?;
-        let mut renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
-        if self.prints_pdf() {
-            renderer = renderer.with_pdf(print::PDF_FILE);
-        }
-        if self.purpose.serving() {
-            renderer = renderer.with_fragments(&cache.fragments);
-        }
-        // The pages and the one large print page are rendered and written side by side (the
-        // print page's answers are rewritten and written while the pages render).
-        let (pages, manual) = rayon::join(
-            || {
-                let previous = self.purpose.previous().map(|p| &p.pages);
-                renderer.render_pages(sink, self.purpose.serving(), previous)
-            },
-            || {
-                (!self.purpose.defers_rest()).then(|| {
-                    print::render(&renderer, content, rendered).and_then(|page| {
-                        rest.write_streamed(Path::new(print::PRINT_PAGE), &mut |w| page.write_to(w))
-                    })
-                })
-            },
-        );
-        let mut errors = Vec::new();
-        let mut done = (PageKeys::new(), 0);
-        match pages {
-            Ok(p) => done = p,
-            Err(Error::Input(ds)) => errors.extend(ds),
-            Err(e) => return Err(e),
-        }
-        match manual {
-            None | Some(Ok(())) => {}
-            // print.html shows the same template error as the pages: report it once.
-            Some(Err(Error::Input(ds))) => {
-                for d in ds {
-                    if !errors.contains(&d) {
-                        errors.push(d);
-                    }
-                }
-            }
-            Some(Err(e)) => return Err(e),
-        }
-        theme
-            .static_files
-            .par_iter()
-            .try_for_each(|f| sink.write_file(f))?;
-        if errors.is_empty() {
-            Ok(done)
-        } else {
-            Err(Error::Input(errors))
-        }
-    }
-
-    /// The freshness key of this run's inputs (see [`fresh::input_hash`]).
-    pub(crate) fn inputs_key(&self) -> String {
-        let o = self.opts;
-        let options = OutputOptions {
-            root: &o.root,
-            output_dir: o.output_dir.as_deref(),
-            base_url: o.base_url.as_deref(),
-            drafts: o.drafts,
-            strict: o.strict,
-            pdf: o.pdf,
-            browser: o.browser.as_deref(),
-            image_ceiling: o.image_ceiling,
-            serving: self.purpose.serving(),
-        };
-        fresh::input_hash(&o.root, &self.config.theme.name, &format!("{options:?}"))
     }
 
     /// This run prints `manual.pdf`: asked for, and not under `serve`.
