@@ -105,9 +105,19 @@ pub fn serve_build(
 /// own; from a copy, as a build records its output in the site's cache folder and `serve`
 /// trusts its keys only while that record names its own output), file for file.
 pub fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
-    let copy = tmp.join(format!("copy-{}", what.replace(' ', "-")));
+    let differences = differences_from_fresh(tmp, site, out, what);
+    assert!(differences.is_empty(), "{what}: {}", differences.join("; "));
+}
+
+/// How the output of `site` in `out` differs from a fresh build of a copy of it (see
+/// [`assert_equals_fresh`]); empty when they are equal.
+pub fn differences_from_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) -> Vec<String> {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("{}-{n}", what.replace(' ', "-"));
+    let copy = tmp.join(format!("copy-{name}"));
     copy_dir(site, &copy);
-    let fresh = tmp.join(format!("fresh-{}", what.replace(' ', "-")));
+    let fresh = tmp.join(format!("fresh-{name}"));
     serve_build(
         &copy,
         &fresh,
@@ -115,18 +125,19 @@ pub fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
     )
     .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
     let (rebuilt, full) = (snapshot(out), snapshot(&fresh));
-    assert_eq!(
-        rebuilt.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "{what}: the same files"
-    );
-    for (path, bytes) in &rebuilt {
-        assert!(
-            bytes == &full[path],
-            "{what}: {} differs from a fresh build",
-            path.display()
-        );
+    if rebuilt.keys().ne(full.keys()) {
+        let names = |m: &BTreeMap<PathBuf, Vec<u8>>| format!("{:?}", m.keys().collect::<Vec<_>>());
+        return vec![format!(
+            "other files: {} vs {}",
+            names(&rebuilt),
+            names(&full)
+        )];
     }
+    rebuilt
+        .iter()
+        .filter(|(path, bytes)| *bytes != &full[*path])
+        .map(|(path, _)| format!("{} differs from a fresh build", path.display()))
+        .collect()
 }
 
 pub fn read(path: &Path) -> String {
