@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::config::MarkdownConfig;
@@ -699,10 +699,82 @@ impl<'a> PageRender<'a> {
         }
         mark_inline_images(&self.events, &mut self.out.images);
         let mut html = String::new();
-        html::push_html(&mut html, self.events.into_iter());
+        html::push_html(&mut html, link_phones(self.events).into_iter());
         self.out.html = html.into();
         self.out.text = collapse_blank_lines(&self.text).into();
         (self.out, self.links, self.errors)
+    }
+}
+
+/// Phone numbers written in the answer's text become `tel:` links (a tap calls on a phone):
+/// not inside a link, code, a heading or an image's alt text. Adjacent text events are read
+/// as one (the parser may split a number).
+fn link_phones(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut text = Vec::new();
+    let mut depth = 0usize; // inside links, headings, images, code blocks
+    for event in events {
+        match (event, depth) {
+            (Event::Text(t), 0) => text.push(t),
+            (event, _) => {
+                flush_phones(&mut text, &mut out);
+                match &event {
+                    Event::Start(
+                        Tag::Link { .. }
+                        | Tag::Heading { .. }
+                        | Tag::Image { .. }
+                        | Tag::CodeBlock(_),
+                    ) => depth += 1,
+                    Event::End(
+                        TagEnd::Link | TagEnd::Heading(_) | TagEnd::Image | TagEnd::CodeBlock,
+                    ) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                out.push(event);
+            }
+        }
+    }
+    flush_phones(&mut text, &mut out);
+    out
+}
+
+/// The text events `pending` onto `out`: as they are when they hold no phone number, else as
+/// one text with each number a `tel:` link.
+fn flush_phones<'a>(pending: &mut Vec<CowStr<'a>>, out: &mut Vec<Event<'a>>) {
+    let joined: String;
+    let text: &str = match pending.len() {
+        0 => return,
+        1 => &pending[0],
+        _ => {
+            joined = pending.iter().map(|t| &**t).collect();
+            &joined
+        }
+    };
+    let found = crate::phone::find(text);
+    if found.is_empty() {
+        out.extend(pending.drain(..).map(Event::Text));
+        return;
+    }
+    let text = text.to_string();
+    pending.clear();
+    let mut at = 0;
+    for r in found {
+        let href = crate::phone::tel_href(&text[r.clone()]).unwrap_or_default();
+        if r.start > at {
+            out.push(Event::Text(text[at..r.start].to_string().into()));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: href.into(),
+            title: "".into(),
+            id: "".into(),
+        }));
+        out.push(Event::Text(text[r.clone()].to_string().into()));
+        out.push(Event::End(TagEnd::Link));
+        at = r.end;
+    }
+    if at < text.len() {
+        out.push(Event::Text(text[at..].to_string().into()));
     }
 }
 

@@ -667,3 +667,38 @@ fn a_question_page_of_a_200_question_chapter_is_under_30_kb() {
     );
     assert!(nav.contains("href=\"../01-basics/index.html\"") && !nav.contains("first.html"));
 }
+
+/// A phone number written in an answer becomes a `tel:` link, as customers write it (spaces,
+/// dashes, brackets, +86, 400 numbers, other countries'), but not in code, not inside a link
+/// or a heading, and dates, versions and order numbers stay text.
+#[test]
+fn phone_numbers_in_answers_become_tel_links() {
+    let (tmp, site) = fixture("basic");
+    let body = "+++\ntitle = \"怎么联系我们？\"\n+++\n\n\
+        请拨打 0574-87304500、(0574) 8730 4500 或 400-882-1234，手机 138 1234 5678；\
+        海外请拨 +86 574 8730 4500，美国 (555) 123-4567。\n\n\
+        - 表格里也可以：020 7946 0958\n\n\
+        更新于 2026-11-26，版本 10.0.19041，订单号 20261205123456，2019-2026 年。\n\n\
+        代码 `0574-87304500` 与[客服 0574-87304501](https://example.com/)不变。\n\n\
+        ```\n0574-87304502\n```\n\n## 热线 0574-87304503\n";
+    write(&site, "content/01-basics/phone.md", body);
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let html = read(&out.join("01-basics/phone.html"));
+    let answer = &html[html.find("class=\"answer\"").unwrap()..];
+    for (href, text) in [
+        ("tel:0574-87304500", "0574-87304500"),
+        ("tel:(0574)87304500", "(0574) 8730 4500"),
+        ("tel:400-882-1234", "400-882-1234"),
+        ("tel:13812345678", "138 1234 5678"),
+        ("tel:+8657487304500", "+86 574 8730 4500"),
+        ("tel:(555)123-4567", "(555) 123-4567"),
+        ("tel:02079460958", "020 7946 0958"),
+    ] {
+        let link = format!("<a href=\"{href}\">{text}</a>");
+        assert!(answer.contains(&link), "{link} in {answer}");
+    }
+    assert_eq!(answer.matches("href=\"tel:").count(), 7, "{answer}");
+    assert!(answer.contains("<code>0574-87304500</code>"));
+    assert!(answer.contains(">客服 0574-87304501</a>"));
+}
