@@ -491,7 +491,7 @@ fn a_pdf_of_type_3_fonts_is_a_warning_naming_what_to_install() {
         .lines()
         .find(|l| l.contains("NotoSansCJK"))
         .map(|l| {
-            Path::new(l.trim_end_matches(|c| c == ':' || c == ' '))
+            Path::new(l.trim_end_matches([':', ' ']))
                 .parent()
                 .unwrap()
                 .to_path_buf()
