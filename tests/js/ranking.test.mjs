@@ -103,6 +103,17 @@ test('a highlight is never cut at the end of a snippet', () => {
   assert.ok(text.includes(pieces.slice(1, -1).map((p) => p.text).join('')));
 });
 
+test('a snippet given room (in em) fits it, the "…" included, and ends before a highlight it cannot hold', () => {
+  const width = (t) => Array.from(t).reduce((n, c) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/.test(c) ? 1 : 0.56), 0);
+  const text = '甲'.repeat(30) + '磁盘空间' + '乙'.repeat(13) + '网络连接' + '丙'.repeat(40);
+  const pieces = plain(api.snippet(text, ['磁盘空间', '网络连接'], 120, 30));
+  assert.ok(width(pieces.map((p) => p.text).join('')) <= 30, JSON.stringify(pieces));
+  assert.deepEqual(pieces.filter((p) => p.mark).map((p) => p.text), ['磁盘空间'], 'the second would not fit whole');
+  assert.equal(pieces[pieces.length - 1].text, '\u2026');
+  const latin = plain(api.snippet(`${'word '.repeat(20)}needle ${'more '.repeat(40)}`, ['needle'], 120, 24));
+  assert.ok(width(latin.map((p) => p.text).join('')) <= 24 && latin.some((p) => p.mark), JSON.stringify(latin));
+});
+
 test('query words split by the index\'s own word classes: accented Latin and Han beyond the BMP', () => {
   const engine = new api.Engine(smallIndex([
     { title: ['café', 'crème'], body: ['menü', 'öffnen'] },
