@@ -37,8 +37,16 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         let opener = matches!(b[i], b'+' | b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit);
         if (b[i].is_ascii_digit() || opener) && starts_word(b, i) {
             let end = scan(b, i);
-            if ends_word(b, end) && is_phone(&text[i..end]) {
-                out.push(i..end);
+            // A number in brackets as a sentence's aside, "(1-800-447-8477)": the brackets are
+            // not part of it (an area code's are: "(555) 123-4567").
+            let run = &text[i..end];
+            let aside = run.starts_with('(') && (run.ends_with(')') || !run.contains(')'));
+            let (from, to) = match aside {
+                true => (i + 1, end - usize::from(run.ends_with(')'))),
+                false => (i, end),
+            };
+            if ends_word(b, to) && is_phone(&text[from..to]) {
+                out.push(from..to);
             }
             i = end.max(i + 1);
         } else {
@@ -50,7 +58,7 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
 
 /// Nothing of a word, a version or an address just before `i`.
 fn starts_word(b: &[u8], i: usize) -> bool {
-    i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"._-/+:#@&=(".contains(&b[i - 1]))
+    i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"._-/+:#@&=".contains(&b[i - 1]))
 }
 
 /// Nothing of a word, a version or a range just after `end`.
@@ -191,6 +199,11 @@ mod tests {
                 "{n} in English"
             );
             assert_eq!(found(&format!("（电话：{n}）")), [n], "{n} in brackets");
+            assert_eq!(
+                found(&format!("Call us ({n}) today.")),
+                [n],
+                "{n} as an aside"
+            );
         }
         assert_eq!(
             found("拨打 0574-87304500 或 400-882-1234，工作日 9:00-17:00。"),
