@@ -51,6 +51,43 @@ pub struct Config {
     /// the theme's `strings/<language>.toml`).
     #[serde(default)]
     pub strings: std::collections::BTreeMap<String, String>,
+    /// Where its keys are in site.toml, for messages about their values.
+    #[serde(skip)]
+    pub lines: KeyLines,
+}
+
+/// The 1-based line of each key set in site.toml (top-level keys, and those under
+/// `[images]`), read with the file: a later message about a value points at its line without
+/// reading and parsing the file again.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLines(std::collections::BTreeMap<String, usize>);
+
+impl KeyLines {
+    fn read(text: &str) -> KeyLines {
+        type Spans = std::collections::BTreeMap<String, toml::Spanned<toml::Value>>;
+        #[derive(Deserialize, Default)]
+        struct Images {
+            #[serde(default)]
+            images: Spans,
+        }
+        let top: Spans = toml::from_str(text).unwrap_or_default();
+        let images: Images = toml::from_str(text).unwrap_or_default();
+        let line = |v: &toml::Spanned<toml::Value>| line_col(text, v.span().start).0;
+        let mut lines: std::collections::BTreeMap<String, usize> =
+            top.iter().map(|(k, v)| (k.clone(), line(v))).collect();
+        lines.extend(
+            images
+                .images
+                .iter()
+                .map(|(k, v)| (format!("images.{k}"), line(v))),
+        );
+        KeyLines(lines)
+    }
+
+    /// The line of `key` (`output_dir`, `images.max_pixels`); 0 when it is not set.
+    pub fn line(&self, key: &str) -> usize {
+        self.0.get(key).copied().unwrap_or(0)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -188,8 +225,8 @@ impl Default for ImageCeiling {
 }
 
 impl ImagesConfig {
-    /// The limits above `ceiling`, each at its line of the site's site.toml.
-    pub fn above(&self, ceiling: ImageCeiling, root: &Path) -> Vec<Diagnostic> {
+    /// The limits above `ceiling`, each at its line of the site's site.toml (`lines`).
+    pub fn above(&self, ceiling: ImageCeiling, root: &Path, lines: &KeyLines) -> Vec<Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let limits = [
             (
@@ -211,7 +248,7 @@ impl ImagesConfig {
             .map(|(key, value, most, flag)| {
                 Diagnostic::new(
                     &path,
-                    images_key_line(root, key),
+                    lines.line(&format!("images.{key}")),
                     format!("`[images] {key}` = {value} is above the most site.toml may set ({most})"),
                 )
                 .hint(format!(
@@ -402,6 +439,7 @@ impl Config {
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
         config.markdown.links = config.links.clone();
+        config.lines = KeyLines::read(text);
         Ok(config)
     }
 
@@ -579,37 +617,6 @@ fn check_absolute_url(key: &str, url: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// The 1-based line of the top-level `key` in the site's site.toml; 0 when it is not set there
-/// (or the file cannot be read).
-pub fn key_line(root: &Path, key: &str) -> usize {
-    let Ok(text) = crate::paths::read_site_text(root, &root.join(CONFIG_FILE)) else {
-        return 0;
-    };
-    let table: std::collections::BTreeMap<String, toml::Spanned<toml::Value>> =
-        toml::from_str(&text).unwrap_or_default();
-    table
-        .get(key)
-        .map_or(0, |v| line_col(&text, v.span().start).0)
-}
-
-/// The 1-based line of `key` under `[images]` in the site's site.toml; 0 when it is not set
-/// there.
-fn images_key_line(root: &Path, key: &str) -> usize {
-    #[derive(Deserialize, Default)]
-    struct Images {
-        #[serde(default)]
-        images: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
-    }
-    let Ok(text) = crate::paths::read_site_text(root, &root.join(CONFIG_FILE)) else {
-        return 0;
-    };
-    let spans: Images = toml::from_str(&text).unwrap_or_default();
-    spans
-        .images
-        .get(key)
-        .map_or(0, |v| line_col(&text, v.span().start).0)
-}
-
 /// Turn a toml error into a diagnostic; `line_offset` is added to the line (for front matter
 /// that starts below the first line of its file).
 pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, line_offset: usize) -> Error {
@@ -636,12 +643,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_line_finds_a_top_level_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let text = "title = \"t\"\n\noutput_dir = \"out\"\n[print]\ntitle = \"x\"\n";
-        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
-        assert_eq!(key_line(dir.path(), "output_dir"), 3);
-        assert_eq!(key_line(dir.path(), "base_url"), 0);
+    fn the_config_knows_the_lines_of_its_keys() {
+        let text = "title = \"t\"\n\noutput_dir = \"out\"\n[images]\nmax_pixels = 5\n";
+        let c = Config::parse(text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.lines.line("output_dir"), 3);
+        assert_eq!(c.lines.line("images.max_pixels"), 5);
+        assert_eq!(c.lines.line("base_url"), 0);
+        assert_eq!(c.lines.line("max_pixels"), 0, "not at the top level");
     }
 
     #[test]

@@ -173,7 +173,7 @@ impl Prepared {
 }
 
 /// Every image reference of every page, resolved.
-struct Found {
+struct ImageUses {
     uses: Vec<Use>,
     /// Each file used, with its first use (page, line) for messages about the file itself.
     files: BTreeMap<PathBuf, (PathBuf, usize)>,
@@ -186,8 +186,8 @@ fn find_uses(
     rendered: &[Rendered],
     images_dir: &Path,
     root_canon: &Path,
-) -> Found {
-    let mut found = Found {
+) -> ImageUses {
+    let mut found = ImageUses {
         uses: Vec::new(),
         files: BTreeMap::new(),
         diagnostics: Vec::new(),
@@ -327,7 +327,7 @@ impl Sources<'_> {
         // The file as the writer knows it: relative to the site, not canonical.
         let shown = file.strip_prefix(self.root_canon).map_or_else(
             |_| file.to_path_buf(),
-            |rel| crate::content::shown(&self.root.join(rel), self.root),
+            |rel| crate::content::display_path(&self.root.join(rel), self.root),
         );
         Diagnostic::new(page, line, format!("image {}: {message}", shown.display()))
     }
@@ -1084,7 +1084,7 @@ fn unused_images(
         if !used_here {
             out.push(
                 Diagnostic::new(
-                    crate::content::shown(p, root),
+                    crate::content::display_path(p, root),
                     0,
                     "image is not used by any page",
                 )
