@@ -1,6 +1,6 @@
 //! The build pipeline, top to bottom: config → content → markdown → images → search →
 //! templates → output. Each stage is a module; data flows forward as plain structs. What a run
-//! is for (`check`, `build`, a build by `serve`) is one [`Purpose`]; `serve`'s update of its
+//! is for (`check`, `build`, a build by `serve`) is one `Purpose`; `serve`'s update of its
 //! output in place is `crate::serve::update`, made of the pieces here.
 
 mod options;

@@ -272,7 +272,7 @@ impl<'a> Renderer<'a> {
 
 impl Theme {
     /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML. Rendered
-    /// text in the context feeds its digest (see [`KeyHasher::compact`]).
+    /// text in the context feeds its digest (see `KeyHasher::compact`).
     pub fn page_key(&self, template: &str, ctx: &PageContext<'_, '_>) -> PageKey {
         self.key_with(KeyHasher::compact(), template, ctx)
     }
