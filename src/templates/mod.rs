@@ -474,7 +474,7 @@ fn collect(
     let root_canon = root
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
-    let walk = crate::paths::walk_files(dir, &root_canon);
+    let walk = crate::paths::walk_published(dir, &root_canon);
     if let Some((path, e)) = walk.unreadable.first() {
         return Err(Error::Other(format!("reading {}: {e}", path.display())));
     }
