@@ -867,9 +867,7 @@ mod tests {
 
     #[test]
     fn failed_build_after_linking_leaves_the_previous_output_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        let (dir, out) = old_output();
         {
             let s = Staging::new(&out).unwrap();
             s.write(Path::new("a.html"), b"old").unwrap();
@@ -904,9 +902,7 @@ mod tests {
 
     #[test]
     fn dropped_staging_leaves_output_and_no_folder_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        let (dir, out) = old_output();
         {
             let s = Staging::new(&out).unwrap();
             s.write(Path::new("a.html"), b"new").unwrap();
@@ -926,11 +922,17 @@ mod tests {
         assert!(!has_marker(&out), "only the marker's own line counts");
     }
 
-    #[test]
-    fn a_killed_builds_marker_vouches_for_every_file_written_so_far() {
+    /// A temporary folder holding an output `public/` with `a.html` ("old").
+    fn old_output() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn a_killed_builds_marker_vouches_for_every_file_written_so_far() {
+        let (dir, out) = old_output();
         let s = Staging::new(&out).unwrap();
         s.write(Path::new("a.html"), b"new").unwrap();
         s.write(Path::new("d/b.html"), b"b").unwrap();
