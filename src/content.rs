@@ -720,6 +720,9 @@ fn parse_file(
                 .hint("content files must be UTF-8 Markdown"),
         ]
     })?;
+    // NUL and other control characters become U+FFFD as the text enters (CommonMark's rule
+    // for NUL; none may be written into HTML).
+    let text = crate::html::clean_text(text);
     let Some(cache) = cache else {
         return parse(&text, &shown_path);
     };

@@ -105,7 +105,7 @@ pub fn prepare(
     let found = find_uses(content, rendered, &images_dir, &root_canon);
     let mut diagnostics = found.diagnostics;
     // Links in images/ that lead out of the site are refused even when no page uses them.
-    let walk = crate::paths::walk_files(&images_dir, &root_canon);
+    let walk = crate::paths::walk_published(&images_dir, &root_canon);
     diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
     let cache = Cache {

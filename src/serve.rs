@@ -133,7 +133,7 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     let shared = Arc::new(Shared::new(out, timings));
     let (tx, rx) = channel();
     // Watching starts before the first build, so a save during that build is not missed.
-    let watcher = watch(&opts.root, tx)?;
+    let watcher = Arc::new(std::sync::Mutex::new(watch(&opts.root, tx)?));
     // A failed first build (a panic too) does not stop the server: with no earlier output to
     // show, every page is a placeholder that shows the error overlay and reloads once a save
     // fixes it.
@@ -141,8 +141,14 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     rebuild(&opts, &shared, &mut cache);
     {
         let shared = shared.clone();
+        let watcher = watcher.clone();
+        let mut watched: Vec<&str> = WATCHED
+            .into_iter()
+            .filter(|d| opts.root.join(d).is_dir())
+            .collect();
         std::thread::spawn(move || {
             watch_loop(rx, |changed| {
+                watch_new_folders(&watcher, &opts.root, &mut watched);
                 cache.changed(&changed);
                 rebuild(&opts, &shared, &mut cache);
             });
@@ -243,9 +249,29 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener> {
     })
 }
 
+/// The source folders watched (recursively), besides site.toml.
+const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
+
+/// A source folder made while serving (the site's first `templates/`) is watched from now on:
+/// its first file was seen through the site folder's watch, later saves would not be.
+fn watch_new_folders(
+    watcher: &std::sync::Mutex<RecommendedWatcher>,
+    root: &Path,
+    watched: &mut Vec<&'static str>,
+) {
+    for dir in WATCHED {
+        let p = root.join(dir);
+        if !watched.contains(&dir) && p.is_dir() {
+            let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
+            if watcher.watch(&p, RecursiveMode::Recursive).is_ok() {
+                watched.push(dir);
+            }
+        }
+    }
+}
+
 /// Watch the sources under `root`; each change sends the paths it touched.
 fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
-    const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
     // notify reports absolute paths (it joins relative ones onto the current folder).
     let watch_root = std::env::current_dir()
         .map(|d| d.join(root))
