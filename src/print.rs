@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
+use crate::html::rewrite::UrlAttr;
 use crate::markdown::Rendered;
 use crate::print_server::PrintServer;
 use crate::templates::Renderer;
@@ -230,14 +231,7 @@ const SCREENSHOT_WIDTH: u32 = 120;
 /// Whether the answer shows an image wider than [`SCREENSHOT_WIDTH`] (the images stage
 /// writes every local image's `width`).
 fn has_screenshot(html: &str) -> bool {
-    html.split("<img ").skip(1).any(|tag| {
-        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-        tag.split(" width=\"")
-            .nth(1)
-            .and_then(|w| w.split('"').next())
-            .and_then(|w| w.parse::<u32>().ok())
-            .is_some_and(|w| w > SCREENSHOT_WIDTH)
-    })
+    crate::html::rewrite::widest_img(html).is_some_and(|w| w > SCREENSHOT_WIDTH)
 }
 
 /// `text` as a CSS string literal that is also safe inside `<style>` (`"`, `\\` and `<`
@@ -255,75 +249,27 @@ fn css_string(text: &str) -> String {
     out
 }
 
-/// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root.
-///
-/// One pass over the page's `name="value"` attributes (looking for each kind of attribute
-/// anew after every rewrite rescanned the rest of the page: 20,000 footnotes took a minute).
+/// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root:
+/// links to pages become anchors in the print page, ids get the page's prefix, image URLs
+/// are rebased; a link whose text is its address gets `class="bare-url"` (print CSS must not
+/// repeat the URL after it).
 pub fn rewrite(html: &str, page_url: &str) -> String {
     let base = page_url.rsplit_once('/').map_or("", |(dir, _)| dir);
     let own = anchor(page_url);
-    let mut out = String::with_capacity(html.len());
-    let mut done = 0;
-    let mut from = 0;
-    while let Some(i) = html[from..].find("=\"") {
-        let eq = from + i;
-        let value_start = eq + 2;
-        let Some(len) = html[value_start..].find('"') else {
-            break;
-        };
-        let value_end = value_start + len;
-        from = value_end;
-        let name_start = html[..eq]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .map_or(0, |p| p + 1);
-        let after_space = name_start > 0 && html.as_bytes()[name_start - 1].is_ascii_whitespace();
-        if !after_space {
-            continue;
-        }
-        let value = &html[value_start..value_end];
-        let new = match &html[name_start..eq] {
-            "href" => rewrite_href(value, base, &own),
-            "id" => format!("{own}-{value}"),
-            "srcset" => value
+    let edit = |attr: UrlAttr, value: &str| {
+        let new = match attr {
+            UrlAttr::Href => rewrite_href(value, base, &own),
+            UrlAttr::Id => format!("{own}-{value}"),
+            UrlAttr::Srcset => value
                 .split(", ")
                 .map(|c| rebase(c, base))
                 .collect::<Vec<_>>()
                 .join(", "),
-            "src" => rebase(value, base),
-            _ => continue,
+            UrlAttr::Src => rebase(value, base),
         };
-        out.push_str(&html[done..value_start]);
-        out.push_str(&new);
-        done = value_end;
-    }
-    out.push_str(&html[done..]);
-    mark_bare_urls(&out)
-}
-
-/// `<a href="X">T</a>` where the text T is the address X (an autolink, or `[www.x.cn](http://www.x.cn/)`):
-/// print CSS must not repeat the URL after it.
-fn mark_bare_urls(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find("<a href=\"") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 9..];
-        let bare = tail.find('"').is_some_and(|q| {
-            let url = &tail[..q];
-            tail[q..]
-                .strip_prefix("\">")
-                .and_then(|t| t.find("</a>").map(|end| &t[..end]))
-                .is_some_and(|text| same_address(text, url))
-        });
-        out.push_str(if bare {
-            "<a class=\"bare-url\" href=\""
-        } else {
-            "<a href=\""
-        });
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
+        (new != value).then_some(new)
+    };
+    crate::html::rewrite::edit_urls(html, edit, same_address, "bare-url")
 }
 
 /// Whether a link's text says its address: equal but for the scheme (`http://`, `https://`,
@@ -558,15 +504,9 @@ fn parse_outline(xml: &str) -> Vec<(String, u32)> {
 
 /// Fill `<span class="pg" data-n="2.1"></span>` in the contents with the page numbers.
 pub fn fill_toc_pages(html: &str, pages: &[(String, u32)]) -> String {
-    let mut out = html.to_string();
-    for (num, page) in pages {
-        let empty = format!("<span class=\"pg\" data-n=\"{num}\"></span>");
-        out = out.replace(
-            &empty,
-            &format!("<span class=\"pg\" data-n=\"{num}\">{page}</span>"),
-        );
-    }
-    out
+    let pages: std::collections::HashMap<&str, u32> =
+        pages.iter().map(|(n, p)| (n.as_str(), *p)).collect();
+    crate::html::rewrite::fill_page_numbers(html, |n| pages.get(n).map(u32::to_string))
 }
 
 /// The browser to print with: the command line's, else the environment's, else the first of

@@ -13,7 +13,6 @@ use serde::Serialize;
 use super::context::{digest, key_mode, BaseCtx, NavChapter, PageKey, Renderer};
 use super::key::Digest;
 use crate::error::{Error, Result};
-use crate::html::escape;
 
 /// The template of the sidebar.
 pub const NAV_TEMPLATE: &str = "nav.html";
@@ -229,18 +228,7 @@ impl FragmentMemo {
 /// `nav` with ` aria-current="page"` added to its first link to `href` (a URL from the root
 /// of the page, as the template wrote it: `{{ root }}{{ url }}`).
 pub fn mark_current(nav: &str, href: &str) -> String {
-    let link = format!("href=\"{}\"", escape(href));
-    match nav.find(&link) {
-        Some(at) => {
-            let end = at + link.len();
-            let mut out = String::with_capacity(nav.len() + 24);
-            out.push_str(&nav[..end]);
-            out.push_str(" aria-current=\"page\"");
-            out.push_str(&nav[end..]);
-            out
-        }
-        None => nav.to_string(),
-    }
+    crate::html::rewrite::mark_current(nav, href)
 }
 
 #[cfg(test)]
