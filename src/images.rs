@@ -1076,3 +1076,24 @@ fn unused_images(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A marker is a comment where HTML has one: the same bytes in a script's string or a
+    /// `<textarea>` (raw HTML) are their text.
+    #[test]
+    fn markers_are_filled_only_where_they_are_comments() {
+        let marker = crate::markdown::image_marker(0);
+        let html = format!(
+            "<p>{marker}</p><script>var m = \"{marker}\";</script><textarea>{marker}</textarea>"
+        );
+        assert_eq!(
+            fill_markers(&html, &["<img>".to_string()]),
+            format!(
+                "<p><img></p><script>var m = \"{marker}\";</script><textarea>{marker}</textarea>"
+            )
+        );
+    }
+}

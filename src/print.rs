@@ -619,6 +619,30 @@ mod tests {
             "<p><picture><img src=\"s.png\" alt=\"\" width=\"960\" height=\"540\"></picture></p>"
         ));
         assert!(!has_screenshot("<p>no images, width=\"999\"</p>"));
+        // Raw HTML (`raw_html = true`) writes tags as it likes.
+        assert!(has_screenshot("<IMG SRC=s.png WIDTH='960'>"));
+        assert!(!has_screenshot(
+            "<img alt='a > b' width=\"32\"><code>&lt;img width=\"999\"&gt;</code>"
+        ));
+    }
+
+    /// Tags written otherwise than pulldown-cmark writes them (raw HTML): upper case, single
+    /// quotes, attributes in another order, attribute-like text inside a value, markup that
+    /// is only text (in a comment, a code block).
+    #[test]
+    fn the_print_rewrite_reads_tags_as_html() {
+        let html = r##"<A HREF='../02-drivers/x.html' title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID=k>t</p><IMG ALT=i SRC=../images/i.png><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##;
+        assert_eq!(
+            rewrite(html, "05-usb-key/q.html"),
+            r##"<A HREF="#p-02-drivers-x" title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID="p-05-usb-key-q-k">t</p><IMG ALT=i SRC="images/i.png"><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##
+        );
+        // A bare address is marked whatever the link's other attributes; a link holding
+        // markup is not bare.
+        let links = r#"<a title="t" href="http://x.cn/">http://x.cn/</a><a href="http://y.cn/"><code>http://y.cn/</code></a>"#;
+        assert_eq!(
+            rewrite(links, "a/b.html"),
+            r#"<a class="bare-url" title="t" href="http://x.cn/">http://x.cn/</a><a href="http://y.cn/"><code>http://y.cn/</code></a>"#
+        );
     }
 
     #[test]
@@ -637,6 +661,13 @@ mod tests {
         assert!(out.contains(r#"data-n="1">4</span>"#), "{out}");
         assert!(out.contains(r#"data-n="1.2">5</span>"#), "{out}");
         assert!(out.contains(r#"data-n="1.1"></span>"#), "{out}");
+        // The theme may write the span's attributes in any order and quoting; a span in a
+        // comment is no span.
+        let other = r#"<span data-n='1.2' class='pg x'></span><!-- <span class="pg" data-n="1"></span> -->"#;
+        assert_eq!(
+            fill_toc_pages(other, &pages),
+            r#"<span data-n='1.2' class='pg x'>5</span><!-- <span class="pg" data-n="1"></span> -->"#
+        );
     }
 
     #[test]

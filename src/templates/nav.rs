@@ -268,5 +268,11 @@ mod tests {
             r#"<a href="../a/index.html" aria-current="page">A</a><a href="../a/x.html">x</a><a href="../a/index.html">more</a>"#
         );
         assert_eq!(mark_current(nav, "../b.html"), nav);
+        // A theme's own way of writing the link; the same text in a comment is no link.
+        let nav = r#"<!-- href="../a/x.html" --><a class="c" href='../a/x.html'>x</a>"#;
+        assert_eq!(
+            mark_current(nav, "../a/x.html"),
+            r#"<!-- href="../a/x.html" --><a class="c" href='../a/x.html' aria-current="page">x</a>"#
+        );
     }
 }
