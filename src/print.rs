@@ -631,10 +631,10 @@ mod tests {
     /// is only text (in a comment, a code block).
     #[test]
     fn the_print_rewrite_reads_tags_as_html() {
-        let html = r##"<A HREF='../02-drivers/x.html' title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID=k>t</p><IMG ALT=i SRC=../images/i.png><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##;
+        let html = r##"<A HREF='../02-drivers/x.html' id=n title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID=k>t</p><IMG ALT=i SRC=../images/i.png><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##;
         assert_eq!(
             rewrite(html, "05-usb-key/q.html"),
-            r##"<A HREF="#p-02-drivers-x" title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID="p-05-usb-key-q-k">t</p><IMG ALT=i SRC="images/i.png"><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##
+            r##"<A HREF="#p-02-drivers-x" id="p-05-usb-key-q-n" title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID="p-05-usb-key-q-k">t</p><IMG ALT=i SRC="images/i.png"><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##
         );
         // A bare address is marked whatever the link's other attributes; a link holding
         // markup is not bare.

@@ -234,7 +234,12 @@ pub fn edit_urls(
         }
         Ok(())
     });
-    run(html, vec![(selector!("*"), every)], Vec::new()).unwrap_or_else(|| html.to_string())
+    run(
+        html,
+        vec![(selector!("[href], [id], [src], [srcset]"), every)],
+        Vec::new(),
+    )
+    .unwrap_or_else(|| html.to_string())
 }
 
 /// The text of each `<a href>` of `html` in order (as written, entities and all); `None` for
