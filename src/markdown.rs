@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -23,6 +23,7 @@ use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
 use crate::html::rewrite::{raw_pieces, ImgAttrs, RawPiece};
+use crate::urls::{normalize_path, root_prefix};
 
 mod blocks;
 mod cache;
@@ -810,11 +811,6 @@ fn local_img(attrs: ImgAttrs, line: usize) -> Option<ImageRef> {
     })
 }
 
-/// `"02-drivers/x.html"` → `"../"`; `"index.html"` → `""`.
-pub fn root_prefix(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
-}
-
 pub fn is_external(url: &str) -> bool {
     url.starts_with("//")
         || url.starts_with("data:")
@@ -827,23 +823,6 @@ pub fn is_external(url: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
                 && scheme.len() > 1
         })
-}
-
-/// Lexically resolve `.` and `..` (no file system access, so it works for missing files too).
-pub fn normalize_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -873,12 +852,6 @@ mod tests {
     }
 
     #[test]
-    fn root_prefix_counts_folders() {
-        assert_eq!(root_prefix("index.html"), "");
-        assert_eq!(root_prefix("02-drivers/x.html"), "../");
-    }
-
-    #[test]
     fn external_urls_are_recognised() {
         assert!(is_external("https://a.b/c"));
         assert!(is_external("mailto:a@b"));
@@ -892,13 +865,5 @@ mod tests {
         assert_eq!(lines.line(0), 5);
         assert_eq!(lines.line(2), 6);
         assert_eq!(lines.line(5), 8);
-    }
-
-    #[test]
-    fn normalize_resolves_dot_dot() {
-        assert_eq!(
-            normalize_path(Path::new("content/a/../b/./c.md")),
-            PathBuf::from("content/b/c.md")
-        );
     }
 }
