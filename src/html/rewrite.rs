@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -19,6 +20,18 @@ use lol_html::{
 /// An attribute value as a browser reads it: every named and numeric entity decoded.
 pub fn attribute_value(raw: &str) -> String {
     htmlize::unescape_attribute(raw).into_owned()
+}
+
+/// Whether `html` may hold a `<name…` tag: a tag is written with its `<` and its name, in any
+/// letter case. Lets a page without one skip the tokenizer; never the reason something is
+/// taken for a tag (the tokenizer decides that).
+fn may_hold(html: &str, name: &str) -> bool {
+    let bytes = html.as_bytes();
+    html.match_indices('<').any(|(i, _)| {
+        bytes
+            .get(i + 1..i + 1 + name.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(name.as_bytes()))
+    })
 }
 
 type Handlers<'h> = Vec<(Cow<'static, Selector>, ElementContentHandlers<'h>)>;
@@ -138,6 +151,9 @@ pub fn insert_before_body_end(html: &str, snippet: &str) -> String {
 
 /// The largest `width` attribute of an `<img>` in `html`, if any has one that is a number.
 pub fn widest_img(html: &str) -> Option<u32> {
+    if !may_hold(html, "img") {
+        return None;
+    }
     let widest = Cell::new(None::<u32>);
     let imgs = on_element(|el| {
         let width = el
@@ -169,19 +185,42 @@ pub fn fill_page_numbers(html: &str, fill: impl Fn(&str) -> Option<String>) -> S
     .unwrap_or_else(|| html.to_string())
 }
 
-/// `nav` with ` aria-current="page"` on its first link to `href` (the attribute value as a
-/// browser reads it).
-pub fn mark_current(nav: &str, href: &str) -> String {
-    let done = Cell::new(false);
-    let links = on_element(|el| {
-        let this = el.get_attribute("href").map(|h| attribute_value(&h));
-        if !done.get() && this.as_deref() == Some(href) {
-            el.set_attribute("aria-current", "page")?;
-            done.set(true);
+/// Where each link of a fragment (a sidebar rendered once for many pages) can take one
+/// more attribute: for each `href` (as a browser reads it), the offset of the end of its first
+/// `<a>` start tag, before its `>` or `/>`. Made once per fragment by one pass; each page then
+/// marks its own link with a single splice ([`LinkEnds::add_attribute`]).
+#[derive(Debug, Default)]
+pub struct LinkEnds(HashMap<String, usize>);
+
+impl LinkEnds {
+    pub fn of(html: &str) -> Self {
+        let ends = RefCell::new(HashMap::new());
+        let links = on_element(|el| {
+            let (Some(href), at) = (el.get_attribute("href"), el.source_location().bytes()) else {
+                return Ok(());
+            };
+            let tag = html.get(at.clone()).unwrap_or_default();
+            let close = if tag.ends_with("/>") { 2 } else { 1 };
+            if tag.ends_with('>') && tag.len() > close {
+                let end = at.end - close;
+                ends.borrow_mut()
+                    .entry(attribute_value(&href))
+                    .or_insert(end);
+            }
+            Ok(())
+        });
+        run(html, vec![(selector!("a[href]"), links)], Vec::new());
+        LinkEnds(ends.into_inner())
+    }
+
+    /// `html`, the fragment this table was made from, with `attribute` (` name="value"`)
+    /// added to its first link to `href`.
+    pub fn add_attribute(&self, html: &str, href: &str, attribute: &str) -> String {
+        match self.0.get(href).filter(|&&at| html.is_char_boundary(at)) {
+            Some(&at) => [&html[..at], attribute, &html[at..]].concat(),
+            None => html.to_string(),
         }
-        Ok(())
-    });
-    run(nav, vec![(selector!("a[href]"), links)], Vec::new()).unwrap_or_else(|| nav.to_string())
+    }
 }
 
 /// Which attributes [`edit_urls`] hands to its edit.
@@ -245,6 +284,9 @@ pub fn edit_urls(
 /// The text of each `<a href>` of `html` in order (as written, entities and all); `None` for
 /// a link that holds other elements or comments.
 fn link_texts(html: &str) -> Vec<Option<String>> {
+    if !may_hold(html, "a") {
+        return Vec::new();
+    }
     let texts = RefCell::new(Vec::<Option<String>>::new());
     let links = ElementContentHandlers::default()
         .element(|_: &mut Element<'_, '_>| {
@@ -442,7 +484,7 @@ mod tests {
         let nav =
             r#"<a class="c" href='../a/b&amp;c.html'>A</a><a href="../a/b&amp;c.html">again</a>"#;
         assert_eq!(
-            mark_current(nav, "../a/b&c.html"),
+            LinkEnds::of(nav).add_attribute(nav, "../a/b&c.html", " aria-current=\"page\""),
             r#"<a class="c" href='../a/b&amp;c.html' aria-current="page">A</a><a href="../a/b&amp;c.html">again</a>"#
         );
     }

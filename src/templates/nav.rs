@@ -15,6 +15,7 @@ use super::key::{digest, Digest, PageKey};
 use super::{CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT};
 use crate::content::PageKind;
 use crate::error::{Error, Result};
+use crate::html::rewrite::LinkEnds;
 
 /// The template of the sidebar.
 pub const NAV_TEMPLATE: &str = "nav.html";
@@ -54,7 +55,8 @@ struct RelatedCtx<'a> {
 }
 
 /// A fragment shared by the pages at one place, with its digest.
-type Fragment = (String, PageKey);
+/// A rendered fragment, its digest, and where each of its links can be marked current.
+type Fragment = (String, PageKey, LinkEnds);
 
 /// Every sidebar and related list the pages of a build show, by place; empty when the theme
 /// has neither `nav.html` nor `related.html` (a theme of its own that lists `chapters` and
@@ -98,7 +100,9 @@ impl Serialize for PageNav<'_> {
             PageNav::Shared { nav, href } if !s.is_human_readable() => {
                 (Digest(&nav.1), href).serialize(s)
             }
-            PageNav::Shared { nav, href } => s.serialize_str(&mark_current(&nav.0, href)),
+            PageNav::Shared { nav, href } => {
+                s.serialize_str(&nav.2.add_attribute(&nav.0, href, CURRENT))
+            }
             PageNav::Own(html) => s.serialize_str(html),
         }
     }
@@ -115,7 +119,8 @@ impl Renderer<'_> {
         places.dedup();
         let fragment = |html: String| {
             let key = digest(&html);
-            (html, key)
+            let links = LinkEnds::of(&html);
+            (html, key, links)
         };
         let navs: Vec<(NavPlace, (Fragment, Fragment))> = places
             .into_par_iter()
@@ -320,15 +325,18 @@ impl Renderer<'_> {
     }
 }
 
-/// `nav` with ` aria-current="page"` added to its first link to `href` (a URL from the root
-/// of the page, as the template wrote it: `{{ root }}{{ url }}`).
-pub fn mark_current(nav: &str, href: &str) -> String {
-    crate::html::rewrite::mark_current(nav, href)
-}
+/// What marks the page's own link in a shared sidebar.
+const CURRENT: &str = " aria-current=\"page\"";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `nav` with ` aria-current="page"` added to its first link to `href` (a URL from the
+    /// root of the page, as the template wrote it: `{{ root }}{{ url }}`), as a page shows it.
+    fn mark_current(nav: &str, href: &str) -> String {
+        LinkEnds::of(nav).add_attribute(nav, href, CURRENT)
+    }
 
     #[test]
     fn only_the_first_link_to_the_page_is_marked() {
