@@ -591,11 +591,7 @@ fn send_page(
     let ctype = http::mime(file);
     if ctype.starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes);
-        let injected = match html.rfind("</body>") {
-            Some(i) => format!("{}{RELOAD_SCRIPT}{}", &html[..i], &html[i..]),
-            None => format!("{html}{RELOAD_SCRIPT}"),
-        };
-        bytes = injected.into_bytes();
+        bytes = crate::html::rewrite::insert_before_body_end(&html, RELOAD_SCRIPT).into_bytes();
     }
     http::respond(stream, status, ctype, &bytes, head_only)
 }
