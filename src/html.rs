@@ -9,24 +9,75 @@ pub mod rewrite;
 pub use rewrite::prefix_ids;
 
 /// HTML-escape text for element content and quoted attribute values (also valid XML).
+/// Characters no HTML or XML text may hold ([`forbidden_len`]: NUL and the other control
+/// characters but tab, line feed and carriage return; the noncharacters U+FDD0–U+FDEF, U+FFFE,
+/// U+FFFF) become U+FFFD, as a browser shows NUL.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut last = 0;
-    // The five special characters are ASCII: copy the runs between them as they are.
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    // The special characters are found by their bytes: the runs between them are copied.
+    while i < bytes.len() {
+        let (entity, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b if b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef => match forbidden_len(&s[i..]) {
+                0 => {
+                    i += 1;
+                    continue;
+                }
+                n => ("\u{FFFD}", n),
+            },
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&s[last..i]);
         out.push_str(entity);
-        last = i + 1;
+        i += len;
+        last = i;
     }
     out.push_str(&s[last..]);
+    out
+}
+
+/// The length in bytes of the character `s` starts with if HTML and XML text may not hold it
+/// (a control character other than tab, line feed, carriage return; or a noncharacter of the
+/// Basic Multilingual Plane), else 0.
+pub fn forbidden_len(s: &str) -> usize {
+    match s.chars().next() {
+        Some('\t' | '\n' | '\r') | None => 0,
+        Some(c) if c.is_control() || ('\u{FDD0}'..='\u{FDEF}').contains(&c) => c.len_utf8(),
+        Some('\u{FFFE}' | '\u{FFFF}') => 3,
+        _ => 0,
+    }
+}
+
+/// `text` with every character [`forbidden_len`] finds replaced by U+FFFD: content's text as it
+/// enters the build (a NUL or an escape character in an answer is never written raw).
+pub fn clean_text(text: String) -> String {
+    if !text
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef)
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        let n = forbidden_len(rest);
+        if n > 0 {
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
     out
 }
 
@@ -50,6 +101,15 @@ pub fn script_json(json: &str) -> String {
                 Some(0xA9) => "\\u2029",
                 _ => continue,
             },
+            // DEL and the C1 controls, which JSON may hold raw but a page may not (serde_json
+            // already escapes the others).
+            0x7F => "\\u007f",
+            0xC2 if bytes.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)) => {
+                out.push_str(&json[last..i]);
+                out.push_str(&format!("\\u00{:02x}", bytes[i + 1]));
+                last = i + 2;
+                continue;
+            }
             _ => continue,
         };
         out.push_str(&json[last..i]);
@@ -88,6 +148,19 @@ pub fn encode_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_no_html_may_hold_become_the_replacement_character() {
+        let s = "a\0b\u{1}c\u{1b}d\u{7f}e\u{85}f\u{FDD0}g\u{FFFF}h\t\n\ri<\u{e9}\u{FFFD}\u{FEFF}";
+        let want = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\t\n\ri&lt;\u{e9}\u{FFFD}\u{FEFF}";
+        assert_eq!(escape(s), want);
+        assert_eq!(clean_text(s.to_string()), want.replace("&lt;", "<"));
+        assert_eq!(escape("plain 中文 &"), "plain 中文 &amp;");
+        assert_eq!(
+            script_json("\"a\u{7f}b\u{85}c\u{9f}\""),
+            "\"a\\u007fb\\u0085c\\u009f\""
+        );
+    }
 
     #[test]
     fn escape_escapes_the_five_and_keeps_the_rest() {

@@ -105,7 +105,7 @@ pub fn prepare(
     let found = find_uses(content, rendered, &images_dir, &root_canon);
     let mut diagnostics = found.diagnostics;
     // Links in images/ that lead out of the site are refused even when no page uses them.
-    let walk = crate::paths::walk_files(&images_dir, &root_canon);
+    let walk = crate::paths::walk_published(&images_dir, &root_canon);
     diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
     let cache = Cache {
@@ -173,7 +173,7 @@ impl Prepared {
 }
 
 /// Every image reference of every page, resolved.
-struct Found {
+struct ImageUses {
     uses: Vec<Use>,
     /// Each file used, with its first use (page, line) for messages about the file itself.
     files: BTreeMap<PathBuf, (PathBuf, usize)>,
@@ -186,8 +186,8 @@ fn find_uses(
     rendered: &[Rendered],
     images_dir: &Path,
     root_canon: &Path,
-) -> Found {
-    let mut found = Found {
+) -> ImageUses {
+    let mut found = ImageUses {
         uses: Vec::new(),
         files: BTreeMap::new(),
         diagnostics: Vec::new(),
@@ -327,7 +327,7 @@ impl Sources<'_> {
         // The file as the writer knows it: relative to the site, not canonical.
         let shown = file.strip_prefix(self.root_canon).map_or_else(
             |_| file.to_path_buf(),
-            |rel| crate::content::shown(&self.root.join(rel), self.root),
+            |rel| crate::content::display_path(&self.root.join(rel), self.root),
         );
         Diagnostic::new(page, line, format!("image {}: {message}", shown.display()))
     }
@@ -1066,7 +1066,7 @@ fn unused_images(
         if !used_here {
             out.push(
                 Diagnostic::new(
-                    crate::content::shown(p, root),
+                    crate::content::display_path(p, root),
                     0,
                     "image is not used by any page",
                 )

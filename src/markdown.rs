@@ -23,7 +23,7 @@ use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
 use crate::html::rewrite::{raw_pieces, ImgAttrs, RawPiece};
-use crate::urls::{normalize_path, root_prefix};
+use crate::urls::{leaves_site, normalize_path, root_prefix};
 
 mod blocks;
 mod cache;
@@ -427,7 +427,7 @@ impl<'a> PageRender<'a> {
         }
         // The text reads on where the image stood (search snippets, descriptions, JSON-LD).
         self.text.push_str(&alt);
-        if is_external(&dest_url) {
+        if leaves_site(&dest_url) {
             let dest_url = self.safe_url(dest_url, true, line);
             self.events.push(Event::Start(Tag::Image {
                 dest_url,
@@ -799,7 +799,7 @@ impl Ids {
 /// markup: the tag's other attributes are not kept).
 fn local_img(attrs: ImgAttrs, line: usize) -> Option<ImageRef> {
     let src = attrs.src.unwrap_or_default();
-    if src.is_empty() || is_external(&src) {
+    if src.is_empty() || leaves_site(&src) {
         return None;
     }
     Some(ImageRef {
@@ -809,20 +809,6 @@ fn local_img(attrs: ImgAttrs, line: usize) -> Option<ImageRef> {
         line,
         inline: false,
     })
-}
-
-pub fn is_external(url: &str) -> bool {
-    url.starts_with("//")
-        || url.starts_with("data:")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-                && scheme.len() > 1
-        })
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -849,14 +835,6 @@ mod tests {
         assert_eq!(ids.unique("注意-2"), "注意-2");
         assert_eq!(ids.unique("注意"), "注意-3");
         assert_eq!(ids.unique("main"), "main-1");
-    }
-
-    #[test]
-    fn external_urls_are_recognised() {
-        assert!(is_external("https://a.b/c"));
-        assert!(is_external("mailto:a@b"));
-        assert!(!is_external("../x.md"));
-        assert!(!is_external("images/a.png"));
     }
 
     #[test]

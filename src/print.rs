@@ -19,6 +19,7 @@ use crate::html::rewrite::UrlAttr;
 use crate::markdown::Rendered;
 use crate::print_server::PrintServer;
 use crate::templates::Renderer;
+use crate::urls::is_page_relative;
 
 pub const PRINT_PAGE: &str = "print.html";
 pub const PDF_FILE: &str = "manual.pdf";
@@ -287,13 +288,9 @@ fn same_address(text: &str, url: &str) -> bool {
     !text.contains('<') && !text.trim().is_empty() && bare(text) == bare(url)
 }
 
-fn is_external(url: &str) -> bool {
-    crate::markdown::is_external(url) || url.starts_with('/')
-}
-
 /// A relative URL written for a page in `base` (a folder under the root), made root-relative.
 fn rebase(url: &str, base: &str) -> String {
-    if is_external(url) || url.starts_with('#') || url.is_empty() {
+    if !is_page_relative(url) || url.starts_with('#') || url.is_empty() {
         return url.to_string();
     }
     let joined = if base.is_empty() {
@@ -310,7 +307,7 @@ fn rewrite_href(href: &str, base: &str, own: &str) -> String {
     if let Some(frag) = href.strip_prefix('#') {
         return format!("#{own}-{frag}");
     }
-    if is_external(href) {
+    if !is_page_relative(href) {
         return href.to_string();
     }
     let (path, frag) = match href.split_once('#') {

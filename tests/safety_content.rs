@@ -424,3 +424,36 @@ fn twenty_thousand_links_and_headings_build() {
     );
     assert!(html.contains(&format!("https://example.com/{n}")));
 }
+
+/// NUL and the other characters no HTML or XML text may hold, from a TOML escape in the front
+/// matter or site.toml or raw in an answer (attack review row 36's minor), are written as
+/// U+FFFD, in pages, the print page and the JSON-LD.
+#[test]
+fn control_characters_are_never_written_raw() {
+    let (_tmp, site) = fixture("basic");
+    append_site_toml(&site, "\n[print]\nsubtitle = \"s\\u0000\\u001b\"\n");
+    write(
+        &site,
+        "content/01-basics/ctl.md",
+        "+++\ntitle = \"T\\u0000i\\u0001t\\u007f\\u0085le\"\ndescription = \"d\\u0000\"\n+++\n\
+         body \u{0} nul \u{1b} esc \u{85} nel \u{FDD0} `co\u{1}de`\n",
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(ok, "{out}{err}");
+    let forbidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+    };
+    for (path, bytes) in snapshot(&site.join("public")) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !["html", "xml", "txt"].contains(&ext) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let bad: Vec<char> = text.chars().filter(|&c| forbidden(c)).collect();
+        assert!(bad.is_empty(), "{}: {bad:?}", path.display());
+    }
+    let page = read(&site.join("public/01-basics/ctl.html"));
+    assert!(page.contains("T\u{FFFD}i\u{FFFD}t"), "{page}");
+    assert!(page.contains("body \u{FFFD} nul"), "{page}");
+}

@@ -32,7 +32,7 @@ pub struct NavPlace {
     pub home: bool,
     /// The page's chapter.
     pub chapter: Option<usize>,
-    /// Where the listing of the chapter's questions starts (see `Listing`).
+    /// Where the listing of the chapter's questions starts (see `QuestionWindow`).
     pub start: usize,
 }
 
@@ -195,7 +195,7 @@ impl Renderer<'_> {
 
 /// Which of a chapter's questions a page lists.
 #[derive(Clone, Copy)]
-pub(super) enum Listing {
+pub(super) enum QuestionWindow {
     /// All of them.
     All,
     /// At most [`CHAPTER_NAV_QUESTIONS`], around the question at this position (the first
@@ -205,7 +205,7 @@ pub(super) enum Listing {
     From(usize),
 }
 
-impl Listing {
+impl QuestionWindow {
     /// How many of a chapter of `len` questions are left out before and after the listed ones.
     pub(super) fn left_out(self, len: usize) -> (usize, usize) {
         let range = self.range(len);
@@ -215,14 +215,14 @@ impl Listing {
     /// The positions listed of a chapter of `len` questions.
     pub(super) fn range(self, len: usize) -> std::ops::Range<usize> {
         match self {
-            Listing::Around(at) if len > CHAPTER_NAV_QUESTIONS => {
+            QuestionWindow::Around(at) if len > CHAPTER_NAV_QUESTIONS => {
                 let start = at
                     .unwrap_or(0)
                     .saturating_sub(CHAPTER_NAV_QUESTIONS / 2)
                     .min(len - CHAPTER_NAV_QUESTIONS);
                 start..start + CHAPTER_NAV_QUESTIONS
             }
-            Listing::From(start) if len > CHAPTER_NAV_QUESTIONS => {
+            QuestionWindow::From(start) if len > CHAPTER_NAV_QUESTIONS => {
                 start..start + CHAPTER_NAV_QUESTIONS
             }
             _ => 0..len,
@@ -252,7 +252,7 @@ impl Renderer<'_> {
             _ => (None, None),
         };
         let start = chapter.map_or(0, |ci| {
-            Listing::Around(question)
+            QuestionWindow::Around(question)
                 .range(content.chapters[ci].questions.len())
                 .start
         });
@@ -277,9 +277,9 @@ impl Renderer<'_> {
             .filter(|(ci, _)| all_chapters || place.chapter == Some(*ci))
             .map(|(ci, _)| {
                 let listing = if place.chapter == Some(ci) {
-                    Listing::From(place.start)
+                    QuestionWindow::From(place.start)
                 } else {
-                    Listing::All
+                    QuestionWindow::All
                 };
                 let with_questions = full || home || place.chapter == Some(ci);
                 let (questions, before, after) = if with_questions {
@@ -297,7 +297,7 @@ impl Renderer<'_> {
     pub(super) fn listed_questions(
         &self,
         ci: usize,
-        listing: Listing,
+        listing: QuestionWindow,
         current: Option<usize>,
         with_content: bool,
     ) -> (Vec<NavQuestion<'_>>, usize, usize) {
@@ -315,7 +315,7 @@ impl Renderer<'_> {
     pub(super) fn chapter_window(&self, place: &NavPlace) -> Option<NavChapter<'_>> {
         let ci = place.chapter?;
         let (questions, before, after) =
-            self.listed_questions(ci, Listing::From(place.start), None, false);
+            self.listed_questions(ci, QuestionWindow::From(place.start), None, false);
         Some(self.nav_chapter(ci, false, Html::EMPTY, questions, (before, after)))
     }
 
