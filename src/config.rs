@@ -51,6 +51,51 @@ pub struct Config {
     /// the theme's `strings/<language>.toml`).
     #[serde(default)]
     pub strings: std::collections::BTreeMap<String, String>,
+    /// `[feedback]`: the "was this helpful?" box and the events of `faqsite report`.
+    #[serde(default)]
+    pub feedback: FeedbackConfig,
+}
+
+/// Where the pages send their events (`[feedback] enabled`): a 1×1 GIF the build writes, so
+/// each event is a line of the web server's own access log, which `faqsite report` reads.
+pub const EVENT_FILE: &str = "_/e.gif";
+
+/// The bytes of [`EVENT_FILE`]: a transparent 1×1 GIF (43 bytes).
+pub const EVENT_GIF: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// The analytics services whose page API `feedback.js` can hand the same events to.
+pub const ANALYTICS: &[&str] = &["plausible", "umami", "ga4", "baidu"];
+
+/// `[feedback]`: "was this helpful?" under every answer (on unless `ask = false`), what a "no"
+/// offers, and the events (off unless `enabled = true`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedbackConfig {
+    /// Record events by requesting [`EVENT_FILE`] (searches, opened results, votes, contacts).
+    pub enabled: bool,
+    /// Show the "was this helpful?" box.
+    pub ask: bool,
+    /// A form, ticket or `mailto:` link offered after a "no": `{title}` and `{url}` are filled
+    /// with the question's title and address, percent-encoded.
+    pub form: String,
+    /// Also hand the events to this service's page script (one of [`ANALYTICS`]), which the
+    /// site loads itself (`extra_js` or a template).
+    pub analytics: String,
+}
+
+impl Default for FeedbackConfig {
+    fn default() -> Self {
+        FeedbackConfig {
+            enabled: false,
+            ask: true,
+            form: String::new(),
+            analytics: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -430,6 +475,22 @@ impl Config {
                 );
             }
         }
+        let analytics = &self.feedback.analytics;
+        if !analytics.is_empty() && !ANALYTICS.contains(&analytics.as_str()) {
+            errors.push(
+                Diagnostic::new(
+                    path,
+                    feedback_key_line(text, "analytics"),
+                    format!(
+                        "`[feedback] analytics` = {analytics:?} is not a service faqsite knows"
+                    ),
+                )
+                .hint(format!(
+                    "use one of {}, or leave it out",
+                    ANALYTICS.join(", ")
+                )),
+            );
+        }
         if self.images.max_pixels == 0 || self.images.max_memory_mb == 0 {
             errors.push(
                 Diagnostic::new(
@@ -507,6 +568,13 @@ fn url_problems(text: &str, path: &Path) -> Vec<Diagnostic> {
         contact: Vec<ContactUrl>,
         #[serde(default)]
         links: Option<LinksUrl>,
+        #[serde(default)]
+        feedback: Option<FeedbackUrl>,
+    }
+    #[derive(Deserialize)]
+    struct FeedbackUrl {
+        #[serde(default)]
+        form: Option<Spanned<String>>,
     }
     #[derive(Deserialize)]
     struct LinksUrl {
@@ -551,7 +619,14 @@ fn url_problems(text: &str, path: &Path) -> Vec<Diagnostic> {
             line(href.span()),
         ))
     });
-    for (what, href, at) in footer.chain(contact) {
+    let form = (urls.feedback.and_then(|f| f.form)).map(|href| {
+        let at = line(href.span());
+        ("`[feedback] form`", href.into_inner(), at)
+    });
+    let form = form
+        .iter()
+        .map(|(what, href, at)| (*what, href.as_str(), *at));
+    for (what, href, at) in footer.chain(contact).chain(form) {
         if let Err(refused) = crate::safe_url::check(href, false) {
             found.push(
                 Diagnostic::new(path, at, format!("{what} {href:?} is refused: {}", refused.reason()))
@@ -590,6 +665,21 @@ pub fn key_line(root: &Path, key: &str) -> usize {
     table
         .get(key)
         .map_or(0, |v| line_col(&text, v.span().start).0)
+}
+
+/// The 1-based line of `key` under `[feedback]` in the text of a site.toml; 0 when it is not
+/// set there.
+fn feedback_key_line(text: &str, key: &str) -> usize {
+    #[derive(Deserialize, Default)]
+    struct Feedback {
+        #[serde(default)]
+        feedback: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    let spans: Feedback = toml::from_str(text).unwrap_or_default();
+    spans
+        .feedback
+        .get(key)
+        .map_or(0, |v| line_col(text, v.span().start).0)
 }
 
 /// The 1-based line of `key` under `[images]` in the site's site.toml; 0 when it is not set
@@ -709,6 +799,50 @@ mod tests {
         )
         .unwrap_err();
         assert!(!err.to_string().contains("browser"), "{err}");
+    }
+
+    #[test]
+    fn feedback_is_asked_and_events_are_off_by_default() {
+        let c = Config::parse("title = \"FAQ\"\n", Path::new("site.toml")).unwrap();
+        assert!(c.feedback.ask && !c.feedback.enabled);
+        let c = Config::parse(
+            "title = \"FAQ\"\n[feedback]\nenabled = true\nanalytics = \"plausible\"\nform = \"https://t.example.com/new?s={title}&u={url}\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        assert!(c.feedback.enabled);
+        assert_eq!(c.feedback.analytics, "plausible");
+    }
+
+    #[test]
+    fn feedback_problems_are_errors_at_their_line() {
+        let err = Config::parse(
+            "title = \"FAQ\"\n[feedback]\nenabled = true\nform = \"javascript:alert(1)\"\nanalytics = \"matomo\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = err
+            .diagnostics()
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert!(
+            found
+                .iter()
+                .any(|(l, m)| *l == 4 && m.contains("`[feedback] form`")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|(l, m)| *l == 5 && m.contains("matomo")),
+            "{found:?}"
+        );
+        let err = Config::parse(
+            "title = \"FAQ\"\n[feedback]\nenable = true\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.diagnostics()[0].line, 3);
+        assert!(err.to_string().contains("enabled"), "{err}");
     }
 
     #[test]

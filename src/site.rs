@@ -706,6 +706,11 @@ impl Run<'_> {
             files.extend(sitemap::sitemap(base, &content));
         }
         files.extend(std::mem::take(&mut images.files));
+        if self.config.feedback.enabled {
+            // The pages' events are requests for this file: lines of the server's access log.
+            let gif = crate::config::EVENT_GIF.to_vec();
+            files.push(OutputFile::new(crate::config::EVENT_FILE.to_string(), gif));
+        }
         files.par_iter().try_for_each(|f| sink.write_file(f))?;
         t.lap("assets");
 

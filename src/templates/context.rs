@@ -61,6 +61,8 @@ struct SiteCtx<'a> {
     footer: &'a [FooterLine],
     /// The site's logo, favicon, extra CSS and JS (`static/…?v=…`, empty when not set).
     added: &'a super::Added,
+    /// `[feedback]`: the "was this helpful?" box, its form link, events and analytics.
+    feedback: &'a crate::config::FeedbackConfig,
 }
 
 /// A contact entry that can be called: `href` is a `tel:` link.
@@ -504,6 +506,7 @@ struct Assets {
     search_js: String,
     search_index_js: String,
     copy_js: String,
+    feedback_js: String,
     print_css: String,
     favicon: String,
 }
@@ -549,6 +552,7 @@ impl<'a> Renderer<'a> {
             search_js: theme.asset("search.js"),
             search_index_js,
             copy_js: theme.asset("copy.js"),
+            feedback_js: theme.asset("feedback.js"),
             print_css: theme.asset("print.css"),
             favicon: theme.asset("favicon.svg"),
         };
@@ -767,6 +771,7 @@ impl<'a> Renderer<'a> {
                 examples: &c.search.examples,
                 footer: &c.footer,
                 added: &self.theme.added,
+                feedback: &c.feedback,
             },
             t: UiWords {
                 all: &self.theme.strings,

@@ -1004,7 +1004,7 @@
         var li = el('li');
         var href = contactHref(c);
         var a = el(href ? 'a' : 'div', 'search-hit search-contact');
-        if (href) { a.href = href; links.push(a); }
+        if (href) { a.href = href; a.setAttribute('data-contact', c.label); links.push(a); }
         var title = el('span', 'search-title');
         title.appendChild(el('span', 'search-contact-label', c.label + t('search_contact_separator')));
         title.appendChild(el('span', 'search-contact-value', c.value));
@@ -1037,7 +1037,18 @@
       return list;
     }
 
+    // What the reader did, for the page's other scripts (feedback.js): `faqsite:search`
+    // {query, count} for each search shown, `faqsite:open` {query, url} for a result opened.
+    function told(name, detail) {
+      box.dispatchEvent(new CustomEvent('faqsite:' + name, { bubbles: true, detail: detail }));
+    }
+    function opened(a) {
+      if (a && !a.hasAttribute('data-contact')) told('open', { query: input.value.trim(), url: a.getAttribute('href').slice(root.length) });
+    }
+    panel.addEventListener('click', function (e) { opened(e.target.closest && e.target.closest('a.search-hit')); });
+
     function show(q, results) {
+      told('search', { query: q, count: results.length });
       panel.textContent = '';
       links = [];
       panel.hidden = false;
@@ -1109,7 +1120,7 @@
         e.preventDefault();
         clearTimeout(timer);
         remember(input.value);
-        render(input.value).then(function () { if (links.length) location.href = links[0].href; });
+        render(input.value).then(function () { if (links.length) { opened(links[0]); location.href = links[0].href; } });
       } else if (e.key === 'Escape') { dismiss(false); }
     });
 
