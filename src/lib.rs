@@ -21,6 +21,7 @@ pub mod output;
 pub mod paths;
 pub mod print;
 pub mod print_server;
+pub mod report;
 pub mod safe_url;
 pub mod scaffold;
 pub mod search;
