@@ -37,7 +37,8 @@ pub struct Suggestion {
     pub file: PathBuf,
     pub question: String,
     pub keywords: Vec<String>,
-    /// A word of that question's title the first keyword may mean (a synonym group).
+    /// A word of that question's title the first keyword may mean (a synonym group). No
+    /// keywords: the site has every word of the search (it missed on a masked number).
     pub synonym: Option<String>,
 }
 
@@ -105,9 +106,6 @@ impl Site {
             if !word.is_empty() && !keywords.contains(&word) {
                 keywords.push(word);
             }
-        }
-        if keywords.is_empty() {
-            keywords.push(normal.split_whitespace().collect::<Vec<_>>().join(" "));
         }
         let synonym = keywords.iter().find_map(|k| partner(k, best));
         Some(Suggestion {
@@ -212,6 +210,7 @@ mod tests {
         // Masked personal data is no keyword; known words find their question.
         let s = site.suggest("挂失电话 [number]").unwrap();
         assert!(s.file.ends_with("ukey-lost.md"), "{s:?}");
+        assert!(s.keywords.is_empty() && s.synonym.is_none(), "{s:?}");
         assert_eq!(site.suggest("天气预报"), None);
         assert_eq!(
             site.title("01-account/reset-password.html").as_deref(),

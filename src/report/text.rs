@@ -63,6 +63,11 @@ fn misses(r: &Report, out: &mut String) {
 /// What would have found a missed search (`key`: its folded form), as a line.
 pub fn suggestion(r: &Report, key: &str) -> String {
     match r.suggest(key) {
+        Some(s) if s.keywords.is_empty() => format!(
+            "the closest question, {} ({}), has every word of it",
+            s.question,
+            s.file.display()
+        ),
         Some(s) => {
             let mut line = format!(
                 "add keywords = {:?} to {} ({})",

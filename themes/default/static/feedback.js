@@ -59,8 +59,10 @@
     var all = { e: name };
     Object.keys(params).forEach(function (k) { all[k] = params[k]; });
     if (gif) {
-      var img = new Image();
-      img.src = gif + '?' + encode(all);
+      var url = gif + '?' + encode(all);
+      // keepalive: the request outlives the page (a result opened leaves it at once).
+      if (global.fetch) global.fetch(url, { keepalive: true, credentials: 'omit', cache: 'no-store' }).catch(function () {});
+      else new Image().src = url;
     }
     if (service) analytics(name, params);
   }
