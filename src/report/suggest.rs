@@ -64,7 +64,9 @@ impl Site {
                     url: p.url.clone(),
                     number: p.number.clone(),
                     title: p.title.clone(),
-                    file: p.source.path.clone(),
+                    file: (p.source.path.strip_prefix(root))
+                        .unwrap_or(&p.source.path)
+                        .to_path_buf(),
                     title_terms: terms(&named),
                     body_terms: terms(&p.source.body),
                 }
