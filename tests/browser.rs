@@ -38,6 +38,18 @@ fn search_engine_ranks_by_relevance() {
     run_node(&["--test", "tests/js/ranking.test.mjs"], &[], &tools);
 }
 
+/// feedback.js masks personal data in queries before sending them (`tests/js/feedback.test.mjs`).
+#[test]
+fn feedback_masks_phone_numbers_e_mail_and_id_numbers() {
+    let Some(tools) = require_browser_tools(
+        "feedback_masks_phone_numbers_e_mail_and_id_numbers",
+        SEARCH_TOOLS,
+    ) else {
+        return;
+    };
+    run_node(&["--test", "tests/js/feedback.test.mjs"], &[], &tools);
+}
+
 /// An English site (`tests/fixtures/english`): its question words weigh little, so "How do I
 /// reset my PIN?" finds the PIN answer, not "How do I install the driver?".
 #[test]

@@ -51,6 +51,8 @@ try {
     `the form link carries the title and URL, percent-encoded: ${form}`);
   check(await page.evaluate(() => document.activeElement.getAttribute('data-contact')) === '客服电话', 'focus moves to the first contact');
   if (shots) await page.screenshot({ path: path.join(shots, 'widget-390-light.png'), fullPage: false });
+  // Headless Chromium has no phone app: a tel: link's navigation would race the next one.
+  await page.evaluate(() => document.addEventListener('click', (e) => { if (e.target.closest('a[href^="tel:"]')) e.preventDefault(); }));
   p = await event('contact', () => box.locator('a[data-contact="客服电话"]').tap());
   check(p.get('c') === '客服电话' && p.get('p') === '01-account/reset-password.html', `the contact used is sent: ${p}`);
 
@@ -72,6 +74,21 @@ try {
   await local.locator('.feedback-next').waitFor();
   check(sent.length === before, 'nothing is sent from file://');
   await local.close();
+  // A browser that asks not to be tracked sends nothing: after its vote, a request made
+  // later (the stylesheet, fetched) arrives with no event before it.
+  const quiet = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await quiet.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const dnt = await quiet.newPage();
+  const seen = [];
+  dnt.on('request', (r) => seen.push(r.url()));
+  await dnt.goto(base + '01-account/change-phone.html');
+  await dnt.locator('.feedback button[value="yes"]').click();
+  const later = dnt.waitForRequest((r) => r.url().includes('marker'));
+  await dnt.evaluate(() => fetch('../static/style.css?marker').catch(() => {}));
+  await later;
+  check(await dnt.locator('.feedback-thanks').innerText() !== '' && !seen.some((u) => u.includes('e.gif')),
+    'Global Privacy Control: the vote is kept, nothing is sent');
+  await quiet.close();
   check(sent.length === 6, `six events in all: ${sent.join(' ')}`);
   check(errors.length === 0, `no page errors: ${errors.join('; ')}`);
 } finally {

@@ -21,7 +21,7 @@
   function mask(query) {
     return String(query)
       .replace(/[^\s@]+@[^\s@]+\.[^\s@]+/g, '[email]')
-      .replace(/\d{17}[\dXx]/g, '[id]')
+      .replace(/(^|\D)\d{17}[\dXx](?![\dA-Za-z])/g, '$1[id]')
       .replace(/(^|[^A-Za-z\d])\+?\d(?:[\s.\-()]*\d){6,}(?![A-Za-z])/g, '$1[number]');
   }
 
