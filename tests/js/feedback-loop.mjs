@@ -6,7 +6,7 @@
 //   node tests/js/feedback-loop.mjs http://127.0.0.1:PORT/ path/to/public [screenshots-dir]
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, checks } from './chromium.mjs';
+import { launch, checks, phonePage } from './chromium.mjs';
 
 const base = process.argv[2];
 const site = path.resolve(process.argv[3] || 'public');
@@ -15,10 +15,7 @@ const { check, finish } = checks();
 
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { context, page, errors } = await phonePage(browser);
   const sent = [];
   page.on('request', (r) => { if (r.url().includes('/_/e.gif?')) sent.push(new URL(r.url()).search); });
   // The next event request of kind `e`, started by `act`.
