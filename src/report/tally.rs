@@ -14,6 +14,22 @@ pub fn fold(query: &str) -> String {
     fast2s::convert(&compact)
 }
 
+/// The search group of `query` (`folded`: each query as sent → its folded form, folded once).
+fn group<'g>(
+    folded: &mut HashMap<String, String>,
+    searches: &'g mut HashMap<String, Group>,
+    query: &str,
+) -> &'g mut Group {
+    if !folded.contains_key(query) {
+        folded.insert(query.to_string(), fold(query));
+    }
+    let key = &folded[query];
+    if !searches.contains_key(key) {
+        searches.insert(key.clone(), Group::default());
+    }
+    searches.get_mut(key).expect("inserted above")
+}
+
 /// The searches of one folded form.
 #[derive(Debug, Default, Clone)]
 pub struct Group {
@@ -70,6 +86,8 @@ pub struct Tally {
     /// Contacts used: page → contact → count.
     pub contacts: BTreeMap<String, BTreeMap<String, u64>>,
     pub days: BTreeMap<String, Day>,
+    /// Each query as sent → its folded form (folded once, not once per line).
+    folded: HashMap<String, String>,
 }
 
 impl Tally {
@@ -78,7 +96,7 @@ impl Tally {
         let day = self.days.entry(e.day).or_default();
         match e.kind {
             Kind::Search { query, results } => {
-                let g = self.searches.entry(fold(&query)).or_default();
+                let g = group(&mut self.folded, &mut self.searches, &query);
                 *g.forms.entry(query).or_default() += 1;
                 day.searches += 1;
                 if results == 0 {
@@ -89,7 +107,7 @@ impl Tally {
                 }
             }
             Kind::Open { query, page } => {
-                let g = self.searches.entry(fold(&query)).or_default();
+                let g = group(&mut self.folded, &mut self.searches, &query);
                 g.opened += 1;
                 *g.pages.entry(page).or_default() += 1;
                 day.opened += 1;
