@@ -280,14 +280,14 @@ fn report(logs: &[PathBuf], root: &Path, html: Option<&Path>) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    print!("{}", report.text());
     if let Some(file) = html {
         if let Err(e) = std::fs::write(file, report.html()) {
             eprintln!("error: writing {}: {e}", file.display());
             return ExitCode::FAILURE;
         }
-        println!("\nwrote {}", file.display());
+        eprintln!("wrote {}", file.display());
     }
+    print!("{}", report.text());
     ExitCode::SUCCESS
 }
 

@@ -22,7 +22,7 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.hint { font-size: .9rem; }
+.hint { font-size: .9rem; overflow-wrap: anywhere; } p.hint { margin: .2rem 0 0; }
 svg text { fill: var(--muted); font-size: 11px; }
 .key span { display: inline-block; width: .8em; height: .8em; margin: 0 .3em 0 1em; border-radius: 2px; }
 .bar { display: inline-block; height: .7em; background: var(--no); border-radius: 2px; }
@@ -110,14 +110,16 @@ fn misses(r: &Report, out: &mut String) {
         out.push_str("<p class=\"empty\">None.</p></section>\n");
         return;
     }
-    out.push_str("<table><tr><th>searches</th><th>query</th><th>would be found by</th></tr>\n");
+    out.push_str(
+        "<table><tr><th>searches</th><th>query, as typed, and what would have found it</th></tr>\n",
+    );
     for (key, g) in list.iter().take(ROWS) {
         let forms: Vec<String> = (g.forms_by_count().into_iter())
             .map(|(f, n)| format!("{} ×{n}", escape(f)))
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td class=\"n\">{}</td><td>{}<br><span class=\"hint\">{}</span></td><td class=\"hint\">{}</td></tr>",
+            "<tr><td class=\"n\">{}</td><td>{}<br><span class=\"hint\">{}</span><p class=\"hint\">→ {}</p></td></tr>",
             g.misses,
             escape(g.shown()),
             forms.join(", "),
