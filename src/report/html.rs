@@ -44,7 +44,7 @@ pub fn render(r: &Report) -> String {
         t.lines,
         t.events,
         match (t.days.keys().next(), t.days.keys().next_back()) {
-            (Some(a), Some(b)) => format!(", {a} to {b}"),
+            (Some(a), Some(b)) => format!(", {} to {}", escape(a), escape(b)),
             _ => String::new(),
         }
     );
@@ -88,9 +88,10 @@ fn chart(r: &Report, out: &mut String) {
             let bar = (n * 140 / most) as usize;
             let _ = write!(
                 out,
-                "<rect x=\"{}\" y=\"{}\" width=\"9\" height=\"{bar}\" fill=\"var(--{colour})\"><title>{day}: {n}</title></rect>",
+                "<rect x=\"{}\" y=\"{}\" width=\"9\" height=\"{bar}\" fill=\"var(--{colour})\"><title>{}: {n}</title></rect>",
                 x + k * 10,
-                150 - bar
+                150 - bar,
+                escape(day)
             );
         }
         let label = day.get(5..).unwrap_or(day);

@@ -74,3 +74,39 @@ impl Report {
         html::render(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Anyone can request `_/e.gif?e=search&q=…`: what the logs say is text on the page.
+    #[test]
+    fn logged_text_is_escaped_in_the_html_page() {
+        let mut tally = Tally::default();
+        for kind in [
+            Kind::Search {
+                query: "<img src=x onerror=alert(1)>".into(),
+                results: 0,
+            },
+            Kind::Contact {
+                which: "<script>alert(2)</script>".into(),
+                page: "\"><svg onload=alert(3)>".into(),
+            },
+        ] {
+            tally.add(Event {
+                day: "2026-12-05\"><b>".into(),
+                kind,
+            });
+        }
+        let report = Report {
+            logs: Vec::new(),
+            tally,
+            site: Err("no site".into()),
+        };
+        let html = report.html();
+        for raw in ["<img", "<script", "<svg onload", "<b>"] {
+            assert!(!html.contains(raw), "{raw} in {html}");
+        }
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+}
