@@ -10,7 +10,8 @@ fn the_box_is_on_every_answer_and_events_need_feedback_enabled() {
     let out = tmp.path().join("out");
     build(&site, &out);
     let question = read(&out.join("01-basics/first.html"));
-    assert!(question.contains("<aside class=\"feedback\" data-feedback=\"01-basics/first.html\""));
+    assert!(question
+        .contains("<div class=\"feedback\" role=\"group\" data-feedback=\"01-basics/first.html\""));
     assert!(question.contains("static/feedback.js?v="));
     assert!(
         !question.contains("data-events"),
