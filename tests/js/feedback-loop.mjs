@@ -26,6 +26,8 @@ try {
     return new URL(r.url()).searchParams;
   }
   const input = page.locator('#search-input');
+  // Plausible's page function, as the site's own script would define it ([feedback] analytics).
+  await context.addInitScript(() => { window.plausible = (name, o) => { window.toService = (window.toService || []).concat([[name, o.props]]); }; });
 
   await page.goto(base + 'index.html');
   let p = await event('search', async () => { await input.tap(); await input.fill('信用卡年费'); });
@@ -61,6 +63,9 @@ try {
   p = await event('vote', () => box.locator('button[value="yes"]').tap());
   check(p.get('v') === 'yes' && p.get('p') === '02-ukey/ukey-lost.html', `the "yes" is sent: ${p}`);
   check(await box.locator('.feedback-next').isHidden(), '"yes" opens nothing more');
+  const service = await page.evaluate(() => window.toService);
+  check(JSON.stringify(service) === JSON.stringify([['faqsite_vote', { p: '02-ukey/ukey-lost.html', v: 'yes' }]]),
+    `the vote also went to the analytics service: ${JSON.stringify(service)}`);
 
   // From file:// the box works and nothing is requested.
   const before = sent.length;
