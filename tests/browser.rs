@@ -267,8 +267,18 @@ fn feedback_events_reach_the_report_through_nginx() {
     let base = format!("http://127.0.0.1:{}/", nginx.port);
     let shots = std::env::var("FAQSITE_SCREENSHOTS").unwrap_or_default();
     let public_arg = public.to_string_lossy().into_owned();
+    let (_basic_tmp, basic) = fixture("basic");
+    let ask_only = basic.join("public");
+    build(&basic, &ask_only);
+    let ask_arg = ask_only.to_string_lossy().into_owned();
     run_node(
-        &["tests/js/feedback-loop.mjs", &base, &public_arg, &shots],
+        &[
+            "tests/js/feedback-loop.mjs",
+            &base,
+            &public_arg,
+            &shots,
+            &ask_arg,
+        ],
         &[],
         &tools,
     );

@@ -11,6 +11,8 @@ import { launch, checks, phonePage } from './chromium.mjs';
 const base = process.argv[2];
 const site = path.resolve(process.argv[3] || 'public');
 const shots = process.argv[4];
+// A site without [feedback] enabled: its box's script loads only when a reader reaches for it.
+const askOnly = process.argv[5];
 const { check, finish } = checks();
 
 const browser = await launch();
@@ -91,6 +93,21 @@ try {
   check(await dnt.locator('.feedback-thanks').innerText() !== '' && !seen.some((u) => u.includes('e.gif')),
     'Global Privacy Control: the vote is kept, nothing is sent');
   await quiet.close();
+  if (askOnly) {
+    const lazy = await context.newPage();
+    const loaded = [];
+    lazy.on('request', (r) => loaded.push(r.url()));
+    await lazy.goto(pathToFileURL(path.join(askOnly, '01-basics/first.html')).href, { waitUntil: 'load' });
+    check(!loaded.some((u) => u.includes('feedback.js')) && await lazy.locator('.feedback').isVisible(),
+      'without events the box is shown and its script not yet loaded');
+    await lazy.locator('.feedback button[value="no"]').tap();
+    await lazy.locator('.feedback-thanks:not(:empty)').waitFor();
+    check(await lazy.locator('.feedback button[value="no"]').getAttribute('aria-pressed') === 'true', 'the tap that loaded the script is the vote');
+    await lazy.reload({ waitUntil: 'load' });
+    await lazy.locator('.feedback-thanks:not(:empty)').waitFor();
+    check(true, 'a vote of this device loads the script at once and shows it');
+    await lazy.close();
+  }
   check(sent.length === 6, `six events in all: ${sent.join(' ')}`);
   check(errors.length === 0, `no page errors: ${errors.join('; ')}`);
 } finally {

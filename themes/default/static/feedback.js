@@ -93,7 +93,9 @@
 
   document.addEventListener('click', function (e) {
     var a = e.target.closest ? e.target.closest('a[data-contact]') : null;
-    if (a) send('contact', { c: a.getAttribute('data-contact'), p: here });
+    // In a box under an answer of a chapter page: that answer's question is the page.
+    var box = a && a.closest('[data-feedback]');
+    if (a) send('contact', { c: a.getAttribute('data-contact'), p: box ? box.getAttribute('data-feedback') : here });
   });
 
   function stored(key, value) {
@@ -141,7 +143,13 @@
     });
   }
 
-  function init() { [].forEach.call(document.querySelectorAll('[data-feedback]'), setUp); }
+  function init() {
+    [].forEach.call(document.querySelectorAll('[data-feedback]'), setUp);
+    // The vote whose click loaded this script (base.html's loader kept it).
+    var waiting = global.FAQSITE_FEEDBACK_CLICK;
+    global.FAQSITE_FEEDBACK_CLICK = null;
+    if (waiting) waiting.click();
+  }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })(typeof window !== 'undefined' ? window : this);
