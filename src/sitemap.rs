@@ -8,7 +8,10 @@ use crate::urls::root_prefix;
 
 /// `sitemap.xml` + `robots.txt` for a site served at `base_url`.
 pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
-    let base = base_url.trim_end_matches('/');
+    // As a URL parser writes it (a `"` or space in its path percent-encoded): robots.txt has
+    // no escaping of its own.
+    let parsed = url::Url::parse(base_url).map(String::from);
+    let base = parsed.as_deref().unwrap_or(base_url).trim_end_matches('/');
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -48,4 +51,29 @@ pub fn aliases(content: &Content) -> Vec<OutputFile> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robots_txt_has_the_base_url_as_a_parser_writes_it() {
+        let content = Content {
+            pages: Vec::new(),
+            chapters: Vec::new(),
+            drafts: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let files = sitemap("https://example.com/a\"b c/", &content);
+        let robots = files
+            .iter()
+            .find(|f| f.path.ends_with("robots.txt"))
+            .unwrap();
+        let text = String::from_utf8_lossy(&robots.bytes);
+        assert!(
+            text.contains("Sitemap: https://example.com/a%22b%20c/sitemap.xml"),
+            "{text}"
+        );
+    }
 }
