@@ -51,9 +51,54 @@ pub struct Config {
     /// the theme's `strings/<language>.toml`).
     #[serde(default)]
     pub strings: std::collections::BTreeMap<String, String>,
+    /// `[feedback]`: the "was this helpful?" box and the events of `faqsite report`.
+    #[serde(default)]
+    pub feedback: FeedbackConfig,
     /// Where its keys are in site.toml, for messages about their values.
     #[serde(skip)]
     pub lines: KeyLines,
+}
+
+/// Where the pages send their events (`[feedback] enabled`): a 1×1 GIF the build writes, so
+/// each event is a line of the web server's own access log, which `faqsite report` reads.
+pub const EVENT_FILE: &str = "_/e.gif";
+
+/// The bytes of [`EVENT_FILE`]: a transparent 1×1 GIF (43 bytes).
+pub const EVENT_GIF: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// The analytics services whose page API `feedback.js` can hand the same events to.
+pub const ANALYTICS: &[&str] = &["plausible", "umami", "ga4", "baidu"];
+
+/// `[feedback]`: "was this helpful?" under every answer (on unless `ask = false`), what a "no"
+/// offers, and the events (off unless `enabled = true`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedbackConfig {
+    /// Record events by requesting [`EVENT_FILE`] (searches, opened results, votes, contacts).
+    pub enabled: bool,
+    /// Show the "was this helpful?" box.
+    pub ask: bool,
+    /// A form, ticket or `mailto:` link offered after a "no": `{title}` and `{url}` are filled
+    /// with the question's title and address, percent-encoded.
+    pub form: String,
+    /// Also hand the events to this service's page script (one of [`ANALYTICS`]), which the
+    /// site loads itself (`extra_js` or a template).
+    pub analytics: String,
+}
+
+impl Default for FeedbackConfig {
+    fn default() -> Self {
+        FeedbackConfig {
+            enabled: false,
+            ask: true,
+            form: String::new(),
+            analytics: String::new(),
+        }
+    }
 }
 
 /// The 1-based line of every key and array element set in site.toml, by its path
@@ -523,6 +568,22 @@ impl Config {
                 );
             }
         }
+        let analytics = &self.feedback.analytics;
+        if !analytics.is_empty() && !ANALYTICS.contains(&analytics.as_str()) {
+            errors.push(
+                Diagnostic::new(
+                    path,
+                    self.lines.line("feedback.analytics"),
+                    format!(
+                        "`[feedback] analytics` = {analytics:?} is not a service faqsite knows"
+                    ),
+                )
+                .hint(format!(
+                    "use one of {}, or leave it out",
+                    ANALYTICS.join(", ")
+                )),
+            );
+        }
         if self.images.max_pixels == 0 || self.images.max_memory_mb == 0 {
             errors.push(
                 Diagnostic::new(
@@ -587,7 +648,7 @@ impl Config {
 impl Config {
     /// The URLs of site.toml that are refused, each at its line: `base_url` and
     /// `[links] outside` must be absolute http(s) URLs; footer links and `[[contact]] href`
-    /// must pass [`crate::safe_url::check`].
+    /// and `[feedback] form` must pass [`crate::safe_url::check`].
     fn url_problems(&self, path: &Path) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         let absolute = [
@@ -620,7 +681,11 @@ impl Config {
         let contact = (self.contact.iter().enumerate())
             .map(|(i, c)| ("a `[[contact]] href`", &c.href, format!("contact.{i}.href")))
             .filter(|(_, _, key)| self.lines.line(key) != 0);
-        for (what, href, key) in footer.chain(contact) {
+        let form = (!self.feedback.form.is_empty()).then(|| {
+            let key = "feedback.form".to_string();
+            ("`[feedback] form`", &self.feedback.form, key)
+        });
+        for (what, href, key) in footer.chain(contact).chain(form) {
             if let Err(refused) = crate::safe_url::check(href, false) {
                 found.push(
                     Diagnostic::new(path, self.lines.line(&key), format!("{what} {href:?} is refused: {}", refused.reason()))
@@ -752,6 +817,50 @@ mod tests {
         )
         .unwrap_err();
         assert!(!err.to_string().contains("browser"), "{err}");
+    }
+
+    #[test]
+    fn feedback_is_asked_and_events_are_off_by_default() {
+        let c = Config::parse("title = \"FAQ\"\n", Path::new("site.toml")).unwrap();
+        assert!(c.feedback.ask && !c.feedback.enabled);
+        let c = Config::parse(
+            "title = \"FAQ\"\n[feedback]\nenabled = true\nanalytics = \"plausible\"\nform = \"https://t.example.com/new?s={title}&u={url}\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        assert!(c.feedback.enabled);
+        assert_eq!(c.feedback.analytics, "plausible");
+    }
+
+    #[test]
+    fn feedback_problems_are_errors_at_their_line() {
+        let err = Config::parse(
+            "title = \"FAQ\"\n[feedback]\nenabled = true\nform = \"javascript:alert(1)\"\nanalytics = \"matomo\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = err
+            .diagnostics()
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert!(
+            found
+                .iter()
+                .any(|(l, m)| *l == 4 && m.contains("`[feedback] form`")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|(l, m)| *l == 5 && m.contains("matomo")),
+            "{found:?}"
+        );
+        let err = Config::parse(
+            "title = \"FAQ\"\n[feedback]\nenable = true\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.diagnostics()[0].line, 3);
+        assert!(err.to_string().contains("enabled"), "{err}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod phone;
 pub mod print;
 pub mod print_server;
+pub mod report;
 pub mod safe_url;
 pub mod scaffold;
 pub mod search;

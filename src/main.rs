@@ -139,6 +139,20 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// What readers searched for and did not find, which answers did not help, which contacts
+    /// they used: read from the web server's access logs (nginx, Apache, Caddy JSON; .gz too)
+    /// of a site built with `[feedback] enabled = true`.
+    Report {
+        /// The access logs to read.
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// The site folder (for question titles, and the keyword that would have found one).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also write the report as one HTML page with charts.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -263,7 +277,25 @@ fn main() -> ExitCode {
             into,
             dry_run,
         } => import(&files, &into, dry_run),
+        Command::Report { logs, root, html } => report(&logs, &root, html.as_deref()),
     }
+}
+
+/// `faqsite report`: the report as text, and as an HTML page with `--html`.
+fn report(logs: &[PathBuf], root: &Path, html: Option<&Path>) -> ExitCode {
+    let report = match faqsite::report::read(logs, root) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if let Some(file) = html {
+        if let Err(e) = std::fs::write(file, report.html()) {
+            eprintln!("error: writing {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+        eprintln!("wrote {}", file.display());
+    }
+    print!("{}", report.text());
+    ExitCode::SUCCESS
 }
 
 /// `faqsite build`: the warnings, then what was built (and how long each stage took).

@@ -348,6 +348,21 @@ impl<'a> Run<'a> {
         })
     }
 
+    /// The files beside the pages and images: alias redirects, `sitemap.xml` and `robots.txt`
+    /// (with `base_url`), and the events' `_/e.gif` (with `[feedback] enabled`).
+    fn other_files(&self, content: &Content) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = sitemap::aliases(content);
+        if let Some(base) = self.config.base_url_trimmed() {
+            files.extend(sitemap::sitemap(base, content));
+        }
+        if self.config.feedback.enabled {
+            // The pages' events are requests for this file: lines of the server's access log.
+            let gif = crate::config::EVENT_GIF.to_vec();
+            files.push(OutputFile::new(crate::config::EVENT_FILE.to_string(), gif));
+        }
+        files
+    }
+
     /// content → site-wide checks → markdown → images → search → templates → assets, every
     /// file handed to `sink` as it is made. A stage with problems in the user's input does not
     /// stop the later ones (a page with a dead link is rendered, an image that is missing is
@@ -413,10 +428,7 @@ impl<'a> Run<'a> {
             Err(e) => return Err(e),
         };
         t.lap("templates");
-        let mut files: Vec<OutputFile> = sitemap::aliases(&content);
-        if let Some(base) = self.config.base_url_trimmed() {
-            files.extend(sitemap::sitemap(base, &content));
-        }
+        let mut files = self.other_files(&content);
         files.extend(std::mem::take(&mut images.files));
         files.par_iter().try_for_each(|f| sink.write_file(f))?;
         t.lap("assets");

@@ -38,6 +38,18 @@ fn search_engine_ranks_by_relevance() {
     run_node(&["--test", "tests/js/ranking.test.mjs"], &[], &tools);
 }
 
+/// feedback.js masks personal data in queries before sending them (`tests/js/feedback.test.mjs`).
+#[test]
+fn feedback_masks_phone_numbers_e_mail_and_id_numbers() {
+    let Some(tools) = require_browser_tools(
+        "feedback_masks_phone_numbers_e_mail_and_id_numbers",
+        SEARCH_TOOLS,
+    ) else {
+        return;
+    };
+    run_node(&["--test", "tests/js/feedback.test.mjs"], &[], &tools);
+}
+
 /// An English site (`tests/fixtures/english`): its question words weigh little, so "How do I
 /// reset my PIN?" finds the PIN answer, not "How do I install the driver?".
 #[test]
@@ -166,4 +178,142 @@ fn code_blocks_scroll_and_copy_in_chromium() {
     let out = tmp.path().join("public");
     build(&site, &out);
     run_node(&["tests/js/code.mjs", &out.to_string_lossy()], &[], &tools);
+}
+
+/// nginx serving `public` on a free loopback port with its own configuration in `dir`, its
+/// access log in `dir/access.log`; stopped on drop. Started in the background as nginx does
+/// by default: the command returns once the port is bound, so nothing waits for it.
+struct Nginx {
+    conf: std::path::PathBuf,
+    nginx: std::path::PathBuf,
+    port: u16,
+}
+
+impl Nginx {
+    fn start(dir: &Path, public: &Path) -> Nginx {
+        let nginx = find_nginx().expect("require_browser_tools found nginx");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // As root the workers run as nobody: they read the site through these modes.
+        // SAFETY: geteuid has no preconditions.
+        let root = unsafe { libc::geteuid() } == 0;
+        for d in [dir.parent().unwrap(), dir, public] {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let d = dir.display();
+        let conf = format!(
+            "{user}pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
+             http {{\n  access_log {d}/access.log combined;\n  client_body_temp_path {d}/body;\n  \
+             proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  \
+             scgi_temp_path {d}/scgi;\n  types {{ text/html html; text/css css; application/javascript js; \
+             application/json json; image/gif gif; image/svg+xml svg; }}\n  \
+             server {{ listen 127.0.0.1:{port}; root {public}; }}\n}}\n",
+            user = if root { "user nobody nogroup;\n" } else { "" },
+            public = public.display()
+        );
+        let conf_path = dir.join("nginx.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let out = std::process::Command::new(&nginx)
+            .arg("-p")
+            .arg(dir)
+            .arg("-c")
+            .arg(&conf_path)
+            .output()
+            .expect("run nginx");
+        assert!(
+            out.status.success(),
+            "nginx did not start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Nginx {
+            conf: conf_path,
+            nginx,
+            port,
+        }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(&self.nginx)
+            .args(["-s", "stop", "-c"])
+            .arg(&self.conf)
+            .output();
+    }
+}
+
+/// The help center's loop with real parts: the feedback fixture built and served by nginx,
+/// Chromium at 390 px searching (once for nothing), opening a result, voting no then yes and
+/// tapping a contact (`tests/js/feedback-loop.mjs`), then `faqsite report` on nginx's access
+/// log printing exactly those events.
+#[test]
+fn feedback_events_reach_the_report_through_nginx() {
+    let needs = [Tool::Node, Tool::NodeModules, Tool::Chromium, Tool::Nginx];
+    let Some(tools) =
+        require_browser_tools("feedback_events_reach_the_report_through_nginx", &needs)
+    else {
+        return;
+    };
+    let (tmp, site) = fixture("feedback");
+    let public = tmp.path().join("public");
+    build(&site, &public);
+    let server = tmp.path().join("nginx");
+    std::fs::create_dir(&server).unwrap();
+    let nginx = Nginx::start(&server, &public);
+    let base = format!("http://127.0.0.1:{}/", nginx.port);
+    let shots = std::env::var("FAQSITE_SCREENSHOTS").unwrap_or_default();
+    let public_arg = public.to_string_lossy().into_owned();
+    let (_basic_tmp, basic) = fixture("basic");
+    let ask_only = basic.join("public");
+    build(&basic, &ask_only);
+    let ask_arg = ask_only.to_string_lossy().into_owned();
+    run_node(
+        &[
+            "tests/js/feedback-loop.mjs",
+            &base,
+            &public_arg,
+            &shots,
+            &ask_arg,
+        ],
+        &[],
+        &tools,
+    );
+    drop(nginx);
+    let log = server.join("access.log");
+    let (ok, out, err) = run(
+        &[
+            "report",
+            &log.to_string_lossy(),
+            "--root",
+            &site.to_string_lossy(),
+        ],
+        tmp.path(),
+    );
+    assert!(ok, "{err}");
+    let body = out.split_once('\n').map_or("", |(_, rest)| rest);
+    assert!(out.contains(" 6 events"), "{out}");
+    let expected = "
+Searches with no result (1 searches, 1 different)
+      1  信用卡年费
+         → no question is close: a new question may be needed
+
+Searches whose results were never opened (0)
+
+Search results opened (1)
+      1  忘记密码 → 1.1 忘记登录密码怎么办？ (01-account/reset-password.html)
+
+Questions by share of \"no\" votes (2 questions, 2 votes)
+     no    yes  no %  question
+      1      0  100%  1.1 忘记登录密码怎么办？ (01-account/reset-password.html)
+      0      1    0%  2.1 UKey 丢失了怎么办？ (02-ukey/ukey-lost.html)
+
+Contacts used, per page (1)
+  1.1 忘记登录密码怎么办？ (01-account/reset-password.html)
+        1  客服电话
+";
+    assert_eq!(body, expected, "the report of nginx's log:\n{out}");
 }

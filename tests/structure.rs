@@ -589,6 +589,10 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
          outside a document's folder (not a build: it writes the site's sources)",
     ),
     (
+        "src/report/parse.rs",
+        "`report`: the access logs named on its command line (the site is read through the gate)",
+    ),
+    (
         "src/error.rs",
         "a diagnostic's line, only of a file `paths::quotable` accepts",
     ),

@@ -29,6 +29,8 @@ pub(super) struct SiteCtx<'a> {
     pub(super) footer: &'a [FooterLine],
     /// The site's logo, favicon, extra CSS and JS (`static/…?v=…`, empty when not set).
     pub(super) added: &'a super::Added,
+    /// `[feedback]`: the "was this helpful?" box, its form link, events and analytics.
+    pub(super) feedback: &'a crate::config::FeedbackConfig,
 }
 
 /// A contact entry that can be called: `href` is a `tel:` link.
@@ -303,6 +305,7 @@ pub(super) struct Assets {
     pub(super) search_js: String,
     pub(super) search_index_js: String,
     pub(super) copy_js: String,
+    pub(super) feedback_js: String,
     pub(super) print_css: String,
     pub(super) favicon: String,
 }
@@ -348,6 +351,7 @@ impl<'a> Renderer<'a> {
             search_js: theme.asset("search.js"),
             search_index_js,
             copy_js: theme.asset("copy.js"),
+            feedback_js: theme.asset("feedback.js"),
             print_css: theme.asset("print.css"),
             favicon: theme.asset("favicon.svg"),
         };
@@ -414,6 +418,7 @@ impl<'a> Renderer<'a> {
                 examples: &c.search.examples,
                 footer: &c.footer,
                 added: &self.theme.added,
+                feedback: &c.feedback,
             },
             t: UiWords {
                 all: &self.theme.strings,

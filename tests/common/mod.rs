@@ -348,7 +348,7 @@ pub fn events(addr: &str) -> BufReader<TcpStream> {
 
 /// The one command that installs what the browser and PDF tests need on Debian.
 pub const BROWSER_TOOLS_INSTALL: &str =
-    "apt-get install chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei nodejs npm";
+    "apt-get install chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx";
 
 /// Set to `1` to skip the browser and PDF tests (each says so in the test output).
 pub const SKIP_BROWSER_TESTS: &str = "FAQSITE_SKIP_BROWSER_TESTS";
@@ -365,6 +365,8 @@ pub enum Tool {
     /// A TrueType-outline Chinese font (fonts-wqy-microhei) for the PDF: Chromium embeds it as
     /// CID TrueType, while CFF-based fonts such as Noto CJK become Type 3 outlines.
     CjkFonts,
+    /// nginx (the Debian package), for the feedback loop's access log.
+    Nginx,
 }
 
 /// What [`require_browser_tools`] found.
@@ -397,6 +399,7 @@ pub fn require_browser_tools(test: &str, needs: &[Tool]) -> Option<BrowserTools>
             Tool::Poppler if !on_path("pdftotext") || !on_path("pdfinfo") => {
                 missing.push("pdftotext and pdfinfo (poppler-utils)")
             }
+            Tool::Nginx if find_nginx().is_none() => missing.push("nginx"),
             Tool::CjkFonts if !have_cjk_font() => {
                 missing.push("a TrueType CJK font (fonts-wqy-microhei)")
             }
@@ -424,6 +427,11 @@ fn which(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&paths)
         .map(|d| d.join(name))
         .find(|p| p.is_file())
+}
+
+/// nginx on PATH, else where Debian puts it (`/usr/sbin`, not on a user's PATH).
+pub fn find_nginx() -> Option<PathBuf> {
+    which("nginx").or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()))
 }
 
 fn find_chromium() -> Option<PathBuf> {

@@ -23,3 +23,13 @@ export function checks() {
   };
   return { check, finish };
 }
+
+// A phone's page (390 × 844, touch) in a new context of `browser`, and the page errors it
+// collects.
+export async function phonePage(browser) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, errors };
+}

@@ -7,6 +7,7 @@ mod common;
 
 mod determinism;
 mod errors;
+mod feedback;
 mod fixture_site;
 mod images;
 mod names;

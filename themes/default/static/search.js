@@ -1073,7 +1073,7 @@
         var href = contactHref(c);
         // A value that is no link (an address) does not look like one.
         var a = el(href ? 'a' : 'div', href ? 'search-hit search-contact' : 'search-hit search-contact search-plain');
-        if (href) { a.href = href; links.push(a); }
+        if (href) { a.href = href; a.setAttribute('data-contact', c.label); links.push(a); }
         var title = el('span', 'search-title');
         title.appendChild(el('span', 'search-contact-label', c.label + t('search_contact_separator')));
         title.appendChild(el('span', 'search-contact-value', c.value));
@@ -1120,7 +1120,18 @@
       return list;
     }
 
+    // What the reader did, for the page's other scripts (feedback.js): `faqsite:search`
+    // {query, count} for each search shown, `faqsite:open` {query, url} for a result opened.
+    function told(name, detail) {
+      box.dispatchEvent(new CustomEvent('faqsite:' + name, { bubbles: true, detail: detail }));
+    }
+    function opened(a) {
+      if (a && !a.hasAttribute('data-contact')) told('open', { query: input.value.trim(), url: a.getAttribute('href').slice(root.length) });
+    }
+    panel.addEventListener('click', function (e) { opened(e.target.closest && e.target.closest('a.search-hit')); });
+
     function show(q, results) {
+      told('search', { query: q, count: results.length });
       panel.textContent = '';
       links = [];
       panel.hidden = false;
@@ -1212,7 +1223,7 @@
         e.preventDefault();
         clearTimeout(timer);
         remember(input.value);
-        render(input.value).then(function () { if (links.length) location.href = links[0].href; });
+        render(input.value).then(function () { if (links.length) { opened(links[0]); location.href = links[0].href; } });
       } else if (e.key === 'Escape') { dismiss(false); }
     });
 
