@@ -122,7 +122,7 @@ fn external_links(
 ) {
     let mut links: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
     for (p, r) in content.pages.iter().zip(rendered) {
-        for url in hrefs(&r.html) {
+        for url in crate::html::rewrite::hrefs(&r.html) {
             if url.starts_with("http://") || url.starts_with("https://") {
                 links.entry(url).or_insert_with(|| p.source.path.clone());
             }
@@ -345,18 +345,6 @@ pub fn is_public(ip: std::net::IpAddr) -> bool {
     }
 }
 
-fn hrefs(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("href=\"") {
-        rest = &rest[i + 6..];
-        if let Some(end) = rest.find('"') {
-            out.push(rest[..end].replace("&amp;", "&"));
-            rest = &rest[end..];
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -423,11 +411,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn hrefs_are_found() {
-        assert_eq!(
-            hrefs("<a href=\"http://a/?x=1&amp;y=2\">a</a>"),
-            vec!["http://a/?x=1&y=2"]
-        );
-    }
 }

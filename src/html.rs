@@ -1,8 +1,12 @@
 //! Escaping for what faqsite writes into HTML: the one HTML escaper (element text and quoted
 //! attribute values, also used by Tera's autoescape and for XML), JSON made safe inside a
-//! `<script>` element, and percent-encoding of URL paths. A leaf: imports nothing of faqsite.
+//! `<script>` element, and percent-encoding of URL paths; `rewrite.rs`: every edit or reading
+//! of HTML already written. A leaf: imports nothing of faqsite.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+pub mod rewrite;
+pub use rewrite::prefix_ids;
 
 /// HTML-escape text for element content and quoted attribute values (also valid XML).
 /// Characters no HTML or XML text may hold ([`forbidden_len`]: NUL and the other control
@@ -141,41 +145,6 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
-/// `html` with every ` id="x"` made ` id="{prefix}-x"` and every in-page ` href="#x"` made
-/// ` href="#{prefix}-x"`: for a page that joins several answers (the chapter page), so two
-/// answers with the same heading or footnote do not give one id twice.
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
-    const ID: &str = " id=\"";
-    const HREF: &str = " href=\"#";
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut done = 0;
-    // The next match of each pattern at or after `done`, kept until passed: searching both
-    // anew after every rewrite rescanned the rest of the page for the rarer one (quadratic).
-    let find = |pat: &str, from: usize| html[from..].find(pat).map(|i| from + i + pat.len());
-    let (mut id, mut href) = (find(ID, 0), find(HREF, 0));
-    loop {
-        let end = match (id, href) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => match a.or(b) {
-                Some(end) => end,
-                None => break,
-            },
-        };
-        out.push_str(&html[done..end]);
-        out.push_str(prefix);
-        out.push('-');
-        done = end;
-        if id == Some(end) {
-            id = find(ID, end);
-        }
-        if href == Some(end) {
-            href = find(HREF, end);
-        }
-    }
-    out.push_str(&html[done..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,15 +159,6 @@ mod tests {
         assert_eq!(
             script_json("\"a\u{7f}b\u{85}c\u{9f}\""),
             "\"a\\u007fb\\u0085c\\u009f\""
-        );
-    }
-
-    #[test]
-    fn ids_and_in_page_links_get_the_prefix() {
-        let h = r##"<h2 id="步骤">x</h2><a href="#步骤">a</a><a href="b.html#c">b</a>"##;
-        assert_eq!(
-            prefix_ids(h, "q"),
-            r##"<h2 id="q-步骤">x</h2><a href="#q-步骤">a</a><a href="b.html#c">b</a>"##
         );
     }
 

@@ -81,6 +81,34 @@ fn raw_html_passes_through_when_site_toml_allows_it() {
     assert!(raw_warnings(&report).is_empty(), "{:#?}", report.warnings);
 }
 
+/// With `raw_html = true`, the writer's HTML is read as a browser reads it: an `<img>` only
+/// where there is an `<img>` tag (not in an attribute value or a script's string), its
+/// attributes in any case, order or quoting, every entity decoded; a comment that reads like
+/// faqsite's own image marker is not made an image.
+#[test]
+fn raw_html_is_read_as_a_browser_reads_it() {
+    let body = "答案。\n\n<p title=\"<img src=&quot;nothing.png&quot;>\">标题</p>\n\n<script>var s = \"<img src=nothing.png>\", m = \"<!--faqsite:img:0-->\";</script>\n\n<IMG title=\"a src=nothing.png\" ALT='图标 &eacute;&#x56FE;' SRC='icon.png'>\n\n<!--faqsite:img:0-->\n";
+    let (tmp, site) = site_with_answer(body);
+    append_site_toml(&site, "\n[markdown]\nraw_html = true\n");
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    let html = read(&out.join("02-more/unsafe.html"));
+    assert!(
+        html.contains("var s = \"<img src=nothing.png>\", m = \"<!--faqsite:img:0-->\";"),
+        "the script is as written: {html}"
+    );
+    assert_eq!(
+        html.matches("<img src=\"../images/icon.").count(),
+        1,
+        "{html}"
+    );
+    assert!(
+        html.contains("alt=\"图标 é图\"") && html.contains("title=\"a src=nothing.png\""),
+        "{html}"
+    );
+}
+
 #[test]
 fn unknown_key_in_markdown_section_lists_the_valid_ones() {
     let (_tmp, site) = fixture("basic");

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use crate::config::Config;
-use crate::content::{outside_link_error, shown};
+use crate::content::{display_path, outside_link_error};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::output::OutputFile;
@@ -493,7 +493,7 @@ fn collect(
         let rel = rel.to_string_lossy().replace('\\', "/");
         let bytes =
             crate::paths::read(&root_canon, &path).map_err(|e| Error::io("reading", &path, e))?;
-        files.insert(format!("{prefix}{rel}"), (shown(&path, root), bytes));
+        files.insert(format!("{prefix}{rel}"), (display_path(&path, root), bytes));
     }
     Ok(walk.outside.iter().map(outside_link_error).collect())
 }
