@@ -479,6 +479,12 @@ fn resolve(
                     "keep images inside the site, e.g. in images/".into(),
                 ));
             }
+            if hidden(&canon, root_canon) {
+                return Err((
+                    format!("image path {src} leads to a hidden (dot) file or folder"),
+                    "faqsite never publishes hidden files: move the image to images/".into(),
+                ));
+            }
             if is_file {
                 return Ok(canon);
             }
@@ -495,6 +501,16 @@ fn resolve(
                 .join(" and ")
         ),
     ))
+}
+
+/// Whether an answer's image at `canon` (canonical, inside the site) is reached through a
+/// dot-file or dot-folder (`.env`, `.git/`…): never published (the rule of
+/// `paths::walk_published`, for images named by a path rather than found by a walk). Images
+/// elsewhere in the site stay usable (imported FAQs keep theirs in `img/`).
+fn hidden(canon: &Path, root_canon: &Path) -> bool {
+    let rel = canon.strip_prefix(root_canon).unwrap_or(canon);
+    rel.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
 }
 
 #[derive(Clone, Copy, PartialEq)]

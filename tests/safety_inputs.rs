@@ -674,3 +674,27 @@ fn links_in_published_folders_stay_in_their_folder_and_out_of_dot_files() {
     assert!(ok, "{err}");
     assert_eq!(read(&public.join("static/same.css")), "p{}\n");
 }
+
+/// An answer's image named by a path is never a hidden file (nor reached through a hidden
+/// folder): `../../.cache/pic.png` or `.hidden/pic.png` is an error, unread.
+#[test]
+fn an_answers_image_is_never_a_hidden_file() {
+    let (_tmp, site) = fixture("basic");
+    write(&site.join(".cache/pic.png"), "SECRET-PNG-5d1f");
+    write(&site.join("images/.hidden/pic.png"), "SECRET-PNG-5d1f");
+    let page = site.join("content/01-basics/first.md");
+    let text = read(&page);
+    write(
+        &page,
+        &format!("{text}\n![a](../../.cache/pic.png) ![b](.hidden/pic.png)\n"),
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(!ok, "{out}\n{err}");
+    for src in ["../../.cache/pic.png", ".hidden/pic.png"] {
+        assert!(
+            err.contains(&format!("image path {src} leads to a hidden (dot) file")),
+            "{src}:\n{err}"
+        );
+    }
+    assert!(!err.contains("SECRET"), "{err}");
+}

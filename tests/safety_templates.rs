@@ -158,6 +158,21 @@ fn template_bombs_go_over_the_budget_at_their_line() {
     }
 }
 
+/// The budget's own functions called by a template, with a place that does not exist: an
+/// error, not a crash.
+#[test]
+fn a_template_calling_the_budget_itself_gets_an_error_not_a_crash() {
+    let (_tmp, site) = fixture("basic");
+    write(
+        &site,
+        "templates/extra_head.html",
+        "{{ __faqsite_tick(at=99999999, n=999999999999) }}",
+    );
+    let (code, err) = exit_code(&["build"], &site);
+    assert_eq!(code, Some(1), "an error, not a crash:\n{err}");
+    assert!(err.contains("went over the budget"), "{err}");
+}
+
 /// A loop bomb saved while `serve` runs is reported, and the fix saved next is built.
 #[test]
 fn serve_survives_a_template_bomb_and_builds_the_fix() {

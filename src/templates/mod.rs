@@ -256,12 +256,16 @@ impl Theme {
             return Err(template_error(&e, &self.sources, Some(name)));
         };
         out.clear();
-        let (template, line) = &self.tera.places[breach.place];
+        // (A template may call the budget's functions itself, with any place.)
+        let (template, line) = match self.tera.places.get(breach.place) {
+            Some((t, l)) => (t.as_str(), *l),
+            None => (name, 0),
+        };
         let file = self
             .sources
             .get(template)
             .map_or_else(|| PathBuf::from(template), |(f, _)| f.clone());
-        let d = Diagnostic::new(file, *line, breach.message()).hint(format!(
+        let d = Diagnostic::new(file, line, breach.message()).hint(format!(
             "a page may take at most {} steps and {} MB; a loop over a large `range`, loops in \
              loops, or a value that doubles each time never end",
             budget::MAX_STEPS,
