@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{line_col, Diagnostic, Error, Result};
 
+mod languages;
+pub use languages::{native_name, LanguageConfig, Untranslated};
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// The whole of `site.toml`.
@@ -51,6 +54,21 @@ pub struct Config {
     /// the theme's `strings/<language>.toml`).
     #[serde(default)]
     pub strings: std::collections::BTreeMap<String, String>,
+    /// `[languages.<code>]`: the languages the site is translated into besides `language`
+    /// (see `config/languages.rs`); none for a site in one language.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub languages: std::collections::BTreeMap<String, LanguageConfig>,
+    /// A page without a translation: left out of that language (`"omit"`) or shown there with
+    /// the original's text (`"original"`).
+    #[serde(default, skip_serializing_if = "is_omit")]
+    pub untranslated: Untranslated,
+    /// The site's default `language` (a language's build changes `language`, not this).
+    #[serde(skip)]
+    site_language: String,
+}
+
+fn is_omit(u: &Untranslated) -> bool {
+    *u == Untranslated::Omit
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -401,12 +419,14 @@ impl Config {
         config.check_paths(path)?;
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
+        config.site_language = config.language.clone();
         config.markdown.links = config.links.clone();
         Ok(config)
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<()> {
         let mut errors = url_problems(text, path);
+        errors.extend(self.language_problems(text, path));
         if self.title.trim().is_empty() {
             errors.push(Diagnostic::new(path, 0, "`title` must not be empty"));
         }
@@ -483,6 +503,12 @@ impl Config {
         } else {
             Err(Error::Input(errors))
         }
+    }
+
+    /// The site's default language (`language` of site.toml, whichever language's build
+    /// this configuration is for).
+    pub fn site_language(&self) -> &str {
+        &self.site_language
     }
 
     /// `base_url` without a trailing slash, if set.

@@ -20,6 +20,8 @@ use crate::search::{self, SearchDoc, ShardKeys};
 use crate::sitemap;
 use crate::templates::{self, CompiledTemplates, PageKeys, Renderer, Theme};
 
+mod langs;
+
 /// What the command line asks for.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -287,11 +289,14 @@ pub fn build_then(
         previous: previous.as_ref(),
         defer: previous.is_some(),
     };
-    let content = match loaded {
+    let mut content = match loaded {
         Some(content) => content?,
         None => run.load_content(cache)?,
     };
+    let others = langs::load(opts, &config, &mut content)?;
     let mut made = run.stages(content, &staging, cache, &mut t)?;
+    let more = langs::build(opts, others, &staging, Some(&staging), &mut t)?;
+    made.add(more.diagnostics, opts.strict);
     let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
     let kept = previous.as_ref().map_or(&[][..], |p| &p.rest);
     let Committed {
@@ -317,13 +322,15 @@ pub fn build_then(
     }
     stamp(root, &out_dir, &inputs, &state, changed.as_deref());
     t.lap("stamp");
-    let report = BuildReport::made(
+    let mut report = BuildReport::made(
         out_dir.clone(),
         &made,
         (files, unchanged_files),
         warnings,
         t,
     );
+    report.pages += more.pages;
+    report.pages_rendered += more.pages_rendered;
     if opts.serving {
         let pages = made.page_keys;
         cache.previous = Some(Previous::new(out_dir, pages, rest, paths));
@@ -572,8 +579,11 @@ pub fn check(opts: &BuildOptions) -> Result<Checked> {
         defer: false,
     };
     let mut cache = BuildCache::default();
-    let content = run.load_content(&mut cache)?;
-    let made = run.stages(content, &DryRun, &mut cache, &mut t)?;
+    let mut content = run.load_content(&mut cache)?;
+    let others = langs::load(opts, &config, &mut content)?;
+    let mut made = run.stages(content, &DryRun, &mut cache, &mut t)?;
+    let more = langs::build(opts, others, &DryRun, None, &mut t)?;
+    made.add(more.diagnostics, opts.strict);
     Ok(Checked {
         diagnostics: made.diagnostics,
         content: made.content,
@@ -618,6 +628,15 @@ struct Made {
 }
 
 impl Made {
+    /// The other languages' problems among this build's, in the order they are shown.
+    fn add(&mut self, diagnostics: Vec<Diagnostic>, strict: bool) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        self.diagnostics.extend(diagnostics);
+        self.diagnostics = shown(std::mem::take(&mut self.diagnostics), strict);
+    }
+
     /// The search index and `print.html` of a build that made them with the pages, taken out
     /// of `paths` (every file of the build).
     fn rest_made(&mut self, paths: &mut Vec<PathBuf>) -> Rest {
@@ -790,12 +809,13 @@ impl Run<'_> {
     /// it when the search stage will segment (no segmentation cache yet).
     fn load_content(&self, cache: &mut BuildCache) -> Result<Content> {
         let parsed = self.opts.serving.then_some(&cache.content);
+        let lang = content::Selection::of(self.config);
         let preload = self.segments_from_scratch();
         let segmenter = cache
             .segmenter
             .get_or_insert_with(search::FaqChinese::segmenter);
         let (content, ()) = rayon::join(
-            || content::load(&self.opts.root, self.opts.drafts, parsed),
+            || content::load_language(&self.opts.root, (self.opts.drafts, &lang), parsed),
             || {
                 if preload {
                     segmenter.preload();
@@ -906,9 +926,10 @@ impl Run<'_> {
         cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
         let theme = theme?;
+        let pdf = langs::pdf_file(content);
         let mut renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
         if prints_pdf(self.opts, self.config) {
-            renderer = renderer.with_pdf(print::PDF_FILE);
+            renderer = renderer.with_pdf(&pdf);
         }
         if self.opts.serving {
             renderer = renderer.with_fragments(&cache.fragments);

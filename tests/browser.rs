@@ -167,3 +167,21 @@ fn code_blocks_scroll_and_copy_in_chromium() {
     build(&site, &out);
     run_node(&["tests/js/code.mjs", &out.to_string_lossy()], &[], &tools);
 }
+
+#[test]
+fn languages_switch_remember_and_search_apart_in_chromium() {
+    let Some(tools) = require_browser_tools(
+        "languages_switch_remember_and_search_apart_in_chromium",
+        CHROMIUM_TOOLS,
+    ) else {
+        return;
+    };
+    let (tmp, site) = fixture("bilingual");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    run_node(
+        &["tests/js/languages.mjs", &out.to_string_lossy()],
+        &[],
+        &tools,
+    );
+}

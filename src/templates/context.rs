@@ -372,7 +372,7 @@ pub(super) struct BaseCtx<'a> {
     search_enabled: bool,
     print_url: &'static str,
     /// `manual.pdf` when this build prints it (`[print] pdf = true` or `--pdf`), else empty.
-    pdf_url: &'static str,
+    pdf_url: &'a str,
     print: PrintCtx<'a>,
     generator: &'static str,
     /// The theme's UI words for the site's language (see `strings.rs`).
@@ -489,6 +489,10 @@ pub struct PageContext<'r, 'a> {
     prev: Option<LinkCtx<'r>>,
     next: Option<LinkCtx<'r>>,
     jsonld: JsonLd<'r, 'a>,
+    /// This page in each language of the site (none for a site in one language): the
+    /// switcher and the `hreflang` links.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<crate::content::lang::LanguageLink>,
 }
 
 impl PageContext<'_, '_> {
@@ -532,7 +536,7 @@ pub struct Renderer<'a> {
     pub(super) fragments: Option<&'a super::nav::FragmentMemo>,
     base_keys: BaseKeys,
     /// The PDF this build prints (`manual.pdf`), which the pages link beside the print page.
-    pdf: &'static str,
+    pdf: &'a str,
 }
 
 impl<'a> Renderer<'a> {
@@ -579,7 +583,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The pages link `pdf` (`manual.pdf`), which this build prints.
-    pub fn with_pdf(mut self, pdf: &'static str) -> Self {
+    pub fn with_pdf(mut self, pdf: &'a str) -> Self {
         self.pdf = pdf;
         self
     }
@@ -733,7 +737,13 @@ impl<'a> Renderer<'a> {
         breadcrumbs: Vec<LinkCtx<'r>>,
         nav: String,
     ) -> PageContext<'r, 'a> {
+        let target = if page.kind == "print" {
+            "print.html"
+        } else {
+            page.url
+        };
         PageContext {
+            languages: self.language_links(target, &root),
             base: self.base_context(root, self.nav(None)),
             nav: PageNav::Own(nav),
             related: PageNav::Own(String::new()),
@@ -984,6 +994,7 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
+        let languages = self.language_links(&page.url, &root);
         let mut base = self.base_context(root, chapters);
         base.t.only = reads.strings;
         let (chapter, breadcrumbs, jsonld) = self.placement(i, reads.questions);
@@ -1001,6 +1012,16 @@ impl<'a> Renderer<'a> {
                 renderer: self,
                 questions: jsonld,
             },
+            languages,
+        }
+    }
+
+    /// Page `url` in each language of the site, from a page whose root is `root`; empty for
+    /// a site in one language.
+    fn language_links(&self, url: &str, root: &str) -> Vec<crate::content::lang::LanguageLink> {
+        match &self.content.languages {
+            Some(l) => l.links(l.index_of(&self.content.language), url, root),
+            None => Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ mod determinism;
 mod errors;
 mod fixture_site;
 mod images;
+mod languages;
 mod names;
 mod newcomer;
 mod print;
