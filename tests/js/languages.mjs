@@ -49,7 +49,9 @@ async function search(page, home, query) {
   await page.locator('#search-input').fill(query);
   await page.locator('[data-search-results]').waitFor({ state: 'visible', timeout: 5000 });
   await page.waitForFunction(() => document.querySelector('[data-search-results] a, .search-empty'), null, { timeout: 5000 });
-  return page.locator('[data-search-results] a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.innerText]));
+  // The questions found (the contact entries a search may show are no pages).
+  return page.locator('[data-search-results] a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.innerText])
+    .filter(([h]) => !/^(tel|mailto|sms):/.test(h)));
 }
 
 async function searchPerLanguage(browser) {
