@@ -289,14 +289,11 @@ pub fn build_then(
         previous: previous.as_ref(),
         defer: previous.is_some(),
     };
-    let mut content = match loaded {
+    let content = match loaded {
         Some(content) => content?,
         None => run.load_content(cache)?,
     };
-    let others = langs::load(opts, &config, &mut content)?;
-    let mut made = run.stages(content, &staging, cache, &mut t)?;
-    let more = langs::build(opts, others, &staging, Some(&staging), &mut t)?;
-    made.add(more.diagnostics, opts.strict);
+    let mut made = run.every_language(content, &staging, Some(&staging), cache, &mut t)?;
     let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
     let kept = previous.as_ref().map_or(&[][..], |p| &p.rest);
     let Committed {
@@ -322,15 +319,13 @@ pub fn build_then(
     }
     stamp(root, &out_dir, &inputs, &state, changed.as_deref());
     t.lap("stamp");
-    let mut report = BuildReport::made(
+    let report = BuildReport::made(
         out_dir.clone(),
         &made,
         (files, unchanged_files),
         warnings,
         t,
     );
-    report.pages += more.pages;
-    report.pages_rendered += more.pages_rendered;
     if opts.serving {
         let pages = made.page_keys;
         cache.previous = Some(Previous::new(out_dir, pages, rest, paths));
@@ -523,7 +518,7 @@ impl BuildReport {
         BuildReport {
             output_dir,
             up_to_date: false,
-            pages: made.content.pages.len(),
+            pages: made.content.pages.len() + made.other_pages,
             files,
             unchanged_files,
             pages_rendered: made.pages_rendered,
@@ -579,11 +574,8 @@ pub fn check(opts: &BuildOptions) -> Result<Checked> {
         defer: false,
     };
     let mut cache = BuildCache::default();
-    let mut content = run.load_content(&mut cache)?;
-    let others = langs::load(opts, &config, &mut content)?;
-    let mut made = run.stages(content, &DryRun, &mut cache, &mut t)?;
-    let more = langs::build(opts, others, &DryRun, None, &mut t)?;
-    made.add(more.diagnostics, opts.strict);
+    let content = run.load_content(&mut cache)?;
+    let made = run.every_language(content, &DryRun, None, &mut cache, &mut t)?;
     Ok(Checked {
         diagnostics: made.diagnostics,
         content: made.content,
@@ -623,17 +615,22 @@ struct Made {
     page_keys: PageKeys,
     shard_keys: ShardKeys,
     pages_rendered: usize,
+    /// The pages of the site's other languages (see `langs.rs`).
+    other_pages: usize,
     /// The files of the search index and `print.html` (empty when deferred).
     rest_files: Vec<PathBuf>,
 }
 
 impl Made {
-    /// The other languages' problems among this build's, in the order they are shown.
-    fn add(&mut self, diagnostics: Vec<Diagnostic>, strict: bool) {
-        if diagnostics.is_empty() {
+    /// What the other languages' builds made, added to this build's: their problems among
+    /// these, in the order they are shown, and their pages.
+    fn add(&mut self, others: langs::Made, strict: bool) {
+        self.other_pages += others.pages;
+        self.pages_rendered += others.pages_rendered;
+        if others.diagnostics.is_empty() {
             return;
         }
-        self.diagnostics.extend(diagnostics);
+        self.diagnostics.extend(others.diagnostics);
         self.diagnostics = shown(std::mem::take(&mut self.diagnostics), strict);
     }
 
@@ -736,8 +733,27 @@ impl Run<'_> {
             page_keys,
             shard_keys,
             pages_rendered,
+            other_pages: 0,
             rest_files: rest.into_paths(),
         })
+    }
+
+    /// [`Run::stages`] for this language, then for each other language of the site (none for
+    /// a site in one language) into its folder of `sink`, its PDF printed into `staging`
+    /// (`None`: `check`).
+    fn every_language<S: Sink>(
+        &self,
+        mut content: Content,
+        sink: &S,
+        staging: Option<&Staging>,
+        cache: &mut BuildCache,
+        t: &mut Timer,
+    ) -> Result<Made> {
+        let others = langs::load(self.opts, self.config, &mut content)?;
+        let mut made = self.stages(content, sink, cache, t)?;
+        let more = langs::build(self.opts, others, sink, staging, t)?;
+        made.add(more, self.opts.strict);
+        Ok(made)
     }
 
     /// Every page's Markdown rendered (callouts labelled in `theme`'s words), beside the

@@ -338,3 +338,24 @@ fn each_language_prints_its_manual() {
     assert!(read(&out.join("en/index.html")).contains("href=\"manual.en.pdf\""));
     assert!(Path::new(&out.join("manual.pdf")).is_file());
 }
+
+/// `serve` rebuilds every language after an edit to a translation, and its output is a fresh
+/// build's.
+#[test]
+fn serve_rebuilds_a_translation_like_a_fresh_build() {
+    let (tmp, site) = fixture("bilingual");
+    let out = tmp.path().join("public");
+    let mut cache = faqsite::site::BuildCache::default();
+    serve_build(&site, &out, &mut cache).unwrap_or_else(|e| panic!("{e}"));
+    let edited = "content/01-start/password.en.md";
+    write(
+        &site,
+        edited,
+        "+++\ntitle = \"How do I reset the password?\"\nweight = 20\n+++\nUse the tool.\n",
+    );
+    cache.changed(&[site.canonicalize().unwrap().join(edited)]);
+    serve_build(&site, &out, &mut cache).unwrap_or_else(|e| panic!("{e}"));
+    assert!(read(&out.join("en/01-start/password.html")).contains("How do I reset the password?"));
+    assert!(read(&out.join("en/search-index.js")).contains("reset"));
+    assert_equals_fresh(tmp.path(), &site, &out, "after an English edit");
+}
