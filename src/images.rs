@@ -18,8 +18,9 @@ use crate::content::{outside_link_error, Content};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::html::{encode_path, escape};
-use crate::markdown::{normalize_path, root_prefix, ImageRef, Rendered, IMAGE_MARKER};
+use crate::markdown::{ImageRef, Rendered, IMAGE_MARKER};
 use crate::output::OutputFile;
+use crate::urls::{normalize_path, root_prefix};
 
 pub const IMAGES_DIR: &str = "images";
 

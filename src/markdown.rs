@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
+use crate::urls::{normalize_path, root_prefix};
 
 mod blocks;
 mod cache;
@@ -866,11 +867,6 @@ fn local_img(tag: &str, line: usize) -> Option<ImageRef> {
     })
 }
 
-/// `"02-drivers/x.html"` → `"../"`; `"index.html"` → `""`.
-pub fn root_prefix(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
-}
-
 pub fn is_external(url: &str) -> bool {
     url.starts_with("//")
         || url.starts_with("data:")
@@ -883,23 +879,6 @@ pub fn is_external(url: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
                 && scheme.len() > 1
         })
-}
-
-/// Lexically resolve `.` and `..` (no file system access, so it works for missing files too).
-pub fn normalize_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -963,12 +942,6 @@ mod tests {
     }
 
     #[test]
-    fn root_prefix_counts_folders() {
-        assert_eq!(root_prefix("index.html"), "");
-        assert_eq!(root_prefix("02-drivers/x.html"), "../");
-    }
-
-    #[test]
     fn external_urls_are_recognised() {
         assert!(is_external("https://a.b/c"));
         assert!(is_external("mailto:a@b"));
@@ -1004,13 +977,5 @@ mod tests {
         assert_eq!(lines.line(0), 5);
         assert_eq!(lines.line(2), 6);
         assert_eq!(lines.line(5), 8);
-    }
-
-    #[test]
-    fn normalize_resolves_dot_dot() {
-        assert_eq!(
-            normalize_path(Path::new("content/a/../b/./c.md")),
-            PathBuf::from("content/b/c.md")
-        );
     }
 }

@@ -355,7 +355,7 @@ fn rebase(url: &str, base: &str) -> String {
     } else {
         format!("{base}/{url}")
     };
-    crate::markdown::normalize_path(Path::new(&joined))
+    crate::urls::normalize_path(Path::new(&joined))
         .to_string_lossy()
         .replace('\\', "/")
 }

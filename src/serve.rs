@@ -5,6 +5,8 @@
 //! Requests that land while a rebuild swaps its output in (or moves a changed file into place)
 //! are answered from the output as it is once that is done, never with a 404 of the gap. The HTTP side is `crate::http`.
 
+pub mod update;
+
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,7 +19,9 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::http::{self, Head, Targets};
-use crate::site::{build_then, check_output, load_config, BuildCache, BuildOptions, BuildReport};
+use crate::site::{check_output, load_config, BuildOptions, BuildReport};
+
+use update::{build_then, ServeCache};
 
 /// URL path of the event stream.
 pub const EVENTS: &str = "/__faqsite/events";
@@ -122,10 +126,7 @@ struct Building {
 /// Serve `opts.root` on `bind:port` until the process is stopped; with `timings`, print how
 /// long each stage of every rebuild took.
 pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Result<()> {
-    let opts = BuildOptions {
-        serving: true,
-        ..opts.clone()
-    };
+    let opts = opts.clone();
     let out = output_folder(&opts)?;
     // The port first: a second `serve` on a busy port must fail before it touches the output.
     let listener = listen(bind, port)?;
@@ -136,7 +137,7 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     // A failed first build (a panic too) does not stop the server: with no earlier output to
     // show, every page is a placeholder that shows the error overlay and reloads once a save
     // fixes it.
-    let mut cache = BuildCache::default();
+    let mut cache = ServeCache::default();
     rebuild(&opts, &shared, &mut cache);
     {
         let shared = shared.clone();
@@ -344,11 +345,11 @@ enum Outcome {
 
 /// Build; tell the browsers to reload (as soon as the pages are in place), or show them the
 /// error.
-fn rebuild(opts: &BuildOptions, shared: &Shared, cache: &mut BuildCache) {
+fn rebuild(opts: &BuildOptions, shared: &Shared, cache: &mut ServeCache) {
     if build_reported(shared, |pages_done| build_then(opts, cache, pages_done)) == Outcome::Panicked
     {
         // A build that stopped half-way may have left its cache half-made.
-        *cache = BuildCache::default();
+        *cache = ServeCache::default();
     }
 }
 

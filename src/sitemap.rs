@@ -4,8 +4,8 @@
 use crate::content::lang::Languages;
 use crate::content::Content;
 use crate::html::{encode_path, escape};
-use crate::markdown::root_prefix;
 use crate::output::OutputFile;
+use crate::urls::root_prefix;
 
 /// `sitemap.xml` + `robots.txt` for a site served at `base_url`.
 pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {

@@ -722,11 +722,13 @@ fn run_case(site: &Site, tally: &mut Tally) -> Result<(), TestCaseError> {
         output_dir: Some(tmp.path().join("out")),
         drafts: site.drafts,
         strict: site.strict,
-        serving: site.serving,
         force: true,
         ..Default::default()
     };
-    let built = faqsite::site::build(&opts);
+    let built = match site.serving {
+        true => faqsite::serve::update::build_then(&opts, &mut Default::default(), &mut |_| {}),
+        false => faqsite::site::build(&opts),
+    };
     match &built {
         Ok(_) => tally.built += 1,
         Err(e) => {

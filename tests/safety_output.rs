@@ -114,7 +114,7 @@ fn a_committed_marker_does_not_make_someones_notes_removable() {
 fn the_record_follows_updates_in_place() {
     let (tmp, site) = fixture("basic");
     let out = tmp.path().join("out");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     serve_build(&site, &out, &mut cache).unwrap();
     let page = site.join("content/01-basics/first.md");
     let text = read(&page);

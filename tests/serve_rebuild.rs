@@ -1,4 +1,4 @@
-//! `serve`'s rebuilds (`site::build_cached` with one cache): the output folder is updated in
+//! `serve`'s rebuilds (`serve::update::build_then` with one cache): the output folder is updated in
 //! place (only what changed is written; a file no longer built is removed), what is kept from
 //! the previous build (rendered Markdown, compiled templates, page keys) never shows: after every
 //! kind of edit the output equals a fresh build of the same sources, file for file.
@@ -30,7 +30,7 @@ fn inode(p: &Path) -> u64 {
 fn serve_rebuilds_update_the_output_folder_in_place() {
     let (tmp, site) = fixture("basic");
     let out = tmp.path().join("out");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     serve_build(&site, &out, &mut cache).unwrap();
     let before = [
         inode(&out),
@@ -106,7 +106,7 @@ fn serve_rebuilds_update_the_output_folder_in_place() {
 fn serve_rebuild_after_chapter_and_link_edits_equals_a_fresh_build() {
     let (tmp, site) = fixture("basic");
     let out = tmp.path().join("out");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     serve_build(&site, &out, &mut cache).unwrap();
 
     edit(&site, "02-more/_index.md", "weight = 20", "weight = 5");
@@ -171,7 +171,7 @@ fn serve_rebuild_after_chapter_and_link_edits_equals_a_fresh_build() {
 fn a_rebuild_puts_the_pages_in_place_before_the_index_and_print_page() {
     let (tmp, site) = fixture("basic");
     let out = tmp.path().join("out");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     serve_build(&site, &out, &mut cache).unwrap();
     edit(
         &site,
@@ -180,7 +180,7 @@ fn a_rebuild_puts_the_pages_in_place_before_the_index_and_print_page() {
         "+++\n\n先放页面的回答。\n\n",
     );
     let mut seen = None;
-    faqsite::site::build_then(&serve_options(&site, &out), &mut cache, &mut |later| {
+    faqsite::serve::update::build_then(&serve_options(&site, &out), &mut cache, &mut |later| {
         seen = Some((
             read(&out.join("01-basics/second.html")).contains("先放页面的回答"),
             read(&out.join("print.html")).contains("先放页面的回答"),
@@ -210,7 +210,7 @@ fn a_rebuild_puts_the_pages_in_place_before_the_index_and_print_page() {
 fn an_edit_that_keeps_the_size_of_the_file_shows() {
     let (tmp, site) = fixture("basic");
     let out = tmp.path().join("out");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     edit(
         &site,
         "01-basics/second.md",

@@ -8,8 +8,8 @@ use std::path::{Component, Path, PathBuf};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::normalize_path;
 use crate::config::LinksConfig;
+use crate::urls::normalize_path;
 use pulldown_cmark::CowStr;
 
 use crate::content::{Content, Page};

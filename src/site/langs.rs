@@ -7,12 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{prints_pdf, BuildCache, BuildOptions, Run, Timer};
+use super::{BuildCache, BuildOptions, Purpose, Run, Timer};
 use crate::config::Config;
 use crate::content::lang::{LanguageSite, Languages};
 use crate::content::{self, Content, Selection};
 use crate::error::{Diagnostic, Error, Result};
-use crate::images;
 use crate::output::{Fill, Sink, Staging};
 use crate::print;
 
@@ -72,7 +71,7 @@ pub(super) fn load(
         .collect();
     let contents = std::iter::once(default).chain(others.iter_mut().map(|o| &mut o.content));
     for (i, c) in contents.enumerate() {
-        c.elsewhere = languages.elsewhere(i, &sources, crate::markdown::normalize_path);
+        c.elsewhere = languages.elsewhere(i, &sources, crate::urls::normalize_path);
         c.languages = Some(languages.clone());
     }
     Ok(others)
@@ -110,28 +109,24 @@ pub(super) struct Made {
 }
 
 /// Build every other language into its folder of `staging` (its PDF too, when asked for);
-/// with `dry`, into nothing (`check`).
+/// without `staging`, into nothing (`check`). `default`: the default language's run.
 pub(super) fn build<S: Sink>(
-    opts: &BuildOptions,
+    default: &Run,
     others: Vec<Other>,
     sink: &S,
     staging: Option<&Staging>,
     t: &mut Timer,
 ) -> Result<Made> {
+    let opts = default.opts;
     let mut all = Made::default();
     for o in others {
         let prefix = format!("{}/", o.config.language);
-        let run = Run {
-            opts,
-            config: &o.config,
-            mode: if staging.is_some() {
-                images::Mode::Encode
-            } else {
-                images::Mode::Validate
-            },
-            previous: None,
-            defer: false,
+        // Every other language is made whole (`serve` keeps no keys of its pages).
+        let purpose = match default.purpose {
+            Purpose::Serve { .. } => Purpose::Serve { previous: None },
+            p => p,
         };
+        let run = Run::new(opts, &o.config, purpose);
         let into = Prefixed {
             inner: sink,
             prefix: Path::new(&prefix),
@@ -140,7 +135,7 @@ pub(super) fn build<S: Sink>(
         all.pages += made.content.pages.len();
         all.pages_rendered += made.pages_rendered;
         all.diagnostics.extend(made.diagnostics);
-        if let Some(staging) = staging.filter(|_| prints_pdf(opts, &o.config)) {
+        if let Some(staging) = staging.filter(|_| run.prints_pdf()) {
             let name = pdf_file(&made.content);
             let printed = print::pdf_named(
                 &staging.path().join(&prefix),
@@ -156,10 +151,6 @@ pub(super) fn build<S: Sink>(
             t.lap("pdf");
         }
     }
-    // A file shared by languages (an untranslated original shown in another language) gives
-    // its problems once.
-    let mut seen = std::collections::HashSet::new();
-    all.diagnostics.retain(|d| seen.insert(format!("{d:?}")));
     Ok(all)
 }
 

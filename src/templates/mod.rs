@@ -6,16 +6,24 @@
 //! ARCHITECTURE.md ("Template context").
 //!
 //! This file owns the theme (loading, overrides, Tera errors as diagnostics; Tera escapes with
-//! [`crate::html::escape`]); `context.rs` owns what pages are rendered with (the typed template
-//! context, page keys) and the rendering of the pages.
+//! [`crate::html::escape`]). Below it, each importing only those after it: `render.rs` (every
+//! page, in parallel; `progress.rs` its progress bar), `page.rs` (a page's whole context),
+//! `jsonld.rs`, `nav.rs` (sidebars and related lists), `context.rs` (the typed template
+//! context, the `Renderer`), `key.rs` (keys of contexts).
 
 mod context;
+mod jsonld;
 mod key;
 mod nav;
+mod page;
+mod progress;
+mod render;
 mod strings;
+mod tags;
 mod uses;
-pub use context::{NavChapter, NavQuestion, PageContext, PageKey, PageKeys, Renderer};
-pub use nav::FragmentMemo;
+pub use context::{NavChapter, NavQuestion, Renderer};
+pub use key::{FragmentMemo, PageKey, PageKeys};
+pub use page::PageContext;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{digest, key_mode, BaseCtx, NavChapter, PageKey, Renderer};
-use super::key::Digest;
+use super::context::{BaseCtx, Html, NavChapter, NavQuestion, Renderer};
+use super::key::{digest, Digest, PageKey};
+use super::{CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT};
+use crate::content::PageKind;
 use crate::error::{Error, Result};
 use crate::html::escape;
 
@@ -94,7 +96,9 @@ pub enum PageNav<'a> {
 impl Serialize for PageNav<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
-            PageNav::Shared { nav, href } if key_mode() => (Digest(&nav.1), href).serialize(s),
+            PageNav::Shared { nav, href } if !s.is_human_readable() => {
+                (Digest(&nav.1), href).serialize(s)
+            }
             PageNav::Shared { nav, href } => s.serialize_str(&mark_current(&nav.0, href)),
             PageNav::Own(html) => s.serialize_str(html),
         }
@@ -185,44 +189,135 @@ impl Renderer<'_> {
     }
 }
 
-/// The sidebars and related lists of the last build (`serve`), by the key of what they were
-/// rendered from ([`super::Theme::fragment_key`]): after an edit to an answer, all 200 of a
-/// large site's sidebars are the same, and rendering them was a third of a rebuild's templates.
-/// Only the last build's are kept.
-#[derive(Default)]
-pub struct FragmentMemo(std::sync::Mutex<FragmentMaps>);
-
-#[derive(Default)]
-struct FragmentMaps {
-    last: HashMap<PageKey, String>,
-    this: HashMap<PageKey, String>,
+/// Which of a chapter's questions a page lists.
+#[derive(Clone, Copy)]
+pub(super) enum Listing {
+    /// All of them.
+    All,
+    /// At most [`CHAPTER_NAV_QUESTIONS`], around the question at this position (the first
+    /// ones when `None`).
+    Around(Option<usize>),
+    /// At most [`CHAPTER_NAV_QUESTIONS`], from this position (where `Around` starts).
+    From(usize),
 }
 
-impl FragmentMemo {
-    fn maps(&self) -> std::sync::MutexGuard<'_, FragmentMaps> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+impl Listing {
+    /// How many of a chapter of `len` questions are left out before and after the listed ones.
+    pub(super) fn left_out(self, len: usize) -> (usize, usize) {
+        let range = self.range(len);
+        (range.start, len - range.end)
     }
 
-    /// A build starts: what the one before used becomes the last build's.
-    pub(super) fn next_build(&self) {
-        let mut maps = self.maps();
-        maps.last = std::mem::take(&mut maps.this);
+    /// The positions listed of a chapter of `len` questions.
+    pub(super) fn range(self, len: usize) -> std::ops::Range<usize> {
+        match self {
+            Listing::Around(at) if len > CHAPTER_NAV_QUESTIONS => {
+                let start = at
+                    .unwrap_or(0)
+                    .saturating_sub(CHAPTER_NAV_QUESTIONS / 2)
+                    .min(len - CHAPTER_NAV_QUESTIONS);
+                start..start + CHAPTER_NAV_QUESTIONS
+            }
+            Listing::From(start) if len > CHAPTER_NAV_QUESTIONS => {
+                start..start + CHAPTER_NAV_QUESTIONS
+            }
+            _ => 0..len,
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// The chapter list for the sidebar; `current` is the page being rendered.
+    pub fn nav(&self, current: Option<usize>) -> Vec<NavChapter<'_>> {
+        let mut chapters = self.nav_at(&self.nav_place(current, String::new()));
+        for ch in &mut chapters {
+            ch.current = current == Some(self.content.chapters[ch.index].page);
+            for q in &mut ch.questions {
+                q.current = current == Some(q.index);
+            }
+        }
+        chapters
     }
 
-    fn get(&self, key: &PageKey) -> Option<String> {
-        let mut maps = self.maps();
-        let html = match maps.this.get(key) {
-            Some(html) => html.clone(),
-            None => maps.last.remove(key)?,
+    /// Where page `current` (a special page when `None`) is, as far as its sidebar goes.
+    pub(super) fn nav_place(&self, current: Option<usize>, root: String) -> NavPlace {
+        let content = self.content;
+        let (chapter, question) = match current.map(|i| content.pages[i].kind) {
+            Some(PageKind::Chapter(c)) => (Some(c), None),
+            Some(PageKind::Question(c, q)) => (Some(c), Some(q)),
+            _ => (None, None),
         };
-        maps.this.insert(*key, html.clone());
-        Some(html)
+        let start = chapter.map_or(0, |ci| {
+            Listing::Around(question)
+                .range(content.chapters[ci].questions.len())
+                .start
+        });
+        NavPlace {
+            root,
+            home: current == Some(0),
+            chapter,
+            start,
+        }
     }
 
-    fn put(&self, key: PageKey, html: String) {
-        self.maps().this.insert(key, html);
+    /// The sidebar's chapter list at `place`, nothing marked current.
+    pub(super) fn nav_at(&self, place: &NavPlace) -> Vec<NavChapter<'_>> {
+        let content = self.content;
+        let full = content.question_count() <= FULL_NAV_LIMIT;
+        let home = place.home;
+        let all_chapters = home || content.chapters.len() <= CHAPTER_NAV_LIMIT;
+        content
+            .chapters
+            .iter()
+            .enumerate()
+            .filter(|(ci, _)| all_chapters || place.chapter == Some(*ci))
+            .map(|(ci, _)| {
+                let listing = if place.chapter == Some(ci) {
+                    Listing::From(place.start)
+                } else {
+                    Listing::All
+                };
+                let with_questions = full || home || place.chapter == Some(ci);
+                let (questions, before, after) = if with_questions {
+                    self.listed_questions(ci, listing, None, false)
+                } else {
+                    (Vec::new(), 0, 0)
+                };
+                self.nav_chapter(ci, false, Html::EMPTY, questions, (before, after))
+            })
+            .collect()
+    }
+
+    /// The questions of chapter `ci` that `listing` lists, and how many it leaves out before
+    /// and after them.
+    pub(super) fn listed_questions(
+        &self,
+        ci: usize,
+        listing: Listing,
+        current: Option<usize>,
+        with_content: bool,
+    ) -> (Vec<NavQuestion<'_>>, usize, usize) {
+        let all = &self.content.chapters[ci].questions;
+        let (before, after) = listing.left_out(all.len());
+        let questions = all[listing.range(all.len())]
+            .iter()
+            .map(|&q| self.nav_question(q, current, with_content))
+            .collect();
+        (questions, before, after)
+    }
+
+    /// The chapter of a page at `place` with the questions such a page lists, without answers
+    /// or intro (what `related.html` shows); `None` outside chapters.
+    pub(super) fn chapter_window(&self, place: &NavPlace) -> Option<NavChapter<'_>> {
+        let ci = place.chapter?;
+        let (questions, before, after) =
+            self.listed_questions(ci, Listing::From(place.start), None, false);
+        Some(self.nav_chapter(ci, false, Html::EMPTY, questions, (before, after)))
+    }
+
+    /// Chapter `ci` without its intro and questions (the sidebar's `chapter`).
+    pub(super) fn chapter_summary(&self, ci: usize) -> NavChapter<'_> {
+        self.nav_chapter(ci, false, Html::EMPTY, Vec::new(), (0, 0))
     }
 }
 
@@ -246,31 +341,6 @@ pub fn mark_current(nav: &str, href: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A build finds what the build before it rendered, and nothing older: the memo holds
-    /// one build's fragments, not every sidebar a long `serve` session ever made.
-    #[test]
-    fn the_fragment_memo_keeps_the_last_builds_fragments_only() {
-        let memo = FragmentMemo::default();
-        let (a, b) = ([1u8; 16], [2u8; 16]);
-        memo.next_build();
-        memo.put(a, "A".into());
-        memo.put(b, "B".into());
-        memo.next_build();
-        assert_eq!(
-            memo.get(&a).as_deref(),
-            Some("A"),
-            "kept for the next build"
-        );
-        assert_eq!(
-            memo.get(&a).as_deref(),
-            Some("A"),
-            "found twice in one build"
-        );
-        memo.next_build();
-        assert_eq!(memo.get(&a).as_deref(), Some("A"), "used by the last build");
-        assert_eq!(memo.get(&b), None, "unused by the last build: gone");
-    }
 
     #[test]
     fn only_the_first_link_to_the_page_is_marked() {

@@ -81,12 +81,11 @@ pub fn build(root: &Path, out: &Path) -> faqsite::site::BuildReport {
     }
 }
 
-/// The options `serve` builds `site` into `out` with (`serving`, forced).
+/// The options `serve` builds `site` into `out` with (forced).
 pub fn serve_options(site: &Path, out: &Path) -> faqsite::site::BuildOptions {
     faqsite::site::BuildOptions {
         root: site.to_path_buf(),
         output_dir: Some(out.to_path_buf()),
-        serving: true,
         // as `serve` does: it rebuilds after every change it sees
         force: true,
         ..Default::default()
@@ -97,33 +96,48 @@ pub fn serve_options(site: &Path, out: &Path) -> faqsite::site::BuildOptions {
 pub fn serve_build(
     site: &Path,
     out: &Path,
-    cache: &mut faqsite::site::BuildCache,
+    cache: &mut faqsite::serve::update::ServeCache,
 ) -> faqsite::error::Result<faqsite::site::BuildReport> {
-    faqsite::site::build_cached(&serve_options(site, out), cache)
+    faqsite::serve::update::build_then(&serve_options(site, out), cache, &mut |_| {})
 }
 
 /// The output of `site` in `out` equals a fresh build of a copy of it (with a cache of its
 /// own; from a copy, as a build records its output in the site's cache folder and `serve`
 /// trusts its keys only while that record names its own output), file for file.
 pub fn assert_equals_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) {
-    let copy = tmp.join(format!("copy-{}", what.replace(' ', "-")));
+    let differences = differences_from_fresh(tmp, site, out, what);
+    assert!(differences.is_empty(), "{what}: {}", differences.join("; "));
+}
+
+/// How the output of `site` in `out` differs from a fresh build of a copy of it (see
+/// [`assert_equals_fresh`]); empty when they are equal.
+pub fn differences_from_fresh(tmp: &Path, site: &Path, out: &Path, what: &str) -> Vec<String> {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("{}-{n}", what.replace(' ', "-"));
+    let copy = tmp.join(format!("copy-{name}"));
     copy_dir(site, &copy);
-    let fresh = tmp.join(format!("fresh-{}", what.replace(' ', "-")));
-    serve_build(&copy, &fresh, &mut faqsite::site::BuildCache::default())
-        .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
+    let fresh = tmp.join(format!("fresh-{name}"));
+    serve_build(
+        &copy,
+        &fresh,
+        &mut faqsite::serve::update::ServeCache::default(),
+    )
+    .unwrap_or_else(|e| panic!("{what}: fresh build failed:\n{e}"));
     let (rebuilt, full) = (snapshot(out), snapshot(&fresh));
-    assert_eq!(
-        rebuilt.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "{what}: the same files"
-    );
-    for (path, bytes) in &rebuilt {
-        assert!(
-            bytes == &full[path],
-            "{what}: {} differs from a fresh build",
-            path.display()
-        );
+    if rebuilt.keys().ne(full.keys()) {
+        let names = |m: &BTreeMap<PathBuf, Vec<u8>>| format!("{:?}", m.keys().collect::<Vec<_>>());
+        return vec![format!(
+            "other files: {} vs {}",
+            names(&rebuilt),
+            names(&full)
+        )];
     }
+    rebuilt
+        .iter()
+        .filter(|(path, bytes)| *bytes != &full[*path])
+        .map(|(path, _)| format!("{} differs from a fresh build", path.display()))
+        .collect()
 }
 
 pub fn read(path: &Path) -> String {

@@ -102,3 +102,14 @@ test('a highlight is never cut at the end of a snippet', () => {
   assert.equal(pieces[pieces.length - 1].text, '…');
   assert.ok(text.includes(pieces.slice(1, -1).map((p) => p.text).join('')));
 });
+
+test('query words split by the index\'s own word classes: accented Latin and Han beyond the BMP', () => {
+  const engine = new api.Engine(smallIndex([
+    { title: ['café', 'crème'], body: ['menü', 'öffnen'] },
+    { title: ['𠮷野家'], body: ['𠮷野家', '门店'] },
+    ...filler(10),
+  ]));
+  assert.deepEqual(plain(urls(engine, 'Café')).slice(0, 1), ['0.html']);
+  assert.deepEqual(plain(urls(engine, 'menü öffnen')).slice(0, 1), ['0.html']);
+  assert.deepEqual(plain(urls(engine, '𠮷野家')).slice(0, 1), ['1.html']);
+});

@@ -83,7 +83,7 @@ fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
         )
         .unwrap();
         let out = tmp.path().join("out");
-        let mut cache = faqsite::site::BuildCache::default();
+        let mut cache = faqsite::serve::update::ServeCache::default();
         let first = serve_build(&site, &out, &mut cache).unwrap();
         assert_eq!(
             first.pages_rendered, first.pages,
@@ -112,7 +112,12 @@ fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
         assert!(index.contains("独一无二"), "the index has the new words");
 
         let fresh = tmp.path().join("fresh");
-        serve_build(&site, &fresh, &mut faqsite::site::BuildCache::default()).unwrap();
+        serve_build(
+            &site,
+            &fresh,
+            &mut faqsite::serve::update::ServeCache::default(),
+        )
+        .unwrap();
         assert_eq!(snapshot(&out), snapshot(&fresh), "rebuild = fresh build");
 
         // What serve writes is what `build` writes, but for the index's `?v=` version.
@@ -174,7 +179,7 @@ fn serve_rebuild_renders_only_what_changed_and_equals_a_fresh_build() {
 fn serve_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     let (tmp, site) = fixture("basic");
     let out = tmp.path().join("out");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     serve_build(&site, &out, &mut cache).unwrap();
     let content = site.join("content");
     let replace = |rel: &str, from: &str, to: &str| {

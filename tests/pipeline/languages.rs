@@ -345,7 +345,7 @@ fn each_language_prints_its_manual() {
 fn serve_rebuilds_a_translation_like_a_fresh_build() {
     let (tmp, site) = fixture("bilingual");
     let out = tmp.path().join("public");
-    let mut cache = faqsite::site::BuildCache::default();
+    let mut cache = faqsite::serve::update::ServeCache::default();
     serve_build(&site, &out, &mut cache).unwrap_or_else(|e| panic!("{e}"));
     let edited = "content/01-start/password.en.md";
     write(

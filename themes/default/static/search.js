@@ -36,16 +36,13 @@
     return out.toLowerCase();
   }
 
-  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-  var WORD = /[a-z0-9]/;
-
-  // Split normalised text into runs: {han: bool, text}. Everything else separates.
+  // Split normalised text into runs: {kind: 'han' | 'word', text}, by the index's own word
+  // classes (HAN_CHAR, LATIN_CHAR below), a code point at a time. Everything else separates.
   function runs(text) {
     var out = [];
     var cur = null;
-    for (var i = 0; i < text.length; i++) {
-      var ch = text[i];
-      var kind = HAN.test(ch) ? 'han' : (WORD.test(ch) ? 'word' : null);
+    for (var ch of text) {
+      var kind = HAN_CHAR.test(ch) ? 'han' : (LATIN_CHAR.test(ch) ? 'word' : null);
       if (kind === null) { cur = null; continue; }
       if (!cur || cur.kind !== kind) { cur = { kind: kind, text: '' }; out.push(cur); }
       cur.text += ch;
@@ -131,8 +128,9 @@
 
   Engine.prototype.node = function (field, term) {
     var n = this.index.index[field].root;
-    for (var i = 0; i < term.length; i++) {
-      n = n[term[i]];
+    // The index's tree has a node per character (code point), as elasticlunr-rs builds it.
+    for (var ch of term) {
+      n = n[ch];
       if (!n) return null;
     }
     return n;
@@ -140,17 +138,17 @@
 
   // Maximum matching in one direction; returns the list of words.
   Engine.prototype.match = function (text, backward) {
-    var words = [];
-    var i = backward ? text.length : 0;
-    while (backward ? i > 0 : i < text.length) {
-      var found = null;
-      for (var len = Math.min(MAX_WORD, backward ? i : text.length - i); len >= 1; len--) {
-        var w = backward ? text.slice(i - len, i) : text.slice(i, i + len);
-        if (this.vocab[w]) { found = w; break; }
+    var chars = Array.from(text), words = [];
+    var i = backward ? chars.length : 0;
+    while (backward ? i > 0 : i < chars.length) {
+      var found = null, size = 1;
+      for (var len = Math.min(MAX_WORD, backward ? i : chars.length - i); len >= 1; len--) {
+        var w = (backward ? chars.slice(i - len, i) : chars.slice(i, i + len)).join('');
+        if (this.vocab[w]) { found = w; size = len; break; }
       }
-      if (!found) found = backward ? text[i - 1] : text[i];
+      if (!found) found = backward ? chars[i - 1] : chars[i];
       words.push(found);
-      i += backward ? -found.length : found.length;
+      i += backward ? -size : size;
     }
     if (backward) words.reverse();
     return words;
@@ -269,7 +267,7 @@
       (self.pinyin[w] || []).forEach(function (t) { alts.push({ term: t, exact: false }); });
       var parts = self.parts(w);
       parts.forEach(function (p) { alts.push({ term: p, exact: true, part: true, share: 1 / parts.length }); });
-      return { word: w, alts: alts, weight: self.weak[w] || (isHan(w) && w.length === 1 ? SINGLE : 1) };
+      return { word: w, alts: alts, weight: self.weak[w] || (isHan(w) && Array.from(w).length === 1 ? SINGLE : 1) };
     });
     var typed = compact(normalize(query));
     this.synonyms.forEach(function (g) {
@@ -729,9 +727,9 @@
   ShardedSource.prototype.shardsFor = function (query) {
     var m = this.m, out = Object.create(null), pinyin = Object.create(null);
     runs(normalize(query)).forEach(function (r) {
-      for (var i = 0; i < r.text.length; i++) {
-        if (r.kind === 'han') out[r.text.codePointAt(i) % m.shards] = true;
-        var letter = r.text.charCodeAt(i) - 97;
+      for (var ch of r.text) {
+        if (r.kind === 'han') out[ch.codePointAt(0) % m.shards] = true;
+        var letter = ch.charCodeAt(0) - 97;
         if (letter >= 0 && letter < 26 && (m.pinyin || [])[letter]) pinyin[letter] = true;
       }
     });

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{LinkCtx, PageCtx, Renderer, TagLink};
+use super::context::{LinkCtx, PageCtx, Renderer, TagLink};
 use crate::content::{Tag, TAGS_INDEX};
 use crate::error::Result;
 use crate::output::Sink;
@@ -80,10 +80,9 @@ impl Renderer<'_> {
     }
 
     fn render_tag(&self, tag: &Tag, nav: String) -> Result<String> {
-        let title =
-            super::super::strings::fill_one(self.theme.string("tag_title"), "tag", &tag.name);
+        let title = super::strings::fill_one(self.theme.string("tag_title"), "tag", &tag.name);
         let description =
-            super::super::strings::fill_one(self.theme.string("tag_description"), "tag", &tag.name);
+            super::strings::fill_one(self.theme.string("tag_description"), "tag", &tag.name);
         let page = PageCtx::plain("tag", &title, &tag.url, description);
         let crumbs = vec![
             self.home_link(),
