@@ -129,12 +129,17 @@ impl Run<'_> {
             .collect();
         // `check` writes nothing, not even the segmentation cache.
         // Never through a cache folder committed as a symbolic link (see `paths`).
-        let cache_dir = self.opts.root.join(fresh::CACHE_DIR);
+        // Each language's segmentation in a folder of its own (`.faqsite-cache/en/`).
+        let sub = content.language.code.as_deref().unwrap_or("");
+        let cache_dir = match sub {
+            "" => self.opts.root.join(fresh::CACHE_DIR),
+            code => self.opts.root.join(fresh::CACHE_DIR).join(code),
+        };
         let usable = self
             .opts
             .root
             .canonicalize()
-            .is_ok_and(|r| paths::cache_folder_usable(&r, ""));
+            .is_ok_and(|r| paths::cache_folder_usable(&r, sub));
         let cache_dir = (self.purpose.writes_cache() && usable).then_some(cache_dir.as_path());
         let segmenter = cache
             .segmenter

@@ -359,3 +359,33 @@ fn serve_rebuilds_a_translation_like_a_fresh_build() {
     assert!(read(&out.join("en/search-index.js")).contains("reset"));
     assert_equals_fresh(tmp.path(), &site, &out, "after an English edit");
 }
+
+/// A large site's sharded index and segmentation cache are per language too: each language
+/// keeps its own cache (one shared file would be the other language's at every build).
+#[test]
+fn sharded_indexes_keep_a_segmentation_cache_per_language() {
+    let (tmp, site) = fixture("bilingual");
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site,
+        "site.toml",
+        &toml.replacen("[search]\n", "[search]\nshard_above = 2\n", 1),
+    );
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    for file in ["search/manifest.js", "en/search/manifest.js"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    let cache = site.join(".faqsite-cache");
+    let (zh, en) = (
+        cache.join("search-terms.bin"),
+        cache.join("en/search-terms.bin"),
+    );
+    assert!(zh.is_file() && en.is_file());
+    let before = (std::fs::read(&zh).unwrap(), std::fs::read(&en).unwrap());
+    std::fs::remove_dir_all(&out).unwrap();
+    build(&site, &out);
+    let after = (std::fs::read(&zh).unwrap(), std::fs::read(&en).unwrap());
+    assert!(before == after, "each language's cache stays its own");
+    assert!(read(&out.join("en/index.html")).contains("search/manifest.js"));
+}
