@@ -458,7 +458,7 @@ impl<'a> Run<'a> {
     ) -> Result<Made> {
         let others = langs::load(self.opts, self.config, &mut content)?;
         let mut made = self.stages(content, sink, cache, t)?;
-        let more = langs::build(self, others, sink, staging, t)?;
+        let more = langs::build(self, others, (sink, staging), cache, t)?;
         made.add(more, self.opts.strict);
         Ok(made)
     }

@@ -113,12 +113,19 @@ pub(super) struct Made {
 pub(super) fn build<S: Sink>(
     default: &Run,
     others: Vec<Other>,
-    sink: &S,
-    staging: Option<&Staging>,
+    (sink, staging): (&S, Option<&Staging>),
+    cache: &mut BuildCache,
     t: &mut Timer,
 ) -> Result<Made> {
     let opts = default.opts;
     let mut all = Made::default();
+    // The word segmenter's dictionary and the compiled templates serve every language; the
+    // rest of `cache` (`serve`'s pages of the default language) is its own.
+    let mut shared = BuildCache {
+        segmenter: cache.segmenter.take(),
+        templates: std::mem::take(&mut cache.templates),
+        ..BuildCache::default()
+    };
     for o in others {
         let prefix = format!("{}/", o.config.language);
         // Every other language is made whole (`serve` keeps no keys of its pages).
@@ -131,7 +138,8 @@ pub(super) fn build<S: Sink>(
             inner: sink,
             prefix: Path::new(&prefix),
         };
-        let made = run.stages(o.content, &into, &mut BuildCache::default(), t)?;
+        let made = run.stages(o.content, &into, &mut shared, t);
+        let made = made.inspect_err(|_| give_back(cache, &mut shared))?;
         all.pages += made.content.pages.len();
         all.pages_rendered += made.pages_rendered;
         all.diagnostics.extend(made.diagnostics);
@@ -151,7 +159,17 @@ pub(super) fn build<S: Sink>(
             t.lap("pdf");
         }
     }
+    give_back(cache, &mut shared);
     Ok(all)
+}
+
+/// What the languages shared goes back to the build's cache (kept by `serve`; else dropped
+/// with it at the end of the build).
+fn give_back(cache: &mut BuildCache, shared: &mut BuildCache) {
+    if cache.segmenter.is_none() {
+        cache.segmenter = shared.segmenter.take();
+    }
+    cache.templates = std::mem::take(&mut shared.templates);
 }
 
 /// A [`Sink`] that puts every file under a folder of another sink's output (`en/`).

@@ -156,7 +156,10 @@ impl Run<'_> {
         } else {
             // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
             // peak of the stages still to come.
-            cache.segmenter = None;
+            // (A site in several languages keeps it for the next language's index.)
+            if content.languages.is_none() {
+                cache.segmenter = None;
+            }
             script.url()
         };
         Ok((url, shards))
