@@ -1,7 +1,9 @@
 //! `faqsite check`: the build without output ([`site::check`]: every stage runs, nothing is
 //! written), so it reports exactly what `build` would, with the same words, places, severity
 //! and hints; and, with `--external`, whether external links' hosts answer (only here: it
-//! needs the network).
+//! needs the network). Links are asked only of public addresses, decided on the address each
+//! connection is made to ([`PublicOnly`]), not on the name: a pull request's link to
+//! `http://169.254.169.254/` or to a name that resolves to 127.0.0.1 is not connected to.
 
 use std::collections::BTreeMap;
 use std::net::ToSocketAddrs;
@@ -76,6 +78,8 @@ pub fn check(opts: &BuildOptions, external: Option<ExternalLimits>) -> CheckRepo
 pub struct ExternalLimits {
     pub per_link: Duration,
     pub per_run: Duration,
+    /// Connect to loopback, private and other non-public addresses too (`--allow-private-addresses`).
+    pub allow_private: bool,
 }
 
 impl Default for ExternalLimits {
@@ -83,6 +87,7 @@ impl Default for ExternalLimits {
         ExternalLimits {
             per_link: Duration::from_secs(10),
             per_run: Duration::from_secs(120),
+            allow_private: false,
         }
     }
 }
@@ -100,6 +105,8 @@ enum Probe {
     Status(u16),
     /// Not asked: the run's time limit was spent.
     NotAsked,
+    /// Not asked: the host (or a redirect's) resolves only to non-public addresses.
+    Private,
 }
 
 /// External links: each with a HEAD request (a GET when the server refuses HEAD), redirects
@@ -115,7 +122,7 @@ fn external_links(
 ) {
     let mut links: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
     for (p, r) in content.pages.iter().zip(rendered) {
-        for url in hrefs(&r.html) {
+        for url in crate::html::rewrite::hrefs(&r.html) {
             if url.starts_with("http://") || url.starts_with("https://") {
                 links.entry(url).or_insert_with(|| p.source.path.clone());
             }
@@ -148,11 +155,18 @@ fn external_links(
             Probe::NoAnswer => "its host does not answer".to_string(),
             Probe::TimedOut => format!("no answer within {} s", limits.per_link.as_secs_f32()),
             Probe::Status(s) if s >= 400 => format!("it answers HTTP {s}"),
+            Probe::Private => "not checked: it resolves to a private address".to_string(),
             _ => continue,
+        };
+        let hint = if r == Probe::Private {
+            "loopback, private-network, link-local and other non-public addresses are never \
+             connected to (an intranet site's own checks: --allow-private-addresses)"
+        } else {
+            "check the address, or remove the link if the page is gone"
         };
         found.push(
             Diagnostic::new(&links[url], 0, format!("external link {url}: {problem}"))
-                .hint("check the address, or remove the link if the page is gone")
+                .hint(hint)
                 .warning(),
         );
     }
@@ -161,12 +175,22 @@ fn external_links(
 /// [`probe`] every URL, eight at a time, none started after `limits.per_run`.
 fn probe_all(urls: &[String], limits: ExternalLimits) -> Vec<Probe> {
     let deadline = Instant::now() + limits.per_run;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(5)
         .user_agent("faqsite-check")
-        .build()
-        .into();
+        // Connections go straight to the address the resolver vouched for: through a proxy
+        // the proxy would resolve the name (and reach what it reaches).
+        .proxy(None)
+        .build();
+    let resolver = PublicOnly {
+        allow_private: limits.allow_private,
+    };
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        resolver,
+    );
     let ask = |u: &String| probe(&agent, u, limits.per_link, deadline);
     match rayon::ThreadPoolBuilder::new().num_threads(8).build() {
         Ok(pool) => pool.install(|| urls.par_iter().map(ask).collect()),
@@ -205,6 +229,9 @@ fn probe(agent: &ureq::Agent, url: &str, per_link: Duration, deadline: Instant) 
         match request.timeout_global(Some(left)).build().call() {
             Ok(answer) => Probe::Status(answer.status().as_u16()),
             Err(ureq::Error::Timeout(_)) => Probe::TimedOut,
+            Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                Probe::Private
+            }
             Err(_) => Probe::NoAnswer,
         }
     };
@@ -231,17 +258,91 @@ fn resolves(url: &str, end: Instant) -> bool {
     lookup.is_ok() && rx.recv_timeout(end.saturating_duration_since(Instant::now())) == Ok(true)
 }
 
-fn hrefs(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("href=\"") {
-        rest = &rest[i + 6..];
-        if let Some(end) = rest.find('"') {
-            out.push(rest[..end].replace("&amp;", "&"));
-            rest = &rest[end..];
+/// ureq's resolver, keeping only public addresses: every connection, redirects included, is
+/// made to an address this returned, so a name that resolves to a private address (or changes
+/// to one between lookups) is never connected to. None left: a `PermissionDenied` error.
+#[derive(Debug)]
+struct PublicOnly {
+    allow_private: bool,
+}
+
+impl ureq::unversioned::resolver::Resolver for PublicOnly {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        use ureq::unversioned::resolver::DefaultResolver;
+        let all = DefaultResolver::default().resolve(uri, config, timeout)?;
+        if self.allow_private {
+            return Ok(all);
+        }
+        let mut public = self.empty();
+        for a in all.iter().filter(|a| is_public(a.ip())) {
+            public.push(*a);
+        }
+        if public.is_empty() {
+            return Err(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the host resolves only to non-public addresses",
+            )));
+        }
+        Ok(public)
+    }
+}
+
+/// Whether `ip` is a public unicast address: not loopback, private (RFC 1918, unique-local
+/// IPv6), link-local (cloud metadata at 169.254.169.254), shared (100.64/10), unspecified,
+/// broadcast, multicast, documentation, benchmarking or reserved; IPv4 inside IPv6
+/// (mapped, compatible, NAT64, 6to4) is judged as the IPv4 address.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: usize| {
+                std::net::Ipv4Addr::new(
+                    (s[hi] >> 8) as u8,
+                    s[hi] as u8,
+                    (s[hi + 1] >> 8) as u8,
+                    s[hi + 1] as u8,
+                )
+            };
+            if let Some(v4) = v6.to_ipv4() {
+                // ::ffff:a.b.c.d and ::a.b.c.d (also ::1 and ::, both refused as IPv4 0/8).
+                return v6 != std::net::Ipv6Addr::LOCALHOST && is_public(IpAddr::V4(v4));
+            }
+            if s[0] == 0x64 && s[1] == 0xff9b {
+                return is_public(IpAddr::V4(embedded(6)));
+            }
+            if s[0] == 0x2002 {
+                return is_public(IpAddr::V4(embedded(1)));
+            }
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0
+                || (s[0] == 0x2001 && s[1] == 0x0db8))
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -263,10 +364,49 @@ mod tests {
     }
 
     #[test]
-    fn hrefs_are_found() {
-        assert_eq!(
-            hrefs("<a href=\"http://a/?x=1&amp;y=2\">a</a>"),
-            vec!["http://a/?x=1&y=2"]
-        );
+    fn only_public_addresses_are_public() {
+        for private in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "224.0.0.1",
+            "240.0.0.1",
+            "192.0.0.170",
+            "198.18.0.1",
+            "::1",
+            "::",
+            "fd00::1",
+            "fc12::1",
+            "fe80::1",
+            "fec0::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "::10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+            "2001:db8::1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in [
+            "1.1.1.1",
+            "93.184.216.34",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2606:4700::1111",
+            "::ffff:1.1.1.1",
+            "2002:0101:0101::",
+        ] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
     }
 }

@@ -65,10 +65,119 @@ pub struct Config {
     /// The site's default `language` (a language's build changes `language`, not this).
     #[serde(skip)]
     site_language: String,
+    /// Where its keys are in site.toml, for messages about their values.
+    #[serde(skip)]
+    pub lines: KeyLines,
 }
 
 fn is_omit(u: &Untranslated) -> bool {
     *u == Untranslated::Omit
+}
+
+/// The 1-based line of every key and array element set in site.toml, by its path
+/// (`output_dir`, `images.max_pixels`, `contact.0.href`, `footer.1`), read once with the file:
+/// a message about a value points at its line without reading and parsing the file again.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLines(std::collections::BTreeMap<String, usize>);
+
+impl KeyLines {
+    /// The lines of `text` (none when it is not TOML: its parse error is reported anyway).
+    pub fn read(text: &str) -> KeyLines {
+        let mut lines = KeyLines::default();
+        if let Ok(top) = toml::from_str::<TomlNode>(text) {
+            lines.walk(text, "", &top);
+        }
+        lines
+    }
+
+    fn walk(&mut self, text: &str, prefix: &str, node: &TomlNode) {
+        let children: Vec<(String, &toml::Spanned<TomlNode>)> = match node {
+            TomlNode::Table(entries) => entries.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            TomlNode::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            TomlNode::Leaf => return,
+        };
+        for (name, value) in children {
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}.{name}")
+            };
+            self.0
+                .insert(path.clone(), line_col(text, value.span().start).0);
+            self.walk(text, &path, value.get_ref());
+        }
+    }
+
+    /// The line of `key` (`output_dir`, `images.max_pixels`); 0 when it is not set.
+    pub fn line(&self, key: &str) -> usize {
+        self.0.get(key).copied().unwrap_or(0)
+    }
+}
+
+/// A TOML value as far as [`KeyLines`] needs it: tables and arrays with where each entry
+/// starts, everything else a leaf.
+enum TomlNode {
+    Table(Vec<(String, toml::Spanned<TomlNode>)>),
+    Array(Vec<toml::Spanned<TomlNode>>),
+    Leaf,
+}
+
+impl<'de> Deserialize<'de> for TomlNode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(TomlNodeVisitor)
+    }
+}
+
+struct TomlNodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TomlNodeVisitor {
+    type Value = TomlNode;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a TOML value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<TomlNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(TomlNode::Table(entries))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<TomlNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(TomlNode::Array(items))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<TomlNode, E> {
+        Ok(TomlNode::Leaf)
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<TomlNode, E> {
+        Ok(TomlNode::Leaf)
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<TomlNode, E> {
+        Ok(TomlNode::Leaf)
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<TomlNode, E> {
+        Ok(TomlNode::Leaf)
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<TomlNode, E> {
+        Ok(TomlNode::Leaf)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -206,8 +315,8 @@ impl Default for ImageCeiling {
 }
 
 impl ImagesConfig {
-    /// The limits above `ceiling`, each at its line of the site's site.toml.
-    pub fn above(&self, ceiling: ImageCeiling, root: &Path) -> Vec<Diagnostic> {
+    /// The limits above `ceiling`, each at its line of the site's site.toml (`lines`).
+    pub fn above(&self, ceiling: ImageCeiling, root: &Path, lines: &KeyLines) -> Vec<Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let limits = [
             (
@@ -229,7 +338,7 @@ impl ImagesConfig {
             .map(|(key, value, most, flag)| {
                 Diagnostic::new(
                     &path,
-                    images_key_line(root, key),
+                    lines.line(&format!("images.{key}")),
                     format!("`[images] {key}` = {value} is above the most site.toml may set ({most})"),
                 )
                 .hint(format!(
@@ -268,33 +377,15 @@ impl Default for PrintConfig {
     }
 }
 
-/// Keys that site.toml no longer has, read leniently (everything else is ignored here) to
-/// point at their line with what to do instead.
-#[derive(Deserialize)]
-struct Removed {
-    #[serde(default)]
-    print: RemovedPrint,
-}
-
-#[derive(Deserialize, Default)]
-struct RemovedPrint {
-    /// A config file that contributors edit must not name a program for the build to run.
-    browser: Option<toml::Spanned<toml::Value>>,
-}
-
-/// An error at each removed key. A file that does not parse is left to the full parse.
-fn removed_keys(text: &str, path: &Path) -> Result<()> {
-    let Ok(removed) = toml::from_str::<Removed>(text) else {
-        return Ok(());
-    };
-    match removed.print.browser {
-        Some(key) => {
-            let (line, _) = line_col(text, key.span().start);
-            Err(Error::one(
-                Diagnostic::new(path, line, REMOVED_BROWSER).hint(REMOVED_BROWSER_HINT),
-            ))
-        }
-        None => Ok(()),
+/// An error at each key site.toml no longer has, with what to do instead: `[print] browser`
+/// (a config file that contributors edit must not name a program for the build to run). A
+/// file that does not parse is left to the full parse.
+fn removed_keys(lines: &KeyLines, path: &Path) -> Result<()> {
+    match lines.line("print.browser") {
+        0 => Ok(()),
+        line => Err(Error::one(
+            Diagnostic::new(path, line, REMOVED_BROWSER).hint(REMOVED_BROWSER_HINT),
+        )),
     }
 }
 
@@ -413,9 +504,11 @@ impl Config {
 
     /// Parse the text of a `site.toml`; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        removed_keys(text, path)?;
+        let lines = KeyLines::read(text);
+        removed_keys(&lines, path)?;
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text, path, 0))?;
-        config.validate(text, path)?;
+        config.lines = lines;
+        config.validate(path)?;
         config.check_paths(path)?;
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
@@ -424,9 +517,9 @@ impl Config {
         Ok(config)
     }
 
-    fn validate(&self, text: &str, path: &Path) -> Result<()> {
-        let mut errors = url_problems(text, path);
-        errors.extend(self.language_problems(text, path));
+    fn validate(&self, path: &Path) -> Result<()> {
+        let mut errors = self.url_problems(path);
+        errors.extend(self.language_problems(path));
         if self.title.trim().is_empty() {
             errors.push(Diagnostic::new(path, 0, "`title` must not be empty"));
         }
@@ -517,75 +610,52 @@ impl Config {
     }
 }
 
-/// Every URL of site.toml that becomes an `href` (footer links, `[[contact]] href`, `base_url`,
-/// `[links] outside`)
-/// that [`crate::safe_url::check`] refuses, or a `base_url` that is not an absolute http(s)
-/// URL, at its line.
-fn url_problems(text: &str, path: &Path) -> Vec<Diagnostic> {
-    use toml::Spanned;
-    #[derive(Deserialize, Default)]
-    struct Urls {
-        #[serde(default)]
-        base_url: Option<Spanned<String>>,
-        #[serde(default)]
-        footer: Vec<Spanned<toml::Value>>,
-        #[serde(default)]
-        contact: Vec<ContactUrl>,
-        #[serde(default)]
-        links: Option<LinksUrl>,
-    }
-    #[derive(Deserialize)]
-    struct LinksUrl {
-        #[serde(default)]
-        outside: Option<Spanned<String>>,
-    }
-    #[derive(Deserialize)]
-    struct ContactUrl {
-        #[serde(default)]
-        href: Option<Spanned<String>>,
-    }
-    let urls: Urls = toml::from_str(text).unwrap_or_default();
-    let line = |span: std::ops::Range<usize>| line_col(text, span.start).0;
-    let mut found = Vec::new();
-    let outside = urls.links.and_then(|l| l.outside);
-    let absolute = [
-        (
-            "`base_url`",
-            &urls.base_url,
-            "https://help.example.com/faq/",
-        ),
-        ("`[links] outside`", &outside, "https://docs.example.com/"),
-    ];
-    for (key, url, example) in absolute {
-        let Some(url) = url else { continue };
-        if let Err(problem) = check_absolute_url(key, url.get_ref()) {
-            found.push(
-                Diagnostic::new(path, line(url.span()), problem)
-                    .hint(format!("write it like \"{example}\"")),
-            );
+impl Config {
+    /// The URLs of site.toml that are refused, each at its line: `base_url` and
+    /// `[links] outside` must be absolute http(s) URLs; footer links and `[[contact]] href`
+    /// must pass [`crate::safe_url::check`].
+    fn url_problems(&self, path: &Path) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let absolute = [
+            (
+                "`base_url`",
+                "base_url",
+                &self.base_url,
+                "https://help.example.com/faq/",
+            ),
+            (
+                "`[links] outside`",
+                "links.outside",
+                &self.links.outside,
+                "https://docs.example.com/",
+            ),
+        ];
+        for (name, key, url, example) in absolute {
+            let Some(url) = url else { continue };
+            if let Err(problem) = check_absolute_url(name, url) {
+                found.push(
+                    Diagnostic::new(path, self.lines.line(key), problem)
+                        .hint(format!("write it like \"{example}\"")),
+                );
+            }
         }
-    }
-    let footer = urls.footer.iter().filter_map(|f| {
-        let href = f.get_ref().get("href")?.as_str()?;
-        Some(("a `footer` link", href, line(f.span())))
-    });
-    let contact = urls.contact.iter().filter_map(|c| {
-        let href = c.href.as_ref()?;
-        Some((
-            "a `[[contact]] href`",
-            href.get_ref().as_str(),
-            line(href.span()),
-        ))
-    });
-    for (what, href, at) in footer.chain(contact) {
-        if let Err(refused) = crate::safe_url::check(href, false) {
-            found.push(
-                Diagnostic::new(path, at, format!("{what} {href:?} is refused: {}", refused.reason()))
-                    .hint("link to a web address (https://…), an e-mail (mailto:…) or a phone number (tel:…)"),
-            );
+        let footer = self.footer.iter().enumerate().filter_map(|(i, f)| match f {
+            FooterLine::Link { href, .. } => Some(("a `footer` link", href, format!("footer.{i}"))),
+            FooterLine::Text(_) => None,
+        });
+        let contact = (self.contact.iter().enumerate())
+            .map(|(i, c)| ("a `[[contact]] href`", &c.href, format!("contact.{i}.href")))
+            .filter(|(_, _, key)| self.lines.line(key) != 0);
+        for (what, href, key) in footer.chain(contact) {
+            if let Err(refused) = crate::safe_url::check(href, false) {
+                found.push(
+                    Diagnostic::new(path, self.lines.line(&key), format!("{what} {href:?} is refused: {}", refused.reason()))
+                        .hint("link to a web address (https://…), an e-mail (mailto:…) or a phone number (tel:…)"),
+                );
+            }
         }
+        found
     }
-    found
 }
 
 /// `base_url` (from site.toml or `--base-url`): an absolute http(s) URL with a host, no
@@ -603,37 +673,6 @@ fn check_absolute_url(key: &str, url: &str) -> std::result::Result<(), String> {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
         Ok(_) | Err(_) => Err(format!("{key} = {url:?} is not an absolute URL")),
     }
-}
-
-/// The 1-based line of the top-level `key` in the site's site.toml; 0 when it is not set there
-/// (or the file cannot be read).
-pub fn key_line(root: &Path, key: &str) -> usize {
-    let Ok(text) = crate::paths::read_site_text(root, &root.join(CONFIG_FILE)) else {
-        return 0;
-    };
-    let table: std::collections::BTreeMap<String, toml::Spanned<toml::Value>> =
-        toml::from_str(&text).unwrap_or_default();
-    table
-        .get(key)
-        .map_or(0, |v| line_col(&text, v.span().start).0)
-}
-
-/// The 1-based line of `key` under `[images]` in the site's site.toml; 0 when it is not set
-/// there.
-fn images_key_line(root: &Path, key: &str) -> usize {
-    #[derive(Deserialize, Default)]
-    struct Images {
-        #[serde(default)]
-        images: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
-    }
-    let Ok(text) = crate::paths::read_site_text(root, &root.join(CONFIG_FILE)) else {
-        return 0;
-    };
-    let spans: Images = toml::from_str(&text).unwrap_or_default();
-    spans
-        .images
-        .get(key)
-        .map_or(0, |v| line_col(&text, v.span().start).0)
 }
 
 /// Turn a toml error into a diagnostic; `line_offset` is added to the line (for front matter
@@ -662,12 +701,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_line_finds_a_top_level_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let text = "title = \"t\"\n\noutput_dir = \"out\"\n[print]\ntitle = \"x\"\n";
-        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
-        assert_eq!(key_line(dir.path(), "output_dir"), 3);
-        assert_eq!(key_line(dir.path(), "base_url"), 0);
+    fn the_config_knows_the_lines_of_its_keys() {
+        let text = "title = \"t\"\n\noutput_dir = \"out\"\nfooter = [\"a\",\n  { text = \"b\", href = \"https://b\" }]\n[images]\nmax_pixels = 5\n[[contact]]\nlabel = \"x\"\nvalue = \"y\"\n\n[[contact]]\nlabel = \"p\"\nvalue = \"q\"\nhref = \"tel:1\"\n";
+        let c = Config::parse(text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.lines.line("output_dir"), 3);
+        assert_eq!(c.lines.line("footer.1"), 5);
+        assert_eq!(c.lines.line("images.max_pixels"), 7);
+        assert_eq!(c.lines.line("contact.1.href"), 15);
+        assert_eq!(c.lines.line("contact.0.href"), 0, "not set");
+        assert_eq!(c.lines.line("base_url"), 0);
+        assert_eq!(c.lines.line("max_pixels"), 0, "not at the top level");
     }
 
     #[test]

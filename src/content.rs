@@ -225,8 +225,12 @@ fn load_chapter(
         });
     } else {
         errors.push(
-            Diagnostic::new(shown(cdir, root), 0, "chapter folder has no _index.md")
-                .hint("add _index.md with +++ title = \"…\" weight = 10 +++"),
+            Diagnostic::new(
+                display_path(cdir, root),
+                0,
+                "chapter folder has no _index.md",
+            )
+            .hint("add _index.md with +++ title = \"…\" weight = 10 +++"),
         );
         None
     };
@@ -389,7 +393,7 @@ fn read_top(
         } else if name.ends_with(".md") && !lang.is_index(&name) {
             errors.push(
                 Diagnostic::new(
-                    shown(&path, root),
+                    display_path(&path, root),
                     0,
                     "a question must be inside a chapter folder",
                 )
@@ -420,7 +424,7 @@ fn empty_home(dir: &Path, root: &Path) -> Page {
         aliases: vec![],
         updated: None,
         source: Source {
-            path: shown(&dir.join(INDEX_FILE), root),
+            path: display_path(&dir.join(INDEX_FILE), root),
             body: "".into(),
             body_line: 1,
         },
@@ -553,7 +557,7 @@ fn file_name(p: &Path) -> String {
 }
 
 /// How a path under `root` is shown in messages: relative to `root` when `root` is ".".
-pub fn shown(path: &Path, root: &Path) -> PathBuf {
+pub fn display_path(path: &Path, root: &Path) -> PathBuf {
     if root == Path::new(".") || root == Path::new("") {
         path.strip_prefix(".")
             .map(Path::to_path_buf)
@@ -655,7 +659,7 @@ pub fn outside_link_error(o: &OutsideLink) -> Diagnostic {
 pub struct ParseCache {
     files: std::sync::RwLock<CachedFiles>,
     /// The folders' listings (see [`scan`]).
-    listings: scan::Listings,
+    listings: scan::FolderListings,
 }
 
 struct Cached {
@@ -740,13 +744,16 @@ fn parse_file(
             return Ok(c.parsed.clone());
         }
     }
-    let shown_path = shown(path, root);
+    let shown_path = display_path(path, root);
     let text = paths::read_to_string(root_canon, path).map_err(|e| {
         vec![
             Diagnostic::new(&shown_path, 0, format!("cannot read file: {e}"))
                 .hint("content files must be UTF-8 Markdown"),
         ]
     })?;
+    // NUL and other control characters become U+FFFD as the text enters (CommonMark's rule
+    // for NUL; none may be written into HTML).
+    let text = crate::html::clean_text(text);
     let Some(cache) = cache else {
         return parse(&text, &shown_path);
     };

@@ -81,18 +81,18 @@ fn hash_file(h: &mut Sha256, root: &Path, root_canon: &Path, path: &Path) {
 /// (ordering paths by their components made building it a third of the walk at 10,000
 /// files); any fixed order gives the same fingerprint for the same files.
 #[derive(Debug, Clone, Default)]
-pub struct Listing(std::collections::BTreeMap<std::ffi::OsString, (u64, u128)>);
+pub struct OutputListing(std::collections::BTreeMap<std::ffi::OsString, (u64, u128)>);
 
-impl Listing {
+impl OutputListing {
     /// The output folder's files (10,000 on a large site): each folder's entries are read
     /// with their metadata (relative to the open folder, not by a path looked up from the
     /// root each time), the subfolders in parallel.
-    fn read(out: &Path) -> Option<Listing> {
+    fn read(out: &Path) -> Option<OutputListing> {
         if !out.is_dir() {
             return None;
         }
         let files = list_dir(out, Path::new(""))?;
-        Some(Listing(
+        Some(OutputListing(
             files
                 .into_iter()
                 .map(|(p, meta)| (p.into_os_string(), meta))
@@ -102,7 +102,7 @@ impl Listing {
 
     /// The listing after a build changed the files `changed` (relative paths; each one there
     /// now is looked at again, the others are gone), without reading the whole folder again.
-    pub fn updated(mut self, out: &Path, changed: &[PathBuf]) -> Listing {
+    pub fn updated(mut self, out: &Path, changed: &[PathBuf]) -> OutputListing {
         for rel in changed {
             match file_meta(&out.join(rel)) {
                 Some(meta) => self.0.insert(rel.clone().into_os_string(), meta),
@@ -167,9 +167,9 @@ fn stamp_path(root: &Path) -> PathBuf {
 }
 
 /// The output folder as it is now: its absolute path and its listing (one walk).
-fn output_now(out: &Path) -> Option<(String, Listing)> {
+fn output_now(out: &Path) -> Option<(String, OutputListing)> {
     let out_abs = out.canonicalize().ok()?;
-    Some((out_abs.display().to_string(), Listing::read(out)?))
+    Some((out_abs.display().to_string(), OutputListing::read(out)?))
 }
 
 /// The stamp's text: inputs, output folder, fingerprint, a line each.
@@ -182,7 +182,7 @@ fn stamp(out: &str, fingerprint: &str, inputs: &str) -> String {
 pub struct OutputState {
     recorded: Option<String>,
     /// The output folder's absolute path, its fingerprint and listing.
-    now: Option<(String, String, Listing)>,
+    now: Option<(String, String, OutputListing)>,
 }
 
 impl OutputState {
@@ -212,7 +212,7 @@ impl OutputState {
     }
 
     /// The output folder's files as this read found them, if it is untouched.
-    pub fn listing(&self) -> Option<&Listing> {
+    pub fn listing(&self) -> Option<&OutputListing> {
         self.now
             .as_ref()
             .filter(|_| self.untouched())
@@ -240,8 +240,8 @@ pub fn record(root: &Path, out: &Path, inputs: &str) {
 }
 
 /// [`record`] for a build that changed only the files `listing` was updated with (see
-/// [`Listing::updated`]): the folder is not read again.
-pub fn record_listed(root: &Path, out: &Path, inputs: &str, listing: &Listing) {
+/// [`OutputListing::updated`]): the folder is not read again.
+pub fn record_listed(root: &Path, out: &Path, inputs: &str, listing: &OutputListing) {
     if let Ok(abs) = out.canonicalize() {
         let abs = abs.display().to_string();
         write_stamp(root, &stamp(&abs, &listing.fingerprint(), inputs));

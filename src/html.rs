@@ -1,28 +1,83 @@
 //! Escaping for what faqsite writes into HTML: the one HTML escaper (element text and quoted
 //! attribute values, also used by Tera's autoescape and for XML), JSON made safe inside a
-//! `<script>` element, and percent-encoding of URL paths. A leaf: imports nothing of faqsite.
+//! `<script>` element, and percent-encoding of URL paths; `rewrite.rs`: every edit or reading
+//! of HTML already written. A leaf: imports nothing of faqsite.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
+pub mod rewrite;
+pub use rewrite::prefix_ids;
+
 /// HTML-escape text for element content and quoted attribute values (also valid XML).
+/// Characters no HTML or XML text may hold ([`forbidden_len`]: NUL and the other control
+/// characters but tab, line feed and carriage return; the noncharacters U+FDD0–U+FDEF, U+FFFE,
+/// U+FFFF) become U+FFFD, as a browser shows NUL.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut last = 0;
-    // The five special characters are ASCII: copy the runs between them as they are.
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    // The special characters are found by their bytes: the runs between them are copied.
+    while i < bytes.len() {
+        let (entity, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b if b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef => match forbidden_len(&s[i..]) {
+                0 => {
+                    i += 1;
+                    continue;
+                }
+                n => ("\u{FFFD}", n),
+            },
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&s[last..i]);
         out.push_str(entity);
-        last = i + 1;
+        i += len;
+        last = i;
     }
     out.push_str(&s[last..]);
+    out
+}
+
+/// The length in bytes of the character `s` starts with if HTML and XML text may not hold it
+/// (a control character other than tab, line feed, carriage return; or a noncharacter of the
+/// Basic Multilingual Plane), else 0.
+pub fn forbidden_len(s: &str) -> usize {
+    match s.chars().next() {
+        Some('\t' | '\n' | '\r') | None => 0,
+        Some(c) if c.is_control() || ('\u{FDD0}'..='\u{FDEF}').contains(&c) => c.len_utf8(),
+        Some('\u{FFFE}' | '\u{FFFF}') => 3,
+        _ => 0,
+    }
+}
+
+/// `text` with every character [`forbidden_len`] finds replaced by U+FFFD: content's text as it
+/// enters the build (a NUL or an escape character in an answer is never written raw).
+pub fn clean_text(text: String) -> String {
+    if !text
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef)
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        let n = forbidden_len(rest);
+        if n > 0 {
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
     out
 }
 
@@ -46,6 +101,15 @@ pub fn script_json(json: &str) -> String {
                 Some(0xA9) => "\\u2029",
                 _ => continue,
             },
+            // DEL and the C1 controls, which JSON may hold raw but a page may not (serde_json
+            // already escapes the others).
+            0x7F => "\\u007f",
+            0xC2 if bytes.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)) => {
+                out.push_str(&json[last..i]);
+                out.push_str(&format!("\\u00{:02x}", bytes[i + 1]));
+                last = i + 2;
+                continue;
+            }
             _ => continue,
         };
         out.push_str(&json[last..i]);
@@ -81,51 +145,20 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
-/// `html` with every ` id="x"` made ` id="{prefix}-x"` and every in-page ` href="#x"` made
-/// ` href="#{prefix}-x"`: for a page that joins several answers (the chapter page), so two
-/// answers with the same heading or footnote do not give one id twice.
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
-    const ID: &str = " id=\"";
-    const HREF: &str = " href=\"#";
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut done = 0;
-    // The next match of each pattern at or after `done`, kept until passed: searching both
-    // anew after every rewrite rescanned the rest of the page for the rarer one (quadratic).
-    let find = |pat: &str, from: usize| html[from..].find(pat).map(|i| from + i + pat.len());
-    let (mut id, mut href) = (find(ID, 0), find(HREF, 0));
-    loop {
-        let end = match (id, href) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => match a.or(b) {
-                Some(end) => end,
-                None => break,
-            },
-        };
-        out.push_str(&html[done..end]);
-        out.push_str(prefix);
-        out.push('-');
-        done = end;
-        if id == Some(end) {
-            id = find(ID, end);
-        }
-        if href == Some(end) {
-            href = find(HREF, end);
-        }
-    }
-    out.push_str(&html[done..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn ids_and_in_page_links_get_the_prefix() {
-        let h = r##"<h2 id="步骤">x</h2><a href="#步骤">a</a><a href="b.html#c">b</a>"##;
+    fn characters_no_html_may_hold_become_the_replacement_character() {
+        let s = "a\0b\u{1}c\u{1b}d\u{7f}e\u{85}f\u{FDD0}g\u{FFFF}h\t\n\ri<\u{e9}\u{FFFD}\u{FEFF}";
+        let want = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\t\n\ri&lt;\u{e9}\u{FFFD}\u{FEFF}";
+        assert_eq!(escape(s), want);
+        assert_eq!(clean_text(s.to_string()), want.replace("&lt;", "<"));
+        assert_eq!(escape("plain 中文 &"), "plain 中文 &amp;");
         assert_eq!(
-            prefix_ids(h, "q"),
-            r##"<h2 id="q-步骤">x</h2><a href="#q-步骤">a</a><a href="b.html#c">b</a>"##
+            script_json("\"a\u{7f}b\u{85}c\u{9f}\""),
+            "\"a\\u007fb\\u0085c\\u009f\""
         );
     }
 

@@ -105,7 +105,7 @@ pub fn prepare(
     let found = find_uses(content, rendered, &images_dir, &root_canon);
     let mut diagnostics = found.diagnostics;
     // Links in images/ that lead out of the site are refused even when no page uses them.
-    let walk = crate::paths::walk_files(&images_dir, &root_canon);
+    let walk = crate::paths::walk_published(&images_dir, &root_canon);
     diagnostics.extend(walk.outside.iter().map(outside_link_error));
 
     let cache = Cache {
@@ -173,7 +173,7 @@ impl Prepared {
 }
 
 /// Every image reference of every page, resolved.
-struct Found {
+struct ImageUses {
     uses: Vec<Use>,
     /// Each file used, with its first use (page, line) for messages about the file itself.
     files: BTreeMap<PathBuf, (PathBuf, usize)>,
@@ -186,8 +186,8 @@ fn find_uses(
     rendered: &[Rendered],
     images_dir: &Path,
     root_canon: &Path,
-) -> Found {
-    let mut found = Found {
+) -> ImageUses {
+    let mut found = ImageUses {
         uses: Vec::new(),
         files: BTreeMap::new(),
         diagnostics: Vec::new(),
@@ -327,7 +327,7 @@ impl Sources<'_> {
         // The file as the writer knows it: relative to the site, not canonical.
         let shown = file.strip_prefix(self.root_canon).map_or_else(
             |_| file.to_path_buf(),
-            |rel| crate::content::shown(&self.root.join(rel), self.root),
+            |rel| crate::content::display_path(&self.root.join(rel), self.root),
         );
         Diagnostic::new(page, line, format!("image {}: {message}", shown.display()))
     }
@@ -441,32 +441,14 @@ fn img_tag(root: &str, img_ref: &ImageRef, p: &Processed, lazy: bool) -> String 
     img
 }
 
-/// `html` with each image marker `n` replaced by `markup[n]`, in one pass (replacing them one
-/// by one rescanned the page for every image).
+/// `html` with each image marker `n` (a comment the Markdown stage wrote) replaced by
+/// `markup[n]`, in one pass.
 fn fill_markers(html: &str, markup: &[String]) -> String {
-    const OPEN: &str = IMAGE_MARKER;
-    let mut out = String::with_capacity(html.len() + markup.iter().map(String::len).sum::<usize>());
-    let mut rest = html;
-    while let Some(i) = rest.find(OPEN) {
-        let after = &rest[i + OPEN.len()..];
-        let digits = after
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(after.len());
-        let n = after[..digits].parse::<usize>().ok();
-        match (n, after[digits..].strip_prefix("-->")) {
-            (Some(n), Some(tail)) if n < markup.len() => {
-                out.push_str(&rest[..i]);
-                out.push_str(&markup[n]);
-                rest = tail;
-            }
-            _ => {
-                out.push_str(&rest[..i + OPEN.len()]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let number = IMAGE_MARKER.trim_start_matches("<!--");
+    crate::html::rewrite::replace_comments(html, |comment| {
+        let n = comment.strip_prefix(number)?.parse::<usize>().ok()?;
+        markup.get(n).map(String::as_str)
+    })
 }
 
 /// Resolve `src` (as written in `page`) to a canonical file inside the site.
@@ -1084,7 +1066,7 @@ fn unused_images(
         if !used_here {
             out.push(
                 Diagnostic::new(
-                    crate::content::shown(p, root),
+                    crate::content::display_path(p, root),
                     0,
                     "image is not used by any page",
                 )
@@ -1094,4 +1076,25 @@ fn unused_images(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A marker is a comment where HTML has one: the same bytes in a script's string or a
+    /// `<textarea>` (raw HTML) are their text.
+    #[test]
+    fn markers_are_filled_only_where_they_are_comments() {
+        let marker = crate::markdown::image_marker(0);
+        let html = format!(
+            "<p>{marker}</p><script>var m = \"{marker}\";</script><textarea>{marker}</textarea>"
+        );
+        assert_eq!(
+            fill_markers(&html, &["<img>".to_string()]),
+            format!(
+                "<p><img></p><script>var m = \"{marker}\";</script><textarea>{marker}</textarea>"
+            )
+        );
+    }
 }

@@ -104,6 +104,11 @@ enum Command {
         /// With --external: seconds all the links may take together.
         #[arg(long, value_name = "SECS", default_value_t = 120)]
         external_time_limit: u64,
+        /// With --external: also connect to links whose host resolves to a loopback, private,
+        /// link-local or other non-public address (an intranet's own checks; never in CI for
+        /// pull requests: a link could then reach the build machine's network).
+        #[arg(long)]
+        allow_private_addresses: bool,
     },
     /// Create a new question or chapter with the next weight and an ASCII file name.
     New {
@@ -258,6 +263,7 @@ fn main() -> ExitCode {
             external,
             link_timeout,
             external_time_limit,
+            allow_private_addresses,
         } => {
             let opts = BuildOptions {
                 strict,
@@ -266,6 +272,7 @@ fn main() -> ExitCode {
             let limits = external.then_some(faqsite::check::ExternalLimits {
                 per_link: std::time::Duration::from_secs(link_timeout.max(1)),
                 per_run: std::time::Duration::from_secs(external_time_limit.max(1)),
+                allow_private: allow_private_addresses,
             });
             check(&opts, limits)
         }

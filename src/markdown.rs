@@ -22,7 +22,8 @@ use rayon::prelude::*;
 use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
-use crate::urls::{normalize_path, root_prefix};
+use crate::html::rewrite::{raw_pieces, ImgAttrs, RawPiece};
+use crate::urls::{leaves_site, normalize_path, root_prefix};
 
 mod blocks;
 mod cache;
@@ -428,7 +429,7 @@ impl<'a> PageRender<'a> {
         }
         // The text reads on where the image stood (search snippets, descriptions, JSON-LD).
         self.text.push_str(&alt);
-        if is_external(&dest_url) {
+        if leaves_site(&dest_url) {
             let dest_url = self.safe_url(dest_url, true, line);
             self.events.push(Event::Start(Tag::Image {
                 dest_url,
@@ -579,7 +580,7 @@ impl<'a> PageRender<'a> {
         for (at, piece) in raw_pieces(html) {
             let line = self.line_in(html, spans, at);
             match piece {
-                RawPiece::Img(tag) => match local_img(tag, line) {
+                RawPiece::Img { tag, attrs } => match local_img(attrs, line) {
                     Some(img) => {
                         let marker = image_marker(self.out.images.len());
                         self.text.push_str(&img.alt);
@@ -593,7 +594,11 @@ impl<'a> PageRender<'a> {
                     None if self.raw_html => out.push_str(tag),
                     None => self.shown_as_text(tag, html, spans, at, &mut shown),
                 },
-                RawPiece::Comment(c) if self.raw_html => out.push_str(c),
+                // A comment of the writer's that reads like an image marker is dropped: the
+                // images stage would put an image in its place.
+                RawPiece::Comment(c) if self.raw_html && !c.starts_with(IMAGE_MARKER) => {
+                    out.push_str(c)
+                }
                 RawPiece::Comment(_) => {}
                 RawPiece::Text(t) if self.raw_html => out.push_str(t),
                 RawPiece::Text(t) => self.shown_as_text(t, html, spans, at, &mut shown),
@@ -801,84 +806,20 @@ impl Ids {
     }
 }
 
-/// A part of raw HTML, as far as faqsite cares.
-enum RawPiece<'h> {
-    Text(&'h str),
-    /// `<!-- … -->`, whole.
-    Comment(&'h str),
-    /// One `<img …>` tag.
-    Img(&'h str),
-}
-
-/// Split raw HTML into comments, `<img>` tags and the text around them, with their offsets.
-fn raw_pieces(html: &str) -> Vec<(usize, RawPiece<'_>)> {
-    let lower = html.to_ascii_lowercase();
-    let mut pieces = Vec::new();
-    let mut text_from = 0;
-    let mut at = 0;
-    while let Some(i) = lower[at..].find('<') {
-        let start = at + i;
-        let rest = &lower[start..];
-        let end = if rest.starts_with("<!--") {
-            rest[2..].find("-->").map(|e| start + 2 + e + 3)
-        } else if rest.starts_with("<img")
-            && rest[4..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
-        {
-            rest.find('>').map(|e| start + e + 1)
-        } else {
-            None
-        };
-        let Some(end) = end else {
-            at = start + 1;
-            continue;
-        };
-        if text_from < start {
-            pieces.push((text_from, RawPiece::Text(&html[text_from..start])));
-        }
-        let tag = &html[start..end];
-        let piece = if tag.starts_with("<!--") {
-            RawPiece::Comment(tag)
-        } else {
-            RawPiece::Img(tag)
-        };
-        pieces.push((start, piece));
-        text_from = end;
-        at = end;
-    }
-    if text_from < html.len() {
-        pieces.push((text_from, RawPiece::Text(&html[text_from..])));
-    }
-    pieces
-}
-
 /// The image a raw `<img>` tag shows, if it is a local file (the images stage writes its
 /// markup: the tag's other attributes are not kept).
-fn local_img(tag: &str, line: usize) -> Option<ImageRef> {
-    let src = attr(tag, "src").unwrap_or_default();
-    if src.is_empty() || is_external(&src) {
+fn local_img(attrs: ImgAttrs, line: usize) -> Option<ImageRef> {
+    let src = attrs.src.unwrap_or_default();
+    if src.is_empty() || leaves_site(&src) {
         return None;
     }
     Some(ImageRef {
         src,
-        alt: attr(tag, "alt").unwrap_or_default(),
-        title: attr(tag, "title").unwrap_or_default(),
+        alt: attrs.alt.unwrap_or_default(),
+        title: attrs.title.unwrap_or_default(),
         line,
         inline: false,
     })
-}
-
-pub fn is_external(url: &str) -> bool {
-    url.starts_with("//")
-        || url.starts_with("data:")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-                && scheme.len() > 1
-        })
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -893,40 +834,6 @@ fn collapse_blank_lines(s: &str) -> String {
         .join("\n")
 }
 
-/// The value of attribute `name` in one HTML start tag (quoted or bare).
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find(name) {
-        let at = from + pos;
-        from = at + name.len();
-        let before_ok = lower[..at].ends_with(|c: char| c.is_whitespace());
-        let after = lower[from..].trim_start();
-        if !before_ok || !after.starts_with('=') {
-            continue;
-        }
-        let value_start = tag.len() - after.len() + 1;
-        let v = tag[value_start..].trim_start();
-        let value = match v.chars().next() {
-            Some(q @ ('"' | '\'')) => v[1..].split(q).next().unwrap_or(""),
-            _ => v
-                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                .next()
-                .unwrap_or(""),
-        };
-        return Some(html_unescape(value));
-    }
-    None
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -939,36 +846,6 @@ mod tests {
         assert_eq!(ids.unique("注意-2"), "注意-2");
         assert_eq!(ids.unique("注意"), "注意-3");
         assert_eq!(ids.unique("main"), "main-1");
-    }
-
-    #[test]
-    fn external_urls_are_recognised() {
-        assert!(is_external("https://a.b/c"));
-        assert!(is_external("mailto:a@b"));
-        assert!(!is_external("../x.md"));
-        assert!(!is_external("images/a.png"));
-    }
-
-    #[test]
-    fn raw_html_splits_into_comments_images_and_text() {
-        let html = "<p><!-- <img src=\"c.png\"> --><img src=\"a.png\" alt='图 1'> and <IMG src=\"https://x/y.png\"><imgx></p>";
-        let pieces: Vec<(usize, String)> = raw_pieces(html)
-            .into_iter()
-            .map(|(at, p)| match p {
-                RawPiece::Text(t) => (at, format!("T{t}")),
-                RawPiece::Comment(c) => (at, format!("C{c}")),
-                RawPiece::Img(i) => (at, format!("I{i}")),
-            })
-            .collect();
-        let kinds: Vec<&str> = pieces.iter().map(|(_, p)| &p[..1]).collect();
-        assert_eq!(kinds, ["T", "C", "I", "T", "I", "T"], "{pieces:?}");
-        let img = local_img(&pieces[2].1[1..], 4).unwrap();
-        assert_eq!((img.src.as_str(), img.alt.as_str()), ("a.png", "图 1"));
-        assert!(local_img(&pieces[4].1[1..], 4).is_none(), "external");
-        assert!(
-            raw_pieces("<!-- open").len() == 1,
-            "an open comment is text"
-        );
     }
 
     #[test]

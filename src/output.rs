@@ -259,7 +259,7 @@ impl Staging {
         self.files.fetch_add(1, Ordering::Relaxed);
         lock(&self.paths).push(rel.to_path_buf());
         let digest = (bytes.len() as u64, record::digest(bytes));
-        lock(&self.digests).insert(rel.to_path_buf(), digest);
+        self.vouch(rel, digest);
         let same = self.out_existed && same_bytes(&self.out.join(rel), bytes);
         if let Some(update) = &self.update {
             if same {
@@ -289,7 +289,7 @@ impl Staging {
             .map_err(|e| Error::io("writing", &p, e))?;
         let (file, digest) = w.finish();
         drop(file);
-        lock(&self.digests).insert(rel.to_path_buf(), digest);
+        self.vouch(rel, digest);
         let old = self.out.join(rel);
         if let Some(update) = &self.update {
             // Updating in place: an unchanged file stays where it is, a changed one is moved
@@ -326,7 +326,12 @@ impl Staging {
             }
             there
         } else {
-            self.out_existed && self.staged(rel).is_ok_and(|p| self.link_previous(rel, &p))
+            let linked =
+                self.out_existed && self.staged(rel).is_ok_and(|p| self.link_previous(rel, &p));
+            if let Some(d) = self.previous.0.get(rel).filter(|_| linked) {
+                self.vouch(rel, *d);
+            }
+            linked
         };
         if kept {
             self.files.fetch_add(1, Ordering::Relaxed);
@@ -353,8 +358,19 @@ impl Staging {
         let p = self.dir.join(rel);
         let digest = record::digest_file(&p).map_err(|e| Error::io("reading", &p, e))?;
         lock(&self.paths).push(rel.to_path_buf());
-        lock(&self.digests).insert(rel.to_path_buf(), digest);
+        self.vouch(rel, digest);
         Ok(())
+    }
+
+    /// Note `rel`'s size and digest for the record, and add its line to the staging folder's
+    /// marker at once: a build killed before its commit leaves a folder whose marker vouches
+    /// for every file written so far, which the next build removes ([`remove_leftovers`]).
+    fn vouch(&self, rel: &Path, digest: (u64, Digest)) {
+        use std::io::Write;
+        let mut digests = lock(&self.digests);
+        digests.insert(rel.to_path_buf(), digest);
+        // Under the lock: one line at a time.
+        let _ = (&self.marker).write_all(Record::line(rel, digest).as_bytes());
     }
 
     /// The record of the new output: each file's digest as written, else as the previous
@@ -586,8 +602,11 @@ fn write_marker(mut marker: &File, record: &Record) -> std::io::Result<()> {
 
 /// Remove what earlier builds left beside the output folder `parent/name`: the staging folder
 /// of a build that was killed (its marker is not locked by a running build) and old outputs a
-/// stopped `serve` was still removing. Only folders faqsite marked are removed (an old output
-/// whose removal got as far as its marker is empty), never one that merely has such a name.
+/// stopped `serve` was still removing. Only folders faqsite marked are looked at (an old output
+/// whose removal got as far as its marker is empty), never one that merely has such a name, and
+/// of those only the files their marker's record vouches for (path, size, SHA-256) are removed
+/// ([`remove_recorded`]): a marker committed by someone else cannot have a maintainer's files
+/// removed.
 fn remove_leftovers(parent: &Path, name: &str) {
     let staging = format!(".{name}.staging-");
     let old = format!(".{name}.old-");
@@ -609,10 +628,52 @@ fn remove_leftovers(parent: &Path, name: &str) {
                 && !entry.starts_with(&own_old)
                 && (has_marker(&path) || is_empty_dir(&path))
         };
-        if left {
-            let _ = remove_tree(&path);
+        if !left {
+            continue;
+        }
+        let kept = remove_recorded(&path);
+        if let Some(first) = kept.first() {
+            eprintln!(
+                "warning: {} looks like an earlier build's leftover, but {} of its files \
+                 ({}…) are not in its record: kept; remove the folder if it is yours",
+                path.display(),
+                kept.len(),
+                first.display()
+            );
         }
     }
+}
+
+/// Remove the files of the leftover folder `dir` that its marker's record vouches for, then
+/// the folders left empty, and the folder with its marker when nothing else is left (links are
+/// removed, never followed). Returns the files kept, relative to `dir`.
+fn remove_recorded(dir: &Path) -> Vec<PathBuf> {
+    let record = Record::read(dir).unwrap_or_default();
+    let mut kept = Vec::new();
+    let entries = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .contents_first(true)
+        .sort_by_file_name()
+        .into_iter();
+    for e in entries.flatten() {
+        let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+        if rel.as_os_str() == MARKER_FILE {
+            continue;
+        }
+        if e.file_type().is_dir() {
+            // Fails, as it should, when something was kept in it.
+            let _ = std::fs::remove_dir(e.path());
+        } else if e.file_type().is_file() && record.vouches_for(rel, e.path()) {
+            let _ = std::fs::remove_file(e.path());
+        } else {
+            kept.push(rel.to_path_buf());
+        }
+    }
+    if kept.is_empty() {
+        let _ = std::fs::remove_file(dir.join(MARKER_FILE));
+        let _ = std::fs::remove_dir(dir);
+    }
+    kept
 }
 
 /// Whether `dir` is a staging folder no running build holds: marked, and its marker not locked.
@@ -806,9 +867,7 @@ mod tests {
 
     #[test]
     fn failed_build_after_linking_leaves_the_previous_output_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        let (dir, out) = old_output();
         {
             let s = Staging::new(&out).unwrap();
             s.write(Path::new("a.html"), b"old").unwrap();
@@ -843,9 +902,7 @@ mod tests {
 
     #[test]
     fn dropped_staging_leaves_output_and_no_folder_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        let (dir, out) = old_output();
         {
             let s = Staging::new(&out).unwrap();
             s.write(Path::new("a.html"), b"new").unwrap();
@@ -863,6 +920,31 @@ mod tests {
         assert!(has_marker(&out));
         std::fs::write(out.join(MARKER_FILE), "faqsite-output 1 but not quite\n").unwrap();
         assert!(!has_marker(&out), "only the marker's own line counts");
+    }
+
+    /// A temporary folder holding an output `public/` with `a.html` ("old").
+    fn old_output() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a.html", "old")]).unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn a_killed_builds_marker_vouches_for_every_file_written_so_far() {
+        let (dir, out) = old_output();
+        let s = Staging::new(&out).unwrap();
+        s.write(Path::new("a.html"), b"new").unwrap();
+        s.write(Path::new("d/b.html"), b"b").unwrap();
+        let staged = s.path().to_path_buf();
+        // Killed: no commit, no drop.
+        std::mem::forget(s);
+        std::fs::write(staged.join("d/mine.txt"), "mine").unwrap();
+        assert_eq!(remove_recorded(&staged), [PathBuf::from("d/mine.txt")]);
+        assert!(!staged.join("a.html").exists() && !staged.join("d/b.html").exists());
+        std::fs::remove_file(staged.join("d/mine.txt")).unwrap();
+        assert!(remove_recorded(&staged).is_empty());
+        assert!(!staged.exists());
     }
 
     #[test]

@@ -203,31 +203,54 @@ pub mod recorder {
     }
 }
 
-/// A symbolic link under the site whose target lies outside the site root.
+/// A symbolic link under the site that leads where it may not: outside the site root, or (for
+/// a folder whose files are published, [`walk_published`]) out of that folder or into a
+/// dot-file or dot-folder (`static/env.txt -> ../.env`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutsideLink {
     /// The link, as found under the folder that was read.
     pub link: PathBuf,
     /// Where it points: the resolved target, or the link's text when it resolves nowhere.
     pub target: PathBuf,
+    /// The folder it had to stay in (relative to the site; `None`: the site).
+    pub within: Option<PathBuf>,
 }
 
 impl OutsideLink {
-    /// What to tell the user (the target's name only: its content is never read).
+    /// What to tell the user: the link's own text, never the resolved target (a link to
+    /// `/proc/self/cwd` would print the build machine's folders); the target is never read.
     pub fn message(&self) -> String {
-        format!(
-            "symbolic link points outside the site, to {}",
-            self.target.display()
-        )
+        let text = std::fs::read_link(&self.link)
+            .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+        match &self.within {
+            None => format!("symbolic link points outside the site (to {text})"),
+            Some(dir) if dir.as_os_str().is_empty() => format!(
+                "symbolic link leads to a hidden (dot) file or folder (to {text}), which faqsite \
+                 never publishes"
+            ),
+            Some(dir) => format!(
+                "symbolic link leads out of {}/ or to a hidden (dot) file (to {text}); files \
+                 published from a folder must be in it",
+                dir.display()
+            ),
+        }
     }
 
     pub const HINT: &'static str =
-        "copy the file into the site folder, or point the link at a file inside the site";
+        "copy the file into the folder it is published from, or point the link at a file there";
 }
 
-/// `path`, if it is a symbolic link that resolves outside `root` (canonical); `None` for
-/// anything else (a link inside the site, a plain file or folder, a missing path).
+/// `path`, if it is a symbolic link that resolves outside `root` (canonical) or to a hidden
+/// (dot) file or folder in it; `None` for anything else (a link inside the site, a plain file
+/// or folder, a missing path).
 pub fn outside_link(path: &Path, root: &Path) -> Option<OutsideLink> {
+    escaping_link(path, root, root)
+}
+
+/// `path`, if it is a symbolic link that resolves outside `within` (canonical: `root` or a
+/// folder in it), or to a name starting with `.` under `root` (`.env`, `.git/`, `.ssh/`);
+/// `None` for anything else.
+pub fn escaping_link(path: &Path, within: &Path, root: &Path) -> Option<OutsideLink> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.file_type().is_symlink() {
         return None;
@@ -236,9 +259,20 @@ pub fn outside_link(path: &Path, root: &Path) -> Option<OutsideLink> {
         .canonicalize()
         .or_else(|_| dangling_target(path))
         .ok()?;
-    (!target.starts_with(root)).then(|| OutsideLink {
+    let Ok(rel) = target.strip_prefix(root) else {
+        return Some(OutsideLink {
+            link: path.to_path_buf(),
+            target,
+            within: None,
+        });
+    };
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    (hidden || !target.starts_with(within)).then(|| OutsideLink {
         link: path.to_path_buf(),
-        target,
+        target: target.clone(),
+        within: Some(within.strip_prefix(root).unwrap_or(within).to_path_buf()),
     })
 }
 
@@ -278,6 +312,18 @@ pub struct Walk {
 /// Every file under `dir` (nothing when it does not exist), following symbolic links that
 /// resolve inside `root` (canonical) and reporting those that do not.
 pub fn walk_files(dir: &Path, root: &Path) -> Walk {
+    walk_within(dir, root, false)
+}
+
+/// [`walk_files`] for a folder whose files are published as they are (`static/`, `templates/`,
+/// a theme, `images/`): the one rule for what a link there may publish: a link is followed
+/// only when it resolves inside that folder and to no dot-file or dot-folder (a link to the
+/// site's untracked `.env` or `notes/` is reported, not published).
+pub fn walk_published(dir: &Path, root: &Path) -> Walk {
+    walk_within(dir, root, true)
+}
+
+fn walk_within(dir: &Path, root: &Path, published: bool) -> Walk {
     let mut walk = Walk::default();
     if std::fs::symlink_metadata(dir).is_err() {
         return walk;
@@ -288,10 +334,16 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
             walk.outside.push(OutsideLink {
                 link: dir.to_path_buf(),
                 target: real,
+                within: None,
             });
             return walk;
         }
     }
+    let within = match dir.canonicalize() {
+        Ok(real) if published => real,
+        _ => root.to_path_buf(),
+    };
+    let within = within.as_path();
     let mut outside = Vec::new();
     let mut dangling = Vec::new();
     let entries = walkdir::WalkDir::new(dir)
@@ -303,7 +355,10 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
         // them were most of the walk).
         .filter_entry(|e| {
             let link = e.depth() == 0 || e.path_is_symlink();
-            match link.then(|| outside_link(e.path(), root)).flatten() {
+            match link
+                .then(|| escaping_link(e.path(), within, root))
+                .flatten()
+            {
                 Some(o) => {
                     outside.push(o);
                     false
@@ -318,7 +373,7 @@ pub fn walk_files(dir: &Path, root: &Path) -> Walk {
             Err(e) => {
                 // A link whose target does not exist is an error here, before the filter.
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                match outside_link(&path, root) {
+                match escaping_link(&path, within, root) {
                     Some(o) => dangling.push(o),
                     None => walk.unreadable.push((path, e.to_string())),
                 }

@@ -15,9 +15,11 @@ use serde::Serialize;
 
 use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
+use crate::html::rewrite::UrlAttr;
 use crate::markdown::Rendered;
 use crate::print_server::PrintServer;
 use crate::templates::Renderer;
+use crate::urls::is_page_relative;
 
 pub const PRINT_PAGE: &str = "print.html";
 pub const PDF_FILE: &str = "manual.pdf";
@@ -230,14 +232,7 @@ const SCREENSHOT_WIDTH: u32 = 120;
 /// Whether the answer shows an image wider than [`SCREENSHOT_WIDTH`] (the images stage
 /// writes every local image's `width`).
 fn has_screenshot(html: &str) -> bool {
-    html.split("<img ").skip(1).any(|tag| {
-        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-        tag.split(" width=\"")
-            .nth(1)
-            .and_then(|w| w.split('"').next())
-            .and_then(|w| w.parse::<u32>().ok())
-            .is_some_and(|w| w > SCREENSHOT_WIDTH)
-    })
+    crate::html::rewrite::widest_img(html).is_some_and(|w| w > SCREENSHOT_WIDTH)
 }
 
 /// `text` as a CSS string literal that is also safe inside `<style>` (`"`, `\\` and `<`
@@ -255,75 +250,27 @@ fn css_string(text: &str) -> String {
     out
 }
 
-/// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root.
-///
-/// One pass over the page's `name="value"` attributes (looking for each kind of attribute
-/// anew after every rewrite rescanned the rest of the page: 20,000 footnotes took a minute).
+/// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root:
+/// links to pages become anchors in the print page, ids get the page's prefix, image URLs
+/// are rebased; a link whose text is its address gets `class="bare-url"` (print CSS must not
+/// repeat the URL after it).
 pub fn rewrite(html: &str, page_url: &str) -> String {
     let base = page_url.rsplit_once('/').map_or("", |(dir, _)| dir);
     let own = anchor(page_url);
-    let mut out = String::with_capacity(html.len());
-    let mut done = 0;
-    let mut from = 0;
-    while let Some(i) = html[from..].find("=\"") {
-        let eq = from + i;
-        let value_start = eq + 2;
-        let Some(len) = html[value_start..].find('"') else {
-            break;
-        };
-        let value_end = value_start + len;
-        from = value_end;
-        let name_start = html[..eq]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .map_or(0, |p| p + 1);
-        let after_space = name_start > 0 && html.as_bytes()[name_start - 1].is_ascii_whitespace();
-        if !after_space {
-            continue;
-        }
-        let value = &html[value_start..value_end];
-        let new = match &html[name_start..eq] {
-            "href" => rewrite_href(value, base, &own),
-            "id" => format!("{own}-{value}"),
-            "srcset" => value
+    let edit = |attr: UrlAttr, value: &str| {
+        let new = match attr {
+            UrlAttr::Href => rewrite_href(value, base, &own),
+            UrlAttr::Id => format!("{own}-{value}"),
+            UrlAttr::Srcset => value
                 .split(", ")
                 .map(|c| rebase(c, base))
                 .collect::<Vec<_>>()
                 .join(", "),
-            "src" => rebase(value, base),
-            _ => continue,
+            UrlAttr::Src => rebase(value, base),
         };
-        out.push_str(&html[done..value_start]);
-        out.push_str(&new);
-        done = value_end;
-    }
-    out.push_str(&html[done..]);
-    mark_bare_urls(&out)
-}
-
-/// `<a href="X">T</a>` where the text T is the address X (an autolink, or `[www.x.cn](http://www.x.cn/)`):
-/// print CSS must not repeat the URL after it.
-fn mark_bare_urls(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find("<a href=\"") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 9..];
-        let bare = tail.find('"').is_some_and(|q| {
-            let url = &tail[..q];
-            tail[q..]
-                .strip_prefix("\">")
-                .and_then(|t| t.find("</a>").map(|end| &t[..end]))
-                .is_some_and(|text| same_address(text, url))
-        });
-        out.push_str(if bare {
-            "<a class=\"bare-url\" href=\""
-        } else {
-            "<a href=\""
-        });
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
+        (new != value).then_some(new)
+    };
+    crate::html::rewrite::edit_urls(html, edit, same_address, "bare-url")
 }
 
 /// Whether a link's text says its address: equal but for the scheme (`http://`, `https://`,
@@ -341,13 +288,9 @@ fn same_address(text: &str, url: &str) -> bool {
     !text.contains('<') && !text.trim().is_empty() && bare(text) == bare(url)
 }
 
-fn is_external(url: &str) -> bool {
-    crate::markdown::is_external(url) || url.starts_with('/')
-}
-
 /// A relative URL written for a page in `base` (a folder under the root), made root-relative.
 fn rebase(url: &str, base: &str) -> String {
-    if is_external(url) || url.starts_with('#') || url.is_empty() {
+    if !is_page_relative(url) || url.starts_with('#') || url.is_empty() {
         return url.to_string();
     }
     let joined = if base.is_empty() {
@@ -364,7 +307,7 @@ fn rewrite_href(href: &str, base: &str, own: &str) -> String {
     if let Some(frag) = href.strip_prefix('#') {
         return format!("#{own}-{frag}");
     }
-    if is_external(href) {
+    if !is_page_relative(href) {
         return href.to_string();
     }
     let (path, frag) = match href.split_once('#') {
@@ -568,15 +511,9 @@ fn parse_outline(xml: &str) -> Vec<(String, u32)> {
 
 /// Fill `<span class="pg" data-n="2.1"></span>` in the contents with the page numbers.
 pub fn fill_toc_pages(html: &str, pages: &[(String, u32)]) -> String {
-    let mut out = html.to_string();
-    for (num, page) in pages {
-        let empty = format!("<span class=\"pg\" data-n=\"{num}\"></span>");
-        out = out.replace(
-            &empty,
-            &format!("<span class=\"pg\" data-n=\"{num}\">{page}</span>"),
-        );
-    }
-    out
+    let pages: std::collections::HashMap<&str, u32> =
+        pages.iter().map(|(n, p)| (n.as_str(), *p)).collect();
+    crate::html::rewrite::fill_page_numbers(html, |n| pages.get(n).map(u32::to_string))
 }
 
 /// The browser to print with: the command line's, else the environment's, else the first of
@@ -689,6 +626,30 @@ mod tests {
             "<p><picture><img src=\"s.png\" alt=\"\" width=\"960\" height=\"540\"></picture></p>"
         ));
         assert!(!has_screenshot("<p>no images, width=\"999\"</p>"));
+        // Raw HTML (`raw_html = true`) writes tags as it likes.
+        assert!(has_screenshot("<IMG SRC=s.png WIDTH='960'>"));
+        assert!(!has_screenshot(
+            "<img alt='a > b' width=\"32\"><code>&lt;img width=\"999\"&gt;</code>"
+        ));
+    }
+
+    /// Tags written otherwise than pulldown-cmark writes them (raw HTML): upper case, single
+    /// quotes, attributes in another order, attribute-like text inside a value, markup that
+    /// is only text (in a comment, a code block).
+    #[test]
+    fn the_print_rewrite_reads_tags_as_html() {
+        let html = r##"<A HREF='../02-drivers/x.html' id=n title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID=k>t</p><IMG ALT=i SRC=../images/i.png><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##;
+        assert_eq!(
+            rewrite(html, "05-usb-key/q.html"),
+            r##"<A HREF="#p-02-drivers-x" id="p-05-usb-key-q-n" title="see src=&quot;a&quot;">x</A><p title='a id="z"' ID="p-05-usb-key-q-k">t</p><IMG ALT=i SRC="images/i.png"><!-- <a href="../02-drivers/y.html"> --><code>&lt;a href="#k"&gt;</code>"##
+        );
+        // A bare address is marked whatever the link's other attributes; a link holding
+        // markup is not bare.
+        let links = r#"<a title="t" href="http://x.cn/">http://x.cn/</a><a href="http://y.cn/"><code>http://y.cn/</code></a>"#;
+        assert_eq!(
+            rewrite(links, "a/b.html"),
+            r#"<a class="bare-url" title="t" href="http://x.cn/">http://x.cn/</a><a href="http://y.cn/"><code>http://y.cn/</code></a>"#
+        );
     }
 
     #[test]
@@ -707,6 +668,13 @@ mod tests {
         assert!(out.contains(r#"data-n="1">4</span>"#), "{out}");
         assert!(out.contains(r#"data-n="1.2">5</span>"#), "{out}");
         assert!(out.contains(r#"data-n="1.1"></span>"#), "{out}");
+        // The theme may write the span's attributes in any order and quoting; a span in a
+        // comment is no span.
+        let other = r#"<span data-n='1.2' class='pg x'></span><!-- <span class="pg" data-n="1"></span> -->"#;
+        assert_eq!(
+            fill_toc_pages(other, &pages),
+            r#"<span data-n='1.2' class='pg x'>5</span><!-- <span class="pg" data-n="1"></span> -->"#
+        );
     }
 
     #[test]

@@ -133,7 +133,7 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     let shared = Arc::new(Shared::new(out, timings));
     let (tx, rx) = channel();
     // Watching starts before the first build, so a save during that build is not missed.
-    let watcher = watch(&opts.root, tx)?;
+    let watcher = Arc::new(std::sync::Mutex::new(watch(&opts.root, tx)?));
     // A failed first build (a panic too) does not stop the server: with no earlier output to
     // show, every page is a placeholder that shows the error overlay and reloads once a save
     // fixes it.
@@ -141,8 +141,14 @@ pub fn serve(opts: &BuildOptions, bind: &str, port: u16, timings: bool) -> Resul
     rebuild(&opts, &shared, &mut cache);
     {
         let shared = shared.clone();
+        let watcher = watcher.clone();
+        let mut watched: Vec<&str> = WATCHED
+            .into_iter()
+            .filter(|d| opts.root.join(d).is_dir())
+            .collect();
         std::thread::spawn(move || {
             watch_loop(rx, |changed| {
+                watch_new_folders(&watcher, &opts.root, &mut watched);
                 cache.changed(&changed);
                 rebuild(&opts, &shared, &mut cache);
             });
@@ -226,7 +232,7 @@ impl Drop for Slot {
 fn output_folder(opts: &BuildOptions) -> Result<Option<PathBuf>> {
     match load_config(opts) {
         // A folder the build may not replace is not served either.
-        Ok((_, out)) => check_output(opts, &out).map(|_| Some(out)),
+        Ok((config, out)) => check_output(opts, &config, &out).map(|_| Some(out)),
         Err(_) if opts.root.join(crate::config::CONFIG_FILE).is_file() => Ok(None),
         Err(e) => Err(e),
     }
@@ -243,9 +249,29 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener> {
     })
 }
 
+/// The source folders watched (recursively), besides site.toml.
+const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
+
+/// A source folder made while serving (the site's first `templates/`) is watched from now on:
+/// its first file was seen through the site folder's watch, later saves would not be.
+fn watch_new_folders(
+    watcher: &std::sync::Mutex<RecommendedWatcher>,
+    root: &Path,
+    watched: &mut Vec<&'static str>,
+) {
+    for dir in WATCHED {
+        let p = root.join(dir);
+        if !watched.contains(&dir) && p.is_dir() {
+            let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
+            if watcher.watch(&p, RecursiveMode::Recursive).is_ok() {
+                watched.push(dir);
+            }
+        }
+    }
+}
+
 /// Watch the sources under `root`; each change sends the paths it touched.
 fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
-    const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
     // notify reports absolute paths (it joins relative ones onto the current folder).
     let watch_root = std::env::current_dir()
         .map(|d| d.join(root))
@@ -468,7 +494,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         return;
     }
     let _ = match find_settled(shared, path) {
-        Found::Forbidden => http::respond(
+        InOutput::Forbidden => http::respond(
             &mut stream,
             403,
             "text/plain; charset=utf-8",
@@ -477,9 +503,9 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         ),
         // A folder asked for without its trailing slash: redirect, so the page's relative
         // links resolve against the folder.
-        Found::Folder => http::redirect_to_folder(&mut stream, path, query),
-        Found::File(file, bytes) => send_page(&mut stream, 200, &file, bytes, head_only),
-        Found::Missing => {
+        InOutput::Folder => http::redirect_to_folder(&mut stream, path, query),
+        InOutput::File(file, bytes) => send_page(&mut stream, 200, &file, bytes, head_only),
+        InOutput::Missing => {
             let (file, bytes) = not_found_page(shared);
             send_page(&mut stream, 404, &file, bytes, head_only)
         }
@@ -487,7 +513,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
 }
 
 /// What a request path names in the output.
-enum Found {
+enum InOutput {
     File(PathBuf, Vec<u8>),
     /// A folder with an index.html, named without its trailing slash.
     Folder,
@@ -499,26 +525,26 @@ enum Found {
 /// [`find`], once a running build has put the file in place: a request that finds the output
 /// away (mid-swap, or not built yet), or asks for a file the build makes after the reload,
 /// waits for the build to end.
-fn find_settled(shared: &Shared, path: &str) -> Found {
+fn find_settled(shared: &Shared, path: &str) -> InOutput {
     find_settled_reading(shared, path, &|file| std::fs::read(file))
 }
 
 /// [`find_settled`], reading files with `read` (a test makes a build replace the file just
 /// before it is read).
-fn find_settled_reading(shared: &Shared, path: &str, read: &Read<'_>) -> Found {
+fn find_settled_reading(shared: &Shared, path: &str, read: &Read<'_>) -> InOutput {
     let Some(out) = shared.out() else {
-        return Found::Missing;
+        return InOutput::Missing;
     };
     // A build can replace the file between the wait and the read (it removes the old file,
     // then moves the new one in): a read that finds nothing waits again and retries.
-    let mut found = Found::Missing;
+    let mut found = InOutput::Missing;
     for _ in 0..3 {
         if let Some(file) = http::resolve(&out, path) {
             // (one the build makes after the reload, or missing while the build runs)
             shared.wait_for_output(&file);
         }
         found = find(&out, path, read);
-        if !matches!(found, Found::Missing) {
+        if !matches!(found, InOutput::Missing) {
             break;
         }
     }
@@ -527,20 +553,20 @@ fn find_settled_reading(shared: &Shared, path: &str, read: &Read<'_>) -> Found {
 
 type Read<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + 'a;
 
-fn find(out: &Path, path: &str, read: &Read<'_>) -> Found {
+fn find(out: &Path, path: &str, read: &Read<'_>) -> InOutput {
     let Some(file) = http::resolve(out, path) else {
-        return Found::Forbidden;
+        return InOutput::Forbidden;
     };
     if file.ends_with("index.html")
         && !path.ends_with('/')
         && !path.ends_with("index.html")
         && file.is_file()
     {
-        return Found::Folder;
+        return InOutput::Folder;
     }
     match read(&file) {
-        Ok(bytes) => Found::File(file, bytes),
-        Err(_) => Found::Missing,
+        Ok(bytes) => InOutput::File(file, bytes),
+        Err(_) => InOutput::Missing,
     }
 }
 
@@ -565,11 +591,7 @@ fn send_page(
     let ctype = http::mime(file);
     if ctype.starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes);
-        let injected = match html.rfind("</body>") {
-            Some(i) => format!("{}{RELOAD_SCRIPT}{}", &html[..i], &html[i..]),
-            None => format!("{html}{RELOAD_SCRIPT}"),
-        };
-        bytes = injected.into_bytes();
+        bytes = crate::html::rewrite::insert_before_body_end(&html, RELOAD_SCRIPT).into_bytes();
     }
     http::respond(stream, status, ctype, &bytes, head_only)
 }
@@ -669,7 +691,7 @@ mod tests {
         };
         gap_rx.recv().unwrap();
         match find_settled(&shared, "/a.html") {
-            Found::File(_, bytes) => assert_eq!(bytes, b"new"),
+            InOutput::File(_, bytes) => assert_eq!(bytes, b"new"),
             _ => panic!("a request during the swap missed"),
         }
         builder.join().unwrap();
@@ -704,7 +726,7 @@ mod tests {
             std::fs::read(file)
         };
         match find_settled_reading(&shared, "/a.html", &read) {
-            Found::File(_, bytes) => assert_eq!(bytes, b"new"),
+            InOutput::File(_, bytes) => assert_eq!(bytes, b"new"),
             _ => panic!("a request while the file was replaced missed"),
         }
         builder.into_inner().unwrap().unwrap().join().unwrap();
@@ -734,7 +756,7 @@ mod tests {
         };
         ready_rx.recv().unwrap();
         match find_settled(&shared, "/print.html") {
-            Found::File(_, bytes) => assert_eq!(bytes, b"new"),
+            InOutput::File(_, bytes) => assert_eq!(bytes, b"new"),
             _ => panic!("the request found nothing"),
         }
         builder.join().unwrap();

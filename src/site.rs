@@ -1,6 +1,6 @@
 //! The build pipeline, top to bottom: config → content → markdown → images → search →
 //! templates → output. Each stage is a module; data flows forward as plain structs. What a run
-//! is for (`check`, `build`, a build by `serve`) is one [`Purpose`]; `serve`'s update of its
+//! is for (`check`, `build`, a build by `serve`) is one `Purpose`; `serve`'s update of its
 //! output in place is `crate::serve::update`, made of the pieces here.
 
 mod langs;
@@ -136,7 +136,9 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
         })?;
         config.base_url = Some(url.clone());
     }
-    let above = config.images.above(opts.image_ceiling, &opts.root);
+    let above = config
+        .images
+        .above(opts.image_ceiling, &opts.root, &config.lines);
     if !above.is_empty() {
         return Err(Error::Input(above));
     }
@@ -151,18 +153,22 @@ pub fn load_config(opts: &BuildOptions) -> Result<(Config, PathBuf)> {
 /// it (see [`output::check_output_dir`]).
 pub(crate) fn load_checked(opts: &BuildOptions) -> Result<(Config, PathBuf, fresh::OutputState)> {
     let (config, out) = load_config(opts)?;
-    let state = check_output(opts, &out)?;
+    let state = check_output(opts, &config, &out)?;
     Ok((config, out, state))
 }
 
 /// Refuse the output folder `out` unless this build may replace it (see
 /// [`output::check_output_dir`]); returns it as it is now, for the freshness check.
-pub fn check_output(opts: &BuildOptions, out: &Path) -> Result<fresh::OutputState> {
+pub fn check_output(
+    opts: &BuildOptions,
+    config: &Config,
+    out: &Path,
+) -> Result<fresh::OutputState> {
     let state = fresh::OutputState::read(&opts.root, out);
     let from_config = opts
         .output_dir
         .is_none()
-        .then(|| crate::config::key_line(&opts.root, "output_dir"));
+        .then(|| config.lines.line("output_dir"));
     output::check_output_dir(&output::OutputTarget {
         root: &opts.root,
         out,
@@ -436,7 +442,7 @@ impl<'a> Run<'a> {
             content,
             rendered,
             images,
-            diagnostics: shown(diagnostics, self.opts.strict),
+            diagnostics: in_report_order(diagnostics, self.opts.strict),
             page_keys,
             shard_keys,
             pages_rendered,
@@ -487,7 +493,7 @@ impl<'a> Run<'a> {
 
 /// The diagnostics as every command shows them: `--strict` applied, errors first, then by
 /// file, line and column (a stable order: the same list whatever the thread count).
-fn shown(mut diagnostics: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+fn in_report_order(mut diagnostics: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
     error::strict(&mut diagnostics, strict);
     diagnostics.sort_by(|a, b| {
         (a.severity, &a.file, a.line, a.col).cmp(&(b.severity, &b.file, b.line, b.col))

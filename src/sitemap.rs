@@ -16,7 +16,10 @@ pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
             Some(_) => Vec::new(),
         };
     }
-    let base = base_url.trim_end_matches('/');
+    // As a URL parser writes it (a `"` or space in its path percent-encoded): robots.txt has
+    // no escaping of its own.
+    let parsed = url::Url::parse(base_url).map(String::from);
+    let base = parsed.as_deref().unwrap_or(base_url).trim_end_matches('/');
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -95,9 +98,36 @@ fn languages_sitemap(languages: &Languages) -> Vec<OutputFile> {
         }
     }
     xml.push_str("</urlset>\n");
-    let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n");
+    let parsed = url::Url::parse(base).map(String::from);
+    let robots_base = parsed.as_deref().unwrap_or(base).trim_end_matches('/');
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {robots_base}/sitemap.xml\n");
     vec![
         OutputFile::new("sitemap.xml", xml),
         OutputFile::new("robots.txt", robots),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robots_txt_has_the_base_url_as_a_parser_writes_it() {
+        let content = Content {
+            pages: Vec::new(),
+            chapters: Vec::new(),
+            drafts: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let files = sitemap("https://example.com/a\"b c/", &content);
+        let robots = files
+            .iter()
+            .find(|f| f.path.ends_with("robots.txt"))
+            .unwrap();
+        let text = String::from_utf8_lossy(&robots.bytes);
+        assert!(
+            text.contains("Sitemap: https://example.com/a%22b%20c/sitemap.xml"),
+            "{text}"
+        );
+    }
 }

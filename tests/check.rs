@@ -155,7 +155,7 @@ fn external_http_links_are_asked_with_head() {
         ),
     )
     .unwrap();
-    let (ok, out, err) = run(&["check", "--external"], &site);
+    let (ok, out, err) = run(&["check", "--external", "--allow-private-addresses"], &site);
     assert!(ok, "external problems are warnings: {out}{err}");
     assert!(err.contains("/gone: it answers HTTP 404"), "{err}");
     assert!(!err.contains("/fine"), "{err}");
@@ -215,7 +215,16 @@ fn external_links_are_asked_within_a_time_limit_and_get_after_a_refused_head() {
         ),
     )
     .unwrap();
-    let (ok, out, err) = run(&["check", "--external", "--link-timeout", "2"], &site);
+    let (ok, out, err) = run(
+        &[
+            "check",
+            "--external",
+            "--link-timeout",
+            "2",
+            "--allow-private-addresses",
+        ],
+        &site,
+    );
     assert!(ok, "external problems are warnings: {out}{err}");
     assert!(
         err.contains(&format!("{slow_port}/: no answer within 2 s")),
@@ -240,5 +249,46 @@ fn a_site_whose_only_external_host_fails_is_not_called_offline() {
     assert!(
         err.contains("no-such-host.invalid/a: its host name does not resolve"),
         "{err}"
+    );
+}
+
+/// `check --external` never connects to a loopback, private or link-local address (attack
+/// review row 8: in CI a link to 169.254.169.254 or an internal host would be fetched), decided
+/// on the address the name resolves to (`localhost` too), each a warning; the server sees
+/// nothing.
+#[test]
+fn external_links_to_private_addresses_are_not_connected_to() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (_tmp, site) = fixture("basic");
+    let links = [
+        format!("http://127.0.0.1:{port}/ip"),
+        format!("http://localhost:{port}/name"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+        "http://10.0.0.1/".to_string(),
+    ];
+    let md: Vec<String> = links.iter().map(|l| format!("[x]({l})")).collect();
+    write(
+        &site,
+        "content/02-more/third.md",
+        &format!(
+            "+++\ntitle = \"外部链接\"\nweight = 1\n+++\n\n{}\n",
+            md.join(" ")
+        ),
+    );
+    let (ok, out, err) = run(&["check", "--external", "--link-timeout", "3"], &site);
+    assert!(ok, "warnings: {out}{err}");
+    for l in &links {
+        assert!(
+            err.contains(&format!(
+                "{l}: not checked: it resolves to a private address"
+            )),
+            "{l}:\n{err}"
+        );
+    }
+    assert!(
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "the loopback server was connected to"
     );
 }

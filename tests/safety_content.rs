@@ -81,6 +81,34 @@ fn raw_html_passes_through_when_site_toml_allows_it() {
     assert!(raw_warnings(&report).is_empty(), "{:#?}", report.warnings);
 }
 
+/// With `raw_html = true`, the writer's HTML is read as a browser reads it: an `<img>` only
+/// where there is an `<img>` tag (not in an attribute value or a script's string), its
+/// attributes in any case, order or quoting, every entity decoded; a comment that reads like
+/// faqsite's own image marker is not made an image.
+#[test]
+fn raw_html_is_read_as_a_browser_reads_it() {
+    let body = "答案。\n\n<p title=\"<img src=&quot;nothing.png&quot;>\">标题</p>\n\n<script>var s = \"<img src=nothing.png>\", m = \"<!--faqsite:img:0-->\";</script>\n\n<IMG title=\"a src=nothing.png\" ALT='图标 &eacute;&#x56FE;' SRC='icon.png'>\n\n<!--faqsite:img:0-->\n";
+    let (tmp, site) = site_with_answer(body);
+    append_site_toml(&site, "\n[markdown]\nraw_html = true\n");
+    let out = tmp.path().join("out");
+    let report = build(&site, &out);
+    assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    let html = read(&out.join("02-more/unsafe.html"));
+    assert!(
+        html.contains("var s = \"<img src=nothing.png>\", m = \"<!--faqsite:img:0-->\";"),
+        "the script is as written: {html}"
+    );
+    assert_eq!(
+        html.matches("<img src=\"../images/icon.").count(),
+        1,
+        "{html}"
+    );
+    assert!(
+        html.contains("alt=\"图标 é图\"") && html.contains("title=\"a src=nothing.png\""),
+        "{html}"
+    );
+}
+
 #[test]
 fn unknown_key_in_markdown_section_lists_the_valid_ones() {
     let (_tmp, site) = fixture("basic");
@@ -395,4 +423,37 @@ fn twenty_thousand_links_and_headings_build() {
         "unique heading ids"
     );
     assert!(html.contains(&format!("https://example.com/{n}")));
+}
+
+/// NUL and the other characters no HTML or XML text may hold, from a TOML escape in the front
+/// matter or site.toml or raw in an answer (attack review row 36's minor), are written as
+/// U+FFFD, in pages, the print page and the JSON-LD.
+#[test]
+fn control_characters_are_never_written_raw() {
+    let (_tmp, site) = fixture("basic");
+    append_site_toml(&site, "\n[print]\nsubtitle = \"s\\u0000\\u001b\"\n");
+    write(
+        &site,
+        "content/01-basics/ctl.md",
+        "+++\ntitle = \"T\\u0000i\\u0001t\\u007f\\u0085le\"\ndescription = \"d\\u0000\"\n+++\n\
+         body \u{0} nul \u{1b} esc \u{85} nel \u{FDD0} `co\u{1}de`\n",
+    );
+    let (ok, out, err) = run(&["build"], &site);
+    assert!(ok, "{out}{err}");
+    let forbidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+    };
+    for (path, bytes) in snapshot(&site.join("public")) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !["html", "xml", "txt"].contains(&ext) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let bad: Vec<char> = text.chars().filter(|&c| forbidden(c)).collect();
+        assert!(bad.is_empty(), "{}: {bad:?}", path.display());
+    }
+    let page = read(&site.join("public/01-basics/ctl.html"));
+    assert!(page.contains("T\u{FFFD}i\u{FFFD}t"), "{page}");
+    assert!(page.contains("body \u{FFFD} nul"), "{page}");
 }

@@ -616,3 +616,60 @@ fn a_diagnostic_never_quotes_a_linked_file() {
     assert!(err.contains("content/01-basics/bad.md"), "{err}");
     assert!(!err.contains("SECRET"), "the line is not quoted:\n{err}");
 }
+
+/// A link in a folder whose files are published as they are (static/, templates/, images/, a
+/// theme) may lead only into that folder, and no link (content/ too, which may share a page
+/// from elsewhere in the site) to a dot-file or dot-folder (attack review row 7: a maintainer's
+/// untracked `.env` and `notes/` were published because they are in the site). Each is an
+/// error naming the link and its text; the targets are never read.
+#[cfg(unix)]
+#[test]
+fn links_in_published_folders_stay_in_their_folder_and_out_of_dot_files() {
+    let (_tmp, site) = fixture("basic");
+    write(&site.join(".env"), "TOKEN=SECRET-ENV-71c3\n");
+    write(&site.join("notes/todo.txt"), "SECRET-NOTE-71c3\n");
+    write(&site.join("static/real.css"), "p{}\n");
+    write(&site.join("static/.hidden/x.txt"), "SECRET-HIDDEN-71c3\n");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    // A link within its own folder is still followed.
+    symlink(Path::new("real.css"), &site.join("static/same.css"));
+    let public = site.join("public");
+    let theme_links = [
+        ("static/env.txt", "../.env"),
+        ("static/notes", "../notes"),
+        ("static/hidden.txt", ".hidden/x.txt"),
+        ("templates/extra_footer.html", "../notes/todo.txt"),
+    ];
+    let content_links = [("content/01-basics/env.md", "../../.env")];
+    for links in [&theme_links[..], &content_links[..]] {
+        for (link, target) in links {
+            symlink(Path::new(target), &site.join(link));
+        }
+        let (ok, out, err) = run(&["build"], &site);
+        assert!(!ok, "{out}\n{err}");
+        for (link, target) in links {
+            assert!(
+                err.lines()
+                    .any(|l| l.starts_with(link) && l.contains(&format!("(to {target})"))),
+                "names {link} and its text:\n{err}"
+            );
+        }
+        assert!(!err.contains("static/same.css"), "{err}");
+        let text = if public.exists() {
+            all_text(&public)
+        } else {
+            String::new()
+        };
+        assert!(
+            !text.contains("SECRET-") && !err.contains("SECRET-"),
+            "{err}"
+        );
+        for (link, _) in links {
+            std::fs::remove_file(site.join(link)).unwrap();
+        }
+    }
+    // Without the escaping links the site builds, the link inside static/ published.
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    assert_eq!(read(&public.join("static/same.css")), "p{}\n");
+}

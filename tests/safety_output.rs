@@ -282,10 +282,35 @@ fn a_killed_builds_staging_folder_is_removed_by_the_next_build() {
     let lookalike = site.join(".public.staging-mine");
     std::fs::create_dir(&lookalike).unwrap();
     std::fs::write(lookalike.join("notes.txt"), "mine").unwrap();
+    // Leftover-looking folders with a forged marker (attack review row 6): only files their
+    // record vouches for (path, size, SHA-256) go; mine.txt is not in the record, or is
+    // recorded with another digest, so it stays.
+    let header = read(&site.join("public/.faqsite-output"));
+    let header: String = header.lines().take(2).map(|l| format!("{l}\n")).collect();
+    let forged = [
+        (".public.old-1-0", header.clone()),
+        (".public.staging-77777777", header.clone()),
+        (
+            ".public.old-2-0",
+            format!("{header}{} 4 \"mine.txt\"\n", "0".repeat(64)),
+        ),
+    ];
+    for (dir, marker) in &forged {
+        std::fs::create_dir(site.join(dir)).unwrap();
+        std::fs::write(site.join(dir).join(".faqsite-output"), marker).unwrap();
+        std::fs::write(site.join(dir).join("mine.txt"), "mine").unwrap();
+    }
     let (ok, _, err) = run(&["build", "--force"], &site);
     assert!(ok, "{err}");
     assert!(!stale.exists(), "the stale staging folder is gone");
     assert_eq!(read(&lookalike.join("notes.txt")), "mine");
+    for (dir, _) in &forged {
+        assert_eq!(read(&site.join(dir).join("mine.txt")), "mine", "{dir}");
+        assert!(
+            err.contains(dir) && err.contains("are not in its record: kept"),
+            "a warning names {dir}:\n{err}"
+        );
+    }
 }
 
 /// Give `content/01-basics/second.md` these aliases (on line 4) and build: the build fails,

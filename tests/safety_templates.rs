@@ -93,3 +93,103 @@ fn templates_nested_thousands_deep_are_an_error_not_a_crash() {
         );
     }
 }
+
+/// Templates that never end (loops in loops over large ranges) or whose values double each time
+/// (attack review rows 2 and 3) go over the render budget: an error at the template's line in
+/// seconds, not a hang or an abort.
+#[test]
+fn template_bombs_go_over_the_budget_at_their_line() {
+    let bombs = [
+        (
+            "<!-- x -->\n{% for i in range(end=100000) %}{% for j in range(end=100000) %}\
+             {% for k in range(end=100000) %}{{ k }}{% endfor %}{% endfor %}{% endfor %}"
+                .to_string(),
+            2,
+            "steps",
+        ),
+        (
+            "{% set_global s = \"0123456789\" %}\n".to_string()
+                + &"{% set_global s = s ~ s %}\n".repeat(40),
+            0,
+            "MB of text",
+        ),
+        (
+            // Through includes, no loop and no `set`: each file includes the next twice.
+            "{% include \"b1.html\" %}{% include \"b1.html\" %}".to_string(),
+            1,
+            "steps",
+        ),
+    ];
+    for (text, line, what) in bombs {
+        let (_tmp, site) = fixture("basic");
+        write(&site, "templates/extra_head.html", &text);
+        for k in 1..40 {
+            write(
+                &site,
+                &format!("templates/b{k}.html"),
+                &format!(
+                    "{{% include \"b{}.html\" %}}{{% include \"b{}.html\" %}}x",
+                    k + 1,
+                    k + 1
+                ),
+            );
+        }
+        write(&site, "templates/b40.html", "x");
+        let (code, err) = exit_code(&["build"], &site);
+        assert_eq!(code, Some(1), "an error, not a crash:\n{err}");
+        assert!(
+            err.contains("went over the budget of one page") && err.contains(what),
+            "{err}"
+        );
+        let at = if line == 0 {
+            "templates/extra_head.html:".to_string()
+        } else {
+            format!("templates/extra_head.html:{line}:")
+        };
+        assert!(
+            err.contains(&at) || (line == 1 && err.contains("templates/b")),
+            "names the template and line:\n{err}"
+        );
+        assert_eq!(
+            err.matches("went over the budget").count(),
+            1,
+            "once:\n{err}"
+        );
+    }
+}
+
+/// A loop bomb saved while `serve` runs is reported, and the fix saved next is built.
+#[test]
+fn serve_survives_a_template_bomb_and_builds_the_fix() {
+    use std::io::BufRead;
+    let (_tmp, site) = fixture("basic");
+    let server = serve(&site);
+    let mut r = events(&server.addr);
+    write(
+        &site,
+        "templates/extra_head.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let mut line = String::new();
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let wait_for = |r: &mut std::io::BufReader<_>, line: &mut String, event: &str| loop {
+        assert!(std::time::Instant::now() < give_up, "no {event}");
+        line.clear();
+        if r.read_line(line).is_ok() && line.trim() == event {
+            line.clear();
+            r.read_line(line).unwrap();
+            break;
+        }
+    };
+    wait_for(&mut r, &mut line, "event: error-report");
+    assert!(line.contains("went over the budget"), "{line}");
+    write(
+        &site,
+        "templates/extra_head.html",
+        "<meta name=fixed content=yes>",
+    );
+    wait_for(&mut r, &mut line, "event: reload");
+    let (status, _, body) = get(&server.addr, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<meta name=fixed content=yes>"), "{body}");
+}

@@ -472,6 +472,40 @@ fn import_graph_has_no_cycle() {
     );
 }
 
+/// The scanner sees an import between two modules of one folder, and the cycle finder finds a
+/// circle there (the whole-tree test above passes trivially if either sees nothing).
+#[test]
+fn a_circle_inside_a_folder_is_found() {
+    let modules: BTreeSet<Vec<String>> = [vec!["templates"], vec!["templates", "nav"]]
+        .into_iter()
+        .map(|m| m.into_iter().map(String::from).collect())
+        .collect();
+    let mut v = Imports {
+        file: "src/templates/page.rs".into(),
+        module: vec!["templates".into(), "page".into()],
+        modules: &modules,
+        crate_name: "crate",
+        edges: Vec::new(),
+    };
+    let path = |p: &str| p.split("::").map(String::from).collect::<Vec<_>>();
+    v.path(&path("super::nav::PageNav"), 1);
+    v.path(&path("super::Theme"), 2);
+    v.path(&path("crate::templates::page::Reads"), 3);
+    let seen: Vec<(&str, &str)> = v
+        .edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert_eq!(seen, [("templates::page", "templates::nav")]);
+    let back = Edge {
+        from: "templates::nav".into(),
+        to: "templates::page".into(),
+        at: "src/templates/nav.rs:1".into(),
+    };
+    let found = cycles(&[v.edges[0].clone(), back]);
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
 #[test]
 fn leaf_modules_import_nothing_of_faqsite() {
     let edges = import_edges();

@@ -146,21 +146,37 @@ impl Config {
     }
 
     /// Problems of `[languages]`: a code that is no language tag.
-    pub(super) fn language_problems(&self, text: &str, path: &std::path::Path) -> Vec<Diagnostic> {
-        let line = |code: &str| {
-            let table = format!("[languages.{code}");
-            text.lines()
-                .position(|l| l.trim_start().starts_with(&table))
-                .map_or(0, |n| n + 1)
-        };
-        self.languages
+    pub(super) fn language_problems(&self, path: &std::path::Path) -> Vec<Diagnostic> {
+        let line = |code: &str| self.lines.line(&format!("languages.{code}"));
+        let mut found = self.language_contact_problems(path);
+        found.extend(self.languages
             .keys()
             .filter(|code| !is_language_tag(code))
             .map(|code| {
                 Diagnostic::new(path, line(code), format!("`[languages.{code}]`: {code:?} is not a language code"))
                     .hint("name the table by the language's code, like [languages.en] or [languages.zh-TW]")
-            })
-            .collect()
+            }));
+        found
+    }
+
+    /// A language's `[[contact]] href` passes the same check as the site's (`safe_url`).
+    fn language_contact_problems(&self, path: &std::path::Path) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (code, l) in &self.languages {
+            for (i, c) in l.contact.iter().flatten().enumerate() {
+                let key = format!("languages.{code}.contact.{i}.href");
+                if self.lines.line(&key) == 0 {
+                    continue;
+                }
+                if let Err(refused) = crate::safe_url::check(&c.href, false) {
+                    found.push(
+                        Diagnostic::new(path, self.lines.line(&key), format!("a `[[languages.{code}.contact]] href` {:?} is refused: {}", c.href, refused.reason()))
+                            .hint("link to a web address (https://…), an e-mail (mailto:…) or a phone number (tel:…)"),
+                    );
+                }
+            }
+        }
+        found
     }
 }
 
@@ -223,5 +239,11 @@ synonyms = [["token", "key"]]
         let e = Config::parse(text, std::path::Path::new("site.toml")).unwrap_err();
         assert!(e.to_string().contains("not a language code"), "{e}");
         assert!(is_language_tag("zh-TW") && is_language_tag("en") && !is_language_tag("../x"));
+        let text = "title = \"x\"\n[languages.en]\n[[languages.en.contact]]\nlabel = \"a\"\nvalue = \"b\"\nhref = \"javascript:alert(1)\"\n";
+        let e = Config::parse(text, std::path::Path::new("site.toml")).unwrap_err();
+        assert!(
+            e.to_string().contains("site.toml:6") && e.to_string().contains("is refused"),
+            "{e}"
+        );
     }
 }

@@ -10,13 +10,13 @@ use super::Entry;
 use crate::error::{Diagnostic, Result};
 
 /// A folder's entries and the problems found among them, as `read_dir_sorted` gave them.
-pub(super) type Listing = (Vec<Entry>, Vec<Diagnostic>);
+pub(super) type FolderEntries = (Vec<Entry>, Vec<Diagnostic>);
 
 #[derive(Default)]
-pub(super) struct Listings {
+pub(super) struct FolderListings {
     /// The last listing of each folder read, by its absolute path, and whether the folder
-    /// had been read before that (see [`Listings::list`]).
-    kept: Mutex<rustc_hash::FxHashMap<PathBuf, (Listing, bool)>>,
+    /// had been read before that (see [`FolderListings::list`]).
+    kept: Mutex<rustc_hash::FxHashMap<PathBuf, (FolderEntries, bool)>>,
     /// What may have changed since the last load began (absolute paths, as the watcher gives
     /// them), until the next load takes it; `None`: anything may have.
     pending: Mutex<Option<Vec<PathBuf>>>,
@@ -30,7 +30,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl Listings {
+impl FolderListings {
     /// Only `paths` may have changed since the last load began (all a watcher saw, which
     /// started before that load). Added to what the next load will take.
     pub(super) fn changed(&self, paths: &[PathBuf]) {
@@ -70,8 +70,8 @@ impl Listings {
     pub(super) fn list(
         &self,
         dir: &Path,
-        read: impl FnOnce() -> Result<Listing>,
-    ) -> Result<Listing> {
+        read: impl FnOnce() -> Result<FolderEntries>,
+    ) -> Result<FolderEntries> {
         if self.stopped.load(std::sync::atomic::Ordering::Relaxed) {
             return read();
         }
@@ -131,7 +131,7 @@ fn absolute(p: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn listing(name: &str) -> Listing {
+    fn listing(name: &str) -> FolderEntries {
         (
             vec![Entry {
                 path: PathBuf::from(name),
@@ -142,13 +142,19 @@ mod tests {
         )
     }
 
-    fn listed(l: &Listings, dir: &Path, fresh: &str) -> String {
+    fn listed(l: &FolderListings, dir: &Path, fresh: &str) -> String {
         let (entries, _) = l.list(dir, || Ok(listing(fresh))).unwrap();
         entries[0].path.display().to_string()
     }
 
     /// A load of `content` after a watcher reported `changed`: what it lists for `dir`.
-    fn load(l: &Listings, content: &Path, changed: &[PathBuf], dir: &Path, fresh: &str) -> String {
+    fn load(
+        l: &FolderListings,
+        content: &Path,
+        changed: &[PathBuf],
+        dir: &Path,
+        fresh: &str,
+    ) -> String {
         l.changed(changed);
         l.begin(content);
         listed(l, dir, fresh)
@@ -162,7 +168,7 @@ mod tests {
         for d in [&a, &b] {
             std::fs::create_dir_all(d).unwrap();
         }
-        let l = Listings::default();
+        let l = FolderListings::default();
         // Nothing said: every folder is read.
         l.begin(&content);
         assert_eq!(listed(&l, &a, "a1"), "a1");
@@ -215,7 +221,7 @@ mod tests {
         std::fs::create_dir_all(&real).unwrap();
         let link = tmp.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        let l = Listings::default();
+        let l = FolderListings::default();
         l.begin(tmp.path());
         assert_eq!(listed(&l, &link, "1"), "1");
         assert_eq!(load(&l, tmp.path(), &[], &link, "2"), "2");

@@ -624,7 +624,7 @@ impl<'a> Writer<'a> {
 
     /// The new destination of a link or image, or `None` to leave it as it is.
     fn destination(&mut self, d: usize, l: &Link) -> Option<String> {
-        if crate::markdown::is_external(&l.url) || l.url.starts_with('/') {
+        if !crate::urls::is_page_relative(&l.url) {
             return None;
         }
         if l.image {

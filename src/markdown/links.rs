@@ -54,7 +54,7 @@ impl Site<'_> {
         if let Some(anchor) = dest.strip_prefix('#').filter(|a| !a.is_empty()) {
             return LinkTarget::Local(anchor.to_string());
         }
-        if dest == "#" || super::is_external(dest) {
+        if dest == "#" || crate::urls::leaves_site(dest) {
             return LinkTarget::Keep;
         }
         let (path, anchor) = match dest.split_once('#') {

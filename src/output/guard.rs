@@ -50,22 +50,22 @@ pub fn check_output_dir(t: &OutputTarget) -> Result<()> {
     }) {
         return Err(refusal(t, why));
     }
-    let found = Found::inspect(&out, t.stamped)?;
+    let found = AtOutput::inspect(&out, t.stamped)?;
     match found {
-        Found::File => Err(refusal(
+        AtOutput::File => Err(refusal(
             t,
             format!("{} is a file; faqsite never replaces a file", out.display()),
         )),
-        Found::Ours => Ok(()),
+        AtOutput::Ours => Ok(()),
         // Not even with --replace-output: CI may pass the flag to every build, and site.toml
         // comes from whoever opened the pull request.
         _ if t.from_config.is_some() && outside(&root, &out, target.as_deref()) => {
             Err(outside_the_site(t, &out, &found))
         }
         _ if t.replace => Ok(()),
-        Found::Unrecorded(ref why) => Err(unrecorded(t, &out, why)),
-        Found::Nothing | Found::Empty => Ok(()),
-        Found::Link | Found::Foreign(..) => Err(not_faqsites(t, &out, &found)),
+        AtOutput::Unrecorded(ref why) => Err(unrecorded(t, &out, why)),
+        AtOutput::Nothing | AtOutput::Empty => Ok(()),
+        AtOutput::Link | AtOutput::Foreign(..) => Err(not_faqsites(t, &out, &found)),
     }
 }
 
@@ -104,7 +104,7 @@ fn never_output(root: &Path, out: &Path) -> Option<String> {
 
 /// What is at the output folder's place now.
 #[derive(Debug)]
-enum Found {
+enum AtOutput {
     Nothing,
     Empty,
     /// Written by faqsite.
@@ -120,34 +120,34 @@ enum Found {
     Unrecorded(String),
 }
 
-impl Found {
-    fn inspect(out: &Path, stamped: bool) -> Result<Found> {
+impl AtOutput {
+    fn inspect(out: &Path, stamped: bool) -> Result<AtOutput> {
         let meta = match std::fs::symlink_metadata(out) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AtOutput::Nothing),
             Err(e) => return Err(Error::io("reading", out, e)),
             Ok(m) => m,
         };
         if meta.file_type().is_symlink() {
             return Ok(if out.is_dir() {
-                Found::Link
+                AtOutput::Link
             } else {
-                Found::File
+                AtOutput::File
             });
         }
         if !meta.is_dir() {
-            return Ok(Found::File);
+            return Ok(AtOutput::File);
         }
         // The build stamp names every file with its size and modification time (to the
         // nanosecond): faqsite's last build left the folder exactly so.
         if stamped {
-            return Ok(Found::Ours);
+            return Ok(AtOutput::Ours);
         }
         // A marker may be committed by anyone: the folder is faqsite's only if it holds
         // exactly files of the marker's record, unchanged (`record.rs`).
         if has_marker(out) {
             return Ok(match record::verify(out) {
-                Ok(()) => Found::Ours,
-                Err(why) => Found::Unrecorded(why),
+                Ok(()) => AtOutput::Ours,
+                Err(why) => AtOutput::Unrecorded(why),
             });
         }
         let mut names = Vec::new();
@@ -161,27 +161,27 @@ impl Found {
             names.push(format!("{}{slash}", e.file_name().to_string_lossy()));
         }
         if names.is_empty() {
-            return Ok(Found::Empty);
+            return Ok(AtOutput::Empty);
         }
         names.sort();
         let total = names.len();
         names.truncate(5);
-        Ok(Found::Foreign(names, total))
+        Ok(AtOutput::Foreign(names, total))
     }
 
     /// What the folder holds, for messages: "it holds .ssh/, Documents/ (2 entries)".
     fn holds(&self) -> String {
         match self {
-            Found::Nothing => "it does not exist yet".into(),
-            Found::Empty => "it is empty".into(),
-            Found::Link => "it is a symbolic link".into(),
-            Found::Foreign(names, total) => {
+            AtOutput::Nothing => "it does not exist yet".into(),
+            AtOutput::Empty => "it is empty".into(),
+            AtOutput::Link => "it is a symbolic link".into(),
+            AtOutput::Foreign(names, total) => {
                 let more = if *total > names.len() { ", …" } else { "" };
                 let s = if *total == 1 { "y" } else { "ies" };
                 format!("it holds {}{more} ({total} entr{s})", names.join(", "))
             }
-            Found::Unrecorded(why) => why.clone(),
-            Found::Ours | Found::File => String::new(),
+            AtOutput::Unrecorded(why) => why.clone(),
+            AtOutput::Ours | AtOutput::File => String::new(),
         }
     }
 }
@@ -211,9 +211,9 @@ fn configured(t: &OutputTarget) -> String {
     rel.display().to_string()
 }
 
-fn not_faqsites(t: &OutputTarget, out: &Path, found: &Found) -> Error {
+fn not_faqsites(t: &OutputTarget, out: &Path, found: &AtOutput) -> Error {
     let shown = out.display();
-    let (message, hint) = if let Found::Link = found {
+    let (message, hint) = if let AtOutput::Link = found {
         (
             format!("{shown} is a symbolic link; faqsite never makes one"),
             format!(
@@ -246,7 +246,7 @@ fn unrecorded(t: &OutputTarget, out: &Path, why: &str) -> Error {
     Error::one(place(t, message).hint(hint))
 }
 
-fn outside_the_site(t: &OutputTarget, out: &Path, found: &Found) -> Error {
+fn outside_the_site(t: &OutputTarget, out: &Path, found: &AtOutput) -> Error {
     let message = format!(
         "{} is outside the site and was not written by faqsite: {}",
         out.display(),

@@ -75,11 +75,23 @@ impl Record {
              if it holds only the files listed here, unchanged. Keep your own files \
              elsewhere.\n"
         );
-        for (path, (len, d)) in lines {
-            let path = serde_json::to_string(&path.to_string_lossy()).unwrap_or_default();
-            s.push_str(&format!("{} {len} {path}\n", crate::hash::hex(d)));
+        for (path, d) in lines {
+            s.push_str(&Record::line(path, *d));
         }
         s
+    }
+
+    /// The marker's line for one file: `<sha256 hex> <size> <path as a JSON string>`.
+    pub fn line(path: &Path, (len, d): (u64, Digest)) -> String {
+        let path = serde_json::to_string(&path.to_string_lossy()).unwrap_or_default();
+        format!("{} {len} {path}\n", crate::hash::hex(&d))
+    }
+
+    /// Whether the file at `path` is the one recorded as `rel` (same size and SHA-256).
+    pub fn vouches_for(&self, rel: &Path, path: &Path) -> bool {
+        self.0
+            .get(rel)
+            .is_some_and(|want| digest_file(path).is_ok_and(|got| got == *want))
     }
 
     /// The record in the marker text `text`; `None` when it is not a marker of this version.

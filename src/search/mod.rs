@@ -310,11 +310,6 @@ fn options<'a>(config: &'a SearchConfig, words: &'a Words) -> Options<'a> {
     }
 }
 
-/// JSON made safe to embed in a `<script>` file.
-fn script_safe(json: &str) -> String {
-    json.replace("</", "<\\/")
-}
-
 /// Build the index of `docs` in memory (see [`build_into`]).
 pub fn build(config: &SearchConfig, docs: &[SearchDoc<'_>]) -> Result<SearchFiles> {
     let files = std::sync::Mutex::new(Vec::new());
@@ -400,7 +395,10 @@ pub fn build_into(
             .collect(),
     };
     let json = serde_json::to_string(&file).expect("the index serializes");
-    let js = format!("window.FAQSITE_SEARCH = {};\n", script_safe(&json));
+    let js = format!(
+        "window.FAQSITE_SEARCH = {};\n",
+        crate::html::script_json(&json)
+    );
     let script = SearchScript {
         path: ONE_FILE_SCRIPT.into(),
         version: hash8(js.as_bytes()),
@@ -554,7 +552,10 @@ fn build_sharded(
         closest,
     };
     let json = serde_json::to_string(&manifest).expect("serializes");
-    let js = format!("window.FAQSITE_SEARCH_MANIFEST = {};\n", script_safe(&json));
+    let js = format!(
+        "window.FAQSITE_SEARCH_MANIFEST = {};\n",
+        crate::html::script_json(&json)
+    );
     let script = SearchScript {
         path: SHARDED_SCRIPT.into(),
         version: hash8(js.as_bytes()),
@@ -911,7 +912,7 @@ fn load_script(kind: char, n: usize, data: &impl Serialize) -> String {
     let json = serde_json::to_string(data).expect("serializes");
     format!(
         "FAQSITE_SEARCH_LOAD(\"{kind}\",{n},{});\n",
-        script_safe(&json)
+        crate::html::script_json(&json)
     )
 }
 

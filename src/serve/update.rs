@@ -75,7 +75,7 @@ pub fn build_then(
     let keys = cache.previous.as_ref().map(|p| &p.keys);
     let loader = Run::new(opts, &config, Purpose::Serve { previous: keys });
     let (state, content) = rayon::join(
-        || site::check_output(opts, &out_dir),
+        || site::check_output(opts, &config, &out_dir),
         || loader.load_content(&mut cache.stages),
     );
     let state = state?;

@@ -93,7 +93,7 @@ pub(super) fn digest(text: &str) -> PageKey {
 }
 
 /// The sidebars and related lists of the last build (`serve`), by the key of what they were
-/// rendered from ([`Theme::fragment_key`]): after an edit to an answer, all 200 of a
+/// rendered from (`Theme::fragment_key`): after an edit to an answer, all 200 of a
 /// large site's sidebars are the same, and rendering them was a third of a rebuild's templates.
 /// Only the last build's are kept.
 #[derive(Default)]

@@ -11,6 +11,7 @@
 //! `jsonld.rs`, `nav.rs` (sidebars and related lists), `context.rs` (the typed template
 //! context, the `Renderer`), `key.rs` (keys of contexts).
 
+mod budget;
 mod context;
 mod jsonld;
 mod key;
@@ -31,7 +32,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use crate::config::Config;
-use crate::content::{outside_link_error, shown};
+use crate::content::{display_path, outside_link_error};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::output::OutputFile;
@@ -52,7 +53,10 @@ pub const CHAPTER_NAV_QUESTIONS: usize = 101;
 
 /// A loaded theme: templates ready to render, static files ready to write.
 pub struct Theme {
-    tera: std::sync::Arc<Tera>,
+    tera: std::sync::Arc<Compiled>,
+    /// The first render of this build that went over its budget: every later one stops at once
+    /// with the same error (a loop bomb in a template every page includes).
+    over_budget: std::sync::OnceLock<Diagnostic>,
     /// Template name → (file shown in messages, its text), for error lines.
     sources: BTreeMap<String, (PathBuf, String)>,
     /// Static files, output paths under `static/`.
@@ -145,7 +149,14 @@ type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;
 
 /// The templates of an earlier [`Theme::load`] in this process, compiled, by the hash of their
 /// text ([`templates_hash`]): `serve` compiles them again only when one changed.
-pub type CompiledTemplates = Option<(Vec<u8>, std::sync::Arc<Tera>)>;
+pub type CompiledTemplates = Option<(Vec<u8>, std::sync::Arc<Compiled>)>;
+
+/// Templates compiled with the render budget's calls in them ([`budget::instrument`]), and the
+/// places (template, line) those calls name.
+pub struct Compiled {
+    tera: Tera,
+    places: Vec<budget::Place>,
+}
 
 impl Theme {
     /// The theme of the site at `root`; the compiled templates are taken from `compiled` when
@@ -182,13 +193,14 @@ impl Theme {
         let added = Added::new(config, &versioned, root)?;
         let uses: BTreeMap<String, uses::Uses> = sources
             .keys()
-            .map(|name| (name.clone(), uses::Uses::of(&tera, name)))
+            .map(|name| (name.clone(), uses::Uses::of(&tera.tera, name)))
             .collect();
         let strings_read = uses
             .iter()
             .map(|(n, u)| (n.clone(), u.keys_of("t")))
             .collect();
         Ok(Theme {
+            over_budget: std::sync::OnceLock::new(),
             uses,
             strings_read,
             tera,
@@ -222,9 +234,9 @@ impl Theme {
     }
 
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| template_error(&e, &self.sources, Some(name)))
+        let mut out = Vec::new();
+        self.render_into(name, ctx, &mut out)?;
+        String::from_utf8(out).map_err(|e| Error::Other(format!("template {name}: {e}")))
     }
 
     /// Renders into `out` (emptied first): for pages, whose HTML goes straight to a file. Unlike
@@ -232,9 +244,28 @@ impl Theme {
     /// the check was ~5 % of a 10,000-page build), and `out` is reused from page to page.
     pub fn render_into(&self, name: &str, ctx: &Context, out: &mut Vec<u8>) -> Result<()> {
         out.clear();
-        self.tera
-            .render_to(name, ctx, out)
-            .map_err(|e| template_error(&e, &self.sources, Some(name)))
+        if let Some(d) = self.over_budget.get() {
+            return Err(Error::one(d.clone()));
+        }
+        budget::start();
+        let rendered = self.tera.tera.render_to(name, ctx, &mut *out);
+        let Err(e) = rendered else { return Ok(()) };
+        let Some(breach) = budget::breach() else {
+            return Err(template_error(&e, &self.sources, Some(name)));
+        };
+        out.clear();
+        let (template, line) = &self.tera.places[breach.place];
+        let file = self
+            .sources
+            .get(template)
+            .map_or_else(|| PathBuf::from(template), |(f, _)| f.clone());
+        let d = Diagnostic::new(file, *line, breach.message()).hint(format!(
+            "a page may take at most {} steps and {} MB; a loop over a large `range`, loops in \
+             loops, or a value that doubles each time never end",
+            budget::MAX_STEPS,
+            budget::MAX_BYTES >> 20
+        ));
+        Err(Error::one(self.over_budget.get_or_init(|| d).clone()))
     }
 
     /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).
@@ -285,8 +316,9 @@ fn theme_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
     }
 }
 
-/// Tera with the theme's templates, faqsite's escaper and filters, and no `get_env`.
-fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
+/// Tera with the theme's templates, faqsite's escaper and filters, no `get_env`, and the
+/// render budget's calls in every template.
+fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Compiled> {
     let mut tera = Tera::default();
     tera.register_filter("fill", strings::fill);
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -295,6 +327,7 @@ fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
     // Templates come from pull requests too: none may read the build machine's environment
     // (secrets in CI). Tera registers `get_env` by default; this replaces it with an error.
     tera.register_function("get_env", no_env);
+    budget::charge_filters_and_functions(&mut tera);
     let too_deep: Vec<Diagnostic> = sources
         .values()
         .filter_map(|(shown, text)| {
@@ -313,11 +346,7 @@ fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
     if !too_deep.is_empty() {
         return Err(Error::Input(too_deep));
     }
-    let templates = sources
-        .iter()
-        .map(|(name, (_, text))| (name.clone(), text.clone()));
-    tera.add_raw_templates(templates)
-        .map_err(|e| template_error(&e, sources, None))?;
+    let places = add_templates(&mut tera, sources)?;
     if let Some(cycle) = uses::recursion(&tera) {
         let file = cycle[0].split("::").next().unwrap_or_default();
         let shown = sources
@@ -332,7 +361,40 @@ fn new_tera(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<Tera> {
             .hint("a template or macro may not include or call itself, directly or through others (it would never end)"),
         ));
     }
-    Ok(tera)
+    Ok(Compiled { tera, places })
+}
+
+/// Every template parsed and instrumented ([`budget::instrument`]) into `tera`, as
+/// `Tera::add_raw_templates` would add them; the places the budget's calls name.
+fn add_templates(
+    tera: &mut Tera,
+    sources: &BTreeMap<String, (PathBuf, String)>,
+) -> Result<Vec<budget::Place>> {
+    let mut places = Vec::new();
+    for (name, (shown, text)) in sources {
+        let tpl = budget::instrument(name, text, &mut places).map_err(|line| {
+            Error::one(
+                Diagnostic::new(
+                    shown,
+                    line,
+                    format!(
+                        "an expression here has more than {} parts (`~` or array items)",
+                        budget::MAX_PARTS
+                    ),
+                )
+                .hint("build long text with a loop or in the page's Markdown"),
+            )
+        })?;
+        let tpl = tpl.map_err(|e| {
+            let e = tera::Error::chain(format!("Failed to parse '{name}'"), e);
+            template_error(&e, sources, None)
+        })?;
+        tera.templates.insert(name.clone(), tpl);
+    }
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        .map_err(|e| template_error(&e, sources, None))?;
+    Ok(places)
 }
 
 /// The deepest a template may nest blocks in blocks, or brackets in brackets within one tag:
@@ -412,7 +474,7 @@ fn collect(
     let root_canon = root
         .canonicalize()
         .map_err(|e| Error::io("resolving site folder", root, e))?;
-    let walk = crate::paths::walk_files(dir, &root_canon);
+    let walk = crate::paths::walk_published(dir, &root_canon);
     if let Some((path, e)) = walk.unreadable.first() {
         return Err(Error::Other(format!("reading {}: {e}", path.display())));
     }
@@ -427,7 +489,7 @@ fn collect(
         let rel = rel.to_string_lossy().replace('\\', "/");
         let bytes =
             crate::paths::read(&root_canon, &path).map_err(|e| Error::io("reading", &path, e))?;
-        files.insert(format!("{prefix}{rel}"), (shown(&path, root), bytes));
+        files.insert(format!("{prefix}{rel}"), (display_path(&path, root), bytes));
     }
     Ok(walk.outside.iter().map(outside_link_error).collect())
 }

@@ -15,7 +15,7 @@ use super::key::{digest, Digest, PageKey};
 use super::{CHAPTER_NAV_LIMIT, CHAPTER_NAV_QUESTIONS, FULL_NAV_LIMIT};
 use crate::content::PageKind;
 use crate::error::{Error, Result};
-use crate::html::escape;
+use crate::html::rewrite::LinkEnds;
 
 /// The template of the sidebar.
 pub const NAV_TEMPLATE: &str = "nav.html";
@@ -32,7 +32,7 @@ pub struct NavPlace {
     pub home: bool,
     /// The page's chapter.
     pub chapter: Option<usize>,
-    /// Where the listing of the chapter's questions starts (see `Listing`).
+    /// Where the listing of the chapter's questions starts (see `QuestionWindow`).
     pub start: usize,
 }
 
@@ -55,7 +55,8 @@ struct RelatedCtx<'a> {
 }
 
 /// A fragment shared by the pages at one place, with its digest.
-type Fragment = (String, PageKey);
+/// A rendered fragment, its digest, and where each of its links can be marked current.
+type Fragment = (String, PageKey, LinkEnds);
 
 /// Every sidebar and related list the pages of a build show, by place; empty when the theme
 /// has neither `nav.html` nor `related.html` (a theme of its own that lists `chapters` and
@@ -99,7 +100,9 @@ impl Serialize for PageNav<'_> {
             PageNav::Shared { nav, href } if !s.is_human_readable() => {
                 (Digest(&nav.1), href).serialize(s)
             }
-            PageNav::Shared { nav, href } => s.serialize_str(&mark_current(&nav.0, href)),
+            PageNav::Shared { nav, href } => {
+                s.serialize_str(&nav.2.add_attribute(&nav.0, href, CURRENT))
+            }
             PageNav::Own(html) => s.serialize_str(html),
         }
     }
@@ -116,7 +119,8 @@ impl Renderer<'_> {
         places.dedup();
         let fragment = |html: String| {
             let key = digest(&html);
-            (html, key)
+            let links = LinkEnds::of(&html);
+            (html, key, links)
         };
         let navs: Vec<(NavPlace, (Fragment, Fragment))> = places
             .into_par_iter()
@@ -191,7 +195,7 @@ impl Renderer<'_> {
 
 /// Which of a chapter's questions a page lists.
 #[derive(Clone, Copy)]
-pub(super) enum Listing {
+pub(super) enum QuestionWindow {
     /// All of them.
     All,
     /// At most [`CHAPTER_NAV_QUESTIONS`], around the question at this position (the first
@@ -201,7 +205,7 @@ pub(super) enum Listing {
     From(usize),
 }
 
-impl Listing {
+impl QuestionWindow {
     /// How many of a chapter of `len` questions are left out before and after the listed ones.
     pub(super) fn left_out(self, len: usize) -> (usize, usize) {
         let range = self.range(len);
@@ -211,14 +215,14 @@ impl Listing {
     /// The positions listed of a chapter of `len` questions.
     pub(super) fn range(self, len: usize) -> std::ops::Range<usize> {
         match self {
-            Listing::Around(at) if len > CHAPTER_NAV_QUESTIONS => {
+            QuestionWindow::Around(at) if len > CHAPTER_NAV_QUESTIONS => {
                 let start = at
                     .unwrap_or(0)
                     .saturating_sub(CHAPTER_NAV_QUESTIONS / 2)
                     .min(len - CHAPTER_NAV_QUESTIONS);
                 start..start + CHAPTER_NAV_QUESTIONS
             }
-            Listing::From(start) if len > CHAPTER_NAV_QUESTIONS => {
+            QuestionWindow::From(start) if len > CHAPTER_NAV_QUESTIONS => {
                 start..start + CHAPTER_NAV_QUESTIONS
             }
             _ => 0..len,
@@ -248,7 +252,7 @@ impl Renderer<'_> {
             _ => (None, None),
         };
         let start = chapter.map_or(0, |ci| {
-            Listing::Around(question)
+            QuestionWindow::Around(question)
                 .range(content.chapters[ci].questions.len())
                 .start
         });
@@ -273,9 +277,9 @@ impl Renderer<'_> {
             .filter(|(ci, _)| all_chapters || place.chapter == Some(*ci))
             .map(|(ci, _)| {
                 let listing = if place.chapter == Some(ci) {
-                    Listing::From(place.start)
+                    QuestionWindow::From(place.start)
                 } else {
-                    Listing::All
+                    QuestionWindow::All
                 };
                 let with_questions = full || home || place.chapter == Some(ci);
                 let (questions, before, after) = if with_questions {
@@ -293,7 +297,7 @@ impl Renderer<'_> {
     pub(super) fn listed_questions(
         &self,
         ci: usize,
-        listing: Listing,
+        listing: QuestionWindow,
         current: Option<usize>,
         with_content: bool,
     ) -> (Vec<NavQuestion<'_>>, usize, usize) {
@@ -311,7 +315,7 @@ impl Renderer<'_> {
     pub(super) fn chapter_window(&self, place: &NavPlace) -> Option<NavChapter<'_>> {
         let ci = place.chapter?;
         let (questions, before, after) =
-            self.listed_questions(ci, Listing::From(place.start), None, false);
+            self.listed_questions(ci, QuestionWindow::From(place.start), None, false);
         Some(self.nav_chapter(ci, false, Html::EMPTY, questions, (before, after)))
     }
 
@@ -321,26 +325,18 @@ impl Renderer<'_> {
     }
 }
 
-/// `nav` with ` aria-current="page"` added to its first link to `href` (a URL from the root
-/// of the page, as the template wrote it: `{{ root }}{{ url }}`).
-pub fn mark_current(nav: &str, href: &str) -> String {
-    let link = format!("href=\"{}\"", escape(href));
-    match nav.find(&link) {
-        Some(at) => {
-            let end = at + link.len();
-            let mut out = String::with_capacity(nav.len() + 24);
-            out.push_str(&nav[..end]);
-            out.push_str(" aria-current=\"page\"");
-            out.push_str(&nav[end..]);
-            out
-        }
-        None => nav.to_string(),
-    }
-}
+/// What marks the page's own link in a shared sidebar.
+const CURRENT: &str = " aria-current=\"page\"";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `nav` with ` aria-current="page"` added to its first link to `href` (a URL from the
+    /// root of the page, as the template wrote it: `{{ root }}{{ url }}`), as a page shows it.
+    fn mark_current(nav: &str, href: &str) -> String {
+        LinkEnds::of(nav).add_attribute(nav, href, CURRENT)
+    }
 
     #[test]
     fn only_the_first_link_to_the_page_is_marked() {
@@ -350,5 +346,11 @@ mod tests {
             r#"<a href="../a/index.html" aria-current="page">A</a><a href="../a/x.html">x</a><a href="../a/index.html">more</a>"#
         );
         assert_eq!(mark_current(nav, "../b.html"), nav);
+        // A theme's own way of writing the link; the same text in a comment is no link.
+        let nav = r#"<!-- href="../a/x.html" --><a class="c" href='../a/x.html'>x</a>"#;
+        assert_eq!(
+            mark_current(nav, "../a/x.html"),
+            r#"<!-- href="../a/x.html" --><a class="c" href='../a/x.html' aria-current="page">x</a>"#
+        );
     }
 }

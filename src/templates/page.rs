@@ -8,7 +8,7 @@ use tera::Context;
 use super::context::{BaseCtx, Description, LinkCtx, NavChapter, PageCtx, Renderer, Section};
 use super::jsonld::JsonLd;
 use super::key::{KeyHasher, PageKey};
-use super::nav::{Listing, Navs, PageNav};
+use super::nav::{Navs, PageNav, QuestionWindow};
 use super::Theme;
 use crate::content::PageKind;
 use crate::error::Result;
@@ -130,8 +130,8 @@ impl<'a> Renderer<'a> {
         questions: bool,
     ) -> NavChapter<'_> {
         let (listing, with_answers) = match question {
-            None => (Listing::All, true),
-            Some(qi) => (Listing::Around(Some(qi)), false),
+            None => (QuestionWindow::All, true),
+            Some(qi) => (QuestionWindow::Around(Some(qi)), false),
         };
         let (questions, before, after) = if questions {
             self.listed_questions(ci, listing, None, with_answers)
@@ -293,7 +293,7 @@ impl<'a> Renderer<'a> {
 
 impl Theme {
     /// The key of a page rendered with `template` and `ctx`: equal keys, equal HTML. Rendered
-    /// text in the context feeds its digest (see [`KeyHasher::compact`]).
+    /// text in the context feeds its digest (see `KeyHasher::compact`).
     pub fn page_key(&self, template: &str, ctx: &PageContext<'_, '_>) -> PageKey {
         self.key_with(KeyHasher::compact(), template, ctx)
     }

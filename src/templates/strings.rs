@@ -57,7 +57,7 @@ pub fn load(
         let bytes = crate::paths::read_site_text(root, &site_file)
             .map_err(|e| Error::io("reading", &site_file, e))?
             .into_bytes();
-        let shown = crate::content::shown(&site_file, root);
+        let shown = crate::content::display_path(&site_file, root);
         let site = parse(&shown, &bytes)?;
         merge(&mut strings, site, &shown, &String::from_utf8_lossy(&bytes))?;
     }
