@@ -302,7 +302,7 @@ impl Made {
                 self.diagnostics.push(d);
             }
         }
-        self.diagnostics = shown(std::mem::take(&mut self.diagnostics), strict);
+        self.diagnostics = in_report_order(std::mem::take(&mut self.diagnostics), strict);
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{file_name, shown, Entry, INDEX_FILE};
+use super::{display_path as shown, file_name, Entry, INDEX_FILE};
 use crate::config::{Config, Untranslated};
 use crate::error::Diagnostic;
 
