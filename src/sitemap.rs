@@ -118,6 +118,9 @@ mod tests {
             chapters: Vec::new(),
             drafts: Vec::new(),
             warnings: Vec::new(),
+            language: Default::default(),
+            elsewhere: Default::default(),
+            languages: None,
         };
         let files = sitemap("https://example.com/a\"b c/", &content);
         let robots = files
