@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{line_col, Diagnostic, Error, Result};
 
+mod languages;
+pub use languages::{native_name, LanguageConfig, Untranslated};
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// The whole of `site.toml`.
@@ -54,6 +57,17 @@ pub struct Config {
     /// `[feedback]`: the "was this helpful?" box and the events of `faqsite report`.
     #[serde(default)]
     pub feedback: FeedbackConfig,
+    /// `[languages.<code>]`: the languages the site is translated into besides `language`
+    /// (see `config/languages.rs`); none for a site in one language.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub languages: std::collections::BTreeMap<String, LanguageConfig>,
+    /// A page without a translation: left out of that language (`"omit"`) or shown there with
+    /// the original's text (`"original"`).
+    #[serde(default, skip_serializing_if = "is_omit")]
+    pub untranslated: Untranslated,
+    /// The site's default `language` (a language's build changes `language`, not this).
+    #[serde(skip)]
+    site_language: String,
     /// Where its keys are in site.toml, for messages about their values.
     #[serde(skip)]
     pub lines: KeyLines,
@@ -99,6 +113,10 @@ impl Default for FeedbackConfig {
             analytics: String::new(),
         }
     }
+}
+
+fn is_omit(u: &Untranslated) -> bool {
+    *u == Untranslated::Omit
 }
 
 /// The 1-based line of every key and array element set in site.toml, by its path
@@ -539,12 +557,14 @@ impl Config {
         config.check_paths(path)?;
         config.search.contacts = config.contact.clone();
         config.search.language = config.language.clone();
+        config.site_language = config.language.clone();
         config.markdown.links = config.links.clone();
         Ok(config)
     }
 
     fn validate(&self, path: &Path) -> Result<()> {
         let mut errors = self.url_problems(path);
+        errors.extend(self.language_problems(path));
         if self.title.trim().is_empty() {
             errors.push(Diagnostic::new(path, 0, "`title` must not be empty"));
         }
@@ -637,6 +657,12 @@ impl Config {
         } else {
             Err(Error::Input(errors))
         }
+    }
+
+    /// The site's default language (`language` of site.toml, whichever language's build
+    /// this configuration is for).
+    pub fn site_language(&self) -> &str {
+        &self.site_language
     }
 
     /// `base_url` without a trailing slash, if set.

@@ -18,10 +18,12 @@ use crate::slug;
 
 mod alias;
 mod dates;
+pub mod lang;
 mod scan;
 mod tags;
 pub mod title;
 pub use alias::{Alias, GENERATED};
+pub use lang::{Elsewhere, Selection};
 pub use tags::{url as tag_url, Tag, TAGS_DIR, TAGS_INDEX};
 
 pub const CONTENT_DIR: &str = "content";
@@ -100,6 +102,12 @@ pub struct Content {
     pub drafts: Vec<PathBuf>,
     /// Problems that leave the content whole (a git history that could not be read).
     pub warnings: Vec<Diagnostic>,
+    /// The language these pages are in (see `lang.rs`; the default: `Selection::default()`).
+    pub language: Selection,
+    /// The pages of the site's other languages, which a link may reach (crossing languages).
+    pub elsewhere: Elsewhere,
+    /// Every language of the site and its pages; `None` for a site in one language.
+    pub languages: Option<std::sync::Arc<lang::Languages>>,
 }
 
 impl Content {
@@ -174,21 +182,23 @@ struct ChapterDir {
     chapter: Option<LoadedChapter>,
     drafts: Vec<PathBuf>,
     errors: Vec<Diagnostic>,
+    /// Problems that leave the chapter whole (a translation whose original is gone).
+    warnings: Vec<Diagnostic>,
 }
 
 /// One chapter folder: its `_index.md` and its questions (drafts left out unless asked for),
 /// or the problems found in it.
 fn load_chapter(
     cdir: &Path,
-    root: &Path,
-    root_canon: &Path,
-    include_drafts: bool,
+    (root, root_canon): (&Path, &Path),
+    (include_drafts, lang): (bool, &Selection),
     cache: Option<&ParseCache>,
 ) -> Result<ChapterDir> {
     let (entries, mut errors) = list_dir(cdir, root_canon, cache)?;
     let mut drafts = Vec::new();
+    let mut warnings = Vec::new();
     let slug = slug::url_name(&file_name(cdir));
-    let index = cdir.join(INDEX_FILE);
+    let index = lang.index_in(cdir);
     let index_entry = entries.iter().find(|e| e.path == index);
     let index_outside = index_entry.is_none() && std::fs::symlink_metadata(&index).is_ok();
     let chapter = if index_outside {
@@ -207,6 +217,12 @@ fn load_chapter(
                 None
             }
         }
+    } else if lang.code.is_some() {
+        // A chapter not translated into this language: left out of it.
+        return Ok(ChapterDir {
+            warnings: lang.chapter_left_out(cdir, root, &entries),
+            ..ChapterDir::default()
+        });
     } else {
         errors.push(
             Diagnostic::new(
@@ -219,21 +235,10 @@ fn load_chapter(
         None
     };
     let mut questions = Vec::new();
-    for Entry {
-        path,
-        is_dir,
-        stamp,
-    } in entries
-    {
-        let name = file_name(&path);
-        if is_dir {
-            // Folders inside a chapter may hold images next to the Markdown.
-            continue;
-        }
-        if !name.ends_with(".md") || name == INDEX_FILE {
-            continue;
-        }
-        let qslug = slug::url_name(name.trim_end_matches(".md"));
+    // Folders inside a chapter may hold images next to the Markdown: only the files of this
+    // language are questions.
+    for (Entry { path, stamp, .. }, stem) in lang.questions(entries, root, &mut warnings) {
+        let qslug = slug::url_name(&stem);
         match parse_file(&path, (root, root_canon), cache, stamp) {
             Ok(p) if p.front.draft && !include_drafts => drafts.push(p.source.path),
             Ok(p) => questions.push((p, qslug)),
@@ -254,6 +259,7 @@ fn load_chapter(
         chapter,
         drafts,
         errors,
+        warnings,
     })
 }
 
@@ -263,17 +269,30 @@ fn load_chapter(
 /// With `cache` (`serve`), a file whose text is the same as at the previous load is not
 /// parsed again.
 pub fn load(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Result<Content> {
+    load_language(root, (include_drafts, &Selection::default()), cache)
+}
+
+/// [`load`] the pages of one language (see `lang.rs`).
+pub fn load_language(
+    root: &Path,
+    (include_drafts, lang): (bool, &Selection),
+    cache: Option<&ParseCache>,
+) -> Result<Content> {
     if let Some(c) = cache {
         c.listings.begin(&root.join(CONTENT_DIR));
     }
-    let loaded = load_all(root, include_drafts, cache);
+    let loaded = load_all(root, (include_drafts, lang), cache);
     if let (Some(c), Err(_)) = (cache, &loaded) {
         c.listings.forget();
     }
     loaded
 }
 
-fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Result<Content> {
+fn load_all(
+    root: &Path,
+    (include_drafts, lang): (bool, &Selection),
+    cache: Option<&ParseCache>,
+) -> Result<Content> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         return Err(Error::one(
@@ -287,19 +306,21 @@ fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Re
     if let Some(o) = paths::outside_link(&dir, &root_canon) {
         return Err(Error::one(outside_link_error(&o)));
     }
-    let top = read_top(&dir, root, &root_canon, cache)?;
+    let top = read_top(&dir, (root, &root_canon), lang, cache)?;
     let mut errors = top.errors;
     // Chapters are read and parsed in parallel; results (and errors) are merged in folder order.
     let loaded: Vec<Result<ChapterDir>> = top
         .chapter_dirs
         .par_iter()
-        .map(|cdir| load_chapter(cdir, root, &root_canon, include_drafts, cache))
+        .map(|cdir| load_chapter(cdir, (root, &root_canon), (include_drafts, lang), cache))
         .collect();
     let mut chapters: Vec<LoadedChapter> = Vec::new();
     let mut drafts = Vec::new();
+    let mut loaded_warnings = Vec::new();
     for r in loaded {
         let dir = r?;
         errors.extend(dir.errors);
+        loaded_warnings.extend(dir.warnings);
         chapters.extend(dir.chapter);
         drafts.extend(dir.drafts);
     }
@@ -307,6 +328,7 @@ fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Re
         return Err(Error::Input(errors));
     }
     let mut warnings = title_warnings(top.home.as_ref(), &chapters);
+    warnings.append(&mut loaded_warnings);
     let home = top.home.map_or_else(|| empty_home(&dir, root), home_page);
     let (mut pages, chapters) = assemble(home, chapters);
     check_urls(&pages)?;
@@ -317,6 +339,9 @@ fn load_all(root: &Path, include_drafts: bool, cache: Option<&ParseCache>) -> Re
         chapters,
         drafts,
         warnings,
+        language: lang.clone(),
+        elsewhere: Elsewhere::new(),
+        languages: None,
     })
 }
 
@@ -341,7 +366,13 @@ struct Top {
     errors: Vec<Diagnostic>,
 }
 
-fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCache>) -> Result<Top> {
+fn read_top(
+    dir: &Path,
+    (root, root_canon): (&Path, &Path),
+    lang: &Selection,
+    cache: Option<&ParseCache>,
+) -> Result<Top> {
+    let home_file = lang.index_in(dir);
     let (entries, mut errors) = list_dir(dir, root_canon, cache)?;
     let mut home = None;
     let mut chapter_dirs = Vec::new();
@@ -354,12 +385,12 @@ fn read_top(dir: &Path, root: &Path, root_canon: &Path, cache: Option<&ParseCach
         let name = file_name(&path);
         if is_dir {
             chapter_dirs.push(path);
-        } else if name == INDEX_FILE {
+        } else if path == home_file {
             match parse_file(&path, (root, root_canon), cache, stamp) {
                 Ok(p) => home = Some(p),
                 Err(e) => errors.extend(e),
             }
-        } else if name.ends_with(".md") {
+        } else if name.ends_with(".md") && !lang.is_index(&name) {
             errors.push(
                 Diagnostic::new(
                     display_path(&path, root),

@@ -125,6 +125,10 @@ enum Command {
         /// English ones.
         #[arg(long, default_value = "zh-CN")]
         language: String,
+        /// Also in these languages (`--translations en`): a `[languages.<code>]` table each and
+        /// the sample pages translated beside their originals.
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        translations: Vec<String>,
     },
     /// Turn long FAQ documents (Markdown .md, Word .docx) into chapters and questions: one
     /// chapter per file or top heading, one question per heading with no sub-heading.
@@ -163,9 +167,25 @@ enum New {
         #[arg(long)]
         chapter: String,
         title: String,
+        /// Write the translation into this language (one of site.toml's [languages]) of the
+        /// question named by --of, beside it: `--lang en --of install-driver` → install-driver.en.md.
+        #[arg(long, requires = "of")]
+        lang: Option<String>,
+        /// With --lang: the question's file name (`install-driver` or `install-driver.md`).
+        #[arg(long, requires = "lang")]
+        of: Option<String>,
     },
     /// faqsite new chapter "证书更新问题"
-    Chapter { title: String },
+    Chapter {
+        title: String,
+        /// Write the translation of chapter --of's intro into this language instead
+        /// (`_index.en.md` beside `_index.md`).
+        #[arg(long, requires = "of")]
+        lang: Option<String>,
+        /// With --lang: the chapter folder under content/.
+        #[arg(long, requires = "lang")]
+        of: Option<String>,
+    },
 }
 
 /// Diagnostics in red (errors) or yellow (warnings) on a terminal, plain otherwise (and with
@@ -271,7 +291,11 @@ fn main() -> ExitCode {
             check(&opts, limits)
         }
         Command::New { root, what } => new(&root, what),
-        Command::Init { dir, language } => init(&dir, &language),
+        Command::Init {
+            dir,
+            language,
+            translations,
+        } => init(&dir, &language, &translations),
         Command::Import {
             files,
             into,
@@ -361,8 +385,21 @@ fn check(opts: &BuildOptions, external: Option<faqsite::check::ExternalLimits>) 
 /// `faqsite new question|chapter`.
 fn new(root: &Path, what: New) -> ExitCode {
     let made = match what {
-        New::Question { chapter, title } => faqsite::scaffold::new_question(root, &chapter, &title),
-        New::Chapter { title } => faqsite::scaffold::new_chapter(root, &title),
+        New::Question {
+            chapter,
+            title,
+            lang: Some(lang),
+            of,
+        } => faqsite::scaffold::new_translation(root, &chapter, of.as_deref(), (&lang, &title)),
+        New::Question { chapter, title, .. } => {
+            faqsite::scaffold::new_question(root, &chapter, &title)
+        }
+        New::Chapter {
+            title,
+            lang: Some(lang),
+            of: Some(chapter),
+        } => faqsite::scaffold::new_translation(root, &chapter, None, (&lang, &title)),
+        New::Chapter { title, .. } => faqsite::scaffold::new_chapter(root, &title),
     };
     match made {
         Ok(path) => {
@@ -374,8 +411,8 @@ fn new(root: &Path, what: New) -> ExitCode {
 }
 
 /// `faqsite init DIR`.
-fn init(dir: &Path, language: &str) -> ExitCode {
-    match faqsite::scaffold::init(dir, language) {
+fn init(dir: &Path, language: &str, translations: &[String]) -> ExitCode {
+    match faqsite::scaffold::init_translated(dir, language, translations) {
         Ok(()) => {
             println!(
                 "created a new site in {}; build it with: faqsite build --root {}",

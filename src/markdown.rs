@@ -105,12 +105,14 @@ pub fn render_all(
     let sources: std::sync::OnceLock<BTreeMap<PathBuf, usize>> = std::sync::OnceLock::new();
     let sources = || {
         sources.get_or_init(|| {
-            content
+            let mut sources: BTreeMap<PathBuf, usize> = content
                 .pages
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (normalize_path(&p.source.path), i))
-                .collect()
+                .collect();
+            links::add_originals(&mut sources, content);
+            sources
         })
     };
     let render = |p: &Page| {
@@ -484,6 +486,15 @@ impl<'a> PageRender<'a> {
                 CowStr::from(url)
             }
             LinkTarget::Outside(url) => CowStr::from(url),
+            LinkTarget::OtherLanguage(url) => {
+                self.errors.push(links::crosses_languages(
+                    &self.page.source.path,
+                    line,
+                    &dest_url,
+                    self.site.content,
+                ));
+                CowStr::from(url)
+            }
             LinkTarget::Missing(path) => {
                 let d =
                     links::missing_page(&self.page.source.path, line, &dest_url, &path, self.site);

@@ -341,6 +341,16 @@ impl Renderer<'_> {
 /// served to Chromium by a [`PrintServer`] on loopback, which is also its only proxy: the print
 /// reaches the files of `site_dir` and nothing else (see `print_server.rs`).
 pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<Printed> {
+    pdf_named(site_dir, PDF_FILE, browser, site_toml)
+}
+
+/// [`pdf`] into `site_dir/<name>` (a language's manual: `manual.en.pdf`).
+pub fn pdf_named(
+    site_dir: &Path,
+    name: &str,
+    browser: Option<&Path>,
+    site_toml: &Path,
+) -> Result<Printed> {
     let browser = choose_browser(browser, std::env::var_os(BROWSER_ENV).as_deref())
         .map_err(|what| {
             Error::one(
@@ -351,7 +361,7 @@ pub fn pdf(site_dir: &Path, browser: Option<&Path>, site_toml: &Path) -> Result<
     let server =
         PrintServer::start(site_dir, PRINT_PAGE).map_err(|e| Error::io("serving", site_dir, e))?;
     let page = site_dir.join(PRINT_PAGE);
-    let out = site_dir.join(PDF_FILE);
+    let out = site_dir.join(name);
     let chromium = Chromium {
         browser: &browser,
         proxy: server.origin(),

@@ -131,6 +131,57 @@ pub fn new_chapter(root: &Path, title: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Write the translation into `lang` of a question (`of`, its file name) or, without `of`, of
+/// chapter `chapter`'s intro, beside its original (`q.en.md` next to `q.md`) with the
+/// original's weight; returns its path. `lang` must be one of the site's `[languages]`.
+pub fn new_translation(
+    root: &Path,
+    chapter: &str,
+    of: Option<&str>,
+    (lang, title): (&str, &str),
+) -> Result<PathBuf> {
+    require_site(root)?;
+    let config = crate::config::Config::load(root)?;
+    if !config.other_languages().contains(&lang) {
+        let site_toml = root.join(crate::config::CONFIG_FILE);
+        return Err(Error::one(
+            Diagnostic::new(
+                site_toml,
+                0,
+                format!("{lang:?} is not one of this site's languages"),
+            )
+            .hint(format!(
+                "add a [languages.{lang}] table with its title to site.toml"
+            )),
+        ));
+    }
+    let dir = root.join(CONTENT_DIR).join(chapter);
+    let stem = of.map_or("_index", |q| q.trim_end_matches(".md"));
+    let original = dir.join(format!("{stem}.md"));
+    if !original.is_file() {
+        return Err(Error::one(
+            Diagnostic::new(&original, 0, "no such original to translate")
+                .hint("name the chapter folder (--chapter) and the question's file (--of) as they are under content/"),
+        ));
+    }
+    let path = dir.join(format!("{stem}.{lang}.md"));
+    if path.exists() {
+        return Err(Error::one(
+            Diagnostic::new(&path, 0, "this translation already exists").hint("edit it instead"),
+        ));
+    }
+    let weight = max_weight(std::iter::once(original));
+    let tags = if of.is_some() { "tags = []\n" } else { "" };
+    write_new(
+        &path,
+        &format!(
+            "+++\ntitle = {}\nweight = {weight}\n{tags}+++\n\n",
+            toml_string(title)
+        ),
+    )?;
+    Ok(path)
+}
+
 /// `init` writes only into a new or empty folder, never among a writer's other files.
 fn refuse_non_empty(dir: &Path) -> Result<()> {
     let has_files = std::fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_some());
@@ -217,6 +268,38 @@ pub fn init(dir: &Path, language: &str) -> Result<()> {
     Ok(())
 }
 
+/// [`init`] a site in `language` translated into `others` (`en`): a `[languages.<code>]`
+/// table each, and the sample pages' translations beside them in that language's words.
+pub fn init_translated(dir: &Path, language: &str, others: &[String]) -> Result<()> {
+    init(dir, language)?;
+    let mut site_toml = defaults(language).site_toml;
+    for code in others.iter().filter(|c| c.as_str() != language) {
+        let d = defaults(code);
+        let words: toml::Table = toml::from_str(&d.site_toml).expect("the defaults parse");
+        let word = |key: &str| words[key].as_str().unwrap_or_default().to_string();
+        site_toml.push_str(&format!(
+            "\n[languages.{code}]\ntitle = {}\ndescription = {}\n",
+            toml_string(&word("title")),
+            toml_string(&word("description"))
+        ));
+        let files = [
+            (format!("content/_index.{code}.md"), d.home),
+            (
+                format!("content/01-getting-started/_index.{code}.md"),
+                d.chapter,
+            ),
+            (
+                format!("content/01-getting-started/first-question.{code}.md"),
+                d.question,
+            ),
+        ];
+        for (rel, text) in files {
+            write_new(&dir.join(rel), text)?;
+        }
+    }
+    write_new(&dir.join("site.toml"), &site_toml)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +324,42 @@ mod tests {
 #[cfg(test)]
 mod language_tests {
     use super::*;
+
+    #[test]
+    fn a_two_language_site_and_a_translation_beside_its_original() {
+        let dir = tempfile::tempdir().unwrap();
+        init_translated(dir.path(), "zh-CN", &["en".into()]).unwrap();
+        let config = crate::config::Config::load(dir.path()).unwrap();
+        assert_eq!(config.other_languages(), ["en"]);
+        assert_eq!(config.for_language("en").title, "Help center");
+        let q = dir
+            .path()
+            .join("content/01-getting-started/first-question.en.md");
+        assert!(std::fs::read_to_string(q)
+            .unwrap()
+            .contains("How do I start?"));
+        let zh = new_question(dir.path(), "01-getting-started", "如何续期？").unwrap();
+        let stem = zh.file_stem().unwrap().to_str().unwrap().to_string();
+        let en = new_translation(
+            dir.path(),
+            "01-getting-started",
+            Some(&stem),
+            ("en", "How do I renew?"),
+        )
+        .unwrap();
+        assert_eq!(en, zh.with_file_name(format!("{stem}.en.md")));
+        let text = std::fs::read_to_string(&en).unwrap();
+        assert!(
+            text.contains("How do I renew?") && text.contains("weight = 20"),
+            "{text}"
+        );
+        assert!(
+            new_translation(dir.path(), "01-getting-started", Some(&stem), ("en", "x")).is_err(),
+            "not twice"
+        );
+        let fr = new_translation(dir.path(), "01-getting-started", Some(&stem), ("fr", "x"));
+        assert!(fr.unwrap_err().to_string().contains("[languages.fr]"));
+    }
 
     #[test]
     fn init_in_english_writes_english_words() {

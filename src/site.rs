@@ -3,6 +3,7 @@
 //! is for (`check`, `build`, a build by `serve`) is one `Purpose`; `serve`'s update of its
 //! output in place is `crate::serve::update`, made of the pieces here.
 
+mod langs;
 mod options;
 mod report;
 mod stages;
@@ -282,12 +283,32 @@ pub fn check(opts: &BuildOptions) -> Result<Checked> {
     let run = Run::new(opts, &config, Purpose::Check);
     let mut cache = BuildCache::default();
     let content = run.load_content(&mut cache)?;
-    let made = run.stages(content, &DryRun, &mut cache, &mut t)?;
+    let made = run.every_language(content, &DryRun, None, &mut cache, &mut t)?;
     Ok(Checked {
         diagnostics: made.diagnostics,
         content: made.content,
         rendered: made.rendered,
     })
+}
+
+impl Made {
+    /// What the other languages' builds made, added to this build's: their problems among
+    /// these, in the order they are shown, and their pages.
+    fn add(&mut self, others: langs::Made, strict: bool) {
+        self.other_pages += others.pages;
+        self.pages_rendered += others.pages_rendered;
+        if others.diagnostics.is_empty() {
+            return;
+        }
+        // A file shared by languages (an untranslated original shown in another language)
+        // gives its problems once.
+        for d in others.diagnostics {
+            if !self.diagnostics.contains(&d) {
+                self.diagnostics.push(d);
+            }
+        }
+        self.diagnostics = in_report_order(std::mem::take(&mut self.diagnostics), strict);
+    }
 }
 
 /// One run of the stages, shared by [`build`], [`check`] and `serve`'s builds.
@@ -307,6 +328,8 @@ pub(crate) struct Made {
     pub(crate) page_keys: PageKeys,
     pub(crate) shard_keys: ShardKeys,
     pub(crate) pages_rendered: usize,
+    /// The pages of the site's other languages (see `langs.rs`).
+    pub(crate) other_pages: usize,
     /// The files of the search index and `print.html` (empty when deferred).
     pub(crate) rest_files: Vec<PathBuf>,
 }
@@ -333,7 +356,7 @@ impl<'a> Run<'a> {
         // Every file goes straight into the staging folder; it is swapped in at the end, or
         // removed (by Drop) if any stage fails.
         let staging = Staging::new(out_dir)?;
-        let mut made = self.stages(content?, &staging, cache, &mut t)?;
+        let mut made = self.every_language(content?, &staging, Some(&staging), cache, &mut t)?;
         let mut warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
         let committed = commit(self, staging, &[], &mut t)?;
         warnings.extend(committed.pdf_warning);
@@ -441,8 +464,27 @@ impl<'a> Run<'a> {
             page_keys,
             shard_keys,
             pages_rendered,
+            other_pages: 0,
             rest_files: rest.into_paths(),
         })
+    }
+
+    /// [`Run::stages`] for this language, then for each other language of the site (none for
+    /// a site in one language) into its folder of `sink`, its PDF printed into `staging`
+    /// (`None`: `check`).
+    pub(crate) fn every_language<S: Sink>(
+        &self,
+        mut content: Content,
+        sink: &S,
+        staging: Option<&Staging>,
+        cache: &mut BuildCache,
+        t: &mut Timer,
+    ) -> Result<Made> {
+        let others = langs::load(self.opts, self.config, &mut content)?;
+        let mut made = self.stages(content, sink, cache, t)?;
+        let more = langs::build(self, others, (sink, staging), cache, t)?;
+        made.add(more, self.opts.strict);
+        Ok(made)
     }
 
     /// This run prints `manual.pdf`: asked for, and not under `serve`.

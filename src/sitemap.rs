@@ -1,6 +1,7 @@
 //! Files beside the pages: `sitemap.xml` and `robots.txt` (only when `base_url` is set), and
 //! redirect pages for `aliases` (old URLs of a page).
 
+use crate::content::lang::Languages;
 use crate::content::Content;
 use crate::html::{encode_path, escape};
 use crate::output::OutputFile;
@@ -8,6 +9,13 @@ use crate::urls::root_prefix;
 
 /// `sitemap.xml` + `robots.txt` for a site served at `base_url`.
 pub fn sitemap(base_url: &str, content: &Content) -> Vec<OutputFile> {
+    if let Some(languages) = &content.languages {
+        // One sitemap for every language, made by the default language's build.
+        return match &content.language.code {
+            None => languages_sitemap(languages),
+            Some(_) => Vec::new(),
+        };
+    }
     // As a URL parser writes it (a `"` or space in its path percent-encoded): robots.txt has
     // no escaping of its own.
     let parsed = url::Url::parse(base_url).map(String::from);
@@ -53,6 +61,52 @@ pub fn aliases(content: &Content) -> Vec<OutputFile> {
     out
 }
 
+/// The sitemap of a site in several languages: every page of every language, each with its
+/// versions in the other languages as `xhtml:link` alternates (with `x-default`, the default
+/// language's), as search engines read them.
+fn languages_sitemap(languages: &Languages) -> Vec<OutputFile> {
+    let Some(base) = languages.base.as_deref() else {
+        return Vec::new();
+    };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for (current, lang) in languages.list.iter().enumerate() {
+        for url in &lang.urls {
+            let links = languages.links(current, url, "");
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc>",
+                escape(&links[current].abs)
+            ));
+            let alternates = links.iter().filter(|l| l.translated);
+            if alternates.clone().count() > 1 {
+                for l in alternates {
+                    xml.push_str(&format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        escape(&l.code),
+                        escape(&l.abs)
+                    ));
+                }
+                if links[0].translated {
+                    xml.push_str(&format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                        escape(&links[0].abs)
+                    ));
+                }
+            }
+            xml.push_str("</url>\n");
+        }
+    }
+    xml.push_str("</urlset>\n");
+    let parsed = url::Url::parse(base).map(String::from);
+    let robots_base = parsed.as_deref().unwrap_or(base).trim_end_matches('/');
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {robots_base}/sitemap.xml\n");
+    vec![
+        OutputFile::new("sitemap.xml", xml),
+        OutputFile::new("robots.txt", robots),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +118,9 @@ mod tests {
             chapters: Vec::new(),
             drafts: Vec::new(),
             warnings: Vec::new(),
+            language: Default::default(),
+            elsewhere: Default::default(),
+            languages: None,
         };
         let files = sitemap("https://example.com/a\"b c/", &content);
         let robots = files

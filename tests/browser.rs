@@ -317,3 +317,21 @@ Contacts used, per page (1)
 ";
     assert_eq!(body, expected, "the report of nginx's log:\n{out}");
 }
+
+#[test]
+fn languages_switch_remember_and_search_apart_in_chromium() {
+    let Some(tools) = require_browser_tools(
+        "languages_switch_remember_and_search_apart_in_chromium",
+        CHROMIUM_TOOLS,
+    ) else {
+        return;
+    };
+    let (tmp, site) = fixture("bilingual");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    run_node(
+        &["tests/js/languages.mjs", &out.to_string_lossy()],
+        &[],
+        &tools,
+    );
+}

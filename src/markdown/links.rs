@@ -27,6 +27,9 @@ pub(super) enum LinkTarget {
     /// A document not in the site, sent to `[links] outside`: the absolute URL.
     Outside(String),
     Missing(PathBuf),
+    /// A page of another language of the site (`content.elsewhere`): its URL from this
+    /// page.
+    OtherLanguage(String),
     /// A `.md` link whose %-escapes do not decode to UTF-8.
     NotUtf8,
 }
@@ -69,6 +72,10 @@ impl Site<'_> {
             None => normalize_path(&from.parent().unwrap_or(Path::new("")).join(&*decoded)),
         };
         let Some(&target) = self.sources.get(&resolved) else {
+            if let Some(url) = self.content.elsewhere.get(&resolved) {
+                let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+                return LinkTarget::OtherLanguage(format!("{root}{url}{anchor}"));
+            }
             return match self.outside_url(&resolved, anchor.as_deref()) {
                 Some(url) => LinkTarget::Outside(url),
                 None => LinkTarget::Missing(resolved),
@@ -400,4 +407,38 @@ mod tests {
         assert!(anchor_hint("x", &[]).starts_with("that page has no headings"));
         assert!(anchor_found("%E6%AD%A5%E9%AA%A4", |a| a == "步骤"));
     }
+}
+
+/// A translation's pages are also reached by their originals' paths: a link to `q.md` from
+/// an English page goes to the English `q` (`q.en.md`) when it exists.
+pub(super) fn add_originals(sources: &mut BTreeMap<PathBuf, usize>, content: &Content) {
+    let Some(code) = &content.language.code else {
+        return;
+    };
+    for (i, p) in content.pages.iter().enumerate() {
+        if let Some(original) = crate::content::lang::original_path(&p.source.path, code) {
+            sources.entry(normalize_path(&original)).or_insert(i);
+        }
+    }
+}
+
+/// The warning for a link to a page of another language (or to an untranslated original).
+pub(super) fn crosses_languages(
+    file: &Path,
+    line: usize,
+    dest: &str,
+    content: &Content,
+) -> Diagnostic {
+    let here = content
+        .language
+        .code
+        .as_deref()
+        .unwrap_or("the site's default language");
+    Diagnostic::new(
+        file,
+        line,
+        format!("link to {dest} leads to a page in another language: this page is in {here}"),
+    )
+    .warning()
+    .hint("link the page of this page's language (q.md from a translation reaches its translation when it exists), or translate the page linked")
 }

@@ -381,7 +381,10 @@ pub fn build_into(
     for (d, t) in docs.iter().zip(&tokens) {
         index.add_doc(d.id, joined(t));
     }
-    let pinyin = pinyin::map(tokens.iter().flatten().flatten().map(String::as_str));
+    let pinyin = pinyin::map_for(
+        words.language.code,
+        tokens.iter().flatten().flatten().map(String::as_str),
+    );
     drop(tokens);
     let file = File {
         version: FORMAT_VERSION,
@@ -544,7 +547,8 @@ fn build_sharded(
         .map(|(field, list)| (*field, pack::ranked(list)))
         .collect();
     let lengths = write_parts('l', std::iter::once(Some(lengths)), sink)?.remove(0);
-    let pinyin = write_pinyin_parts(pinyin::map(terms.iter().map(String::as_str)), sink)?;
+    let pinyin = pinyin::map_for(env.words.language.code, terms.iter().map(String::as_str));
+    let pinyin = write_pinyin_parts(pinyin, sink)?;
     let closest = closest?;
     let manifest = Manifest {
         version: SHARDED_FORMAT_VERSION,

@@ -44,6 +44,17 @@ pub fn readings(term: &str) -> Vec<String> {
 }
 
 /// The pinyin map of `terms`.
+/// [`map`] for an index in `language` (a primary subtag, `words::LanguageWords::code`): only
+/// Chinese is searched by pinyin; another language's index has no map (a Chinese word in an
+/// English answer is not looked for by its reading).
+pub fn map_for<'a>(language: &str, terms: impl IntoIterator<Item = &'a str>) -> PinyinMap {
+    if language == "zh" || language.is_empty() {
+        map(terms)
+    } else {
+        PinyinMap::new()
+    }
+}
+
 pub fn map<'a>(terms: impl IntoIterator<Item = &'a str>) -> PinyinMap {
     let mut map: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for t in terms {

@@ -144,7 +144,8 @@ impl Update<'_> {
         let staging = Staging::update(out_dir, current)?;
         let keys = Some(&previous.keys);
         let run = Run::new(opts, self.config, Purpose::Serve { previous: keys });
-        let mut made = run.stages(content, &staging, &mut cache.stages, &mut t)?;
+        let mut made =
+            run.every_language(content, &staging, Some(&staging), &mut cache.stages, &mut t)?;
         let warnings = Error::check(std::mem::take(&mut made.diagnostics))?;
         let Committed {
             mut files,

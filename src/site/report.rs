@@ -42,7 +42,7 @@ impl BuildReport {
         BuildReport {
             output_dir,
             up_to_date: false,
-            pages: made.content.pages.len(),
+            pages: made.content.pages.len() + made.other_pages,
             files,
             unchanged_files,
             pages_rendered: made.pages_rendered,

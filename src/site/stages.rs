@@ -53,12 +53,13 @@ impl Run<'_> {
     /// it when the search stage will segment (no segmentation cache yet).
     pub(crate) fn load_content(&self, cache: &mut BuildCache) -> Result<Content> {
         let parsed = self.purpose.serving().then_some(&cache.content);
+        let lang = content::Selection::of(self.config);
         let preload = self.segments_from_scratch();
         let segmenter = cache
             .segmenter
             .get_or_insert_with(search::FaqChinese::segmenter);
         let (content, ()) = rayon::join(
-            || content::load(&self.opts.root, self.opts.drafts, parsed),
+            || content::load_language(&self.opts.root, (self.opts.drafts, &lang), parsed),
             || {
                 if preload {
                     segmenter.preload();
@@ -129,12 +130,17 @@ impl Run<'_> {
             .collect();
         // `check` writes nothing, not even the segmentation cache.
         // Never through a cache folder committed as a symbolic link (see `paths`).
-        let cache_dir = self.opts.root.join(fresh::CACHE_DIR);
+        // Each language's segmentation in a folder of its own (`.faqsite-cache/en/`).
+        let sub = content.language.code.as_deref().unwrap_or("");
+        let cache_dir = match sub {
+            "" => self.opts.root.join(fresh::CACHE_DIR),
+            code => self.opts.root.join(fresh::CACHE_DIR).join(code),
+        };
         let usable = self
             .opts
             .root
             .canonicalize()
-            .is_ok_and(|r| paths::cache_folder_usable(&r, ""));
+            .is_ok_and(|r| paths::cache_folder_usable(&r, sub));
         let cache_dir = (self.purpose.writes_cache() && usable).then_some(cache_dir.as_path());
         let segmenter = cache
             .segmenter
@@ -151,7 +157,10 @@ impl Run<'_> {
         } else {
             // Only `serve` builds again; a loaded dictionary (tens of MB) would only raise the
             // peak of the stages still to come.
-            cache.segmenter = None;
+            // (A site in several languages keeps it for the next language's index.)
+            if content.languages.is_none() {
+                cache.segmenter = None;
+            }
             script.url()
         };
         Ok((url, shards))
@@ -169,9 +178,10 @@ impl Run<'_> {
         cache: &mut BuildCache,
     ) -> Result<(PageKeys, usize)> {
         let theme = theme?;
+        let pdf = super::langs::pdf_file(content);
         let mut renderer = Renderer::new(&theme, self.config, content, rendered, search_index_js);
         if self.prints_pdf() {
-            renderer = renderer.with_pdf(print::PDF_FILE);
+            renderer = renderer.with_pdf(&pdf);
         }
         if self.purpose.serving() {
             renderer = renderer.with_fragments(&cache.fragments);

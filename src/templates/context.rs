@@ -223,7 +223,7 @@ pub(super) struct BaseCtx<'a> {
     pub(super) search_enabled: bool,
     pub(super) print_url: &'static str,
     /// `manual.pdf` when this build prints it (`[print] pdf = true` or `--pdf`), else empty.
-    pub(super) pdf_url: &'static str,
+    pub(super) pdf_url: &'a str,
     pub(super) print: PrintCtx<'a>,
     pub(super) generator: &'static str,
     /// The theme's UI words for the site's language (see `strings.rs`).
@@ -334,7 +334,7 @@ pub struct Renderer<'a> {
     pub(super) fragments: Option<&'a FragmentMemo>,
     pub(super) base_keys: BaseKeys,
     /// The PDF this build prints (`manual.pdf`), which the pages link beside the print page.
-    pub(super) pdf: &'static str,
+    pub(super) pdf: &'a str,
 }
 
 impl<'a> Renderer<'a> {
@@ -379,7 +379,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The pages link `pdf` (`manual.pdf`), which this build prints.
-    pub fn with_pdf(mut self, pdf: &'static str) -> Self {
+    pub fn with_pdf(mut self, pdf: &'a str) -> Self {
         self.pdf = pdf;
         self
     }

@@ -59,6 +59,10 @@ pub struct PageContext<'r, 'a> {
     prev: Option<LinkCtx<'r>>,
     next: Option<LinkCtx<'r>>,
     jsonld: JsonLd<'r, 'a>,
+    /// This page in each language of the site (none for a site in one language): the
+    /// switcher and the `hreflang` links.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<crate::content::lang::LanguageLink>,
 }
 
 impl PageContext<'_, '_> {
@@ -90,7 +94,13 @@ impl<'a> Renderer<'a> {
         breadcrumbs: Vec<LinkCtx<'r>>,
         nav: String,
     ) -> PageContext<'r, 'a> {
+        let target = if page.kind == "print" {
+            "print.html"
+        } else {
+            page.url
+        };
         PageContext {
+            languages: self.language_links(target, &root),
             base: self.base_context(root, self.nav(None)),
             nav: PageNav::Own(nav),
             related: PageNav::Own(String::new()),
@@ -155,6 +165,7 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
+        let languages = self.language_links(&page.url, &root);
         let mut base = self.base_context(root, chapters);
         base.t.only = reads.strings;
         let (chapter, breadcrumbs, jsonld) = self.placement(i, reads.questions);
@@ -172,6 +183,16 @@ impl<'a> Renderer<'a> {
                 renderer: self,
                 questions: jsonld,
             },
+            languages,
+        }
+    }
+
+    /// Page `url` in each language of the site, from a page whose root is `root`; empty for
+    /// a site in one language.
+    fn language_links(&self, url: &str, root: &str) -> Vec<crate::content::lang::LanguageLink> {
+        match &self.content.languages {
+            Some(l) => l.links(l.index_of(&self.content.language), url, root),
+            None => Vec::new(),
         }
     }
 

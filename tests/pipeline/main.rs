@@ -10,6 +10,7 @@ mod errors;
 mod feedback;
 mod fixture_site;
 mod images;
+mod languages;
 mod names;
 mod newcomer;
 mod print;

@@ -1,0 +1,391 @@
+//! A help center in two languages (`tests/fixtures/bilingual`: zh-CN and en, pages missing in
+//! each): URLs, the switcher, `hreflang`, one sitemap with alternates, a search index per
+//! language, links between languages, and a site in one language built as before.
+
+use crate::common::*;
+use std::path::Path;
+
+/// The bilingual fixture built; (guard, site, output).
+fn built() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let (tmp, site) = fixture("bilingual");
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    (tmp, site, out)
+}
+
+/// The switcher's links of a page: (language, href, title attribute present).
+fn switcher(html: &str) -> Vec<(String, String, bool)> {
+    let Some(start) = html.find("<nav class=\"lang-switch\"") else {
+        return Vec::new();
+    };
+    let nav = &html[start..start + html[start..].find("</nav>").unwrap()];
+    nav.split("<a ")
+        .skip(1)
+        .map(|a| {
+            let attr = |name: &str| {
+                let at = a.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                a[at..at + a[at..].find('"').unwrap()].to_string()
+            };
+            (attr("data-lang"), attr("href"), a.contains("title=\""))
+        })
+        .collect()
+}
+
+/// The `hreflang` links of a page's head: (hreflang, href).
+fn hreflang(html: &str) -> Vec<(String, String)> {
+    html.split("<link rel=\"alternate\" hreflang=\"")
+        .skip(1)
+        .map(|s| {
+            let (lang, rest) = s.split_once('"').unwrap();
+            let href = rest
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            (lang.to_string(), href.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn each_language_has_its_pages_under_its_folder_and_a_switcher() {
+    let (_tmp, _site, out) = built();
+    let built = [
+        "index.html",
+        "01-start/install.html",
+        "01-start/invoice.html",
+        "02-billing/renew.html",
+        "en/index.html",
+        "en/01-start/install.html",
+        "en/01-start/visa.html",
+        "en/print.html",
+        "en/404.html",
+    ];
+    let missing: Vec<_> = built.iter().filter(|p| !out.join(p).is_file()).collect();
+    assert!(missing.is_empty(), "not built: {missing:?}");
+    // Missing translations both ways: left out, with their chapter when it has none.
+    for missing in [
+        "en/01-start/invoice.html",
+        "en/02-billing/index.html",
+        "01-start/visa.html",
+        "01-start/install.en.html",
+    ] {
+        assert!(!out.join(missing).exists(), "{missing} should not be built");
+    }
+    let zh = read(&out.join("01-start/install.html"));
+    let en = read(&out.join("en/01-start/install.html"));
+    assert!(zh.starts_with("<!doctype html>\n<html lang=\"zh-CN\">"));
+    assert!(en.starts_with("<!doctype html>\n<html lang=\"en\">"));
+    assert!(en.contains("How do I install the driver?") && en.contains("Help Center"));
+    let en_home = read(&out.join("en/index.html"));
+    assert!(
+        !en_home.contains("如何开具发票") && !en_home.contains("费用与续期"),
+        "no untranslated page in the English navigation"
+    );
+    assert_eq!(
+        switcher(&zh),
+        [("en".into(), "../en/01-start/install.html".into(), false)]
+    );
+    assert_eq!(
+        switcher(&en),
+        [("zh-CN".into(), "../../01-start/install.html".into(), false)]
+    );
+    // No translation: the language's home page, said so in the link's title.
+    let invoice = read(&out.join("01-start/invoice.html"));
+    assert_eq!(
+        switcher(&invoice),
+        [("en".into(), "../en/index.html".into(), true)]
+    );
+    let visa = read(&out.join("en/01-start/visa.html"));
+    assert_eq!(
+        switcher(&visa),
+        [("zh-CN".into(), "../../index.html".into(), true)]
+    );
+    assert_eq!(
+        switcher(&read(&out.join("index.html"))),
+        [("en".into(), "en/index.html".into(), false)]
+    );
+    // The links resolve, from every page of both languages.
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
+
+#[test]
+fn hreflang_and_one_sitemap_with_alternates() {
+    let (_tmp, _site, out) = built();
+    let base = "https://help.example.com/faq/";
+    let expected = vec![
+        ("zh-CN".to_string(), format!("{base}01-start/install.html")),
+        ("en".to_string(), format!("{base}en/01-start/install.html")),
+        (
+            "x-default".to_string(),
+            format!("{base}01-start/install.html"),
+        ),
+    ];
+    assert_eq!(
+        hreflang(&read(&out.join("01-start/install.html"))),
+        expected
+    );
+    assert_eq!(
+        hreflang(&read(&out.join("en/01-start/install.html"))),
+        expected
+    );
+    assert!(
+        hreflang(&read(&out.join("01-start/invoice.html"))).is_empty(),
+        "one version: no alternates"
+    );
+    assert!(
+        read(&out.join("en/01-start/install.html")).contains(&format!(
+            "<link rel=\"canonical\" href=\"{base}en/01-start/install.html\">"
+        ))
+    );
+
+    assert!(!out.join("en/sitemap.xml").exists() && !out.join("en/robots.txt").exists());
+    let xml = read(&out.join("sitemap.xml"));
+    assert!(xml.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    let urls: Vec<&str> = xml.split("<url>").skip(1).collect();
+    let locs: Vec<&str> = urls
+        .iter()
+        .map(|u| {
+            u.split("<loc>")
+                .nth(1)
+                .unwrap()
+                .split("</loc>")
+                .next()
+                .unwrap()
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<_> = locs.iter().collect();
+    assert_eq!(unique.len(), locs.len(), "every page once");
+    for page in [
+        "01-start/invoice.html",
+        "en/01-start/visa.html",
+        "en/01-start/install.html",
+        "02-billing/renew.html",
+    ] {
+        assert!(
+            locs.contains(&format!("{base}{page}").as_str()),
+            "{page} in the sitemap"
+        );
+    }
+    let entry = |loc: &str| urls[locs.iter().position(|l| *l == loc).unwrap()];
+    let install = entry(&format!("{base}en/01-start/install.html"));
+    for (lang, href) in &expected {
+        assert!(
+            install.contains(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>"
+            )),
+            "{lang} in {install}"
+        );
+    }
+    assert!(!entry(&format!("{base}01-start/invoice.html")).contains("xhtml:link"));
+}
+
+#[test]
+fn each_language_has_its_own_search_index() {
+    let (_tmp, _site, out) = built();
+    let index =
+        |rel: &str| -> serde_json::Value { serde_json::from_str(&read(&out.join(rel))).unwrap() };
+    let (zh, en) = (index("search-index.json"), index("en/search-index.json"));
+    let titles = |v: &serde_json::Value| -> Vec<String> {
+        v["docs"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|d| d["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (zh_titles, en_titles) = (titles(&zh), titles(&en));
+    assert_eq!(zh_titles.len(), 4, "{zh_titles:?}");
+    assert_eq!(en_titles.len(), 3, "{en_titles:?}");
+    assert!(
+        zh_titles
+            .iter()
+            .all(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+        "{zh_titles:?}"
+    );
+    assert!(en_titles.iter().all(|t| t.is_ascii()), "{en_titles:?}");
+    // Pinyin only in the Chinese index; each language's own synonyms.
+    assert!(!zh["pinyin"].as_object().unwrap().is_empty());
+    assert!(en["pinyin"].as_object().unwrap().is_empty());
+    let options = |v: &serde_json::Value| v["options"].to_string();
+    assert!(options(&en).contains("usb key") && !options(&en).contains("u盾"));
+    assert!(options(&zh).contains("u盾") && !options(&zh).contains("usb key"));
+    // The English pages load the English index.
+    assert!(read(&out.join("en/index.html")).contains("data-index=\"search-index.js?v="));
+}
+
+#[test]
+fn links_follow_the_language_and_check_reports_crossings_and_lost_originals() {
+    let (tmp, site) = fixture("bilingual");
+    // An English page linking the English `password.md` and the untranslated `invoice.md`.
+    write(
+        &site,
+        "content/01-start/password.en.md",
+        "+++\ntitle = \"How do I change the password?\"\n+++\nSee [install](install.md) and\n[the invoice](invoice.md).\n",
+    );
+    let out = tmp.path().join("public");
+    let report = build(&site, &out);
+    let page = read(&out.join("en/01-start/password.html"));
+    assert!(
+        page.contains("href=\"../01-start/install.html\""),
+        "the English install page"
+    );
+    assert!(
+        page.contains("href=\"../../01-start/invoice.html\""),
+        "the Chinese invoice page"
+    );
+    let opts = faqsite::site::BuildOptions {
+        root: site.clone(),
+        output_dir: Some(tmp.path().join("checked")),
+        ..Default::default()
+    };
+    let checked = faqsite::site::check(&opts).unwrap();
+    let shown: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
+        .collect();
+    let crossing = shown
+        .iter()
+        .find(|d| d.contains("another language"))
+        .unwrap_or_else(|| panic!("{shown:?}"));
+    assert!(crossing.contains("password.en.md:5:"), "{crossing}");
+    let lost = shown
+        .iter()
+        .find(|d| d.contains("original visa.md is gone"))
+        .unwrap_or_else(|| panic!("{shown:?}"));
+    assert!(lost.contains("visa.en.md:1:"), "{lost}");
+    assert_eq!(
+        report.warnings.len(),
+        checked.diagnostics.len(),
+        "build and check report the same"
+    );
+}
+
+#[test]
+fn untranslated_pages_may_show_the_original() {
+    let (tmp, site) = fixture("bilingual");
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site,
+        "site.toml",
+        &toml.replacen("[search]", "untranslated = \"original\"\n\n[search]", 1),
+    );
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let invoice = read(&out.join("en/01-start/invoice.html"));
+    assert!(
+        invoice.contains("如何开具发票"),
+        "the original's text in the English site"
+    );
+    assert!(out.join("en/02-billing/renew.html").is_file());
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
+
+#[test]
+fn a_site_declaring_only_its_own_language_builds_as_before() {
+    let (tmp, site) = fixture("basic");
+    let before = tmp.path().join("before");
+    build(&site, &before);
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site,
+        "site.toml",
+        &format!("{toml}\n[languages.zh-CN]\nname = \"中文\"\n"),
+    );
+    let after = tmp.path().join("after");
+    build(&site, &after);
+    let (a, b) = (snapshot(&before), snapshot(&after));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
+    assert!(!read(&after.join("index.html")).contains("lang-switch"));
+}
+
+/// `--pdf` prints a manual per language (one build: Chromium takes seconds).
+#[test]
+fn each_language_prints_its_manual() {
+    let needs = [Tool::Chromium, Tool::Poppler, Tool::CjkFonts];
+    if require_browser_tools("each_language_prints_its_manual", &needs).is_none() {
+        return;
+    }
+    let (tmp, site) = fixture("bilingual");
+    let out = tmp.path().join("public");
+    let opts = faqsite::site::BuildOptions {
+        root: site,
+        output_dir: Some(out.clone()),
+        pdf: true,
+        ..Default::default()
+    };
+    faqsite::site::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    let (zh, en) = (
+        pdf_text(&out.join("manual.pdf")),
+        pdf_text(&out.join("en/manual.en.pdf")),
+    );
+    assert!(
+        zh.contains("使用手册") && zh.contains("如何开具发票"),
+        "{zh}"
+    );
+    assert!(!zh.contains("Howdo"), "{zh}");
+    assert!(
+        en.contains("Usermanual") && en.contains("HowdoIinstallthedriver?"),
+        "{en}"
+    );
+    assert!(!en.contains("如何"), "{en}");
+    assert!(read(&out.join("en/index.html")).contains("href=\"manual.en.pdf\""));
+    assert!(Path::new(&out.join("manual.pdf")).is_file());
+}
+
+/// `serve` rebuilds every language after an edit to a translation, and its output is a fresh
+/// build's.
+#[test]
+fn serve_rebuilds_a_translation_like_a_fresh_build() {
+    let (tmp, site) = fixture("bilingual");
+    let out = tmp.path().join("public");
+    let mut cache = faqsite::serve::update::ServeCache::default();
+    serve_build(&site, &out, &mut cache).unwrap_or_else(|e| panic!("{e}"));
+    let edited = "content/01-start/password.en.md";
+    write(
+        &site,
+        edited,
+        "+++\ntitle = \"How do I reset the password?\"\nweight = 20\n+++\nUse the tool.\n",
+    );
+    cache.changed(&[site.canonicalize().unwrap().join(edited)]);
+    serve_build(&site, &out, &mut cache).unwrap_or_else(|e| panic!("{e}"));
+    assert!(read(&out.join("en/01-start/password.html")).contains("How do I reset the password?"));
+    assert!(read(&out.join("en/search-index.js")).contains("reset"));
+    assert_equals_fresh(tmp.path(), &site, &out, "after an English edit");
+}
+
+/// A large site's sharded index and segmentation cache are per language too: each language
+/// keeps its own cache (one shared file would be the other language's at every build).
+#[test]
+fn sharded_indexes_keep_a_segmentation_cache_per_language() {
+    let (tmp, site) = fixture("bilingual");
+    let toml = read(&site.join("site.toml"));
+    write(
+        &site,
+        "site.toml",
+        &toml.replacen("[search]\n", "[search]\nshard_above = 2\n", 1),
+    );
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    for file in ["search/manifest.js", "en/search/manifest.js"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    let cache = site.join(".faqsite-cache");
+    let (zh, en) = (
+        cache.join("search-terms.bin"),
+        cache.join("en/search-terms.bin"),
+    );
+    assert!(zh.is_file() && en.is_file());
+    let before = (std::fs::read(&zh).unwrap(), std::fs::read(&en).unwrap());
+    std::fs::remove_dir_all(&out).unwrap();
+    build(&site, &out);
+    let after = (std::fs::read(&zh).unwrap(), std::fs::read(&en).unwrap());
+    assert!(before == after, "each language's cache stays its own");
+    assert!(read(&out.join("en/index.html")).contains("search/manifest.js"));
+}
