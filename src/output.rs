@@ -932,7 +932,7 @@ mod tests {
 
     #[test]
     fn a_killed_builds_marker_vouches_for_every_file_written_so_far() {
-        let (dir, out) = old_output();
+        let (_dir, out) = old_output();
         let s = Staging::new(&out).unwrap();
         s.write(Path::new("a.html"), b"new").unwrap();
         s.write(Path::new("d/b.html"), b"b").unwrap();

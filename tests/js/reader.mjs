@@ -2,7 +2,7 @@
 //   node tests/js/reader.mjs path/to/public
 // - Search loads only when wanted: a question page requests neither the index nor search.js
 //   until the field is focused (or "/" is typed); then search works, from file://. Prints the
-//   page's bytes before any search (raw and gzipped) and checks them under 20 KB gzipped.
+//   page's bytes before any search (raw and gzipped) and checks them under 21 KB gzipped.
 // - The print page: a real print button calling window.print(), dark on a dark screen, light
 //   on paper.
 // - At 390 px, every link and control of every page kind is at least 44 × 44 px with 8 px
@@ -75,7 +75,10 @@ try {
     const raw = local.reduce((n, f) => n + fs.statSync(f).size, 0);
     const gz = local.reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
     console.log(`bytes of ${QUESTION} before any search: ${local.length} files, ${raw} raw, ${gz} gzipped`);
-    check(gz < 20 * 1024, `the question page weighs under 20 KB gzipped before search (${gz})`);
+    // 21 KB since the "was this helpful?" box (its markup and the few lines that load its script
+    // when reached for) joined every answer: 20,499 bytes measured then, 16.7 KB before lazy search
+    // took 51.9 KB off.
+    check(gz < 21 * 1024, `the question page weighs under 21 KB gzipped before search (${gz})`);
 
     await page.locator('#search-input').fill('驱动');
     await page.locator('[data-search-results] a').first().waitFor();

@@ -185,9 +185,7 @@ fn hreflang_and_one_sitemap_with_alternates() {
 #[test]
 fn each_language_has_its_own_search_index() {
     let (_tmp, _site, out) = built();
-    let index =
-        |rel: &str| -> serde_json::Value { serde_json::from_str(&read(&out.join(rel))).unwrap() };
-    let (zh, en) = (index("search-index.json"), index("en/search-index.json"));
+    let (zh, en) = (search_index(&out), search_index(&out.join("en")));
     let titles = |v: &serde_json::Value| -> Vec<String> {
         v["docs"]
             .as_object()
