@@ -352,6 +352,40 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// A translation's pages are also reached by their originals' paths: a link to `q.md` from
+/// an English page goes to the English `q` (`q.en.md`) when it exists.
+pub(super) fn add_originals(sources: &mut BTreeMap<PathBuf, usize>, content: &Content) {
+    let Some(code) = &content.language.code else {
+        return;
+    };
+    for (i, p) in content.pages.iter().enumerate() {
+        if let Some(original) = crate::content::lang::original_path(&p.source.path, code) {
+            sources.entry(normalize_path(&original)).or_insert(i);
+        }
+    }
+}
+
+/// The warning for a link to a page of another language (or to an untranslated original).
+pub(super) fn crosses_languages(
+    file: &Path,
+    line: usize,
+    dest: &str,
+    content: &Content,
+) -> Diagnostic {
+    let here = content
+        .language
+        .code
+        .as_deref()
+        .unwrap_or("the site's default language");
+    Diagnostic::new(
+        file,
+        line,
+        format!("link to {dest} leads to a page in another language: this page is in {here}"),
+    )
+    .warning()
+    .hint("link the page of this page's language (q.md from a translation reaches its translation when it exists), or translate the page linked")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,38 +441,4 @@ mod tests {
         assert!(anchor_hint("x", &[]).starts_with("that page has no headings"));
         assert!(anchor_found("%E6%AD%A5%E9%AA%A4", |a| a == "步骤"));
     }
-}
-
-/// A translation's pages are also reached by their originals' paths: a link to `q.md` from
-/// an English page goes to the English `q` (`q.en.md`) when it exists.
-pub(super) fn add_originals(sources: &mut BTreeMap<PathBuf, usize>, content: &Content) {
-    let Some(code) = &content.language.code else {
-        return;
-    };
-    for (i, p) in content.pages.iter().enumerate() {
-        if let Some(original) = crate::content::lang::original_path(&p.source.path, code) {
-            sources.entry(normalize_path(&original)).or_insert(i);
-        }
-    }
-}
-
-/// The warning for a link to a page of another language (or to an untranslated original).
-pub(super) fn crosses_languages(
-    file: &Path,
-    line: usize,
-    dest: &str,
-    content: &Content,
-) -> Diagnostic {
-    let here = content
-        .language
-        .code
-        .as_deref()
-        .unwrap_or("the site's default language");
-    Diagnostic::new(
-        file,
-        line,
-        format!("link to {dest} leads to a page in another language: this page is in {here}"),
-    )
-    .warning()
-    .hint("link the page of this page's language (q.md from a translation reaches its translation when it exists), or translate the page linked")
 }
