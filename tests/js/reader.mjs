@@ -112,6 +112,23 @@ try {
     await page.close();
   }
 
+  // 2b. On a desktop the results panel lies under the search field, no wider: it never hides
+  // the header's buttons beside the field.
+  for (const width of [1280, 960]) {
+    const page = await open({ viewport: { width, height: 800 } });
+    await page.goto(url('index.html'));
+    const input = page.locator('.site-header .search input[type="search"]');
+    await input.click();
+    await input.fill('驱动');
+    await page.locator('.search-results .search-hit').first().waitFor();
+    const box = (sel) => page.locator(sel).first().evaluate((el) => { const r = el.getBoundingClientRect(); return [r.left, r.right]; });
+    const [fl, fr] = await box('.site-header .search input[type="search"]');
+    const [pl, pr] = await box('.search-results');
+    check(pl >= fl - 1 && pr <= fr + 1, `${width}px: the results panel (${Math.round(pl)}-${Math.round(pr)}) lies under the field (${Math.round(fl)}-${Math.round(fr)})`);
+    check(fr - fl >= Math.min(520, width * 0.4), `${width}px: the field widens while searching (${Math.round(fr - fl)} px)`);
+    await page.close();
+  }
+
   // 3. Touch targets of every page kind at 390 px, with the menu open.
   {
     const page = await open({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
