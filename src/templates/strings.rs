@@ -133,9 +133,24 @@ pub fn fill_one(text: &str, name: &str, value: &str) -> String {
     text.replace(&format!("{{{name}}}"), value)
 }
 
-/// Tera filter `fill`: `{{ t.count | fill(n=3) }}` puts each argument into its `{name}`.
+/// The form of a string with plural forms for the number `n`: `"{n} question|{n} questions"`
+/// gives the first form for 1 and the last for any other number (English and the languages
+/// that count like it; a language with one form, such as Chinese, writes no `|`). Without a
+/// number, or without `|`, the text is the one form.
+pub fn plural_form(text: &str, n: Option<f64>) -> &str {
+    match (n, text.split_once('|')) {
+        (Some(n), Some((one, _))) if n == 1.0 => one,
+        (Some(_), Some(_)) => text.rsplit('|').next().unwrap_or(text),
+        _ => text,
+    }
+}
+
+/// Tera filter `fill`: `{{ t.count | fill(n=3) }}` puts each argument into its `{name}`; with
+/// a number `n`, a string of plural forms gives the form for it first ([`plural_form`]).
 pub fn fill(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    let mut text = tera::from_value::<String>(value.clone())?;
+    let text = tera::from_value::<String>(value.clone())?;
+    let n = args.get("n").and_then(tera::Value::as_f64);
+    let mut text = plural_form(&text, n).to_string();
     for (name, arg) in args {
         let arg = match arg {
             tera::Value::String(s) => s.clone(),
@@ -149,6 +164,24 @@ pub fn fill(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_picks_its_plural_form() {
+        let t = "…{n} more question before|…{n} more questions before";
+        let fill_n = |text: &str, n: i64| {
+            let args = HashMap::from([("n".to_string(), tera::Value::from(n))]);
+            fill(&tera::Value::from(text), &args).unwrap()
+        };
+        assert_eq!(fill_n(t, 1), "…1 more question before");
+        assert_eq!(fill_n(t, 2), "…2 more questions before");
+        assert_eq!(fill_n(t, 0), "…0 more questions before");
+        assert_eq!(fill_n("前面另有 {n} 个问题", 1), "前面另有 1 个问题");
+        assert_eq!(
+            plural_form("a|b", None),
+            "a|b",
+            "no number: the text as it is"
+        );
+    }
 
     #[test]
     fn picks_the_language_then_its_primary_then_english() {
