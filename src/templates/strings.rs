@@ -139,7 +139,7 @@ pub fn fill_one(text: &str, name: &str, value: &str) -> String {
 /// number, or without `|`, the text is the one form.
 pub fn plural_form(text: &str, n: Option<f64>) -> &str {
     match (n, text.split_once('|')) {
-        (Some(n), Some((one, _))) if n == 1.0 => one,
+        (Some(1.0), Some((one, _))) => one,
         (Some(_), Some(_)) => text.rsplit('|').next().unwrap_or(text),
         _ => text,
     }
