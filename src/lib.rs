@@ -21,7 +21,6 @@ pub mod output;
 pub mod paths;
 pub mod phone;
 pub mod print;
-pub mod print_server;
 pub mod report;
 pub mod safe_url;
 pub mod scaffold;

@@ -574,9 +574,9 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
         "the output folder's listing (the inputs are read through the gate)",
     ),
     ("src/serve.rs", "the output folder it serves"),
-    ("src/print.rs", "the staged print.html"),
+    ("src/print/pdf.rs", "the staged print.html"),
     (
-        "src/print_server.rs",
+        "src/print/server.rs",
         "the staging folder it serves to Chromium",
     ),
     (
