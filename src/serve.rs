@@ -5,45 +5,29 @@
 //! Requests that land while a rebuild swaps its output in (or moves a changed file into place)
 //! are answered from the output as it is once that is done, never with a 404 of the gap. The HTTP side is `crate::http`.
 
+pub mod reload;
 pub mod update;
+mod watch;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
-
-use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::http::{self, Head, Targets};
 use crate::site::{check_output, load_config, BuildOptions, BuildReport};
 
+pub use reload::EVENTS;
+use reload::{stream_events, Hub, RELOAD_SCRIPT};
 use update::{build_then, ServeCache};
-
-/// URL path of the event stream.
-pub const EVENTS: &str = "/__faqsite/events";
-
-const RELOAD_SCRIPT: &str = r#"<script>(function(){var o;function overlay(t){if(!o){o=document.createElement('pre');o.id='faqsite-error';o.setAttribute('role','alert');o.style.cssText='position:fixed;inset:1rem;z-index:9999;overflow:auto;margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffe3e3;border:3px solid #ff6b6b;border-radius:8px;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap';document.body.appendChild(o);}o.textContent='faqsite: build failed\n\n'+t;}var es=new EventSource('/__faqsite/events');es.addEventListener('reload',function(){location.reload();});es.addEventListener('error-report',function(e){overlay(JSON.parse(e.data));});})();</script>"#;
+use watch::{watch, watch_loop, watch_new_folders, WATCHED};
 
 /// The page served for every path while nothing has been built (the first build failed).
 const NOTHING_BUILT: &[u8] = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>faqsite</title></head><body><p>Not found, or the site has not been built yet.</p></body></html>";
-
-/// Subscribers of the event stream, and the last build error (for pages opened after it).
-#[derive(Default)]
-struct Hub {
-    clients: Vec<Sender<String>>,
-    last_error: Option<String>,
-}
-
-impl Hub {
-    fn send(&mut self, event: &str, data: &str) {
-        let msg = format!("event: {event}\ndata: {data}\n\n");
-        self.clients.retain(|c| c.send(msg.clone()).is_ok());
-    }
-}
 
 /// What the request handlers and the rebuilds share.
 struct Shared {
@@ -247,117 +231,6 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener> {
             "cannot listen on {addr}: {e}\n    = help: is another `faqsite serve` running? Stop it, or pick another port with --port"
         ))
     })
-}
-
-/// The source folders watched (recursively), besides site.toml.
-const WATCHED: [&str; 5] = ["content", "images", "themes", "templates", "static"];
-
-/// A source folder made while serving (the site's first `templates/`) is watched from now on:
-/// its first file was seen through the site folder's watch, later saves would not be.
-fn watch_new_folders(
-    watcher: &std::sync::Mutex<RecommendedWatcher>,
-    root: &Path,
-    watched: &mut Vec<&'static str>,
-) {
-    for dir in WATCHED {
-        let p = root.join(dir);
-        if !watched.contains(&dir) && p.is_dir() {
-            let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
-            if watcher.watch(&p, RecursiveMode::Recursive).is_ok() {
-                watched.push(dir);
-            }
-        }
-    }
-}
-
-/// Watch the sources under `root`; each change sends the paths it touched.
-fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<RecommendedWatcher> {
-    // notify reports absolute paths (it joins relative ones onto the current folder).
-    let watch_root = std::env::current_dir()
-        .map(|d| d.join(root))
-        .unwrap_or_else(|_| root.to_path_buf());
-    // site.toml is watched through the site folder (a watch on the file itself ends when an
-    // editor saves by writing a new file and renaming it over the old one); of that folder's own
-    // entries only site.toml counts (not public/, its staging folder or .faqsite-cache).
-    let everything = vec![watch_root.clone()];
-    let source = move |p: &Path| {
-        p.file_name()
-            .is_some_and(|n| n == crate::config::CONFIG_FILE)
-            || WATCHED.iter().any(|d| p.starts_with(watch_root.join(d)))
-    };
-    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        match ev {
-            // Reading a file is no change, and every build reads them all: notify's inotify
-            // backend reports opens as Access events, which would rebuild forever.
-            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => {}
-            // Events were lost (the kernel's queue overflowed): anything may have changed.
-            Ok(ev) if ev.need_rescan() => {
-                let _ = tx.send(everything.clone());
-            }
-            Ok(ev) => {
-                let paths: Vec<PathBuf> = ev.paths.into_iter().filter(|p| source(p)).collect();
-                if !paths.is_empty() {
-                    let _ = tx.send(paths);
-                }
-            }
-            Err(_) => {
-                let _ = tx.send(everything.clone());
-            }
-        }
-    })
-    .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
-    for dir in WATCHED {
-        let p = root.join(dir);
-        if p.is_dir() {
-            watcher
-                .watch(&p, RecursiveMode::Recursive)
-                .map_err(|e| Error::Other(format!("cannot watch {}: {e}", p.display())))?;
-        }
-    }
-    watcher
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Other(format!("cannot watch {}: {e}", root.display())))?;
-    Ok(watcher)
-}
-
-/// How long a burst of changes must have been quiet before the rebuild starts. An editor's
-/// save is a few events within a millisecond or two (write and close, or a new file renamed
-/// over the old one); a longer wait would be most of the save → reload time of a small site,
-/// and a burst cut in two only costs a second rebuild.
-const DEBOUNCE_MS: u64 = 10;
-
-/// Call `rebuild` after each burst of relevant changes (`DEBOUNCE_MS` of quiet), until the watcher
-/// is gone, with every path seen since the last call (the ones ignored too).
-fn watch_loop(rx: Receiver<Vec<PathBuf>>, mut rebuild: impl FnMut(Vec<PathBuf>)) {
-    let ignored = |p: &Path| {
-        p.components().any(|c| {
-            let s = c.as_os_str().to_string_lossy();
-            s == crate::fresh::CACHE_DIR
-                || s.starts_with(".public")
-                || s.ends_with('~')
-                || s.starts_with(".#")
-        })
-    };
-    let mut seen = Vec::new();
-    while let Ok(paths) = rx.recv() {
-        let mut relevant = paths.iter().any(|p| !ignored(p));
-        seen.extend(paths);
-        // Debounce: editors write several events per save.
-        let deadline = Instant::now() + Duration::from_millis(DEBOUNCE_MS);
-        loop {
-            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(more) => {
-                    relevant |= more.iter().any(|p| !ignored(p));
-                    seen.extend(more);
-                }
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        }
-        if relevant {
-            rebuild(std::mem::take(&mut seen));
-        }
-    }
 }
 
 /// How a build ended.
@@ -594,25 +467,6 @@ fn send_page(
         bytes = crate::html::rewrite::insert_before_body_end(&html, RELOAD_SCRIPT).into_bytes();
     }
     http::respond(stream, status, ctype, &bytes, head_only)
-}
-
-/// Server-sent events: each event is written and flushed as it comes; a comment every 15 s
-/// keeps the connection open and notices browsers that have gone.
-fn stream_events(stream: &mut TcpStream, rx: &Receiver<String>) -> std::io::Result<()> {
-    write!(
-        stream,
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n"
-    )?;
-    stream.flush()?;
-    loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        };
-        stream.write_all(msg.as_bytes())?;
-        stream.flush()?;
-    }
 }
 
 #[cfg(test)]
