@@ -57,6 +57,9 @@ pub struct Config {
     /// `[feedback]`: the "was this helpful?" box and the events of `faqsite report`.
     #[serde(default)]
     pub feedback: FeedbackConfig,
+    /// `[feed]`: each language's `atom.xml` of its last updated questions (with `base_url`).
+    #[serde(default, skip_serializing_if = "FeedConfig::is_default")]
+    pub feed: FeedConfig,
     /// `[languages.<code>]`: the languages the site is translated into besides `language`
     /// (see `config/languages.rs`); none for a site in one language.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -72,6 +75,9 @@ pub struct Config {
     #[serde(skip)]
     pub lines: KeyLines,
 }
+
+/// Each language's Atom feed, in its folder (`atom.xml`, `en/atom.xml`).
+pub const FEED_FILE: &str = "atom.xml";
 
 /// Where the pages send their events (`[feedback] enabled`): a 1×1 GIF the build writes, so
 /// each event is a line of the web server's own access log, which `faqsite report` reads.
@@ -112,6 +118,31 @@ impl Default for FeedbackConfig {
             form: String::new(),
             analytics: String::new(),
         }
+    }
+}
+
+/// `[feed]`: an Atom feed (`atom.xml`, `en/atom.xml`) of each language's `limit` most
+/// recently updated questions; on unless `enabled = false`, written only with `base_url`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedConfig {
+    pub enabled: bool,
+    /// How many questions, newest first.
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig {
+            enabled: true,
+            limit: 20,
+        }
+    }
+}
+
+impl FeedConfig {
+    fn is_default(&self) -> bool {
+        *self == FeedConfig::default()
     }
 }
 
@@ -668,6 +699,13 @@ impl Config {
     /// `base_url` without a trailing slash, if set.
     pub fn base_url_trimmed(&self) -> Option<&str> {
         self.base_url.as_deref().map(|u| u.trim_end_matches('/'))
+    }
+
+    /// The absolute URL of this language's Atom feed: `None` when none is written (`[feed]
+    /// enabled = false`, or no `base_url`: a feed's links must be absolute).
+    pub fn feed_url(&self) -> Option<String> {
+        let base = self.base_url_trimmed().filter(|_| self.feed.enabled)?;
+        Some(format!("{base}/{FEED_FILE}"))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod feed;
 pub mod fresh;
 pub mod hash;
 pub mod history;

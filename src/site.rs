@@ -371,13 +371,14 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// The files beside the pages and images: alias redirects, `sitemap.xml` and `robots.txt`
-    /// (with `base_url`), and the events' `_/e.gif` (with `[feedback] enabled`).
-    fn other_files(&self, content: &Content) -> Vec<OutputFile> {
+    /// The files beside the pages and images: alias redirects, `sitemap.xml`, `robots.txt`
+    /// and `atom.xml` (with `base_url`), and the events' `_/e.gif` (with `[feedback] enabled`).
+    fn other_files(&self, content: &Content, rendered: &[Rendered]) -> Vec<OutputFile> {
         let mut files: Vec<OutputFile> = sitemap::aliases(content);
         if let Some(base) = self.config.base_url_trimmed() {
             files.extend(sitemap::sitemap(base, content));
         }
+        files.extend(crate::feed::feed(self.config, content, rendered));
         if self.config.feedback.enabled {
             // The pages' events are requests for this file: lines of the server's access log.
             let gif = crate::config::EVENT_GIF.to_vec();
@@ -451,7 +452,7 @@ impl<'a> Run<'a> {
             Err(e) => return Err(e),
         };
         t.lap("templates");
-        let mut files = self.other_files(&content);
+        let mut files = self.other_files(&content, &rendered);
         files.extend(std::mem::take(&mut images.files));
         files.par_iter().try_for_each(|f| sink.write_file(f))?;
         t.lap("assets");

@@ -329,8 +329,19 @@ fn languages_switch_remember_and_search_apart_in_chromium() {
     let (tmp, site) = fixture("bilingual");
     let out = tmp.path().join("public");
     build(&site, &out);
+    // The same site for a folder whose path begins with a language's code.
+    let toml = read(&site.join("site.toml"));
+    let under_en = toml.replace("help.example.com/faq/", "help.example.com/en/help/");
+    assert_ne!(under_en, toml);
+    write(&site, "site.toml", &under_en);
+    let out_en = tmp.path().join("public-en-help");
+    build(&site, &out_en);
     run_node(
-        &["tests/js/languages.mjs", &out.to_string_lossy()],
+        &[
+            "tests/js/languages.mjs",
+            &out.to_string_lossy(),
+            &out_en.to_string_lossy(),
+        ],
         &[],
         &tools,
     );

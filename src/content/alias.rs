@@ -25,6 +25,7 @@ pub const GENERATED: &[(&str, &str)] = &[
     ("manual.pdf", "the PDF manual"),
     ("sitemap.xml", "the sitemap"),
     ("robots.txt", "the robots.txt file"),
+    ("atom.xml", "the Atom feed"),
     ("search-index.js", "the search index"),
     (".faqsite-output", "the mark of faqsite's output folder"),
     ("search/", "the search index of a large site"),

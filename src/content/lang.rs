@@ -20,6 +20,8 @@ pub struct Selection {
     /// The codes of every language but the default (their files are no default pages).
     pub others: Vec<String>,
     pub untranslated: Untranslated,
+    /// The site's default language: the originals' (`zh-CN`).
+    pub site: String,
 }
 
 /// The pages of the other languages a page's `.md` link may name: source path → URL from
@@ -39,6 +41,26 @@ impl Selection {
                 .cloned()
                 .collect(),
             untranslated: config.untranslated,
+            site: site.to_string(),
+        }
+    }
+
+    /// The language of the text of the page made from `source` when it is not this one's: an
+    /// untranslated original shown in this language (`untranslated = "original"`) is in the
+    /// site's default language; else "".
+    pub fn text_language(&self, source: &Path) -> &str {
+        let Some(code) = &self.code else {
+            return "";
+        };
+        let name = source.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let translated = name
+            .strip_suffix(".md")
+            .and_then(|s| s.strip_suffix(code.as_str()))
+            .is_some_and(|s| s.ends_with('.'));
+        if translated {
+            ""
+        } else {
+            &self.site
         }
     }
 

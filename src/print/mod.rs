@@ -41,6 +41,9 @@ struct PrintQuestion<'a> {
     content: String,
     /// The answer shows a screenshot: print it on one page with its question.
     keep: bool,
+    /// The language of its text when it is not the page's (an untranslated original's).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    lang: &'a str,
 }
 
 #[derive(Serialize)]
@@ -52,6 +55,9 @@ struct PrintChapter<'a> {
     anchor: String,
     content: String,
     questions: Vec<PrintQuestion<'a>>,
+    /// The language of its text when it is not the page's (an untranslated original's).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    lang: &'a str,
 }
 
 /// `print.html` rendered but for the answers: each answer stands as a placeholder in
@@ -130,6 +136,7 @@ fn chapters<'a>(
             anchor: anchor(&p.url),
             content: chapter_answer,
             questions,
+            lang: content.language.text_language(&p.source.path),
         });
     }
     chapters
@@ -225,6 +232,7 @@ fn question<'a>(
         anchor: anchor(&qp.url),
         content: content_hole,
         keep: has_screenshot(&rendered[q].html),
+        lang: content.language.text_language(&qp.source.path),
     }
 }
 

@@ -135,6 +135,9 @@ pub(super) struct PageCtx<'a> {
     pub(super) updated: &'a str,
     /// A question's `##` sections when it has three or more: the "on this page" list.
     pub(super) sections: Vec<Section<'a>>,
+    /// The language of its text when it is not the page's: an untranslated original's.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(super) lang: &'a str,
 }
 
 impl<'a> PageCtx<'a> {
@@ -152,6 +155,7 @@ impl<'a> PageCtx<'a> {
             tag_links: Vec::new(),
             updated: "",
             sections: Vec::new(),
+            lang: "",
         }
     }
 }
@@ -179,6 +183,9 @@ pub struct NavQuestion<'a> {
     pub(super) number: &'a str,
     pub(super) slug: &'a str,
     pub(super) current: bool,
+    /// The language of its text when it is not the page's (see [`PageCtx::lang`]).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(super) lang: &'a str,
     /// The answer HTML; only in `chapter`, not in the sidebar list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) content: Option<Html<'a>>,
@@ -196,6 +203,9 @@ pub struct NavChapter<'a> {
     pub(super) description: &'a str,
     pub(super) slug: &'a str,
     pub(super) current: bool,
+    /// The language of its text when it is not the page's (see [`PageCtx::lang`]).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(super) lang: &'a str,
     pub(super) content: Html<'a>,
     pub(super) questions: Vec<NavQuestion<'a>>,
     /// How many of the chapter's questions are left out of `questions` before and after the
@@ -308,6 +318,9 @@ pub(super) struct Assets {
     pub(super) feedback_js: String,
     pub(super) print_css: String,
     pub(super) favicon: String,
+    /// The language's Atom feed, absolute (`[feed]`, with `base_url`), or "".
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub(super) feed: String,
 }
 
 #[derive(Serialize)]
@@ -354,6 +367,7 @@ impl<'a> Renderer<'a> {
             feedback_js: theme.asset("feedback.js"),
             print_css: theme.asset("print.css"),
             favicon: theme.asset("favicon.svg"),
+            feed: config.feed_url().unwrap_or_default(),
         };
         let search_strings: std::collections::BTreeMap<&str, &str> = theme
             .strings
@@ -461,6 +475,7 @@ impl<'a> Renderer<'a> {
             number: &p.number,
             slug: &p.slug,
             current: current == Some(q),
+            lang: self.content.language.text_language(&p.source.path),
             content: with_content.then(|| Html {
                 ids: Some(&p.slug),
                 ..self.html(q)
@@ -487,6 +502,7 @@ impl<'a> Renderer<'a> {
             description: &p.description,
             slug: &p.slug,
             current,
+            lang: self.content.language.text_language(&p.source.path),
             content,
             questions,
             questions_before,

@@ -237,6 +237,7 @@ impl<'a> Renderer<'a> {
             tag_links: self.tag_links(&page.tags),
             updated: page.updated.as_deref().unwrap_or(""),
             sections: self.sections(i),
+            lang: self.content.language.text_language(&page.source.path),
         }
     }
 

@@ -96,6 +96,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.special_context("404", self.theme.string("not_found_title"))?;
         ctx.insert("site_dirs", &self.site_dirs());
         ctx.insert("root_probe", &self.root_probe());
+        ctx.insert("base_path", &self.base_path());
         let not_found = self.theme.render("404.html", &ctx)?;
         sink.write(Path::new("404.html"), not_found.as_bytes())?;
         self.render_tag_pages(sink)?;
@@ -116,6 +117,20 @@ impl<'a> Renderer<'a> {
         dirs.sort_unstable();
         dirs.dedup();
         crate::html::script_json(&serde_json::to_string(&dirs).expect("names serialize"))
+    }
+
+    /// The path of `base_url` (`/help/`), or "" without one, as a JSON string safe inside
+    /// `<script>`: the 404 page of a site in several languages finds the language of an address
+    /// in the folder after it.
+    pub(super) fn base_path(&self) -> String {
+        let path = self
+            .config
+            .base_url
+            .as_deref()
+            .and_then(|b| url::Url::parse(b).ok())
+            .map(|u| u.path().to_string())
+            .unwrap_or_default();
+        crate::html::script_json(&serde_json::to_string(&path).expect("a string"))
     }
 
     /// The stylesheet's URL from the site root (with its version) as a JSON string safe inside

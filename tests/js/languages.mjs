@@ -4,7 +4,11 @@
 // sideways scrolling; it leads to the same question in the other language, or to that
 // language's home when the page has no translation; the choice is remembered (the default
 // language's home then opens the chosen one). Search on each language's pages finds only
-// that language's questions. A missing address under en/ gets the English 404 page.
+// that language's questions. A missing address under en/ gets the English 404 page, also on
+// a site served under a folder whose own path begins with /en/ (the second output, built with
+// base_url https://help.example.com/en/help/; the first one is served there too, outside its
+// base_url's path).
+//   node tests/js/languages.mjs path/to/public [path/to/public-under-en-help]
 // Exits non-zero on any failure.
 import path from 'node:path';
 import fs from 'node:fs';
@@ -67,15 +71,17 @@ async function searchPerLanguage(browser) {
   await page.close();
 }
 
-// A server answering misses with the root's 404.html, as static hosts do.
-function server() {
+// A server answering misses with the root's 404.html, as static hosts do; `dir` served at
+// `mount` (the site's folder, "/" or "/en/help/").
+function server(dir = site, mount = '/') {
   const s = http.createServer((req, res) => {
-    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = path.join(site, p);
-    const hit = file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isFile();
+    const whole = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const p = whole.startsWith(mount) ? whole.slice(mount.length - 1) : '/404.html';
+    const file = path.join(dir, p);
+    const hit = file.startsWith(dir) && fs.existsSync(file) && fs.statSync(file).isFile();
     const type = { '.css': 'text/css', '.js': 'text/javascript' }[path.extname(file)] || 'text/html; charset=utf-8';
     res.writeHead(hit ? 200 : 404, { 'content-type': hit ? type : 'text/html; charset=utf-8' });
-    res.end(fs.readFileSync(hit ? file : path.join(site, '404.html')));
+    res.end(fs.readFileSync(hit ? file : path.join(dir, '404.html')));
   });
   return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
@@ -93,12 +99,34 @@ async function notFoundInItsLanguage(browser) {
   s.close();
 }
 
+// A site served under /en/help/: the language is the folder after the site's own path, never
+// the /en/ of that path. `dir` built for that path (base_url) or for another one.
+async function notFoundUnderAFolder(browser, dir, what) {
+  const s = await server(dir, '/en/help/');
+  const page = await browser.newPage();
+  const root = `http://127.0.0.1:${s.address().port}/en/help/`;
+  await page.goto(`${root}en/01-start/gone.html`);
+  await page.waitForURL(/\/en\/help\/en\/404\.html$/, { timeout: 5000 });
+  check(await page.getAttribute('html', 'lang') === 'en', `${what}: a missing English address under /en/help/ shows the English 404 page (${page.url()})`);
+  for (const missing of ['01-start/gone.html', 'gone.html']) {
+    const resp = await page.goto(`${root}${missing}`);
+    // Any redirect would have happened by the page's load: its script runs in the head.
+    await page.waitForLoadState('load');
+    check(resp.status() === 404 && page.url() === `${root}${missing}` && await page.getAttribute('html', 'lang') === 'zh-CN',
+      `${what}: a missing Chinese address under /en/help/ keeps the Chinese 404 page (${page.url()})`);
+  }
+  await page.close();
+  s.close();
+}
+
 const browser = await launch();
 try {
   await switcherAt(browser, 390);
   await switcherAt(browser, 1280);
   await searchPerLanguage(browser);
   await notFoundInItsLanguage(browser);
+  await notFoundUnderAFolder(browser, site, 'base_url elsewhere');
+  if (process.argv[3]) await notFoundUnderAFolder(browser, path.resolve(process.argv[3]), 'base_url /en/help/');
 } finally {
   await browser.close();
 }

@@ -271,6 +271,8 @@ fn untranslated_pages_may_show_the_original() {
         "site.toml",
         &toml.replacen("[search]", "untranslated = \"original\"\n\n[search]", 1),
     );
+    dated(&site, "01-start/invoice.md", "2024-04-01");
+    dated(&site, "01-start/install.en.md", "2024-06-01");
     let out = tmp.path().join("public");
     build(&site, &out);
     let invoice = read(&out.join("en/01-start/invoice.html"));
@@ -280,6 +282,50 @@ fn untranslated_pages_may_show_the_original() {
     );
     assert!(out.join("en/02-billing/renew.html").is_file());
     assert_eq!(broken_links(&out), Vec::<String>::new());
+    // The original's text carries its language in the English pages (not their English UI
+    // words around it); translations do not.
+    let original = [
+        "<h1 lang=\"zh-CN\">",
+        "<div class=\"answer\" lang=\"zh-CN\">",
+    ];
+    let renew = read(&out.join("en/02-billing/renew.html"));
+    for page in [&invoice, &renew] {
+        assert!(original.iter().all(|o| page.contains(o)), "{page}");
+        assert!(page.contains("<article class=\"question\">"));
+    }
+    let chapter = read(&out.join("en/02-billing/index.html"));
+    assert!(chapter.contains("<h1 lang=\"zh-CN\">"), "{chapter}");
+    let install = read(&out.join("en/01-start/install.html"));
+    assert!(!install.contains("<h1 lang=") && !install.contains("class=\"answer\" lang="));
+    assert!(invoice.starts_with("<!doctype html>\n<html lang=\"en\">"));
+    // Links to an original from English pages: the sidebar's, and the chapter's list.
+    let start = read(&out.join("en/01-start/index.html"));
+    let invoice_link = "01-start/invoice.html\" lang=\"zh-CN\" hreflang=\"zh-CN\"";
+    assert!(start.contains(invoice_link), "{start}");
+    assert!(!start.contains("01-start/install.html\" lang="));
+    assert!(install.contains("02-billing/index.html\" lang=\"zh-CN\" hreflang=\"zh-CN\""));
+    // The print page's answers too.
+    let print = read(&out.join("en/print.html"));
+    assert!(
+        print.contains("lang=\"zh-CN\""),
+        "the original's answers in en/print.html"
+    );
+    // The feed's entry of it too (an `updated` date puts it there).
+    let feed = parse_xml(&read(&out.join("en/atom.xml")));
+    let langs: Vec<(&str, Option<&str>)> = feed
+        .all("entry")
+        .map(|e| (e.child("title").text.as_str(), e.attr("xml:lang")))
+        .collect();
+    assert!(
+        langs.contains(&("如何开具发票？", Some("zh-CN"))),
+        "{langs:?}"
+    );
+    assert!(langs
+        .iter()
+        .filter(|l| l.1.is_some())
+        .all(|l| l.0 != "How do I install the driver?"));
+    // Nothing of the sort in the default language.
+    assert!(!read(&out.join("01-start/invoice.html")).contains("lang=\"zh-CN\" hreflang"));
 }
 
 #[test]
@@ -386,4 +432,247 @@ fn sharded_indexes_keep_a_segmentation_cache_per_language() {
     let after = (std::fs::read(&zh).unwrap(), std::fs::read(&en).unwrap());
     assert!(before == after, "each language's cache stays its own");
     assert!(read(&out.join("en/index.html")).contains("search/manifest.js"));
+}
+
+/// An XML element: its name, attributes, text and children.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The children named `name`.
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    fn child(&self, name: &str) -> &Element {
+        let found = self.children.iter().find(|c| c.name == name);
+        found.unwrap_or_else(|| panic!("no <{name}> in <{}>", self.name))
+    }
+}
+
+/// `xml` parsed by an XML parser (the test fails unless it is well-formed): its root element.
+fn parse_xml(xml: &str) -> Element {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(xml);
+    r.config_mut().expand_empty_elements = true;
+    let mut stack = vec![Element::default()];
+    loop {
+        let ev = r.read_event();
+        let ev = ev.unwrap_or_else(|e| panic!("bad XML near {}: {e}\n{xml}", r.buffer_position()));
+        match ev {
+            Event::Start(e) => {
+                let attrs = e.attributes().map(|a| {
+                    let a = a.unwrap();
+                    let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0);
+                    let key = a.key.as_ref().to_string();
+                    (key, v.unwrap().into_owned())
+                });
+                stack.push(Element {
+                    name: e.name().as_ref().to_string(),
+                    attrs: attrs.collect(),
+                    ..Default::default()
+                });
+            }
+            Event::End(_) => {
+                let done = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(done);
+            }
+            Event::Text(t) => stack.last_mut().unwrap().text += &t.xml10_content(),
+            Event::GeneralRef(e) => {
+                let c = match &*e.xml10_content() {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => e
+                        .resolve_char_ref()
+                        .unwrap()
+                        .expect("only the predefined entities"),
+                };
+                stack.last_mut().unwrap().text.push(c);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut top = stack.pop().unwrap();
+    assert!(
+        stack.is_empty() && top.children.len() == 1,
+        "one root element"
+    );
+    top.children.pop().unwrap()
+}
+
+/// The sitemap parses as XML, and each of its addresses and alternates is a page of the output.
+#[test]
+fn the_sitemap_is_xml_whose_every_alternate_is_a_page() {
+    let (_tmp, _site, out) = built();
+    let base = "https://help.example.com/faq/";
+    let urlset = parse_xml(&read(&out.join("sitemap.xml")));
+    assert_eq!(urlset.name, "urlset");
+    let mut alternates = 0;
+    for url in urlset.all("url") {
+        let loc = &url.child("loc").text;
+        let links = url.all("xhtml:link").map(|l| l.attr("href").unwrap());
+        for href in std::iter::once(loc.as_str()).chain(links) {
+            let rel = href.strip_prefix(base).unwrap_or_else(|| panic!("{href}"));
+            let file = if rel.is_empty() || rel.ends_with('/') {
+                out.join(rel).join("index.html")
+            } else {
+                out.join(rel)
+            };
+            assert!(file.is_file(), "{href} (in {loc}) is no page");
+        }
+        alternates += url.all("xhtml:link").count();
+    }
+    assert!(alternates > 0, "the translated pages have alternates");
+}
+
+/// Front matter `updated = <date>` given to `content/<rel>`.
+fn dated(site: &Path, rel: &str, date: &str) {
+    let text = read(&site.join("content").join(rel));
+    let text = text.replacen("+++\n", &format!("+++\nupdated = {date}\n"), 1);
+    write(site, &format!("content/{rel}"), &text);
+}
+
+/// Each language's `atom.xml`: XML, its language's dated questions newest first (undated ones
+/// left out), none of the other language's, absolute links to pages that exist, a hostile
+/// title kept as text; every page of the language links it in its head.
+#[test]
+fn each_language_has_a_feed_of_its_last_updated_questions() {
+    let (tmp, site) = fixture("bilingual");
+    dated(&site, "01-start/install.md", "2024-03-01");
+    dated(&site, "01-start/password.md", "2024-05-01");
+    dated(&site, "01-start/invoice.md", "2024-04-01");
+    dated(&site, "01-start/install.en.md", "2024-06-01");
+    dated(&site, "01-start/visa.en.md", "2024-02-01");
+    let hostile = "Visa </title><script>alert(1)</script> & ]]> \"copy\"";
+    let visa = read(&site.join("content/01-start/visa.en.md"));
+    let visa = visa.replace(
+        "title = \"Do foreign customers need a visa copy?\"",
+        &format!("title = {hostile:?}"),
+    );
+    write(&site, "content/01-start/visa.en.md", &visa);
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let base = "https://help.example.com/faq/";
+    let entries = |file: &str, lang: &str, title: &str| {
+        let feed = parse_xml(&read(&out.join(file)));
+        assert_eq!(feed.attr("xmlns"), Some("http://www.w3.org/2005/Atom"));
+        assert_eq!(feed.attr("xml:lang"), Some(lang));
+        assert_eq!(feed.child("title").text, title);
+        let entries: Vec<(String, String, String)> = feed
+            .all("entry")
+            .map(|e| {
+                let href = e.child("link").attr("href").unwrap().to_string();
+                let rel = href.strip_prefix(base).unwrap();
+                assert!(out.join(rel).is_file(), "{href} is no page");
+                assert_eq!(e.child("id").text, href);
+                (
+                    e.child("title").text.clone(),
+                    rel.to_string(),
+                    e.child("updated").text.clone(),
+                )
+            })
+            .collect();
+        let newest = entries.first().map(|e| e.2.clone()).unwrap_or_default();
+        assert_eq!(
+            feed.child("updated").text,
+            newest,
+            "the feed's date is its newest entry's"
+        );
+        entries
+    };
+    let rels = |entries: &[(String, String, String)]| -> Vec<String> {
+        entries.iter().map(|e| e.1.clone()).collect()
+    };
+    let zh_entries = entries("atom.xml", "zh-CN", "帮助中心");
+    assert_eq!(
+        rels(&zh_entries),
+        [
+            "01-start/password.html",
+            "01-start/invoice.html",
+            "01-start/install.html"
+        ],
+        "newest first, the undated renew.html left out"
+    );
+    assert_eq!(zh_entries[0].2, "2024-05-01T00:00:00Z");
+    let en_entries = entries("en/atom.xml", "en", "Help Center");
+    assert_eq!(
+        rels(&en_entries),
+        ["en/01-start/install.html", "en/01-start/visa.html"]
+    );
+    assert_eq!(en_entries[0].0, "How do I install the driver?");
+    assert!(
+        en_entries[1]
+            .0
+            .contains("</title><script>alert(1)</script> & ]]> \"copy\""),
+        "the hostile title is text: {:?}",
+        en_entries[1].0
+    );
+    let link = |lang_root: &str| {
+        format!("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{}\" href=\"{base}{lang_root}atom.xml\">",
+            if lang_root.is_empty() { "帮助中心" } else { "Help Center" })
+    };
+    for (page, root) in [
+        ("index.html", ""),
+        ("02-billing/renew.html", ""),
+        ("en/index.html", "en/"),
+        ("en/01-start/visa.html", "en/"),
+    ] {
+        assert!(
+            read(&out.join(page)).contains(&link(root)),
+            "{page} links its language's feed"
+        );
+    }
+    assert!(!read(&out.join("en/index.html")).contains(&link("")));
+}
+
+/// `[feed] enabled = false` writes no feed and links none; `limit` keeps the newest; without
+/// `base_url` there is no feed (its links must be absolute).
+#[test]
+fn the_feed_can_be_limited_or_turned_off_and_needs_base_url() {
+    let (tmp, site) = fixture("bilingual");
+    dated(&site, "01-start/install.md", "2024-03-01");
+    dated(&site, "01-start/password.md", "2024-05-01");
+    let toml = read(&site.join("site.toml"));
+    let with = |extra: &str, name: &str| {
+        write(&site, "site.toml", &format!("{toml}\n{extra}"));
+        let out = tmp.path().join(name);
+        build(&site, &out);
+        out
+    };
+    let limited = with("[feed]\nlimit = 1\n", "limited");
+    let feed = parse_xml(&read(&limited.join("atom.xml")));
+    let hrefs: Vec<&str> = feed
+        .all("entry")
+        .map(|e| e.child("link").attr("href").unwrap())
+        .collect();
+    assert_eq!(
+        hrefs,
+        ["https://help.example.com/faq/01-start/password.html"]
+    );
+    let off = with("[feed]\nenabled = false\n", "off");
+    assert!(!off.join("atom.xml").exists() && !off.join("en/atom.xml").exists());
+    assert!(!read(&off.join("index.html")).contains("application/atom+xml"));
+    let no_base = toml.replace("base_url = \"https://help.example.com/faq/\"\n", "");
+    assert_ne!(no_base, toml);
+    write(&site, "site.toml", &no_base);
+    let out = tmp.path().join("no-base");
+    build(&site, &out);
+    assert!(!out.join("atom.xml").exists() && !out.join("en/atom.xml").exists());
+    assert!(!read(&out.join("index.html")).contains("application/atom+xml"));
 }
