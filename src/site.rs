@@ -483,6 +483,13 @@ impl<'a> Run<'a> {
     ) -> Result<Made> {
         let others = langs::load(self.opts, self.config, &mut content)?;
         let mut made = self.stages(content, sink, cache, t)?;
+        if !others.is_empty() && matches!(self.purpose, Purpose::Build) {
+            // Only `check` (its report) and `serve` (its next build) read the pages' HTML
+            // after the stages: freed, the next language's pages take its memory instead of
+            // new memory from the system (10,000 questions in two languages: half the minor
+            // page faults, 21,700 -> 11,000, and a peak 20 MB lower).
+            made.rendered = Vec::new();
+        }
         let more = langs::build(self, others, (sink, staging), cache, t)?;
         made.add(more, self.opts.strict);
         Ok(made)
