@@ -333,7 +333,7 @@ fn load_all(
     let (mut pages, chapters) = assemble(home, chapters);
     check_urls(&pages)?;
     alias::check(&pages)?;
-    warnings.extend(dates::from_history(&mut pages, root));
+    warnings.extend(dates::from_history(&mut pages, root, lang));
     Ok(Content {
         pages,
         chapters,

@@ -76,21 +76,41 @@ pub fn last_changed(
         }
     };
     // The dates depend only on the commits reachable from HEAD (which never change) and the
-    // files asked for: the last answer is reused while both stay the same.
-    type Answer = (Vec<String>, BTreeMap<String, String>);
-    static LAST: Mutex<Option<Answer>> = Mutex::new(None);
-    let key: Vec<String> = [head.to_string(), inside.clone()]
-        .into_iter()
-        .chain(files.iter().cloned())
-        .collect();
-    if let Some((k, dates)) = LAST.lock().expect("not poisoned").as_ref() {
-        if *k == key {
-            return Ok(dates.clone());
+    // files asked for: the last answer is reused while HEAD stays the same for any of the files
+    // it was for (the default language asks for its translations' too: every language of a
+    // site is dated by one walk, also at each of `serve`'s rebuilds).
+    // One answer per site folder and HEAD, the last few kept.
+    type Answer = ([String; 2], HashSet<String>, BTreeMap<String, String>);
+    static LAST: Mutex<Vec<Answer>> = Mutex::new(Vec::new());
+    const KEPT: usize = 4;
+    let key = [head.to_string(), inside.clone()];
+    for (k, asked, dates) in LAST.lock().expect("not poisoned").iter() {
+        if *k == key && files.iter().all(|f| asked.contains(f)) {
+            let mine = files
+                .iter()
+                .filter_map(|f| Some((f.clone(), dates.get(f)?.clone())));
+            return Ok(mine.collect());
         }
     }
     let dates = walk(&repo, head.detach(), files, &join).map_err(|e| err(&*e))?;
-    *LAST.lock().expect("not poisoned") = Some((key, dates.clone()));
+    let asked = files.iter().cloned().collect();
+    let mut last = LAST.lock().expect("not poisoned");
+    last.retain(|(k, _, _)| *k != key);
+    if last.len() == KEPT {
+        last.remove(0);
+    }
+    last.push((key, asked, dates.clone()));
     Ok(dates)
+}
+
+thread_local! {
+    static WALKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many walks of a history this thread has made: a test's count of them (the memo of
+/// [`last_changed`] answers a question for files already dated without one).
+pub fn walks() -> usize {
+    WALKS.with(std::cell::Cell::get)
 }
 
 /// The walk of [`last_changed`] from commit `head`; `join` makes a site path a repository path.
@@ -100,6 +120,7 @@ fn walk(
     files: &[String],
     join: &dyn Fn(&str) -> String,
 ) -> Result<BTreeMap<String, String>, Failure> {
+    WALKS.with(|w| w.set(w.get() + 1));
     let wanted: HashMap<String, &String> = files.iter().map(|f| (join(f), f)).collect();
     let mut walk = Walk {
         repo,

@@ -44,6 +44,14 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     );
 }
 
+/// `site` made a repository of one commit of everything, 2024-01-01.
+fn first_commit(site: &Path) {
+    let date = "2024-01-01T10:00:00+08:00";
+    git(site, &["init", "-q"], date);
+    git(site, &["add", "-A"], date);
+    git(site, &["commit", "-qm", "one"], date);
+}
+
 /// `faqsite build` with no `git` anywhere on PATH: what the build does, it does in-process.
 fn build_without_git(site: &Path) -> (bool, String, String) {
     let empty = site.parent().unwrap().join("empty-path");
@@ -100,16 +108,47 @@ fn an_updated_that_is_no_date_is_an_error_at_its_line() {
     assert!(err.contains("updated = 2024-05-01"), "hint: {err}");
 }
 
+/// A site in two languages: each translation has the date of the last commit that changed
+/// its own file (found in the walk that dated the originals).
+#[test]
+fn git_dates_of_translations_are_their_own_files() {
+    let (_tmp, site) = fixture("bilingual");
+    first_commit(&site);
+    let en = site.join("content/01-start/install.en.md");
+    write(&en, &(read(&en) + "\nMore.\n"));
+    git(
+        &site,
+        &["commit", "-qam", "two"],
+        "2024-03-15T10:00:00+08:00",
+    );
+    // One walk of the history dates both languages: the default language's load asks for the
+    // translations' dates too, and the English load finds them.
+    let config = faqsite::config::Config::load(&site).unwrap();
+    let load = |config: &faqsite::config::Config| {
+        let lang = faqsite::content::Selection::of(config);
+        faqsite::content::load_language(&site, (false, &lang), None).unwrap()
+    };
+    let walks = faqsite::history::walks();
+    load(&config);
+    let en = load(&config.for_language("en"));
+    assert_eq!(faqsite::history::walks(), walks + 1, "one walk");
+    let install = en.pages.iter().find(|p| p.url == "01-start/install.html");
+    assert_eq!(install.unwrap().updated.as_deref(), Some("2024-03-15"));
+    let out = site.join("public");
+    build(&site, &out);
+    let date = |page: &str| updated(&read(&out.join(page)));
+    assert_eq!(date("01-start/install.html").as_deref(), Some("2024-01-01"));
+    assert_eq!(
+        date("en/01-start/install.html").as_deref(),
+        Some("2024-03-15")
+    );
+    assert_eq!(date("en/01-start/visa.html").as_deref(), Some("2024-01-01"));
+}
+
 #[test]
 fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
     let (_tmp, site) = fixture("basic");
-    git(&site, &["init", "-q"], "2024-01-01T10:00:00+08:00");
-    git(&site, &["add", "-A"], "2024-01-01T10:00:00+08:00");
-    git(
-        &site,
-        &["commit", "-qm", "one"],
-        "2024-01-01T10:00:00+08:00",
-    );
+    first_commit(&site);
     let second = site.join("content/01-basics/second.md");
     write(&second, &(read(&second) + "\nMore.\n"));
     git(

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{Page, PageKind};
+use super::{Page, PageKind, Selection};
 use crate::error::{line_col, Diagnostic};
 
 const HINT: &str = "write the date as year-month-day: updated = 2024-05-01";
@@ -39,8 +39,10 @@ pub(super) fn front_matter(
 }
 
 /// Give each answer without a front-matter date the date of the last commit that changed its
-/// file. A history that cannot be read leaves the dates out, with a warning.
-pub(super) fn from_history(pages: &mut [Page], root: &Path) -> Vec<Diagnostic> {
+/// file. A history that cannot be read leaves the dates out, with a warning. The default
+/// language of a site in several (`lang`) asks for its answers' translations too: the other
+/// languages' loads then find their dates in the same walk.
+pub(super) fn from_history(pages: &mut [Page], root: &Path, lang: &Selection) -> Vec<Diagnostic> {
     let undated: Vec<usize> = (0..pages.len())
         .filter(|&i| matches!(pages[i].kind, PageKind::Question(..)) && pages[i].updated.is_none())
         .collect();
@@ -53,7 +55,14 @@ pub(super) fn from_history(pages: &mut [Page], root: &Path) -> Vec<Diagnostic> {
         path.to_string_lossy().replace('\\', "/")
     };
     let files: Vec<String> = undated.iter().map(|&i| rel(&pages[i])).collect();
-    match crate::history::last_changed(root, &files) {
+    let mut asked = files.clone();
+    if lang.code.is_none() && !lang.others.is_empty() {
+        let questions = pages
+            .iter()
+            .filter(|p| matches!(p.kind, PageKind::Question(..)));
+        asked.extend(translations(root, questions, &lang.others));
+    }
+    match crate::history::last_changed(root, &asked) {
         Ok(dates) => {
             for (&i, file) in undated.iter().zip(&files) {
                 pages[i].updated = dates.get(file).cloned();
@@ -64,6 +73,36 @@ pub(super) fn from_history(pages: &mut [Page], root: &Path) -> Vec<Diagnostic> {
             .warning()
             .hint("answers show no \"last updated\" date from git; `updated = 2024-05-01` in a page's front matter still gives one")],
     }
+}
+
+/// The translations into languages `codes` in the folders of `pages` (`q.en.md`, also one
+/// whose original is gone), as paths relative to the site.
+fn translations<'p>(
+    root: &Path,
+    pages: impl Iterator<Item = &'p Page>,
+    codes: &[String],
+) -> Vec<String> {
+    let dirs: std::collections::BTreeSet<&Path> =
+        pages.filter_map(|p| p.source.path.parent()).collect();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with("_index."))
+            .filter(|n| codes.iter().any(|c| n.ends_with(&format!(".{c}.md"))))
+            .collect();
+        names.sort();
+        for name in names {
+            let t = dir.join(name);
+            let rel = t.strip_prefix(root).unwrap_or(&t);
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
