@@ -74,10 +74,11 @@ fn languages_sitemap(languages: &Languages) -> Vec<OutputFile> {
     for (current, lang) in languages.list.iter().enumerate() {
         for url in &lang.urls {
             let links = languages.links(current, url, "");
-            xml.push_str(&format!(
-                "  <url><loc>{}</loc>",
-                escape(&links[current].abs)
-            ));
+            // The page's own address (an untranslated original shown in this language is no
+            // version of it: its link leads to the language's home).
+            let page = if url == "index.html" { "" } else { url };
+            let loc = format!("{base}/{}", encode_path(&format!("{}{page}", lang.prefix)));
+            xml.push_str(&format!("  <url><loc>{}</loc>", escape(&loc)));
             let alternates = links.iter().filter(|l| l.translated);
             if alternates.clone().count() > 1 {
                 for l in alternates {

@@ -207,6 +207,8 @@ pub struct LanguageSite {
     pub prefix: String,
     /// Its pages' URLs from its root, in reading order (with `print.html`).
     pub urls: Vec<String>,
+    /// Its pages in its own words: every URL of `urls` but the untranslated originals shown
+    /// in it (`untranslated = "original"`), which are no version of a page in this language.
     known: std::collections::HashSet<String>,
 }
 
@@ -230,15 +232,24 @@ impl LanguageSite {
     pub fn new(code: &str, name: String, prefix: String, content: &super::Content) -> LanguageSite {
         let mut urls: Vec<String> = content.pages.iter().map(|p| p.url.clone()).collect();
         urls.push("print.html".into());
+        let own = content.pages.iter().filter(|p| {
+            let lang = &content.language;
+            lang.text_language(&p.source.path).is_empty()
+        });
         LanguageSite {
             code: code.to_string(),
             name,
             prefix,
-            known: urls.iter().cloned().collect(),
+            known: own
+                .map(|p| p.url.clone())
+                .chain(["print.html".to_string()])
+                .collect(),
             urls,
         }
     }
 
+    /// Whether the language has page `url` in its own words (an untranslated original shown
+    /// in it is not: the switcher leads to the language's home, `hreflang` leaves it out).
     pub fn has(&self, url: &str) -> bool {
         self.known.contains(url)
     }

@@ -324,6 +324,19 @@ fn untranslated_pages_may_show_the_original() {
         .iter()
         .filter(|l| l.1.is_some())
         .all(|l| l.0 != "How do I install the driver?"));
+    // No English version of it: the Chinese page names none (no hreflang), its switcher leads
+    // to the English home, and the sitemap lists the English address without alternates.
+    let zh_invoice = read(&out.join("01-start/invoice.html"));
+    assert!(hreflang(&zh_invoice).is_empty(), "{zh_invoice}");
+    assert_eq!(
+        switcher(&zh_invoice),
+        [("en".into(), "../en/index.html".into(), true)]
+    );
+    assert!(hreflang(&invoice).is_empty());
+    let sitemap = read(&out.join("sitemap.xml"));
+    let en_invoice = "<url><loc>https://help.example.com/faq/en/01-start/invoice.html</loc></url>";
+    assert!(sitemap.contains(en_invoice), "{sitemap}");
+    assert!(sitemap.contains("<url><loc>https://help.example.com/faq/en/</loc>"));
     // Nothing of the sort in the default language.
     assert!(!read(&out.join("01-start/invoice.html")).contains("lang=\"zh-CN\" hreflang"));
 }
