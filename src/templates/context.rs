@@ -220,6 +220,9 @@ pub(super) struct LinkCtx<'a> {
     pub(super) title_html: Cow<'a, str>,
     pub(super) url: &'a str,
     pub(super) number: &'a str,
+    /// The language of the title when it is not the page's (see [`PageCtx::lang`]).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(super) lang: &'a str,
 }
 
 /// What every page's template sees (ARCHITECTURE.md, "Template context").
@@ -538,6 +541,7 @@ impl<'a> Renderer<'a> {
             title_html: self.title_html(j),
             url: &p.url,
             number: &p.number,
+            lang: self.content.language.text_language(&p.source.path),
         }
     }
 
@@ -548,6 +552,7 @@ impl<'a> Renderer<'a> {
             title_html: Cow::Owned(escape(self.theme.string("home"))),
             url: &self.content.pages[0].url,
             number: "",
+            lang: "",
         }
     }
 }

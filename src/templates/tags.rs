@@ -93,6 +93,7 @@ impl Renderer<'_> {
                 )),
                 url: TAGS_INDEX,
                 number: "",
+                lang: "",
             },
         ];
         let mut ctx = self

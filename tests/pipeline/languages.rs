@@ -304,6 +304,15 @@ fn untranslated_pages_may_show_the_original() {
     assert!(start.contains(invoice_link), "{start}");
     assert!(!start.contains("01-start/install.html\" lang="));
     assert!(install.contains("02-billing/index.html\" lang=\"zh-CN\" hreflang=\"zh-CN\""));
+    // The breadcrumb: the chapter of an original, and the page itself.
+    assert!(
+        renew.contains("<span aria-current=\"location\" lang=\"zh-CN\">"),
+        "{renew}"
+    );
+    assert!(
+        renew.contains("href=\"../02-billing/index.html\" lang=\"zh-CN\" hreflang=\"zh-CN\">2 "),
+        "{renew}"
+    );
     // The print page's answers too.
     let print = read(&out.join("en/print.html"));
     assert!(
