@@ -654,6 +654,9 @@ fn each_language_has_a_feed_of_its_last_updated_questions() {
         ("02-billing/renew.html", ""),
         ("en/index.html", "en/"),
         ("en/01-start/visa.html", "en/"),
+        ("print.html", ""),
+        ("en/print.html", "en/"),
+        ("en/404.html", "en/"),
     ] {
         assert!(
             read(&out.join(page)).contains(&link(root)),
