@@ -129,7 +129,7 @@ fn charge(steps: u64, bytes: u64) -> tera::Result<()> {
     // A step may cost much (comparing large values): the clock is read every few charges.
     let n = CHARGES.get().wrapping_add(1);
     CHARGES.set(n);
-    if n % CLOCK_EVERY == 0 && STARTED.get().is_some_and(|t| t.elapsed() > DEADLINE) {
+    if n.is_multiple_of(CLOCK_EVERY) && STARTED.get().is_some_and(|t| t.elapsed() > DEADLINE) {
         return Err(over(Over::Time));
     }
     Ok(())
@@ -650,7 +650,9 @@ mod tests {
         let mut tera = Tera::default();
         charge_filters_and_functions(&mut tera);
         let mut places = Vec::new();
-        let tpl = instrument("t.html", text, false, &mut places).unwrap().unwrap();
+        let tpl = instrument("t.html", text, false, &mut places)
+            .unwrap()
+            .unwrap();
         register_places(&mut tera, &places);
         tera.templates.insert("t.html".into(), tpl);
         tera.build_inheritance_chains().unwrap();
@@ -730,14 +732,17 @@ mod tests {
         assert_eq!(over.map(|o| o.0), Some(Over::Bytes));
         // 29 of them are a page of 290 MB: within the budget but for the value made.
         let text = format!("{TEN_MB}{{% for i in range(end=20) %}}{{{{ s }}}}{{% endfor %}}");
-        assert_eq!(render(&text).0.map(|p| p.len()), Ok(20 * 10 << 20));
+        assert_eq!(render(&text).0.map(|p| p.len()), Ok((20 * 10) << 20));
     }
 
     #[test]
     fn prints_of_an_included_template_are_charged_where_printed() {
         let sources = [
             ("i.html", "{% for i in range(end=30) %}{{ s }}{% endfor %}"),
-            ("t.html", "{% macro m(s) %}{% include \"i.html\" %}{% endmacro m %}x"),
+            (
+                "t.html",
+                "{% macro m(s) %}{% include \"i.html\" %}{% endmacro m %}x",
+            ),
         ];
         let included = included(sources);
         assert_eq!(included, BTreeSet::from(["i.html".to_string()]));
@@ -772,7 +777,10 @@ mod tests {
     #[test]
     fn too_many_parts_in_one_expression_are_refused_at_their_line() {
         let text = format!("\n{{{{ {} }}}}", vec!["x"; 65].join(" ~ "));
-        assert_eq!(instrument("t", &text, false, &mut Vec::new()).err(), Some(2));
+        assert_eq!(
+            instrument("t", &text, false, &mut Vec::new()).err(),
+            Some(2)
+        );
     }
 
     #[test]
