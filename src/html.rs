@@ -61,14 +61,17 @@ pub fn forbidden_len(s: &str) -> usize {
 /// `text` with every character [`forbidden_len`] finds replaced by U+FFFD: content's text as it
 /// enters the build (a NUL or an escape character in an answer is never written raw).
 pub fn clean_text(text: String) -> String {
-    if !text
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef)
-    {
+    // 0xC2 and 0xEF lead many allowed characters too (Chinese full-width punctuation is
+    // U+FFxx): only a character that is really forbidden makes a new string.
+    let first = text.bytes().enumerate().position(|(i, b)| {
+        (b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef) && forbidden_len(&text[i..]) > 0
+    });
+    let Some(at) = first else {
         return text;
-    }
+    };
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
+    out.push_str(&text[..at]);
+    let mut rest = &text[at..];
     while let Some(c) = rest.chars().next() {
         let n = forbidden_len(rest);
         if n > 0 {
