@@ -159,6 +159,13 @@ mod tests {
         assert_eq!(escape(s), want);
         assert_eq!(clean_text(s.to_string()), want.replace("&lt;", "<"));
         assert_eq!(escape("plain 中文 &"), "plain 中文 &amp;");
+        // Full-width punctuation (U+FFxx, lead byte 0xEF) and U+00A0 (0xC2) are allowed.
+        let allowed = "全角，标点！（）\u{a0}¥";
+        assert_eq!(clean_text(allowed.to_string()), allowed);
+        assert_eq!(
+            clean_text(format!("{allowed}\u{1}，")),
+            format!("{allowed}\u{FFFD}，")
+        );
         assert_eq!(
             script_json("\"a\u{7f}b\u{85}c\u{9f}\""),
             "\"a\\u007fb\\u0085c\\u009f\""
