@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use elasticlunr::{Index, IndexBuilder};
 use serde::Serialize;
 
-use super::script::hash8;
+use super::script::write_global;
 use super::segment::FaqChinese;
 use super::terms::{tokens_of, DocTokens};
 use super::words::Words;
@@ -16,7 +16,6 @@ use super::{
 };
 use crate::config::SearchConfig;
 use crate::error::Result;
-use crate::output::OutputFile;
 
 #[derive(Serialize)]
 struct StoredDoc<'a> {
@@ -94,15 +93,5 @@ pub(super) fn build(
             })
             .collect(),
     };
-    let json = serde_json::to_string(&file).expect("the index serializes");
-    let js = format!(
-        "window.FAQSITE_SEARCH = {};\n",
-        crate::html::script_json(&json)
-    );
-    let script = SearchScript {
-        path: ONE_FILE_SCRIPT.into(),
-        version: hash8(js.as_bytes()),
-    };
-    sink.write(OutputFile::new("search-index.js", js))?;
-    Ok(script)
+    write_global("FAQSITE_SEARCH", ONE_FILE_SCRIPT, &file, sink)
 }

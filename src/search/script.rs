@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::IndexSink;
+use super::{IndexSink, SearchScript};
 use crate::error::Result;
 use crate::hash::short_hash;
 use crate::output::OutputFile;
@@ -40,4 +40,21 @@ pub(super) fn write_parts<T: Serialize>(
             Ok(hash)
         })
         .collect()
+}
+
+/// The script pages load (`path`): `window.<var> = data;`, handed to `sink`.
+pub(super) fn write_global(
+    var: &str,
+    path: &str,
+    data: &impl Serialize,
+    sink: &dyn IndexSink,
+) -> Result<SearchScript> {
+    let json = serde_json::to_string(data).expect("serializes");
+    let js = format!("window.{var} = {};\n", crate::html::script_json(&json));
+    let script = SearchScript {
+        path: path.into(),
+        version: hash8(js.as_bytes()),
+    };
+    sink.write(OutputFile::new(path, js))?;
+    Ok(script)
 }

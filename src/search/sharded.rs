@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::cache::{self, DocTerms, TermCache};
 use super::postings::{Bucket, Posting};
-use super::script::{hash8, load_script, write_parts};
+use super::script::{hash8, load_script, write_global, write_parts};
 use super::segment::FaqChinese;
 use super::shards::{postings_shard_of, shard_count, write_term_shards, write_vocabularies};
 use super::terms::doc_terms;
@@ -127,16 +127,7 @@ pub(super) fn build_sharded(
         lengths,
         closest,
     };
-    let json = serde_json::to_string(&manifest).expect("serializes");
-    let js = format!(
-        "window.FAQSITE_SEARCH_MANIFEST = {};\n",
-        crate::html::script_json(&json)
-    );
-    let script = SearchScript {
-        path: SHARDED_SCRIPT.into(),
-        version: hash8(js.as_bytes()),
-    };
-    sink.write(OutputFile::new(SHARDED_SCRIPT, js))?;
+    let script = write_global("FAQSITE_SEARCH_MANIFEST", SHARDED_SCRIPT, &manifest, sink)?;
     let keys = [('t', term_files), ('v', vocab_files)]
         .into_iter()
         .flat_map(|(kind, files)| {
