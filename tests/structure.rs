@@ -558,8 +558,16 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
         "the git history, read by gix (the one reader of .git/)",
     ),
     (
-        "src/output.rs",
-        "the output and staging folders: faqsite's own files",
+        "src/output/mod.rs",
+        "a folder's marker, to know faqsite's own folders",
+    ),
+    (
+        "src/output/files.rs",
+        "the output and staging folders' files, compared byte for byte",
+    ),
+    (
+        "src/output/leftovers.rs",
+        "earlier builds' leftover folders, only the files their record vouches for removed",
     ),
     (
         "src/output/guard.rs",
