@@ -5,8 +5,7 @@
 //! 1280 px: the sticky header with its call button, chapters in reading order, icon height; what
 //! a phone's first screen shows, touch targets, search loaded when wanted, the print page.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

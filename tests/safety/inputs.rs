@@ -2,8 +2,7 @@
 //! leave the site, images whose header declares a huge size, cut-short images, and a chapter
 //! so large that listing all of it on every question page would make the output quadratic.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 #[cfg(unix)]

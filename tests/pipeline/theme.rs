@@ -2,8 +2,7 @@
 //! `language`, overridable from the site), suggestions from site.toml; extension points
 //! (blocks, extra CSS/JS, logo, favicon, footer lines) need no copied template.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Any CJK ideograph or CJK/full-width punctuation.
