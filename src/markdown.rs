@@ -68,7 +68,7 @@ pub struct ImageRef {
     /// 1-based line in the page's source file.
     pub line: usize,
     /// In a paragraph (list item, table cell, heading) with text: an icon in a sentence, which
-    /// the theme sizes to the line (see [`mark_inline_images`]).
+    /// the theme sizes to the line (see `mark_inline_images` in `events.rs`).
     pub inline: bool,
 }
 

@@ -60,7 +60,7 @@ pub(super) struct Parsed {
     pub(super) source: Source,
 }
 
-/// Files parsed by an earlier [`load`] of this process (`serve`), each with its text and what
+/// Files parsed by an earlier [`load`](super::load) of this process (`serve`), each with its text and what
 /// its file system entry said then (size, times, inode): a file whose entry says the same is
 /// not read again, one whose text is the same is not parsed again (only files that parsed are
 /// kept).

@@ -128,7 +128,7 @@ impl Staging {
         write_new_file(&p, bytes)
     }
 
-    /// Write one file in pieces (see [`Sink::write_streamed`]); identical to the previous
+    /// Write one file in pieces (see [`Sink::write_streamed`](super::Sink::write_streamed)); identical to the previous
     /// output's file, it becomes a link to that, as in [`Staging::write`].
     pub fn write_streamed(&self, rel: &Path, fill: &mut Fill<'_>) -> Result<()> {
         use std::io::Write;
