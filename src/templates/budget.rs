@@ -4,18 +4,23 @@
 //!
 //! One budget per render, counted on the rendering thread, that neither templates nor content
 //! can lift: [`MAX_STEPS`] steps (each loop turn, macro call, include or block entered, and each
-//! number a `range` makes) and [`MAX_BYTES`] bytes of values made (every value printed, stored
-//! by `set`, handed to a macro, or returned by a filter or function; and the text of each body
-//! entered), values nested at most [`MAX_DEPTH`] deep, and [`DEADLINE`] of wall-clock time as a
-//! last resort. Templates are instrumented once, when compiled ([`instrument`]): a call to
-//! `__tick` at the start of every body that can run many times, a `__size` filter on every
-//! value printed, stored or passed to a macro; every filter and function is wrapped
-//! ([`charge_filters_and_functions`]), and the few that can make much more than they are given
-//! (`range`, `replace`, `indent`, `join`, `split`) are checked before they run. A template that
-//! goes over is an error at its file and line ([`Breach`]), in seconds.
+//! number a `range` makes) and [`MAX_BYTES`] bytes of values made (every byte the page writes
+//! ([`Counted`]), every value stored by `set`, handed to a macro, returned by a filter or
+//! function, or printed where Tera keeps the output in memory before writing it: in a macro, a
+//! filter section or a template that is included; and the text of each body entered), values
+//! nested at most [`MAX_DEPTH`] deep, and [`DEADLINE`] of wall-clock time as a last resort.
+//! Templates are instrumented once, when compiled ([`instrument`]): a call without arguments
+//! to a function of its own (`__faqsite_tick_<place>`) at the start of every body that can run
+//! many times, a filter of its own (`__faqsite_size_<place>`) on the values charged; every
+//! filter and function is wrapped ([`charge_filters_and_functions`]), and the few that can make
+//! much more than they are given (`range`, `replace`, `indent`, `join`, `split`) are checked
+//! before they run. A template that goes over is an error at its file and line ([`Breach`]),
+//! in seconds. The calls cost ~1 % of a page's render (each call's arguments and the copy a
+//! filter returns were a third of Tera's time before they were made argument-free and prints
+//! written straight to the page were counted by the writer instead).
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -75,7 +80,11 @@ thread_local! {
     static PLACE: Cell<usize> = const { Cell::new(0) };
     static OVER: Cell<Option<Over>> = const { Cell::new(None) };
     static STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+    static CHARGES: Cell<u32> = const { Cell::new(0) };
 }
+
+/// The clock is read once every this many charges (reading it on each was 1 % of a build).
+const CLOCK_EVERY: u32 = 64;
 
 /// Starts a render's budget on this thread (a render runs on one thread).
 pub fn start() {
@@ -117,8 +126,10 @@ fn charge(steps: u64, bytes: u64) -> tera::Result<()> {
     if b > MAX_BYTES {
         return Err(over(Over::Bytes));
     }
-    // On every charge (~25 ns): a step may cost much (comparing large values).
-    if STARTED.get().is_some_and(|t| t.elapsed() > DEADLINE) {
+    // A step may cost much (comparing large values): the clock is read every few charges.
+    let n = CHARGES.get().wrapping_add(1);
+    CHARGES.set(n);
+    if n % CLOCK_EVERY == 0 && STARTED.get().is_some_and(|t| t.elapsed() > DEADLINE) {
         return Err(over(Over::Time));
     }
     Ok(())
@@ -234,8 +245,7 @@ impl Function for ChargedFunction {
     }
 }
 
-/// Wraps every filter and function registered so far in a charge, and registers `__tick` and
-/// `__size`, which [`instrument`] puts in templates.
+/// Wraps every filter and function registered so far in a charge.
 pub fn charge_filters_and_functions(tera: &mut Tera) {
     for (name, f) in tera.filters.iter_mut() {
         *f = Arc::new(ChargedFilter(name.clone(), f.clone()));
@@ -243,39 +253,76 @@ pub fn charge_filters_and_functions(tera: &mut Tera) {
     for (name, f) in tera.functions.iter_mut() {
         *f = Arc::new(ChargedFunction(name.clone(), f.clone()));
     }
-    tera.register_function(TICK, tick);
-    tera.register_filter(SIZE, size_filter);
 }
 
-const TICK: &str = "__faqsite_tick";
-const SIZE: &str = "__faqsite_size";
+const TICK: &str = "__faqsite_tick_";
+const SIZE: &str = "__faqsite_size_";
 
-/// `__tick(at, n)`: a body entered at place `at` holding `n` bytes of text.
-fn tick(args: &HashMap<String, Value>) -> tera::Result<Value> {
-    if let Some(at) = arg_usize(args, "at") {
-        PLACE.set(at as usize);
+/// Registers the function or filter each place [`instrument`] made calls: without arguments
+/// (Tera makes a map of a call's arguments each time it is called).
+pub fn register_places(tera: &mut Tera, places: &[Place]) {
+    for (at, place) in places.iter().enumerate() {
+        match place.2 {
+            Some(bytes) => tera.register_function(&format!("{TICK}{at}"), Tick { at, bytes }),
+            None => tera.register_filter(&format!("{SIZE}{at}"), Size { at }),
+        }
     }
-    charge(1, arg_usize(args, "n").unwrap_or(0))?;
-    Ok(Value::Bool(false))
 }
 
-/// `x | __size(at)`: `x` charged, unchanged.
-fn size_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    if let Some(at) = arg_usize(args, "at") {
-        PLACE.set(at as usize);
+/// `__faqsite_tick_<at>()`: a body entered at place `at` holding `bytes` bytes of text.
+struct Tick {
+    at: usize,
+    bytes: u64,
+}
+
+impl Function for Tick {
+    fn call(&self, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        PLACE.set(self.at);
+        charge(1, self.bytes)?;
+        Ok(Value::Bool(false))
     }
-    charge(0, size(value)?)?;
-    Ok(value.clone())
 }
 
-/// A template's place for messages: (template name, line).
-pub type Place = (String, usize);
+/// `x | __faqsite_size_<at>`: `x` charged, unchanged.
+struct Size {
+    at: usize,
+}
+
+impl Filter for Size {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        PLACE.set(self.at);
+        charge(0, size(value)?)?;
+        Ok(value.clone())
+    }
+}
+
+/// The page's output, each byte written charged: what a template prints straight to the page
+/// is counted here rather than by a filter on each print.
+pub struct Counted<'w, W>(pub &'w mut W);
+
+impl<W: std::io::Write> std::io::Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        charge(0, buf.len() as u64).map_err(std::io::Error::other)?;
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// A template's place for messages: (template name, line), and for a tick the bytes of text
+/// of its body (`None`: a value charged there).
+pub type Place = (String, usize, Option<u64>);
 
 /// Parses `text` as template `name` with the budget's calls put in, adding each place a call
-/// names to `places`. `Err(line)`: an expression with more than [`MAX_PARTS`] parts.
+/// names to `places`; `included`: the template is included by another (its prints may land in a
+/// buffer Tera keeps, as in a macro, so they are charged). `Err(line)`: an expression with more
+/// than [`MAX_PARTS`] parts.
 pub fn instrument(
     name: &str,
     text: &str,
+    included: bool,
     places: &mut Vec<Place>,
 ) -> Result<tera::Result<Template>, usize> {
     let mut tpl = match Template::new(name, None, text) {
@@ -288,6 +335,7 @@ pub fn instrument(
         cursor: HashMap::new(),
         places,
         too_many: None,
+        buffered: usize::from(included),
     };
     let start = walk.tick_node(1, &tpl.ast);
     walk.nodes(&mut tpl.ast);
@@ -304,6 +352,37 @@ pub fn instrument(
         }
     }
     Ok(Ok(tpl))
+}
+
+/// The names every template of `texts` includes (`{% include %}`), wherever the include is.
+/// A template that does not parse includes nothing here (it is reported when compiled).
+pub fn included<'t>(texts: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeSet<String> {
+    fn walk(nodes: &[Node], out: &mut BTreeSet<String>) {
+        for node in nodes {
+            match node {
+                Node::Include(_, names, _) => out.extend(names.iter().cloned()),
+                Node::Block(_, b, _) => walk(&b.body, out),
+                Node::Forloop(_, f, _) => {
+                    walk(&f.body, out);
+                    walk(f.empty_body.as_deref().unwrap_or_default(), out);
+                }
+                Node::MacroDefinition(_, m, _) => walk(&m.body, out),
+                Node::FilterSection(_, f, _) => walk(&f.body, out),
+                Node::If(i, _) => {
+                    i.conditions.iter().for_each(|(_, _, b)| walk(b, out));
+                    walk(i.otherwise.as_ref().map_or(&[][..], |(_, b)| b), out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for (name, text) in texts {
+        if let Ok(tpl) = Template::new(name, None, text) {
+            walk(&tpl.ast, &mut out);
+        }
+    }
+    out
 }
 
 fn find_blocks(ast: &[Node], blocks: &mut HashMap<String, Block>) {
@@ -357,6 +436,9 @@ struct Walk<'a> {
     cursor: HashMap<&'static str, usize>,
     places: &'a mut Vec<Place>,
     too_many: Option<usize>,
+    /// Inside this many macros, filter sections or an included template: what is printed goes
+    /// to a buffer Tera keeps, not to the page's writer, so it is charged where printed.
+    buffered: usize,
 }
 
 impl Walk<'_> {
@@ -376,21 +458,18 @@ impl Walk<'_> {
         }
     }
 
-    fn place(&mut self, line: usize) -> Value {
-        self.places.push((self.name.to_string(), line));
-        Value::from(self.places.len() - 1)
+    fn place(&mut self, line: usize, tick: Option<u64>) -> usize {
+        self.places.push((self.name.to_string(), line, tick));
+        self.places.len() - 1
     }
 
-    /// `{% if __tick(at, n) %}{% endif %}` for a body at `line`: `n` the bytes of its text.
+    /// `{% if __faqsite_tick_<at>() %}{% endif %}` for a body at `line` (the place remembers
+    /// the bytes of the body's text).
     fn tick_node(&mut self, line: usize, body: &[Node]) -> Node {
-        let at = self.place(line);
-        let n = Value::from(text_bytes(body));
+        let at = self.place(line, Some(text_bytes(body)));
         let call = FunctionCall {
-            name: TICK.to_string(),
-            args: HashMap::from([
-                ("at".to_string(), Expr::new(literal(at))),
-                ("n".to_string(), Expr::new(literal(n))),
-            ]),
+            name: format!("{TICK}{at}"),
+            args: HashMap::new(),
         };
         let cond = Expr::new(ExprVal::FunctionCall(call));
         Node::If(
@@ -402,13 +481,13 @@ impl Walk<'_> {
         )
     }
 
-    /// Puts `__size(at)` at the end of `e`'s filters (before a last `safe`).
+    /// Puts `__faqsite_size_<at>` at the end of `e`'s filters (before a last `safe`).
     fn charge_expr(&mut self, e: &mut Expr, line: usize) {
         self.expr(e, line);
-        let at = self.place(line);
+        let at = self.place(line, None);
         let call = FunctionCall {
-            name: SIZE.to_string(),
-            args: HashMap::from([("at".to_string(), Expr::new(literal(at)))]),
+            name: format!("{SIZE}{at}"),
+            args: HashMap::new(),
         };
         let last_safe = e.filters.last().is_some_and(|f| f.name == "safe");
         let pos = e.filters.len() - usize::from(last_safe);
@@ -425,6 +504,11 @@ impl Walk<'_> {
 
     fn node(&mut self, node: &mut Node) {
         match node {
+            // Printed straight to the page: the writer counts it ([`Counted`]).
+            Node::VariableBlock(_, e) if self.buffered == 0 => {
+                let line = self.line("{{");
+                self.expr(e, line);
+            }
             Node::VariableBlock(_, e) => {
                 let line = self.line("{{");
                 self.charge_expr(e, line);
@@ -449,7 +533,9 @@ impl Walk<'_> {
                 for e in args.values_mut().flatten() {
                     self.expr(e, line);
                 }
+                self.buffered += 1;
                 self.body(line, body);
+                self.buffered -= 1;
             }
             Node::Block(_, b, _) => {
                 let line = self.line("block");
@@ -458,7 +544,9 @@ impl Walk<'_> {
             Node::FilterSection(_, f, _) => {
                 let line = self.line("filter");
                 self.call(&mut f.filter, line);
+                self.buffered += 1;
                 self.nodes(&mut f.body);
+                self.buffered -= 1;
             }
             Node::If(i, _) => {
                 for (_, cond, body) in &mut i.conditions {
@@ -535,10 +623,6 @@ impl Walk<'_> {
     }
 }
 
-fn literal(v: Value) -> ExprVal {
-    ExprVal::Int(v.as_i64().unwrap_or(0))
-}
-
 /// The bytes of text a body writes each time it runs (its `if` branches and filter sections
 /// included; loops, macros and blocks in it count their own).
 fn text_bytes(body: &[Node]) -> u64 {
@@ -566,7 +650,8 @@ mod tests {
         let mut tera = Tera::default();
         charge_filters_and_functions(&mut tera);
         let mut places = Vec::new();
-        let tpl = instrument("t.html", text, &mut places).unwrap().unwrap();
+        let tpl = instrument("t.html", text, false, &mut places).unwrap().unwrap();
+        register_places(&mut tera, &places);
         tera.templates.insert("t.html".into(), tpl);
         tera.build_inheritance_chains().unwrap();
         (tera, places)
@@ -575,8 +660,10 @@ mod tests {
     fn render(text: &str) -> (Result<String, String>, Option<(Over, usize)>) {
         let (tera, places) = tera(text);
         start();
+        let mut out = Vec::new();
         let r = tera
-            .render("t.html", &tera::Context::new())
+            .render_to("t.html", &tera::Context::new(), Counted(&mut out))
+            .map(|()| String::from_utf8(out).unwrap())
             .map_err(|e| format!("{e:?}"));
         (r, breach().map(|b| (b.over, places[b.place].1)))
     }
@@ -631,6 +718,48 @@ mod tests {
         assert_eq!(over.map(|o| o.0), Some(Over::Bytes));
     }
 
+    /// 10 MB in `s`, made by doubling (the doubling is charged: 20 MB).
+    const TEN_MB: &str = "{% set_global s = \"0123456789\" %}{% for i in range(end=20) %}\
+                          {% set_global s = s ~ s %}{% endfor %}";
+
+    #[test]
+    fn what_a_page_prints_is_counted_by_its_writer() {
+        let text = format!("{TEN_MB}\n{{% for i in range(end=30) %}}{{{{ s }}}}{{% endfor %}}");
+        let (r, over) = render(&text);
+        assert!(r.is_err());
+        assert_eq!(over.map(|o| o.0), Some(Over::Bytes));
+        // 29 of them are a page of 290 MB: within the budget but for the value made.
+        let text = format!("{TEN_MB}{{% for i in range(end=20) %}}{{{{ s }}}}{{% endfor %}}");
+        assert_eq!(render(&text).0.map(|p| p.len()), Ok(20 * 10 << 20));
+    }
+
+    #[test]
+    fn prints_of_an_included_template_are_charged_where_printed() {
+        let sources = [
+            ("i.html", "{% for i in range(end=30) %}{{ s }}{% endfor %}"),
+            ("t.html", "{% macro m(s) %}{% include \"i.html\" %}{% endmacro m %}x"),
+        ];
+        let included = included(sources);
+        assert_eq!(included, BTreeSet::from(["i.html".to_string()]));
+        let mut tera = Tera::default();
+        charge_filters_and_functions(&mut tera);
+        let mut places = Vec::new();
+        for (name, text) in sources {
+            let t = instrument(name, text, included.contains(name), &mut places);
+            tera.templates.insert(name.into(), t.unwrap().unwrap());
+        }
+        let page = format!("{{% import \"t.html\" as t %}}{TEN_MB}{{{{ t::m(s=s) | length }}}}");
+        let t = instrument("p.html", &page, false, &mut places);
+        tera.templates.insert("p.html".into(), t.unwrap().unwrap());
+        register_places(&mut tera, &places);
+        tera.build_inheritance_chains().unwrap();
+        start();
+        // The macro's 300 MB stay in Tera's buffer: only their length reaches the page.
+        let r = tera.render_to("p.html", &tera::Context::new(), Counted(&mut Vec::new()));
+        assert!(r.is_err(), "{r:?}");
+        assert_eq!(breach().map(|b| b.over), Some(Over::Bytes));
+    }
+
     #[test]
     fn a_value_nested_too_deep_is_refused() {
         let (r, over) = render(
@@ -643,7 +772,7 @@ mod tests {
     #[test]
     fn too_many_parts_in_one_expression_are_refused_at_their_line() {
         let text = format!("\n{{{{ {} }}}}", vec!["x"; 65].join(" ~ "));
-        assert_eq!(instrument("t", &text, &mut Vec::new()).err(), Some(2));
+        assert_eq!(instrument("t", &text, false, &mut Vec::new()).err(), Some(2));
     }
 
     #[test]

@@ -253,7 +253,10 @@ impl Theme {
             return Err(Error::one(d.clone()));
         }
         budget::start();
-        let rendered = self.tera.tera.render_to(name, ctx, &mut *out);
+        let rendered = self
+            .tera
+            .tera
+            .render_to(name, ctx, budget::Counted(&mut *out));
         let Err(e) = rendered else { return Ok(()) };
         let Some(breach) = budget::breach() else {
             return Err(template_error(&e, &self.sources, Some(name)));
@@ -261,7 +264,7 @@ impl Theme {
         out.clear();
         // (A template may call the budget's functions itself, with any place.)
         let (template, line) = match self.tera.places.get(breach.place) {
-            Some((t, l)) => (t.as_str(), *l),
+            Some((t, l, _)) => (t.as_str(), *l),
             None => (name, 0),
         };
         let file = self
@@ -380,8 +383,10 @@ fn add_templates(
     sources: &BTreeMap<String, (PathBuf, String)>,
 ) -> Result<Vec<budget::Place>> {
     let mut places = Vec::new();
+    let included = budget::included(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())));
     for (name, (shown, text)) in sources {
-        let tpl = budget::instrument(name, text, &mut places).map_err(|line| {
+        let tpl = budget::instrument(name, text, included.contains(name), &mut places);
+        let tpl = tpl.map_err(|line| {
             Error::one(
                 Diagnostic::new(
                     shown,
@@ -400,6 +405,7 @@ fn add_templates(
         })?;
         tera.templates.insert(name.clone(), tpl);
     }
+    budget::register_places(tera, &places);
     tera.build_inheritance_chains()
         .and_then(|()| tera.check_macro_files())
         .map_err(|e| template_error(&e, sources, None))?;

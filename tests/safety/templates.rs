@@ -162,10 +162,20 @@ fn template_bombs_go_over_the_budget_at_their_line() {
 #[test]
 fn a_template_calling_the_budget_itself_gets_an_error_not_a_crash() {
     let (_tmp, site) = fixture("basic");
+    // A place that does not exist, and arguments the budget's calls do not take.
     write(
         &site,
         "templates/extra_head.html",
-        "{{ __faqsite_tick(at=99999999, n=999999999999) }}",
+        "{{ __faqsite_tick_99999999(n=999999999999) }}{{ 1 | __faqsite_size_99999999 }}",
+    );
+    let (code, err) = exit_code(&["build"], &site);
+    assert_eq!(code, Some(1), "an error, not a crash:\n{err}");
+    assert!(err.contains("__faqsite_tick_99999999"), "{err}");
+    // A real place's tick, called in a loop, counts against the budget like any step.
+    write(
+        &site,
+        "templates/extra_head.html",
+        "{% for i in range(end=900000) %}{{ __faqsite_tick_0(n=9) }}{{ __faqsite_tick_0() }}{% endfor %}",
     );
     let (code, err) = exit_code(&["build"], &site);
     assert_eq!(code, Some(1), "an error, not a crash:\n{err}");
