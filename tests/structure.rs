@@ -593,8 +593,13 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
     ),
     (
         "src/import/mod.rs",
-        "`import`: the documents named on its command line and the images beside them, never \
-         outside a document's folder (not a build: it writes the site's sources)",
+        "`import`: the documents named on its command line (not a build: it writes the site's \
+         sources)",
+    ),
+    (
+        "src/import/writer.rs",
+        "`import`: the images beside the documents named on its command line, never outside a \
+         document's folder",
     ),
     (
         "src/report/parse.rs",

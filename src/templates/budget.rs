@@ -650,7 +650,9 @@ mod tests {
         let mut tera = Tera::default();
         charge_filters_and_functions(&mut tera);
         let mut places = Vec::new();
-        let tpl = instrument("t.html", text, false, &mut places).unwrap().unwrap();
+        let tpl = instrument("t.html", text, false, &mut places)
+            .unwrap()
+            .unwrap();
         register_places(&mut tera, &places);
         tera.templates.insert("t.html".into(), tpl);
         tera.build_inheritance_chains().unwrap();
@@ -737,7 +739,10 @@ mod tests {
     fn prints_of_an_included_template_are_charged_where_printed() {
         let sources = [
             ("i.html", "{% for i in range(end=30) %}{{ s }}{% endfor %}"),
-            ("t.html", "{% macro m(s) %}{% include \"i.html\" %}{% endmacro m %}x"),
+            (
+                "t.html",
+                "{% macro m(s) %}{% include \"i.html\" %}{% endmacro m %}x",
+            ),
         ];
         let included = included(sources);
         assert_eq!(included, BTreeSet::from(["i.html".to_string()]));
@@ -772,7 +777,10 @@ mod tests {
     #[test]
     fn too_many_parts_in_one_expression_are_refused_at_their_line() {
         let text = format!("\n{{{{ {} }}}}", vec!["x"; 65].join(" ~ "));
-        assert_eq!(instrument("t", &text, false, &mut Vec::new()).err(), Some(2));
+        assert_eq!(
+            instrument("t", &text, false, &mut Vec::new()).err(),
+            Some(2)
+        );
     }
 
     #[test]
