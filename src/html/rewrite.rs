@@ -242,28 +242,39 @@ const URL_ATTRS: [(&str, UrlAttr); 4] = [
 /// `html` with every `href`, `id`, `src` and `srcset` value that `edit` changes (it gets the
 /// value as written, entities and all), and each link whose text `bare(text, new_href)` says
 /// is its own address given `class` (first, before its other attributes).
+///
+/// One pass edits the values and reads each link's text; a link's text comes after its start
+/// tag, so only when a link turns out bare does a second pass give it its class (two passes
+/// for every answer were 60 % of the print page's time).
 pub fn edit_urls(
     html: &str,
     mut edit: impl FnMut(UrlAttr, &str) -> Option<String>,
     bare: impl Fn(&str, &str) -> bool,
     class: &str,
 ) -> String {
-    let texts = link_texts(html);
+    let texts = RefCell::new(Vec::<Option<String>>::new());
+    let mut hrefs = Vec::new();
+    let every = on_element(|el| {
+        if let (Some(href), true) = (edit_attributes(el, &mut edit)?, el.tag_name() == "a") {
+            hrefs.push(href);
+        }
+        Ok(())
+    });
+    let mut handlers = vec![(selector!("[href], [id], [src], [srcset]"), every)];
+    if may_hold(html, "a") {
+        handlers.extend(link_text_handlers(&texts));
+    }
+    let once = run(html, handlers, Vec::new());
+    let texts = texts.into_inner();
+    let is_bare = |(href, text): (&String, &Option<String>)| {
+        text.as_deref().is_some_and(|t| bare(t, href))
+    };
+    if !hrefs.iter().zip(&texts).any(is_bare) {
+        return once.unwrap_or_else(|| html.to_string());
+    }
     let mut link = 0;
     let every = on_element(|el| {
-        let mut href = None;
-        for (name, which) in URL_ATTRS {
-            let Some(value) = el.get_attribute(name) else {
-                continue;
-            };
-            let new = edit(which, &value);
-            if let Some(new) = &new {
-                el.set_attribute(name, new)?;
-            }
-            if which == UrlAttr::Href {
-                href = Some(new.unwrap_or(value));
-            }
-        }
+        let href = edit_attributes(el, &mut edit)?;
         if let (Some(href), true) = (href, el.tag_name() == "a") {
             let text = texts.get(link).and_then(Option::as_deref);
             link += 1;
@@ -281,13 +292,31 @@ pub fn edit_urls(
     .unwrap_or_else(|| html.to_string())
 }
 
-/// The text of each `<a href>` of `html` in order (as written, entities and all); `None` for
-/// a link that holds other elements or comments.
-fn link_texts(html: &str) -> Vec<Option<String>> {
-    if !may_hold(html, "a") {
-        return Vec::new();
+/// The element's `href`, `id`, `src` and `srcset` set to what `edit` makes of them; its
+/// `href` as it now reads.
+fn edit_attributes(
+    el: &mut Element<'_, '_>,
+    edit: &mut impl FnMut(UrlAttr, &str) -> Option<String>,
+) -> Result<Option<String>, Box<dyn std::error::Error + Send + Sync>> {
+    let mut href = None;
+    for (name, which) in URL_ATTRS {
+        let Some(value) = el.get_attribute(name) else {
+            continue;
+        };
+        let new = edit(which, &value);
+        if let Some(new) = &new {
+            el.set_attribute(name, new)?;
+        }
+        if which == UrlAttr::Href {
+            href = Some(new.unwrap_or(value));
+        }
     }
-    let texts = RefCell::new(Vec::<Option<String>>::new());
+    Ok(href)
+}
+
+/// Handlers that push the text of each `<a href>` to `texts` in order (as written, entities
+/// and all); `None` for a link that holds other elements or comments.
+fn link_text_handlers(texts: &RefCell<Vec<Option<String>>>) -> Handlers<'_> {
     let links = ElementContentHandlers::default()
         .element(|_: &mut Element<'_, '_>| {
             texts.borrow_mut().push(Some(String::new()));
@@ -311,12 +340,10 @@ fn link_texts(html: &str) -> Vec<Option<String>> {
         }
         Ok(())
     });
-    let handlers = vec![
+    vec![
         (selector!("a[href]"), links),
         (selector!("a[href] *"), inner),
-    ];
-    run(html, handlers, Vec::new());
-    texts.into_inner()
+    ]
 }
 
 /// `class` added to the element's classes, written as its first attribute when it had none.

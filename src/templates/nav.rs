@@ -147,10 +147,9 @@ impl Renderer<'_> {
         } else {
             Vec::new()
         };
-        let ctx = RelatedCtx {
-            base: self.base_context(place.root.clone(), chapters),
-            chapter,
-        };
+        let mut base = self.base_context(place.root.clone(), chapters);
+        base.t.only = self.theme.strings_read(RELATED_TEMPLATE);
+        let ctx = RelatedCtx { base, chapter };
         self.render_fragment(RELATED_TEMPLATE, &ctx)
     }
 
@@ -160,8 +159,11 @@ impl Renderer<'_> {
         if !self.theme.has_template(NAV_TEMPLATE) {
             return Ok(String::new());
         }
+        // Only the UI words nav.html reads: all of them were most of each sidebar's context.
+        let mut base = self.base_context(place.root.clone(), self.nav_at(place));
+        base.t.only = self.theme.strings_read(NAV_TEMPLATE);
         let ctx = NavCtx {
-            base: self.base_context(place.root.clone(), self.nav_at(place)),
+            base,
             chapter: place.chapter.map(|ci| self.chapter_summary(ci)),
         };
         self.render_fragment(NAV_TEMPLATE, &ctx)
