@@ -61,14 +61,17 @@ pub fn forbidden_len(s: &str) -> usize {
 /// `text` with every character [`forbidden_len`] finds replaced by U+FFFD: content's text as it
 /// enters the build (a NUL or an escape character in an answer is never written raw).
 pub fn clean_text(text: String) -> String {
-    if !text
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef)
-    {
+    // 0xC2 and 0xEF lead many allowed characters too (Chinese full-width punctuation is
+    // U+FFxx): only a character that is really forbidden makes a new string.
+    let first = text.bytes().enumerate().position(|(i, b)| {
+        (b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xef) && forbidden_len(&text[i..]) > 0
+    });
+    let Some(at) = first else {
         return text;
-    }
+    };
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
+    out.push_str(&text[..at]);
+    let mut rest = &text[at..];
     while let Some(c) = rest.chars().next() {
         let n = forbidden_len(rest);
         if n > 0 {
@@ -156,6 +159,13 @@ mod tests {
         assert_eq!(escape(s), want);
         assert_eq!(clean_text(s.to_string()), want.replace("&lt;", "<"));
         assert_eq!(escape("plain 中文 &"), "plain 中文 &amp;");
+        // Full-width punctuation (U+FFxx, lead byte 0xEF) and U+00A0 (0xC2) are allowed.
+        let allowed = "全角，标点！（）\u{a0}¥";
+        assert_eq!(clean_text(allowed.to_string()), allowed);
+        assert_eq!(
+            clean_text(format!("{allowed}\u{1}，")),
+            format!("{allowed}\u{FFFD}，")
+        );
         assert_eq!(
             script_json("\"a\u{7f}b\u{85}c\u{9f}\""),
             "\"a\\u007fb\\u0085c\\u009f\""

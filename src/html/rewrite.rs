@@ -266,9 +266,8 @@ pub fn edit_urls(
     }
     let once = run(html, handlers, Vec::new());
     let texts = texts.into_inner();
-    let is_bare = |(href, text): (&String, &Option<String>)| {
-        text.as_deref().is_some_and(|t| bare(t, href))
-    };
+    let is_bare =
+        |(href, text): (&String, &Option<String>)| text.as_deref().is_some_and(|t| bare(t, href));
     if !hrefs.iter().zip(&texts).any(is_bare) {
         return once.unwrap_or_else(|| html.to_string());
     }

@@ -129,7 +129,7 @@ fn charge(steps: u64, bytes: u64) -> tera::Result<()> {
     // A step may cost much (comparing large values): the clock is read every few charges.
     let n = CHARGES.get().wrapping_add(1);
     CHARGES.set(n);
-    if n % CLOCK_EVERY == 0 && STARTED.get().is_some_and(|t| t.elapsed() > DEADLINE) {
+    if n.is_multiple_of(CLOCK_EVERY) && STARTED.get().is_some_and(|t| t.elapsed() > DEADLINE) {
         return Err(over(Over::Time));
     }
     Ok(())
@@ -732,7 +732,7 @@ mod tests {
         assert_eq!(over.map(|o| o.0), Some(Over::Bytes));
         // 29 of them are a page of 290 MB: within the budget but for the value made.
         let text = format!("{TEN_MB}{{% for i in range(end=20) %}}{{{{ s }}}}{{% endfor %}}");
-        assert_eq!(render(&text).0.map(|p| p.len()), Ok(20 * 10 << 20));
+        assert_eq!(render(&text).0.map(|p| p.len()), Ok((20 * 10) << 20));
     }
 
     #[test]
