@@ -169,7 +169,7 @@ pub fn quotable(file: &Path) -> bool {
         && plain.canonicalize().is_ok_and(|real| real == plain)
 }
 
-/// The test harness's record of every file the gate let be read (`tests/safety_inputs.rs`):
+/// The test harness's record of every file the gate let be read (`tests/fuzz.rs`):
 /// off unless [`recorder::start`] was called; then each read is noted with the site folder it
 /// was read for.
 pub mod recorder {

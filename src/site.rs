@@ -408,6 +408,7 @@ impl<'a> Run<'a> {
             self.markdown(&content, theme.as_ref().ok(), cache);
         diagnostics.append(&mut content.warnings);
         diagnostics.extend(problems);
+        diagnostics.extend(theme.iter().flat_map(|t| t.warnings.iter().cloned()));
         content.release_sources();
         t.lap("markdown");
 

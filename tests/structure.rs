@@ -558,8 +558,16 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
         "the git history, read by gix (the one reader of .git/)",
     ),
     (
-        "src/output.rs",
-        "the output and staging folders: faqsite's own files",
+        "src/output/mod.rs",
+        "a folder's marker, to know faqsite's own folders",
+    ),
+    (
+        "src/output/files.rs",
+        "the output and staging folders' files, compared byte for byte",
+    ),
+    (
+        "src/output/leftovers.rs",
+        "earlier builds' leftover folders, only the files their record vouches for removed",
     ),
     (
         "src/output/guard.rs",
@@ -585,8 +593,13 @@ const READS_WITHOUT_GATE: &[(&str, &str)] = &[
     ),
     (
         "src/import/mod.rs",
-        "`import`: the documents named on its command line and the images beside them, never \
-         outside a document's folder (not a build: it writes the site's sources)",
+        "`import`: the documents named on its command line (not a build: it writes the site's \
+         sources)",
+    ),
+    (
+        "src/import/writer.rs",
+        "`import`: the images beside the documents named on its command line, never outside a \
+         document's folder",
     ),
     (
         "src/report/parse.rs",

@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{normalize, pack, shard_of, write_parts, IndexSink, SearchDoc};
+use super::script::write_parts;
+use super::shards::shard_of;
+use super::{normalize, pack, IndexSink, SearchDoc};
 use crate::error::Result;
 
 /// Whether `c` is a Chinese character as `search.js` counts them (its `HAN` pattern).

@@ -1,7 +1,7 @@
 //! `serve`'s builds: the first makes the output whole (as `build` does, keeping the keys of
 //! its pages and shards); each later one updates that output in place, the pages first (then
 //! `serve` sends the reload), the search index and `print.html` after, in a staging update of
-//! their own. The output is always the same as a fresh build's (`tests/serve_rebuild.rs`).
+//! their own. The output is always the same as a fresh build's (`tests/pipeline/serve_rebuild.rs`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

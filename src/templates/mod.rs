@@ -71,6 +71,8 @@ pub struct Theme {
     pub strings: strings::Strings,
     /// The site's logo, favicon and extra CSS/JS, as versioned URLs under `static/`.
     pub added: Added,
+    /// Problems of the theme's files the build goes on with (a UI string no longer used).
+    pub warnings: Vec<Diagnostic>,
     /// What each template reads (see `uses.rs`).
     uses: BTreeMap<String, uses::Uses>,
     /// The UI words (`t.<key>`) each template reads, when it reads them one by one.
@@ -165,7 +167,7 @@ impl Theme {
     /// their text is the same, and this theme's are left there.
     pub fn load(root: &Path, config: &Config, compiled: &mut CompiledTemplates) -> Result<Theme> {
         let files = theme_files(root, config)?;
-        let strings = strings::load(&files, DEFAULT_THEME, root, config)?;
+        let (strings, warnings) = strings::load(&files, DEFAULT_THEME, root, config)?;
         let mut sources = BTreeMap::new();
         let mut static_files = Vec::new();
         for (rel, (shown, bytes)) in files {
@@ -212,6 +214,7 @@ impl Theme {
             versioned,
             strings,
             added,
+            warnings,
         })
     }
 

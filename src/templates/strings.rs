@@ -16,14 +16,15 @@ pub type Strings = BTreeMap<String, String>;
 /// The language used when the site's has no strings file.
 const FALLBACK_LANGUAGE: &str = "en";
 
-/// The strings for `config.language`. `theme` holds the theme's files by path (`strings/en.toml`
+/// The strings for `config.language`, and a warning for each string of an earlier version the
+/// site still sets ([`REMOVED`]). `theme` holds the theme's files by path (`strings/en.toml`
 /// …); `builtin` the default theme's, used when the theme has no strings of its own.
 pub fn load(
     theme: &BTreeMap<String, (PathBuf, Vec<u8>)>,
     builtin: &[(&str, &[u8])],
     root: &Path,
     config: &Config,
-) -> Result<Strings> {
+) -> Result<(Strings, Vec<Diagnostic>)> {
     let own: Vec<(&str, &Path, &[u8])> = theme
         .iter()
         .filter(|(rel, _)| rel.starts_with("strings/"))
@@ -35,8 +36,14 @@ pub fn load(
         .map(|&(rel, bytes)| (rel, Path::new("<built-in default theme>"), bytes))
         .collect();
     let files = if own.is_empty() { builtin } else { own };
+    let mut warnings = Vec::new();
     let mut strings = match pick(&files, &config.language) {
-        Some((_, shown, bytes)) => parse(shown, bytes)?,
+        Some((_, shown, bytes)) => {
+            let mut strings = parse(shown, bytes)?;
+            let text = String::from_utf8_lossy(bytes);
+            warnings.extend(removed(&mut strings, shown, &|key| line_in(&text, key)));
+            strings
+        }
         None => Strings::new(),
     };
     let site_file = root
@@ -58,13 +65,55 @@ pub fn load(
             .map_err(|e| Error::io("reading", &site_file, e))?
             .into_bytes();
         let shown = crate::content::display_path(&site_file, root);
-        let site = parse(&shown, &bytes)?;
-        merge(&mut strings, site, &shown, &String::from_utf8_lossy(&bytes))?;
+        let mut site = parse(&shown, &bytes)?;
+        let text = String::from_utf8_lossy(&bytes);
+        warnings.extend(removed(&mut site, &shown, &|key| line_in(&text, key)));
+        merge(&mut strings, site, &shown, &text)?;
     }
     let toml_path = root.join(CONFIG_FILE);
     let toml_text = crate::paths::read_site_text(root, &toml_path).unwrap_or_default();
-    merge(&mut strings, config.strings.clone(), &toml_path, &toml_text)?;
-    Ok(strings)
+    let mut site_toml = config.strings.clone();
+    let toml_line = |key: &str| match config.lines.line(&format!("strings.{key}")) {
+        0 => config
+            .lines
+            .line(&format!("languages.{}.strings.{key}", config.language)),
+        line => line,
+    };
+    warnings.extend(removed(&mut site_toml, &toml_path, &toml_line));
+    merge(&mut strings, site_toml, &toml_path, &toml_text)?;
+    Ok((strings, warnings))
+}
+
+/// UI strings of earlier versions that a site may still set: each key, and what to write now.
+const REMOVED: &[(&str, &str)] = &[(
+    "search_count_one",
+    "delete it and write both forms in `search_count`, the singular first: \
+     search_count = \"{n} question found|{n} questions found\"",
+)];
+
+/// Takes the strings of [`REMOVED`] out of `strings` (read from `file`), a warning for each at
+/// its line (`line_of`): a site that set one still builds, and learns what to write instead.
+fn removed(strings: &mut Strings, file: &Path, line_of: &dyn Fn(&str) -> usize) -> Vec<Diagnostic> {
+    REMOVED
+        .iter()
+        .filter(|(key, _)| strings.remove(*key).is_some())
+        .map(|(key, hint)| {
+            Diagnostic::new(
+                file,
+                line_of(key),
+                format!("UI string `{key}` is no longer used"),
+            )
+            .hint(*hint)
+            .warning()
+        })
+        .collect()
+}
+
+/// The line of `text` (a strings file or site.toml) that sets `key`; 0 when none does.
+fn line_in(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(0, |i| i + 1)
 }
 
 /// The strings file for `language`: the same name, else the same primary language (`zh-TW`
@@ -111,10 +160,7 @@ fn merge(strings: &mut Strings, over: Strings, file: &Path, text: &str) -> Resul
             strings.insert(key, value);
             continue;
         }
-        let line = text
-            .lines()
-            .position(|l| l.trim_start().starts_with(&key))
-            .map_or(0, |i| i + 1);
+        let line = line_in(text, &key);
         let known: Vec<&str> = strings.keys().map(String::as_str).collect();
         errors.push(
             Diagnostic::new(file, line, format!("unknown UI string `{key}`"))

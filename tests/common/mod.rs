@@ -50,7 +50,11 @@ pub fn run(args: &[&str], cwd: &Path) -> (bool, String, String) {
 
 /// Write `text` to the site's file `rel`, making its folders.
 pub fn write(site: &Path, rel: &str, text: &str) {
-    let path = site.join(rel);
+    write_file(&site.join(rel), text);
+}
+
+/// Write `text` to `path`, making its folders first.
+pub fn write_file(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }

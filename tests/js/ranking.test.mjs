@@ -1,9 +1,12 @@
 // node --test tests/js/ranking.test.mjs
 // The ranking and highlighting rules of search.js, on small indexes made here (no build):
-// relevance decides a result's place, not how many query words it touches by prefix.
+// relevance decides a result's place, not how many query words it touches by prefix. And the
+// UI strings' plural forms, which the result count shares with the templates.
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { engineApi, smallIndex } from './load.mjs';
+import { engineApi, repo, smallIndex } from './load.mjs';
 
 const api = engineApi();
 const plain = (x) => JSON.parse(JSON.stringify(x));
@@ -123,4 +126,19 @@ test('query words split by the index\'s own word classes: accented Latin and Han
   assert.deepEqual(plain(urls(engine, 'Café')).slice(0, 1), ['0.html']);
   assert.deepEqual(plain(urls(engine, 'menü öffnen')).slice(0, 1), ['0.html']);
   assert.deepEqual(plain(urls(engine, '𠮷野家')).slice(0, 1), ['1.html']);
+});
+
+// The count of results reads the theme's `search_count` as the templates' fill filter does
+// (templates::strings::plural_form): 'one|other', the first form for 1, the last otherwise.
+test('the result count picks its plural form from one string', () => {
+  const strings = (lang) => fs.readFileSync(path.join(repo, `themes/default/strings/${lang}.toml`), 'utf8');
+  const count = (lang) => JSON.parse(strings(lang).match(/^search_count = (".*")$/m)[1]);
+  assert.equal(api.fill(count('en'), { n: 1 }), '1 question found');
+  assert.equal(api.fill(count('en'), { n: 2 }), '2 questions found');
+  assert.equal(api.fill(count('en'), { n: 0 }), '0 questions found');
+  assert.equal(api.fill(count('zh-CN'), { n: 1 }), '找到 1 个相关问题');
+  assert.equal(api.fill('a|b|c', { n: 1 }), 'a');
+  assert.equal(api.fill('a|b|c', { n: 5 }), 'c');
+  assert.equal(api.fill('“{q}”|x', { q: 'a|b' }), '“a|b”|x', 'no number: the text as it is');
+  assert.doesNotMatch(strings('en') + strings('zh-CN'), /search_count_one/);
 });

@@ -605,7 +605,7 @@ fn english_sites_get_latin_fonts_first_and_a_singular_count() {
     let index = read(&out.join("index.html"));
     assert!(index.contains("<html lang=\"en"), "{index}");
     assert!(
-        index.contains("search_count_one&quot;:&quot;{n} question found&quot;"),
+        index.contains("search_count&quot;:&quot;{n} question found|{n} questions found&quot;"),
         "{index}"
     );
     let css = std::fs::read_to_string(out.join("static/style.css")).unwrap();
@@ -617,7 +617,7 @@ fn english_sites_get_latin_fonts_first_and_a_singular_count() {
     let latin = font.find("Arial").unwrap();
     assert!(latin < font.find("Noto Sans CJK SC").unwrap(), "{font}");
     let js = std::fs::read_to_string(out.join("static/search.js")).unwrap();
-    assert!(js.contains("'search_count_one'"));
+    assert!(js.contains("t('search_count', { n: results.length })"));
 }
 
 /// A question page of a 200-question chapter stays under 30 KB (issue 25; it was 54 KB with

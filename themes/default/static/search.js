@@ -933,7 +933,20 @@
     });
   };
 
-  global.FAQSITE_SEARCH_ENGINE = { contactHref: contactHref, normalize: normalize, Engine: Engine, snippet: snippet, highlight: highlight, FullSource: FullSource, ShardedSource: ShardedSource, unpack: unpack };
+  // A UI string with its values in its {name} places. Given a number n, a string of plural
+  // forms 'one|other' gives its first form for 1 and its last for any other number, as the
+  // templates' fill filter does (templates::strings::plural_form).
+  function fill(text, args) {
+    text = String(text);
+    var n = args && args.n;
+    var bar = text.indexOf('|');
+    if (typeof n === 'number' && bar >= 0) text = n === 1 ? text.slice(0, bar) : text.slice(text.lastIndexOf('|') + 1);
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return args && args[name] != null ? String(args[name]) : m;
+    });
+  }
+
+  global.FAQSITE_SEARCH_ENGINE = { fill: fill, contactHref: contactHref, normalize: normalize, Engine: Engine, snippet: snippet, highlight: highlight, FullSource: FullSource, ShardedSource: ShardedSource, unpack: unpack };
 
   /* ---------------- the search box ---------------- */
   if (typeof document === 'undefined') return;
@@ -950,9 +963,7 @@
     var T = {};
     try { T = JSON.parse(box.getAttribute('data-strings') || '{}'); } catch (e) { /* keep the keys */ }
     function t(key, args) {
-      return String(T[key] == null ? key : T[key]).replace(/\{(\w+)\}/g, function (m, name) {
-        return args && args[name] != null ? String(args[name]) : m;
-      });
+      return fill(T[key] == null ? key : T[key], args);
     }
     var source = data ? new FullSource(data) : new ShardedSource(manifest, root);
     var snippetLength = source.options.snippet_length || 120;
@@ -1139,8 +1150,7 @@
       var contacts = source.contacts(q);
       if (contacts.length) panel.appendChild(contactList(contacts));
       if (!results.length) { showNothing(q, contacts); return; }
-      var count = results.length === 1 && T.search_count_one != null ? 'search_count_one' : 'search_count';
-      panel.appendChild(el('p', 'search-count', t(count, { n: results.length })));
+      panel.appendChild(el('p', 'search-count', t('search_count', { n: results.length })));
       resultList(results, panel);
     }
 

@@ -2,8 +2,7 @@
 //! run, and the print pass reaches nothing outside the staged site (no local file, no network,
 //! no script), whatever an answer holds.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

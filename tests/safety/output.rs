@@ -3,8 +3,7 @@
 //! the site itself, its source folders and files are never replaced; leftovers of a killed
 //! build are removed; an alias never replaces another page.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -2,8 +2,7 @@
 //! `tests/fixtures/basic`: every problem in one run, file:line for each, a summary line,
 //! exit status, no output written. And on the public FAQs of `tests/sites/`: no errors.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_problem_in_one_run() {

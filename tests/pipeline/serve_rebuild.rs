@@ -3,8 +3,7 @@
 //! the previous build (rendered Markdown, compiled templates, page keys) never shows: after every
 //! kind of edit the output equals a fresh build of the same sources, file for file.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

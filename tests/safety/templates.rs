@@ -1,8 +1,7 @@
 //! A template override cannot read the build machine's environment (CI secrets), nor recurse
 //! until the stack overflows.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 #[test]

@@ -2,8 +2,7 @@
 //! could leave the site, builds that fail or panic (first or later), a busy port, and requests
 //! that land while a rebuild swaps the output in.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;

@@ -4,8 +4,7 @@
 //! are escaped and percent-encoded in the markup, and pages with tens of thousands of footnotes
 //! or links build in time linear in their size.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 fn append_site_toml(site: &Path, text: &str) {

@@ -2,20 +2,12 @@
 //! leave the site, images whose header declares a huge size, cut-short images, and a chapter
 //! so large that listing all of it on every question page would make the output quadratic.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 #[cfg(unix)]
 fn symlink(target: &Path, link: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
-}
-
-fn write(path: &Path, text: &str) {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).unwrap();
-    }
-    std::fs::write(path, text).unwrap();
 }
 
 /// Every file under `dir` as text (lossy), for "the secret is nowhere" checks.
@@ -33,12 +25,12 @@ fn symlinked_markdown_outside_the_site_is_refused_and_never_shown() {
     // A readable page outside the site, and a file that is not Markdown at all (as
     // /etc/passwd): neither may be published nor quoted in a message.
     let page = tmp.path().join("outside-page.md");
-    write(
+    write_file(
         &page,
         "+++\ntitle = \"SECRET-TITLE-4b1d\"\n+++\nSECRET-BODY-4b1d\n",
     );
     let passwd = tmp.path().join("passwd");
-    write(&passwd, "root:SECRET-LINE-9c2e:0:0\nother:x\n");
+    write_file(&passwd, "root:SECRET-LINE-9c2e:0:0\nother:x\n");
     symlink(&page, &site.join("content/01-basics/leak.md"));
     symlink(&passwd, &site.join("content/01-basics/passwd.md"));
 
@@ -78,11 +70,11 @@ fn symlinked_markdown_outside_the_site_is_refused_and_never_shown() {
 fn symlinked_chapter_folder_outside_the_site_is_refused() {
     let (tmp, site) = fixture("basic");
     let elsewhere = tmp.path().join("elsewhere");
-    write(
+    write_file(
         &elsewhere.join("_index.md"),
         "+++\ntitle = \"Leaked chapter\"\n+++\n",
     );
-    write(
+    write_file(
         &elsewhere.join("q.md"),
         "+++\ntitle = \"Leaked\"\n+++\nSECRET-CHAPTER-77aa\n",
     );
@@ -100,7 +92,7 @@ fn symlinked_chapter_folder_outside_the_site_is_refused() {
 fn symlinked_static_file_or_template_outside_the_site_is_refused() {
     let (tmp, site) = fixture("basic");
     let secret = tmp.path().join("token.txt");
-    write(&secret, "SECRET-STATIC-5e5e\n");
+    write_file(&secret, "SECRET-STATIC-5e5e\n");
     std::fs::create_dir_all(site.join("static")).unwrap();
     symlink(&secret, &site.join("static/token.txt"));
     std::fs::create_dir_all(site.join("templates")).unwrap();
@@ -118,7 +110,7 @@ fn symlinked_static_file_or_template_outside_the_site_is_refused() {
 fn symlink_inside_the_site_is_followed_and_its_target_hashed() {
     let (_tmp, site) = fixture("basic");
     let shared = site.join("shared/common-question.md");
-    write(
+    write_file(
         &shared,
         "+++\ntitle = \"Shared question\"\nweight = 99\n+++\nFIRST-VERSION-1a\n",
     );
@@ -132,7 +124,7 @@ fn symlink_inside_the_site_is_followed_and_its_target_hashed() {
     assert!(read(&page).contains("FIRST-VERSION-1a"));
 
     // The link stays, its target changes: the next build must see it.
-    write(
+    write_file(
         &shared,
         "+++\ntitle = \"Shared question\"\nweight = 99\n+++\nSECOND-VERSION-2b\n",
     );
@@ -187,7 +179,7 @@ fn huge_png(w: u32, h: u32) -> Vec<u8> {
 }
 
 fn page_with_image(site: &Path, file: &str) {
-    write(
+    write_file(
         &site.join("content/02-more/picture.md"),
         &format!("+++\ntitle = \"Picture\"\nweight = 40\n+++\n\n![截图](../../images/{file})\n"),
     );
@@ -207,7 +199,7 @@ fn an_image_declaring_a_huge_size_is_refused_from_its_header() {
 
     // site.toml alone cannot raise the limit past its ceiling: a pull request could.
     let toml = read(&site.join("site.toml"));
-    write(
+    write_file(
         &site.join("site.toml"),
         &format!("{toml}\n[images]\nmax_pixels = 500_000_000\nmax_memory_mb = 64\n"),
     );
@@ -266,7 +258,7 @@ fn a_thirty_thousand_character_word_builds() {
     let (_tmp, site) = fixture("basic");
     let word: String = "a".repeat(30_000);
     let cjk: String = "字".repeat(30_000);
-    write(
+    write_file(
         &site.join("content/02-more/long.md"),
         &format!(
             "+++\ntitle = \"{}\"\nweight = 40\n+++\n\n{word}\n\n{cjk}\n\n`{word}`\n",
@@ -313,7 +305,7 @@ fn a_cut_short_jpeg_is_reported() {
 fn a_cut_short_png_is_an_error_even_when_nothing_is_resized() {
     let (_tmp, site) = fixture("basic");
     let toml = read(&site.join("site.toml"));
-    write(
+    write_file(
         &site.join("site.toml"),
         &format!("{toml}\n[images]\nwebp = false\n"),
     );
@@ -329,17 +321,17 @@ fn a_cut_short_png_is_an_error_even_when_nothing_is_resized() {
 fn a_chapter_of_5000_questions_keeps_each_question_page_small() {
     let (tmp, site) = fixture("basic");
     let toml = read(&site.join("site.toml"));
-    write(
+    write_file(
         &site.join("site.toml"),
         &format!("{toml}\n[search]\nenabled = false\n"),
     );
     let big = site.join("content/03-big");
-    write(
+    write_file(
         &big.join("_index.md"),
         "+++\ntitle = \"A very large chapter\"\nweight = 30\n+++\n",
     );
     for i in 0..5000 {
-        write(
+        write_file(
             &big.join(format!("q{i:04}.md")),
             &format!(
                 "+++\ntitle = \"How do I do thing number {i}?\"\nweight = {i}\n+++\nDo it this way ({i}).\n"
@@ -379,7 +371,7 @@ fn a_chapter_of_5000_questions_keeps_each_question_page_small() {
 
 /// `site` with a git folder whose config holds a credential, as a CI checkout has.
 fn with_git_credentials(site: &Path) {
-    write(
+    write_file(
         &site.join(".git/config"),
         "[remote \"origin\"]\n\turl = https://ci:SECRET-GIT-7a7a@example.com/site.git\n",
     );
@@ -426,7 +418,7 @@ fn site_toml_linked_to_the_environment_is_refused_unread() {
 fn config_paths_are_names_inside_the_site() {
     let (tmp, site) = fixture("basic");
     let theme = tmp.path().join("evil-theme");
-    write(
+    write_file(
         &theme.join("templates/base.html"),
         "SECRET-THEME-1d1d {{ 1 }",
     );
@@ -441,7 +433,7 @@ fn config_paths_are_names_inside_the_site() {
         "favicon = \"static/../../secret.txt\"".to_string(),
     ];
     for case in cases {
-        write(&site.join("site.toml"), &format!("{case}\n{toml}"));
+        write_file(&site.join("site.toml"), &format!("{case}\n{toml}"));
         let (ok, out, err) = run(&["build"], &site);
         let said = format!("{out}{err}");
         assert!(!ok, "{case} must be refused:\n{said}");
@@ -460,14 +452,14 @@ fn config_paths_are_names_inside_the_site() {
 fn a_themes_folder_linked_out_of_the_site_is_refused() {
     let (tmp, site) = fixture("basic");
     let elsewhere = tmp.path().join("elsewhere");
-    write(
+    write_file(
         &elsewhere.join("mine/templates/base.html"),
         "SECRET-THEME-2e2e",
     );
-    write(&elsewhere.join("mine/static/key.txt"), "SECRET-THEME-2e2e");
+    write_file(&elsewhere.join("mine/static/key.txt"), "SECRET-THEME-2e2e");
     symlink(&elsewhere, &site.join("themes"));
     let toml = read(&site.join("site.toml"));
-    write(
+    write_file(
         &site.join("site.toml"),
         &format!("theme = \"mine\"\n{toml}"),
     );
@@ -604,7 +596,7 @@ fn a_cache_folder_linked_out_of_the_site_is_never_written() {
 fn a_diagnostic_never_quotes_a_linked_file() {
     let (tmp, site) = fixture("basic");
     // A link inside the site (accepted) to a page whose error is on a line that holds a secret.
-    write(
+    write_file(
         &tmp.path().join("site/shared/bad.md"),
         "+++\ntitle = \"x\"\nweight = 1\nweight = 2 # SECRET-LINE-8b8b\n+++\nbody\n",
     );
@@ -627,10 +619,10 @@ fn a_diagnostic_never_quotes_a_linked_file() {
 #[test]
 fn links_in_published_folders_stay_in_their_folder_and_out_of_dot_files() {
     let (_tmp, site) = fixture("basic");
-    write(&site.join(".env"), "TOKEN=SECRET-ENV-71c3\n");
-    write(&site.join("notes/todo.txt"), "SECRET-NOTE-71c3\n");
-    write(&site.join("static/real.css"), "p{}\n");
-    write(&site.join("static/.hidden/x.txt"), "SECRET-HIDDEN-71c3\n");
+    write_file(&site.join(".env"), "TOKEN=SECRET-ENV-71c3\n");
+    write_file(&site.join("notes/todo.txt"), "SECRET-NOTE-71c3\n");
+    write_file(&site.join("static/real.css"), "p{}\n");
+    write_file(&site.join("static/.hidden/x.txt"), "SECRET-HIDDEN-71c3\n");
     std::fs::create_dir_all(site.join("templates")).unwrap();
     // A link within its own folder is still followed.
     symlink(Path::new("real.css"), &site.join("static/same.css"));
@@ -680,11 +672,11 @@ fn links_in_published_folders_stay_in_their_folder_and_out_of_dot_files() {
 #[test]
 fn an_answers_image_is_never_a_hidden_file() {
     let (_tmp, site) = fixture("basic");
-    write(&site.join(".cache/pic.png"), "SECRET-PNG-5d1f");
-    write(&site.join("images/.hidden/pic.png"), "SECRET-PNG-5d1f");
+    write_file(&site.join(".cache/pic.png"), "SECRET-PNG-5d1f");
+    write_file(&site.join("images/.hidden/pic.png"), "SECRET-PNG-5d1f");
     let page = site.join("content/01-basics/first.md");
     let text = read(&page);
-    write(
+    write_file(
         &page,
         &format!("{text}\n![a](../../.cache/pic.png) ![b](.hidden/pic.png)\n"),
     );

@@ -1,10 +1,9 @@
 //! What a writer reads when something is wrong: `check` and `build` run on fixture sites with
 //! one problem of each kind, their diagnostics (plain text, paths relative to the site) are
-//! snapshots (tests/snapshots/, reviewed with every change of wording), and the two commands
+//! snapshots (tests/pipeline/snapshots/, reviewed with every change of wording), and the two commands
 //! must report the very same list: `check` is the build without output.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Run `faqsite <args>` in `site` without colour: (success, stdout, stderr), the site's path

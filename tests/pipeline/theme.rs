@@ -2,8 +2,7 @@
 //! `language`, overridable from the site), suggestions from site.toml; extension points
 //! (blocks, extra CSS/JS, logo, favicon, footer lines) need no copied template.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Any CJK ideograph or CJK/full-width punctuation.
@@ -131,6 +130,39 @@ fn an_unknown_string_key_is_an_error_naming_it() {
     assert!(!ok);
     assert!(err.contains("unknown UI string `help_titel`"), "{err}");
     assert!(err.contains("help_title"), "lists the known keys: {err}");
+}
+
+/// `search_count_one` (the search's singular count before `search_count` held both forms) set
+/// by a site: a warning at its line with what to write instead, once, in `build` and `check`
+/// alike; the build goes on and the count keeps its singular from `search_count`.
+#[test]
+fn the_old_singular_search_count_is_a_warning_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    let toml = read(&site.join("site.toml"));
+    let line = toml.lines().count() + 3;
+    std::fs::write(
+        site.join("site.toml"),
+        format!("{toml}\n[strings]\nsearch_count_one = \"{{n}} hit\"\n"),
+    )
+    .unwrap();
+    for command in ["build", "check"] {
+        let (ok, _, err) = run(&[command], &site);
+        assert!(ok, "{command}: {err}");
+        let at =
+            format!("site.toml:{line}: warning: UI string `search_count_one` is no longer used");
+        assert_eq!(err.matches(&at).count(), 1, "{command}: {err}");
+        assert!(
+            err.contains("search_count = \"{n} question found|{n} questions found\""),
+            "{err}"
+        );
+    }
+    let index = read(&site.join("public/index.html"));
+    assert!(
+        index.contains("search_count&quot;:&quot;{n} question found|{n} questions found&quot;"),
+        "{index}"
+    );
+    assert!(!index.contains("search_count_one"), "{index}");
 }
 
 #[test]

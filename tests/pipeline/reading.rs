@@ -5,15 +5,9 @@
 //! 1280 px: the sticky header with its call button, chapters in reading order, icon height; what
 //! a phone's first screen shows, touch targets, search loaded when wanted, the print page.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// `git` in `dir` with fixed names and dates (the fixture is made with the git binary; the
 /// build under test never runs it).
@@ -80,7 +74,7 @@ fn updated_in_front_matter_is_shown_as_time_and_date_modified() {
     let (_tmp, site) = fixture("basic");
     let first = site.join("content/01-basics/first.md");
     let text = read(&first).replace("weight = 10\n", "weight = 10\nupdated = 2024-05-01\n");
-    write(&first, &text);
+    write_file(&first, &text);
     let out = site.join("public");
     build(&site, &out);
     let html = read(&out.join("01-basics/first.html"));
@@ -100,7 +94,7 @@ fn an_updated_that_is_no_date_is_an_error_at_its_line() {
     let (_tmp, site) = fixture("basic");
     let first = site.join("content/01-basics/first.md");
     let text = read(&first).replace("weight = 10\n", "weight = 10\nupdated = \"2024-02-30\"\n");
-    write(&first, &text);
+    write_file(&first, &text);
     let (ok, _, err) = run(&["build"], &site);
     assert!(!ok);
     assert!(err.contains("first.md:4"), "file:line: {err}");
@@ -150,14 +144,14 @@ fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
     let (_tmp, site) = fixture("basic");
     first_commit(&site);
     let second = site.join("content/01-basics/second.md");
-    write(&second, &(read(&second) + "\nMore.\n"));
+    write_file(&second, &(read(&second) + "\nMore.\n"));
     git(
         &site,
         &["commit", "-qam", "two"],
         "2024-03-15T23:30:00+08:00",
     );
     // A later commit that changes another file leaves both dates as they are.
-    write(
+    write_file(
         &site.join("site.toml"),
         &(read(&site.join("site.toml")) + "\n"),
     );
@@ -167,12 +161,12 @@ fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
         "2024-06-01T09:00:00+00:00",
     );
     // A new answer no commit has yet, and a front-matter date that wins over git's.
-    write(
+    write_file(
         &site.join("content/02-more/new.md"),
         "+++\ntitle = \"New\"\n+++\n\nNot committed.\n",
     );
     let third = site.join("content/02-more/third.md");
-    write(
+    write_file(
         &third,
         &read(&third).replace("weight = 10\n", "weight = 10\nupdated = 2023-12-24\n"),
     );
@@ -193,7 +187,7 @@ fn git_dates_come_from_the_last_commit_that_changed_each_answer() {
     // Freshness: nothing changed → up to date; a new commit → rebuilt with the new date.
     let (ok, stdout, _) = build_without_git(&site);
     assert!(ok && stdout.contains("up to date"), "{stdout}");
-    write(&second, &(read(&second) + "\nEven more.\n"));
+    write_file(&second, &(read(&second) + "\nEven more.\n"));
     git(
         &site,
         &["commit", "-qam", "four"],
@@ -231,7 +225,7 @@ fn a_site_in_a_sub_folder_of_a_repository_gets_its_dates() {
 fn tags_link_to_pages_listing_the_questions_that_share_them() {
     let (_tmp, site) = fixture("basic");
     let third = site.join("content/02-more/third.md");
-    write(
+    write_file(
         &third,
         &read(&third).replace(
             "weight = 10\n",
@@ -271,7 +265,7 @@ fn tags_link_to_pages_listing_the_questions_that_share_them() {
 #[test]
 fn a_chapter_folder_named_tags_is_an_error() {
     let (_tmp, site) = fixture("basic");
-    write(
+    write_file(
         &site.join("content/tags/_index.md"),
         "+++\ntitle = \"Tags\"\nweight = 90\n+++\n",
     );
@@ -286,7 +280,7 @@ fn a_chapter_folder_named_tags_is_an_error() {
 #[test]
 fn answers_with_three_sections_list_them_at_the_top() {
     let (_tmp, site) = fixture("basic");
-    write(
+    write_file(
         &site.join("content/02-more/long.md"),
         "+++\ntitle = \"Long\"\nweight = 20\n+++\n\nIntro.\n\n## Before you start\n\nA.\n\n## Steps\n\nB.\n\n### Detail\n\nC.\n\n## If it fails\n\nD.\n",
     );
@@ -312,7 +306,7 @@ fn answers_with_three_sections_list_them_at_the_top() {
 #[test]
 fn icons_in_a_sentence_are_inline_and_a_picture_alone_is_not() {
     let (_tmp, site) = fixture("basic");
-    write(
+    write_file(
         &site.join("content/02-more/icons.md"),
         "+++\ntitle = \"Icons\"\nweight = 30\n+++\n\nClick the icon ![tray icon](../../images/icon.png) in the tray.\n\n![tray icon alone](../../images/icon.png)\n\n- Or this one ![list icon](../../images/icon.png)\n",
     );
