@@ -1,6 +1,6 @@
 //! The tables of site.toml besides its top-level keys (`[search]`, `[images]`, `[print]`,
-//! `[feedback]`, `[feed]`, `[markdown]`, `[links]`, `[theme]`, `[[contact]]`, `footer`): each one's keys
-//! and defaults.
+//! `[feedback]`, `[feed]`, `[markdown]`, `[links]`, `[theme]`, `[[contact]]`, `footer`): each
+//! one's keys and defaults.
 
 use std::path::Path;
 
