@@ -51,7 +51,7 @@ pub fn pdf_named(
         let filled = fill_toc_pages(&html, &pages);
         if filled != html {
             // Never written in place: the staged print.html may be a hard link to the previous
-            // output's (see output.rs).
+            // output's (see output/files.rs).
             crate::output::write_new_file(&page, filled.as_bytes())?;
             chromium.print(&server.open(), &out)?;
         }

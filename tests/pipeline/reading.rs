@@ -109,7 +109,7 @@ fn git_dates_of_translations_are_their_own_files() {
     let (_tmp, site) = fixture("bilingual");
     first_commit(&site);
     let en = site.join("content/01-start/install.en.md");
-    write(&en, &(read(&en) + "\nMore.\n"));
+    write_file(&en, &(read(&en) + "\nMore.\n"));
     git(
         &site,
         &["commit", "-qam", "two"],
