@@ -5,10 +5,19 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    // Read when the script runs, not when it was compiled: cargo reuses a compiled build script
+    // for another checkout that shares the target folder (CARGO_TARGET_DIR), and `env!` would
+    // embed the first checkout's theme, or none once that checkout is gone.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let theme = Path::new(&manifest).join("themes/default");
     println!("cargo:rerun-if-changed={}", theme.display());
     let mut files: Vec<_> = walkdir(&theme);
     files.sort();
+    assert!(
+        files.iter().any(|f| f.ends_with("templates/base.html")),
+        "the default theme is missing: no {}/templates/base.html",
+        theme.display()
+    );
     let mut out = String::from("pub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
