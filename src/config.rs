@@ -267,6 +267,21 @@ impl Config {
         let base = self.base_url_trimmed().filter(|_| self.feed.enabled)?;
         Some(format!("{base}/{FEED_FILE}"))
     }
+
+    /// A warning at `[feed]` of site.toml (`path`) when the site asks for a feed none is
+    /// written for: it has no `base_url` (after `--base-url`), and a feed's links are absolute.
+    pub fn feed_warning(&self, path: &Path) -> Option<Diagnostic> {
+        let line = self.lines.line("feed");
+        (line > 0 && self.feed.enabled && self.base_url.is_none()).then(|| {
+            Diagnostic::new(
+                path,
+                line,
+                "no Atom feed is written: a feed's links are absolute and the site has no base_url",
+            )
+            .hint("set base_url = \"https://…/\" in site.toml (or build --base-url), or remove [feed]")
+            .warning()
+        })
+    }
 }
 
 impl Config {
@@ -370,10 +385,18 @@ mod tests {
         assert_eq!(c.lines.line("output_dir"), 3);
         assert_eq!(c.lines.line("footer.1"), 5);
         assert_eq!(c.lines.line("images.max_pixels"), 7);
+        assert_eq!(c.lines.line("images"), 6, "a table at its header");
         assert_eq!(c.lines.line("contact.1.href"), 15);
         assert_eq!(c.lines.line("contact.0.href"), 0, "not set");
         assert_eq!(c.lines.line("base_url"), 0);
         assert_eq!(c.lines.line("max_pixels"), 0, "not at the top level");
+        // Tables named by dotted headers (serde's Spanned refused them, and with them every line).
+        let text = "title = \"t\"\n[languages.en]\ntitle = \"T\"\n\n[[languages.en.contact]]\nlabel = \"x\"\nvalue = \"y\"\n[feed]\nlimit = 2\n";
+        let c = Config::parse(text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.lines.line("languages.en"), 2);
+        assert_eq!(c.lines.line("languages.en.title"), 3);
+        assert_eq!(c.lines.line("languages.en.contact.0.value"), 7);
+        assert_eq!(c.lines.line("feed"), 8);
     }
 
     #[test]

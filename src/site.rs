@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, CONFIG_FILE};
 use crate::content::{self, Content};
 use crate::error::{self, Diagnostic, Error, Result};
 use crate::fresh;
@@ -408,6 +408,7 @@ impl<'a> Run<'a> {
             self.markdown(&content, theme.as_ref().ok(), cache);
         diagnostics.append(&mut content.warnings);
         diagnostics.extend(problems);
+        diagnostics.extend(self.config.feed_warning(&root.join(CONFIG_FILE)));
         diagnostics.extend(theme.iter().flat_map(|t| t.warnings.iter().cloned()));
         content.release_sources();
         t.lap("markdown");
@@ -511,7 +512,7 @@ impl<'a> Run<'a> {
         let r = print::pdf(
             staging.path(),
             self.opts.browser.as_deref(),
-            &self.opts.root.join(crate::config::CONFIG_FILE),
+            &self.opts.root.join(CONFIG_FILE),
         );
         t.lap("pdf");
         Some(r)

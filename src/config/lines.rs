@@ -1,8 +1,6 @@
 //! Where each key of site.toml is: `KeyLines`, read once with the file, so a message about a
 //! value points at its line.
 
-use serde::Deserialize;
-
 use crate::error::line_col;
 
 /// The 1-based line of every key and array element set in site.toml, by its path
@@ -12,34 +10,62 @@ use crate::error::line_col;
 pub struct KeyLines(std::collections::BTreeMap<String, usize>);
 
 impl KeyLines {
-    /// The lines of `text` (none when it is not TOML: its parse error is reported anyway).
+    /// The lines of `text` (none when it is not TOML: its parse error is reported anyway),
+    /// read by toml_edit, which keeps where each key and value was written (serde's `Spanned`
+    /// refused a table named by a dotted header, `[languages.en]`, and so every line).
     pub fn read(text: &str) -> KeyLines {
         let mut lines = KeyLines::default();
-        if let Ok(top) = toml::from_str::<TomlNode>(text) {
-            lines.walk(text, "", &top);
+        if let Ok(doc) = toml_edit::ImDocument::parse(text) {
+            lines.table(text, "", doc.as_table());
         }
         lines
     }
 
-    fn walk(&mut self, text: &str, prefix: &str, node: &TomlNode) {
-        let children: Vec<(String, &toml::Spanned<TomlNode>)> = match node {
-            TomlNode::Table(entries) => entries.iter().map(|(k, v)| (k.clone(), v)).collect(),
-            TomlNode::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (i.to_string(), v))
-                .collect(),
-            TomlNode::Leaf => return,
-        };
-        for (name, value) in children {
-            let path = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}.{name}")
-            };
+    fn at(&mut self, text: &str, path: &str, span: Option<std::ops::Range<usize>>) {
+        if let Some(span) = span {
             self.0
-                .insert(path.clone(), line_col(text, value.span().start).0);
-            self.walk(text, &path, value.get_ref());
+                .insert(path.to_string(), line_col(text, span.start).0);
+        }
+    }
+
+    fn table(&mut self, text: &str, prefix: &str, table: &toml_edit::Table) {
+        for (name, item) in table.iter() {
+            let path = join(prefix, name);
+            let key = table.get_key_value(name).and_then(|(k, _)| k.span());
+            self.at(text, &path, key.or_else(|| item.span()));
+            match item {
+                toml_edit::Item::Table(t) => self.table(text, &path, t),
+                toml_edit::Item::ArrayOfTables(tables) => {
+                    for (i, t) in tables.iter().enumerate() {
+                        let path = join(&path, &i.to_string());
+                        self.at(text, &path, t.span());
+                        self.table(text, &path, t);
+                    }
+                }
+                toml_edit::Item::Value(v) => self.value(text, &path, v),
+                toml_edit::Item::None => {}
+            }
+        }
+    }
+
+    fn value(&mut self, text: &str, path: &str, value: &toml_edit::Value) {
+        match value {
+            toml_edit::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let path = join(path, &i.to_string());
+                    self.at(text, &path, v.span());
+                    self.value(text, &path, v);
+                }
+            }
+            toml_edit::Value::InlineTable(t) => {
+                for (name, v) in t.iter() {
+                    let path = join(path, name);
+                    let key = t.get_key_value(name).and_then(|(k, _)| k.span());
+                    self.at(text, &path, key.or_else(|| v.span()));
+                    self.value(text, &path, v);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -49,64 +75,11 @@ impl KeyLines {
     }
 }
 
-/// A TOML value as far as [`KeyLines`] needs it: tables and arrays with where each entry
-/// starts, everything else a leaf.
-enum TomlNode {
-    Table(Vec<(String, toml::Spanned<TomlNode>)>),
-    Array(Vec<toml::Spanned<TomlNode>>),
-    Leaf,
-}
-
-impl<'de> Deserialize<'de> for TomlNode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(TomlNodeVisitor)
-    }
-}
-
-struct TomlNodeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TomlNodeVisitor {
-    type Value = TomlNode;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a TOML value")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<TomlNode, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(TomlNode::Table(entries))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<TomlNode, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(TomlNode::Array(items))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> std::result::Result<TomlNode, E> {
-        Ok(TomlNode::Leaf)
-    }
-    fn visit_i64<E>(self, _: i64) -> std::result::Result<TomlNode, E> {
-        Ok(TomlNode::Leaf)
-    }
-    fn visit_u64<E>(self, _: u64) -> std::result::Result<TomlNode, E> {
-        Ok(TomlNode::Leaf)
-    }
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<TomlNode, E> {
-        Ok(TomlNode::Leaf)
-    }
-    fn visit_str<E>(self, _: &str) -> std::result::Result<TomlNode, E> {
-        Ok(TomlNode::Leaf)
+/// `prefix.name`, or `name` at the top.
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
     }
 }

@@ -700,4 +700,20 @@ fn the_feed_can_be_limited_or_turned_off_and_needs_base_url() {
     build(&site, &out);
     assert!(!out.join("atom.xml").exists() && !out.join("en/atom.xml").exists());
     assert!(!read(&out.join("index.html")).contains("application/atom+xml"));
+    // Asked for, a feed that cannot be written is a warning at [feed], once; the build goes on.
+    write(
+        &site,
+        "site.toml",
+        &format!("{no_base}\n[feed]\nlimit = 5\n"),
+    );
+    let line = read(&site.join("site.toml"))
+        .lines()
+        .position(|l| l == "[feed]")
+        .unwrap()
+        + 1;
+    let (ok, _, err) = run(&["build", "--output-dir", "asked"], &site);
+    assert!(ok, "{err}");
+    assert_eq!(err.matches("no Atom feed is written").count(), 1, "{err}");
+    assert!(err.contains(&format!("site.toml:{line}")), "{err}");
+    assert!(err.contains("base_url"), "{err}");
 }
