@@ -315,22 +315,19 @@ impl<W: std::io::Write> std::io::Write for Counted<'_, W> {
 /// of its body (`None`: a value charged there).
 pub type Place = (String, usize, Option<u64>);
 
-/// Parses `text` as template `name` with the budget's calls put in, adding each place a call
-/// names to `places`; `included`: the template is included by another (its prints may land in a
-/// buffer Tera keeps, as in a macro, so they are charged). `Err(line)`: an expression with more
-/// than [`MAX_PARTS`] parts.
+/// Template `tpl`, parsed from `text`, with the budget's calls put in, adding each place a
+/// call names to `places`; `included`: the template is included by another (its prints may land
+/// in a buffer Tera keeps, as in a macro, so they are charged). `Err(line)`: an expression with
+/// more than [`MAX_PARTS`] parts.
 pub fn instrument(
-    name: &str,
+    mut tpl: Template,
     text: &str,
     included: bool,
     places: &mut Vec<Place>,
-) -> Result<tera::Result<Template>, usize> {
-    let mut tpl = match Template::new(name, None, text) {
-        Ok(t) => t,
-        Err(e) => return Ok(Err(e)),
-    };
+) -> Result<Template, usize> {
+    let name = tpl.name.clone();
     let mut walk = Walk {
-        name,
+        name: &name,
         tags: tags(text),
         cursor: HashMap::new(),
         places,
@@ -351,12 +348,11 @@ pub fn instrument(
             tpl.macros.insert(m.name.clone(), m.clone());
         }
     }
-    Ok(Ok(tpl))
+    Ok(tpl)
 }
 
-/// The names every template of `texts` includes (`{% include %}`), wherever the include is.
-/// A template that does not parse includes nothing here (it is reported when compiled).
-pub fn included<'t>(texts: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeSet<String> {
+/// The names the `templates` include (`{% include %}`), wherever the include is.
+pub fn included<'t>(templates: impl IntoIterator<Item = &'t Template>) -> BTreeSet<String> {
     fn walk(nodes: &[Node], out: &mut BTreeSet<String>) {
         for node in nodes {
             match node {
@@ -377,10 +373,8 @@ pub fn included<'t>(texts: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTre
         }
     }
     let mut out = BTreeSet::new();
-    for (name, text) in texts {
-        if let Ok(tpl) = Template::new(name, None, text) {
-            walk(&tpl.ast, &mut out);
-        }
+    for tpl in templates {
+        walk(&tpl.ast, &mut out);
     }
     out
 }
@@ -646,13 +640,15 @@ fn text_bytes(body: &[Node]) -> u64 {
 mod tests {
     use super::*;
 
+    fn parse(name: &str, text: &str) -> Template {
+        Template::new(name, None, text).unwrap()
+    }
+
     fn tera(text: &str) -> (Tera, Vec<Place>) {
         let mut tera = Tera::default();
         charge_filters_and_functions(&mut tera);
         let mut places = Vec::new();
-        let tpl = instrument("t.html", text, false, &mut places)
-            .unwrap()
-            .unwrap();
+        let tpl = instrument(parse("t.html", text), text, false, &mut places).unwrap();
         register_places(&mut tera, &places);
         tera.templates.insert("t.html".into(), tpl);
         tera.build_inheritance_chains().unwrap();
@@ -744,18 +740,24 @@ mod tests {
                 "{% macro m(s) %}{% include \"i.html\" %}{% endmacro m %}x",
             ),
         ];
-        let included = included(sources);
+        let parsed: Vec<Template> = sources.iter().map(|(n, t)| parse(n, t)).collect();
+        let included = included(&parsed);
         assert_eq!(included, BTreeSet::from(["i.html".to_string()]));
         let mut tera = Tera::default();
         charge_filters_and_functions(&mut tera);
         let mut places = Vec::new();
         for (name, text) in sources {
-            let t = instrument(name, text, included.contains(name), &mut places);
-            tera.templates.insert(name.into(), t.unwrap().unwrap());
+            let t = instrument(
+                parse(name, text),
+                text,
+                included.contains(name),
+                &mut places,
+            );
+            tera.templates.insert(name.into(), t.unwrap());
         }
         let page = format!("{{% import \"t.html\" as t %}}{TEN_MB}{{{{ t::m(s=s) | length }}}}");
-        let t = instrument("p.html", &page, false, &mut places);
-        tera.templates.insert("p.html".into(), t.unwrap().unwrap());
+        let t = instrument(parse("p.html", &page), &page, false, &mut places);
+        tera.templates.insert("p.html".into(), t.unwrap());
         register_places(&mut tera, &places);
         tera.build_inheritance_chains().unwrap();
         start();
@@ -778,7 +780,7 @@ mod tests {
     fn too_many_parts_in_one_expression_are_refused_at_their_line() {
         let text = format!("\n{{{{ {} }}}}", vec!["x"; 65].join(" ~ "));
         assert_eq!(
-            instrument("t", &text, false, &mut Vec::new()).err(),
+            instrument(parse("t", &text), &text, false, &mut Vec::new()).err(),
             Some(2)
         );
     }

@@ -29,7 +29,7 @@ pub use page::PageContext;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tera::{Context, Tera};
+use tera::{Context, Template, Tera};
 
 use crate::config::Config;
 use crate::content::{display_path, outside_link_error};
@@ -383,9 +383,18 @@ fn add_templates(
     sources: &BTreeMap<String, (PathBuf, String)>,
 ) -> Result<Vec<budget::Place>> {
     let mut places = Vec::new();
-    let included = budget::included(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())));
-    for (name, (shown, text)) in sources {
-        let tpl = budget::instrument(name, text, included.contains(name), &mut places);
+    // Parsed once: which templates are included is known before any is instrumented.
+    let parsed: Vec<_> = sources
+        .iter()
+        .map(|(name, (shown, text))| (name, shown, text, Template::new(name, None, text)))
+        .collect();
+    let included = budget::included(parsed.iter().filter_map(|p| p.3.as_ref().ok()));
+    for (name, shown, text, tpl) in parsed {
+        let tpl = tpl.map_err(|e| {
+            let e = tera::Error::chain(format!("Failed to parse '{name}'"), e);
+            template_error(&e, sources, None)
+        })?;
+        let tpl = budget::instrument(tpl, text, included.contains(name), &mut places);
         let tpl = tpl.map_err(|line| {
             Error::one(
                 Diagnostic::new(
@@ -398,10 +407,6 @@ fn add_templates(
                 )
                 .hint("build long text with a loop or in the page's Markdown"),
             )
-        })?;
-        let tpl = tpl.map_err(|e| {
-            let e = tera::Error::chain(format!("Failed to parse '{name}'"), e);
-            template_error(&e, sources, None)
         })?;
         tera.templates.insert(name.clone(), tpl);
     }
