@@ -266,20 +266,22 @@ pub fn edit_urls(
     }
     let once = run(html, handlers, Vec::new());
     let texts = texts.into_inner();
-    let is_bare =
-        |(href, text): (&String, &Option<String>)| text.as_deref().is_some_and(|t| bare(t, href));
-    if !hrefs.iter().zip(&texts).any(is_bare) {
+    // Which links, in page order, are bare: decided once, from the first pass.
+    let bare_links: Vec<bool> = hrefs
+        .iter()
+        .zip(&texts)
+        .map(|(href, text)| text.as_deref().is_some_and(|t| bare(t, href)))
+        .collect();
+    if !bare_links.contains(&true) {
         return once.unwrap_or_else(|| html.to_string());
     }
     let mut link = 0;
     let every = on_element(|el| {
-        let href = edit_attributes(el, &mut edit)?;
-        if let (Some(href), true) = (href, el.tag_name() == "a") {
-            let text = texts.get(link).and_then(Option::as_deref);
-            link += 1;
-            if text.is_some_and(|t| bare(t, &href)) {
+        if edit_attributes(el, &mut edit)?.is_some() && el.tag_name() == "a" {
+            if bare_links.get(link) == Some(&true) {
                 add_class_first(el, class)?;
             }
+            link += 1;
         }
         Ok(())
     });
