@@ -28,7 +28,8 @@ impl KeyLines {
         }
     }
 
-    fn table(&mut self, text: &str, prefix: &str, table: &toml_edit::Table) {
+    /// The keys of a table, `[header]` or `{ inline }`, and what is inside their values.
+    fn table(&mut self, text: &str, prefix: &str, table: &dyn toml_edit::TableLike) {
         for (name, item) in table.iter() {
             let path = join(prefix, name);
             let key = table.get_key_value(name).and_then(|(k, _)| k.span());
@@ -57,14 +58,7 @@ impl KeyLines {
                     self.value(text, &path, v);
                 }
             }
-            toml_edit::Value::InlineTable(t) => {
-                for (name, v) in t.iter() {
-                    let path = join(path, name);
-                    let key = t.get_key_value(name).and_then(|(k, _)| k.span());
-                    self.at(text, &path, key.or_else(|| v.span()));
-                    self.value(text, &path, v);
-                }
-            }
+            toml_edit::Value::InlineTable(t) => self.table(text, path, t),
             _ => {}
         }
     }
