@@ -49,6 +49,14 @@ pub struct Rendered {
     pub text: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     pub images: Vec<ImageRef>,
+    /// Whether the HTML may hold an `id` or an in-page link (`href="#…"`): false only when no
+    /// heading, footnote, `#` link or raw HTML that could write one was written. A page that
+    /// joins answers (the chapter page) prefixes the ids of those that may.
+    pub holds_ids: bool,
+    /// Whether the HTML may hold a URL or an id that a page elsewhere must rewrite to show it
+    /// (the print page): false only when no link, image, raw HTML, heading or footnote was
+    /// written. The links made of phone numbers (`tel:`) are none.
+    pub holds_urls: bool,
 }
 
 #[derive(Debug, Clone)]

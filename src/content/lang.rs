@@ -226,6 +226,8 @@ pub struct LanguageLink {
     pub current: bool,
     /// The language has this page (else `href` is its home).
     pub translated: bool,
+    /// The site's default language (the first).
+    pub default: bool,
 }
 
 impl LanguageSite {
@@ -298,6 +300,7 @@ impl Languages {
                     },
                     current: i == current,
                     translated,
+                    default: i == 0,
                 }
             })
             .collect()

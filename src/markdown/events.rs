@@ -403,11 +403,39 @@ impl<'a> PageRender<'a> {
             }
         }
         mark_inline_images(&self.events, &mut self.out.images);
+        self.out.holds_ids = self.events.iter().any(may_write_ids);
+        self.out.holds_urls = self.out.holds_ids
+            || self.events.iter().any(|e| {
+                matches!(
+                    e,
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                        | Event::Html(_)
+                        | Event::InlineHtml(_)
+                )
+            });
         let mut html = String::new();
         html::push_html(&mut html, link_phones(self.events).into_iter());
         self.out.html = html.into();
         self.out.text = collapse_blank_lines(&self.text).into();
         (self.out, self.links, self.errors)
+    }
+}
+
+/// Whether writing `event` may write an `id` or an in-page link: a heading (each has an id), a
+/// footnote, a link to `#…`, or HTML written as it is whose text could spell an `id` attribute
+/// or a `#` (also as an entity: `&num;`, `&#35;`). An image's marker is a comment of ours.
+fn may_write_ids(event: &Event<'_>) -> bool {
+    match event {
+        Event::Start(Tag::Heading { .. } | Tag::FootnoteDefinition(_))
+        | Event::FootnoteReference(_) => true,
+        Event::Start(Tag::Link { dest_url, .. }) => dest_url.starts_with('#'),
+        Event::Html(raw) | Event::InlineHtml(raw) => {
+            let raw = raw.as_bytes();
+            raw.contains(&b'#')
+                || raw.contains(&b'&')
+                || raw.windows(2).any(|w| w.eq_ignore_ascii_case(b"id"))
+        }
+        _ => false,
     }
 }
 

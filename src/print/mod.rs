@@ -6,6 +6,7 @@
 //! anchors inside the print page, image URLs are re-rooted, and heading ids get a per-question
 //! prefix so the one long page has unique ids.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -103,7 +104,7 @@ pub fn render<'a>(
     // A theme that shows an answer twice or not at all, or a title that reads like a
     // placeholder: the answers go into the context itself.
     let manual = chapters(content, rendered, &mut |page: usize| {
-        rewrite(&rendered[page].html, &content.pages[page].url)
+        for_print(&rendered[page], &content.pages[page].url).into_owned()
     });
     Ok(PrintPage {
         skeleton: render_chapters(renderer, manual)?,
@@ -171,10 +172,10 @@ impl PrintPage<'_> {
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let (pieces, last) = self.pieces();
         for chunk in pieces.chunks(256) {
-            let answers: Vec<Option<String>> = chunk
+            let answers: Vec<Option<Cow<str>>> = chunk
                 .par_iter()
                 .map(|(_, page)| {
-                    page.map(|p| rewrite(&self.rendered[p].html, &self.content.pages[p].url))
+                    page.map(|p| for_print(&self.rendered[p], &self.content.pages[p].url))
                 })
                 .collect();
             for ((text, _), answer) in chunk.iter().zip(answers) {
@@ -258,6 +259,16 @@ fn css_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Page `r` (rendered for `page_url`) as the print page shows it: rewritten ([`rewrite`])
+/// unless it holds nothing to rewrite.
+fn for_print<'r>(r: &'r Rendered, page_url: &str) -> Cow<'r, str> {
+    if r.holds_urls {
+        Cow::Owned(rewrite(&r.html, page_url))
+    } else {
+        Cow::Borrowed(&r.html)
+    }
 }
 
 /// Rewrite one page's HTML (rendered for `page_url`) for the print page at the site root:

@@ -321,6 +321,12 @@ pub(super) struct Assets {
     pub(super) feedback_js: String,
     pub(super) print_css: String,
     pub(super) favicon: String,
+    /// The language switcher's style and script (`static/languages/`), or "" in a site in
+    /// one language (which does not publish them).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub(super) languages_css: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub(super) languages_js: String,
     /// The language's Atom feed, absolute (`[feed]`, with `base_url`), or "".
     #[serde(skip_serializing_if = "String::is_empty")]
     pub(super) feed: String,
@@ -370,6 +376,8 @@ impl<'a> Renderer<'a> {
             feedback_js: theme.asset("feedback.js"),
             print_css: theme.asset("print.css"),
             favicon: theme.asset("favicon.svg"),
+            languages_css: theme.published_asset("languages/switch.css"),
+            languages_js: theme.published_asset("languages/remember.js"),
             feed: config.feed_url().unwrap_or_default(),
         };
         let search_strings: std::collections::BTreeMap<&str, &str> = theme
@@ -480,7 +488,7 @@ impl<'a> Renderer<'a> {
             current: current == Some(q),
             lang: self.content.language.text_language(&p.source.path),
             content: with_content.then(|| Html {
-                ids: Some(&p.slug),
+                ids: self.rendered[q].holds_ids.then_some(p.slug.as_str()),
                 ..self.html(q)
             }),
         }

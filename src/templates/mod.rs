@@ -148,6 +148,16 @@ impl Added {
     }
 }
 
+/// Whether the theme's static file `rel` is published: all are but those under
+/// `static/languages/` (the language switcher's style and script), which only a site in
+/// several languages publishes.
+fn published(rel: &str, config: &Config) -> bool {
+    !rel.starts_with(LANGUAGES_STATIC) || !config.other_languages().is_empty()
+}
+
+/// The theme's folder of files only a site in several languages publishes.
+pub const LANGUAGES_STATIC: &str = "static/languages/";
+
 /// Theme file (`templates/…`, `static/…`) → (the file shown in messages, its bytes).
 type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;
 
@@ -176,7 +186,7 @@ impl Theme {
                     Error::one(Diagnostic::new(&shown, 0, "template is not UTF-8 text"))
                 })?;
                 sources.insert(name.to_string(), (shown, text));
-            } else if rel.starts_with("static/") {
+            } else if rel.starts_with("static/") && published(&rel, config) {
                 static_files.push(OutputFile::new(rel, bytes));
             }
         }
@@ -278,6 +288,13 @@ impl Theme {
             budget::MAX_BYTES >> 20
         ));
         Err(Error::one(self.over_budget.get_or_init(|| d).clone()))
+    }
+
+    /// `static/<file>`'s versioned URL when the theme has it and the site publishes it,
+    /// else "".
+    pub fn published_asset(&self, file: &str) -> String {
+        let path = format!("static/{file}");
+        self.versioned.get(&path).cloned().unwrap_or_default()
     }
 
     /// `static/<file>?v=<hash>` for a static file of the theme (cache busting).

@@ -63,6 +63,36 @@ pub struct PageContext<'r, 'a> {
     /// switcher and the `hreflang` links.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     languages: Vec<crate::content::lang::LanguageLink>,
+    /// The page's `hreflang` links, `x-default` last: none unless it exists in two languages
+    /// or more (and never on a 404 page, which stands for every missing address).
+    hreflang: Vec<Alternate>,
+}
+
+/// One `<link rel="alternate" hreflang>`: a language's code (or `x-default`) and its URL.
+#[derive(Serialize)]
+struct Alternate {
+    code: String,
+    href: String,
+}
+
+/// A page's `hreflang` links from its links to itself in each language: each language that
+/// has it, then `x-default` (the default language's) — when two languages or more have it.
+fn hreflang(languages: &[crate::content::lang::LanguageLink]) -> Vec<Alternate> {
+    let has: Vec<_> = languages.iter().filter(|l| l.translated).collect();
+    if has.len() < 2 {
+        return Vec::new();
+    }
+    let default = has.iter().find(|l| l.default).map(|l| Alternate {
+        code: "x-default".to_string(),
+        href: l.abs.clone(),
+    });
+    has.iter()
+        .map(|l| Alternate {
+            code: l.code.clone(),
+            href: l.abs.clone(),
+        })
+        .chain(default)
+        .collect()
 }
 
 impl PageContext<'_, '_> {
@@ -99,8 +129,14 @@ impl<'a> Renderer<'a> {
         } else {
             page.url
         };
+        let languages = self.language_links(target, &root);
         PageContext {
-            languages: self.language_links(target, &root),
+            hreflang: if page.kind == "404" {
+                Vec::new()
+            } else {
+                hreflang(&languages)
+            },
+            languages,
             base: self.base_context(root, self.nav(None)),
             nav: PageNav::Own(nav),
             related: PageNav::Own(String::new()),
@@ -183,6 +219,7 @@ impl<'a> Renderer<'a> {
                 renderer: self,
                 questions: jsonld,
             },
+            hreflang: hreflang(&languages),
             languages,
         }
     }

@@ -528,3 +528,51 @@ fn a_pdf_of_type_3_fonts_is_a_warning_naming_what_to_install() {
         "{err}"
     );
 }
+
+#[test]
+fn answers_are_prefixed_and_rebased_only_where_they_hold_ids_or_urls() {
+    // The chapter page and the print page join answers: each answer's ids (and the links to
+    // them) take the answer's prefix, and the print page rebases its URLs. An answer that holds
+    // neither (plain text, a table, a phone number) is shown as its own page shows it; one
+    // whose id is written in raw HTML, in any letter case, is still prefixed.
+    let (tmp, site) = fixture("basic");
+    write(
+        &site,
+        "site.toml",
+        "title = \"T\"\n[markdown]\nraw_html = true\n",
+    );
+    write(
+        &site,
+        "content/01-basics/plain.md",
+        "+++\ntitle = \"Plain\"\n+++\n\nCall 0574-87304500 any day.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n",
+    );
+    write(
+        &site,
+        "content/01-basics/raw.md",
+        "+++\ntitle = \"Raw\"\n+++\n\nA <span ID=\"spot\">spot</span> and <a href=\"#spot\">back</a>.\n",
+    );
+    let out = tmp.path().join("out");
+    build(&site, &out);
+    let own = read(&out.join("01-basics/plain.html"));
+    let plain = "<p>Call <a href=\"tel:0574-87304500\">0574-87304500</a> any day.</p>";
+    assert!(own.contains(plain), "{own}");
+    assert!(read(&out.join("01-basics/raw.html")).contains("<span ID=\"spot\">"));
+    let chapter = read(&out.join("01-basics/index.html"));
+    let print = read(&out.join("print.html"));
+    for (page, html, prefix) in [
+        ("chapter", &chapter, "raw"),
+        ("print", &print, "p-01-basics-raw"),
+    ] {
+        assert!(html.contains(plain), "{page}: the plain answer as written");
+        assert!(
+            html.contains(&format!("<span ID=\"{prefix}-spot\">"))
+                && html.contains(&format!("<a href=\"#{prefix}-spot\">")),
+            "{page}: the raw id and the link to it prefixed"
+        );
+        // first.md's heading id is prefixed as before.
+        assert!(
+            !ids(html).contains("安装步骤"),
+            "{page}: a heading id left as is"
+        );
+    }
+}
