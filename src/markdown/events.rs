@@ -304,6 +304,9 @@ impl<'a> PageRender<'a> {
             }
         }
         if self.raw_html {
+            // Raw HTML may hold any URL, and an id where it could spell one.
+            self.out.holds_urls |= !out.is_empty();
+            self.out.holds_ids |= may_spell_id(&out);
             if block {
                 out.push('\n');
                 self.events.push(Event::Start(Tag::HtmlBlock));
@@ -403,16 +406,15 @@ impl<'a> PageRender<'a> {
             }
         }
         mark_inline_images(&self.events, &mut self.out.images);
-        self.out.holds_ids = self.events.iter().any(may_write_ids);
-        self.out.holds_urls = self.out.holds_ids
-            || self.events.iter().any(|e| {
-                matches!(
-                    e,
-                    Event::Start(Tag::Link { .. } | Tag::Image { .. })
-                        | Event::Html(_)
-                        | Event::InlineHtml(_)
-                )
-            });
+        // Raw HTML set its own flags when it was written (`raw`); the HTML faqsite writes
+        // itself (code, tables, callouts, image markers) holds no id and no URL.
+        self.out.holds_ids |= self.events.iter().any(writes_id);
+        self.out.holds_urls |= self.out.holds_ids
+            || !self.out.images.is_empty()
+            || self
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })));
         let mut html = String::new();
         html::push_html(&mut html, link_phones(self.events).into_iter());
         self.out.html = html.into();
@@ -421,22 +423,24 @@ impl<'a> PageRender<'a> {
     }
 }
 
-/// Whether writing `event` may write an `id` or an in-page link: a heading (each has an id), a
-/// footnote, a link to `#…`, or HTML written as it is whose text could spell an `id` attribute
-/// or a `#` (also as an entity: `&num;`, `&#35;`). An image's marker is a comment of ours.
-fn may_write_ids(event: &Event<'_>) -> bool {
+/// Whether writing `event` writes an `id` or an in-page link: a heading (each has an id), a
+/// footnote, a link to `#…`.
+fn writes_id(event: &Event<'_>) -> bool {
     match event {
         Event::Start(Tag::Heading { .. } | Tag::FootnoteDefinition(_))
         | Event::FootnoteReference(_) => true,
         Event::Start(Tag::Link { dest_url, .. }) => dest_url.starts_with('#'),
-        Event::Html(raw) | Event::InlineHtml(raw) => {
-            let raw = raw.as_bytes();
-            raw.contains(&b'#')
-                || raw.contains(&b'&')
-                || raw.windows(2).any(|w| w.eq_ignore_ascii_case(b"id"))
-        }
         _ => false,
     }
+}
+
+/// Whether raw HTML kept as written may hold an `id` attribute or a `#` link: its text spells
+/// `id` in some letter case, or holds a `#` or an entity (`&num;`, `&#35;`).
+fn may_spell_id(raw: &str) -> bool {
+    let raw = raw.as_bytes();
+    raw.contains(&b'#')
+        || raw.contains(&b'&')
+        || raw.windows(2).any(|w| w.eq_ignore_ascii_case(b"id"))
 }
 
 /// Phone numbers written in the answer's text become `tel:` links (a tap calls on a phone):
