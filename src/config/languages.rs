@@ -101,6 +101,12 @@ impl Config {
             .collect()
     }
 
+    /// Whether the site is in several languages: `[languages]` names one besides the site's
+    /// default (whichever language this configuration is for).
+    pub fn in_several_languages(&self) -> bool {
+        self.languages.keys().any(|c| *c != self.site_language())
+    }
+
     /// The switcher's name of language `code`.
     pub fn language_name(&self, code: &str) -> String {
         match self.languages.get(code) {
@@ -215,6 +221,10 @@ synonyms = [["token", "key"]]
         let c = Config::parse(text, std::path::Path::new("site.toml")).unwrap();
         assert_eq!(c.other_languages(), ["en"]);
         let en = c.for_language("en");
+        // Each language's configuration knows the site is in several.
+        assert!(c.in_several_languages() && en.in_several_languages());
+        let own = Config::parse("title = \"t\"\n[languages.zh-CN]\n", "site.toml".as_ref());
+        assert!(!own.unwrap().in_several_languages());
         assert_eq!(
             (en.title.as_str(), en.language.as_str()),
             ("Help center", "en")

@@ -152,7 +152,7 @@ impl Added {
 /// `static/languages/` (the language switcher's style and script), which only a site in
 /// several languages publishes.
 fn published(rel: &str, config: &Config) -> bool {
-    !rel.starts_with(LANGUAGES_STATIC) || !config.other_languages().is_empty()
+    !rel.starts_with(LANGUAGES_STATIC) || config.in_several_languages()
 }
 
 /// The theme's folder of files only a site in several languages publishes.

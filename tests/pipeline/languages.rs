@@ -107,7 +107,29 @@ fn each_language_has_its_pages_under_its_folder_and_a_switcher() {
         switcher(&read(&out.join("index.html"))),
         [("en".into(), "en/index.html".into(), false)]
     );
-    // The links resolve, from every page of both languages.
+    // Every page of both languages has the switcher's style and script (and the links
+    // resolve, from every page of both languages); only the default language's home page
+    // sends a reader to the remembered language.
+    for page in built
+        .iter()
+        .filter(|p| !p.ends_with("404.html") && !p.ends_with("print.html"))
+    {
+        let html = read(&out.join(page));
+        let (css, js) = (
+            attr_values(&html, "href")
+                .into_iter()
+                .any(|h| h.contains("static/languages/switch.css?v=")),
+            attr_values(&html, "src")
+                .into_iter()
+                .any(|h| h.contains("static/languages/remember.js?v=")),
+        );
+        assert!(css && js, "{page}: style {css}, script {js}");
+        assert_eq!(
+            html.contains(" data-home>"),
+            *page == "index.html",
+            "{page}"
+        );
+    }
     assert_eq!(broken_links(&out), Vec::<String>::new());
 }
 
