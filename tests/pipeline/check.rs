@@ -131,9 +131,7 @@ fn external_http_links_are_asked_with_head() {
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for s in listener.incoming().flatten() {
-            let mut line = String::new();
-            let mut r = std::io::BufReader::new(&s);
-            let _ = std::io::BufRead::read_line(&mut r, &mut line);
+            let line = request_line(&s);
             let status = if line.starts_with("HEAD /gone ") {
                 "404 Not Found"
             } else {
@@ -141,7 +139,8 @@ fn external_http_links_are_asked_with_head() {
             };
             let _ = std::io::Write::write_all(
                 &mut &s,
-                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n").as_bytes(),
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
             );
         }
     });
@@ -191,8 +190,7 @@ fn external_links_are_asked_within_a_time_limit_and_get_after_a_refused_head() {
     let no_head_port = no_head.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for s in no_head.incoming().flatten() {
-            let mut line = String::new();
-            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(&s), &mut line);
+            let line = request_line(&s);
             let status = match line.split_whitespace().collect::<Vec<_>>()[..] {
                 ["HEAD", ..] => "405 Method Not Allowed",
                 [_, "/gone", ..] => "404 Not Found",
@@ -290,4 +288,18 @@ fn external_links_to_private_addresses_are_not_connected_to() {
         matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
         "the loopback server was connected to"
     );
+}
+
+/// The request line of the HTTP request on `s`, read with the rest of the request: a socket
+/// closed with bytes of the request unread is reset, and the client then sees no answer (the
+/// servers of these tests answer with `Connection: close`).
+fn request_line(s: &std::net::TcpStream) -> String {
+    let mut r = std::io::BufReader::new(s);
+    let mut line = String::new();
+    let _ = std::io::BufRead::read_line(&mut r, &mut line);
+    let mut header = String::new();
+    while std::io::BufRead::read_line(&mut r, &mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    line
 }
