@@ -64,7 +64,8 @@ pub struct PageContext<'r, 'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     languages: Vec<crate::content::lang::LanguageLink>,
     /// The page's `hreflang` links, `x-default` last: none unless it exists in two languages
-    /// or more (and never on a 404 page, which stands for every missing address).
+    /// or more and the site has a `base_url` (and never on a 404 page, which stands for every
+    /// missing address).
     hreflang: Vec<Alternate>,
 }
 
@@ -134,7 +135,7 @@ impl<'a> Renderer<'a> {
             hreflang: if page.kind == "404" {
                 Vec::new()
             } else {
-                hreflang(&languages)
+                self.hreflang(&languages)
             },
             languages,
             base: self.base_context(root, self.nav(None)),
@@ -219,8 +220,17 @@ impl<'a> Renderer<'a> {
                 renderer: self,
                 questions: jsonld,
             },
-            hreflang: hreflang(&languages),
+            hreflang: self.hreflang(&languages),
             languages,
+        }
+    }
+
+    /// A page's `hreflang` links ([`hreflang`]): only with `base_url`, as search engines take
+    /// only absolute URLs there (a relative one makes the page's alternates invalid).
+    fn hreflang(&self, languages: &[crate::content::lang::LanguageLink]) -> Vec<Alternate> {
+        match self.config.base_url_trimmed() {
+            Some(_) => hreflang(languages),
+            None => Vec::new(),
         }
     }
 

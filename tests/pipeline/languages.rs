@@ -739,3 +739,28 @@ fn the_feed_can_be_limited_or_turned_off_and_needs_base_url() {
     assert!(err.contains(&format!("site.toml:{line}")), "{err}");
     assert!(err.contains("base_url"), "{err}");
 }
+
+/// Without `base_url` a page names no `hreflang` alternates: search engines take only absolute
+/// URLs there, and a relative one makes the page's alternates invalid (Lighthouse: "Document
+/// doesn't have a valid hreflang"). The switcher is the same.
+#[test]
+fn hreflang_needs_base_url() {
+    let (tmp, site) = fixture("bilingual");
+    let toml = read(&site.join("site.toml"));
+    let without: String = toml
+        .lines()
+        .filter(|l| !l.starts_with("base_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, toml);
+    write(&site, "site.toml", &without);
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    let zh = read(&out.join("01-start/install.html"));
+    assert!(hreflang(&zh).is_empty(), "{zh}");
+    assert!(hreflang(&read(&out.join("en/01-start/install.html"))).is_empty());
+    assert_eq!(
+        switcher(&zh),
+        [("en".into(), "../en/01-start/install.html".into(), false)]
+    );
+}
