@@ -22,6 +22,22 @@ pub fn attribute_value(raw: &str) -> String {
     htmlize::unescape_attribute(raw).into_owned()
 }
 
+/// What follows the `#` of `raw`, an attribute value as written, when a browser reads it as
+/// an in-page link (`#x`, also written `&num;x` or `&#35;x`), as written; `None` for any other
+/// value (or one whose `#` cannot be told apart from what follows it).
+pub fn fragment_as_written(raw: &str) -> Option<&str> {
+    if let Some(rest) = raw.strip_prefix('#') {
+        return Some(rest);
+    }
+    let read = attribute_value(raw);
+    let after = read.strip_prefix('#')?;
+    // The shortest start that reads as `#` and leaves the rest reading as it did.
+    (1..=raw.len().min(12))
+        .filter(|&i| raw.is_char_boundary(i))
+        .find(|&i| attribute_value(&raw[..i]) == "#" && attribute_value(&raw[i..]) == after)
+        .map(|i| &raw[i..])
+}
+
 /// Whether `html` may hold a `<name…` tag: a tag is written with its `<` and its name, in any
 /// letter case. Lets a page without one skip the tokenizer; never the reason something is
 /// taken for a tag (the tokenizer decides that).
@@ -97,16 +113,13 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
         Ok(())
     });
     let links = on_element(|el| {
-        if let Some(anchor) = el
-            .get_attribute("href")
-            .as_deref()
-            .and_then(|h| h.strip_prefix('#'))
-        {
+        let href = el.get_attribute("href").unwrap_or_default();
+        if let Some(anchor) = fragment_as_written(&href) {
             el.set_attribute("href", &format!("#{prefix}-{anchor}"))?;
         }
         Ok(())
     });
-    let handlers = vec![(selector!("[id]"), ids), (selector!("[href^='#']"), links)];
+    let handlers = vec![(selector!("[id]"), ids), (selector!("[href]"), links)];
     run(html, handlers, Vec::new()).unwrap_or_else(|| html.to_string())
 }
 
@@ -465,6 +478,23 @@ mod tests {
 
     /// Attribute order, quotes, letter case and spacing as raw HTML may write them; text that
     /// only looks like an attribute (in a code block, a title, a comment) stays.
+    #[test]
+    fn an_in_page_link_is_read_as_a_browser_reads_it() {
+        assert_eq!(fragment_as_written("#a&amp;b"), Some("a&amp;b"));
+        assert_eq!(fragment_as_written("&num;spot"), Some("spot"));
+        assert_eq!(fragment_as_written("&#35;spot"), Some("spot"));
+        assert_eq!(fragment_as_written("&#x23;s&amp;t"), Some("s&amp;t"));
+        // `&#356;` is one character (Ť), not `#` and `6`.
+        assert_eq!(fragment_as_written("&#356;x"), None);
+        assert_eq!(fragment_as_written("q.html#x"), None);
+        assert_eq!(fragment_as_written(""), None);
+        let html = r##"<a href="&num;spot">back</a><span ID="spot">x</span>"##;
+        assert_eq!(
+            prefix_ids(html, "q"),
+            r##"<a href="#q-spot">back</a><span ID="q-spot">x</span>"##
+        );
+    }
+
     #[test]
     fn ids_are_prefixed_however_the_tag_is_written() {
         let h = r##"<DIV class=x ID='a'>1</DIV><a title='see href="#a"' HREF = "#a">2</a><p data-id="k" title=' id="z"'>3</p><code>&lt;h2 id="c"&gt;</code><!-- <a id="d"> -->"##;

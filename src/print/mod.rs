@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::content::Content;
 use crate::error::Result;
-use crate::html::rewrite::UrlAttr;
+use crate::html::rewrite::{attribute_value, fragment_as_written, UrlAttr};
 use crate::markdown::Rendered;
 use crate::templates::Renderer;
 use crate::urls::is_page_relative;
@@ -311,7 +311,8 @@ fn same_address(text: &str, url: &str) -> bool {
 
 /// A relative URL written for a page in `base` (a folder under the root), made root-relative.
 fn rebase(url: &str, base: &str) -> String {
-    if !is_page_relative(url) || url.starts_with('#') || url.is_empty() {
+    let read = attribute_value(url);
+    if !is_page_relative(&read) || read.starts_with('#') || read.is_empty() {
         return url.to_string();
     }
     let joined = if base.is_empty() {
@@ -325,10 +326,11 @@ fn rebase(url: &str, base: &str) -> String {
 }
 
 fn rewrite_href(href: &str, base: &str, own: &str) -> String {
-    if let Some(frag) = href.strip_prefix('#') {
+    // Decided on the value as a browser reads it (entities decoded), edited as written.
+    if let Some(frag) = fragment_as_written(href) {
         return format!("#{own}-{frag}");
     }
-    if !is_page_relative(href) {
+    if !is_page_relative(&attribute_value(href)) {
         return href.to_string();
     }
     let (path, frag) = match href.split_once('#') {

@@ -534,7 +534,8 @@ fn answers_are_prefixed_and_rebased_only_where_they_hold_ids_or_urls() {
     // The chapter page and the print page join answers: each answer's ids (and the links to
     // them) take the answer's prefix, and the print page rebases its URLs. An answer that holds
     // neither (plain text, a table, a phone number) is shown as its own page shows it; one
-    // whose id is written in raw HTML, in any letter case, is still prefixed.
+    // whose id is written in raw HTML, in any letter case, is still prefixed, and so is a link
+    // to it whose `#` is written as an entity.
     let (tmp, site) = fixture("basic");
     write(
         &site,
@@ -549,7 +550,7 @@ fn answers_are_prefixed_and_rebased_only_where_they_hold_ids_or_urls() {
     write(
         &site,
         "content/01-basics/raw.md",
-        "+++\ntitle = \"Raw\"\n+++\n\nA <span ID=\"spot\">spot</span> and <a href=\"#spot\">back</a>.\n",
+        "+++\ntitle = \"Raw\"\n+++\n\nA <span ID=\"spot\">spot</span>, <a href=\"#spot\">back</a> and <a href=\"&num;spot\">again</a>.\n",
     );
     let out = tmp.path().join("out");
     build(&site, &out);
@@ -566,8 +567,11 @@ fn answers_are_prefixed_and_rebased_only_where_they_hold_ids_or_urls() {
         assert!(html.contains(plain), "{page}: the plain answer as written");
         assert!(
             html.contains(&format!("<span ID=\"{prefix}-spot\">"))
-                && html.contains(&format!("<a href=\"#{prefix}-spot\">")),
-            "{page}: the raw id and the link to it prefixed"
+                && html
+                    .matches(&format!("<a href=\"#{prefix}-spot\">"))
+                    .count()
+                    == 2,
+            "{page}: the raw id and both links to it (one written `&num;spot`) prefixed"
         );
         // first.md's heading id is prefixed as before.
         assert!(
