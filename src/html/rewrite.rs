@@ -17,9 +17,10 @@ use lol_html::{
     Settings,
 };
 
-/// An attribute value as a browser reads it: every named and numeric entity decoded.
-pub fn attribute_value(raw: &str) -> String {
-    htmlize::unescape_attribute(raw).into_owned()
+/// An attribute value as a browser reads it: every named and numeric entity decoded (borrowed
+/// when it has none, as most values: deciding on a value then copies nothing).
+pub fn attribute_value(raw: &str) -> Cow<'_, str> {
+    htmlize::unescape_attribute(raw)
 }
 
 /// What follows the `#` of `raw`, an attribute value as written, when a browser reads it as
@@ -141,7 +142,7 @@ pub fn hrefs(html: &str) -> Vec<String> {
     let found = RefCell::new(Vec::new());
     let links = on_element(|el| {
         if let Some(href) = el.get_attribute("href") {
-            found.borrow_mut().push(attribute_value(&href));
+            found.borrow_mut().push(attribute_value(&href).into_owned());
         }
         Ok(())
     });
@@ -231,7 +232,7 @@ impl LinkEnds {
             if tag.ends_with('>') && tag.len() > close {
                 let end = at.end - close;
                 ends.borrow_mut()
-                    .entry(attribute_value(&href))
+                    .entry(attribute_value(&href).into_owned())
                     .or_insert(end);
             }
             Ok(())
@@ -421,7 +422,10 @@ pub struct ImgAttrs {
 pub fn raw_pieces(html: &str) -> Vec<(usize, RawPiece<'_>)> {
     let found = RefCell::new(Vec::<(Range<usize>, Option<ImgAttrs>)>::new());
     let imgs = on_element(|el| {
-        let get = |name| el.get_attribute(name).map(|v| attribute_value(&v));
+        let get = |name| {
+            el.get_attribute(name)
+                .map(|v| attribute_value(&v).into_owned())
+        };
         let attrs = ImgAttrs {
             src: get("src"),
             alt: get("alt"),

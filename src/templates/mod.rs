@@ -156,7 +156,7 @@ fn published(rel: &str, config: &Config) -> bool {
 }
 
 /// The theme's folder of files only a site in several languages publishes.
-pub const LANGUAGES_STATIC: &str = "static/languages/";
+const LANGUAGES_STATIC: &str = "static/languages/";
 
 /// Theme file (`templates/…`, `static/…`) → (the file shown in messages, its bytes).
 type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;

@@ -78,7 +78,7 @@ struct Alternate {
 
 /// A page's `hreflang` links from its links to itself in each language: each language that
 /// has it, then `x-default` (the default language's) — when two languages or more have it.
-fn hreflang(languages: &[crate::content::lang::LanguageLink]) -> Vec<Alternate> {
+fn alternates(languages: &[crate::content::lang::LanguageLink]) -> Vec<Alternate> {
     let has: Vec<_> = languages.iter().filter(|l| l.translated).collect();
     if has.len() < 2 {
         return Vec::new();
@@ -225,11 +225,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// A page's `hreflang` links ([`hreflang`]): only with `base_url`, as search engines take
+    /// A page's `hreflang` links ([`alternates`]): only with `base_url`, as search engines take
     /// only absolute URLs there (a relative one makes the page's alternates invalid).
     fn hreflang(&self, languages: &[crate::content::lang::LanguageLink]) -> Vec<Alternate> {
         match self.config.base_url_trimmed() {
-            Some(_) => hreflang(languages),
+            Some(_) => alternates(languages),
             None => Vec::new(),
         }
     }
