@@ -12,7 +12,7 @@
 //!   dropped, local `<img>` tags stay images), and `javascript:`/`vbscript:`/`data:` URLs
 //!   become `#`; both are warnings, reported with the page's other problems.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -110,10 +110,10 @@ pub fn render_all(
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     // Made the first time a page is rendered: after a save in `serve` most pages come from
     // the cache, and at 10,000 pages this map took longer than rendering the one page.
-    let sources: std::sync::OnceLock<BTreeMap<PathBuf, usize>> = std::sync::OnceLock::new();
+    let sources: std::sync::OnceLock<HashMap<PathBuf, usize>> = std::sync::OnceLock::new();
     let sources = || {
         sources.get_or_init(|| {
-            let mut sources: BTreeMap<PathBuf, usize> = content
+            let mut sources: HashMap<PathBuf, usize> = content
                 .pages
                 .iter()
                 .enumerate()

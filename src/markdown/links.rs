@@ -3,7 +3,7 @@
 //! outside`, heading ids by GitHub's rule, and the hints of a dead link or anchor (built from
 //! the site's own pages).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
@@ -36,12 +36,21 @@ pub(super) enum LinkTarget {
 
 /// What a page's links are resolved against.
 pub(super) struct Site<'a> {
-    pub sources: &'a BTreeMap<PathBuf, usize>,
+    /// Every page's normalized source path (and, in a translation, its original's): looked
+    /// up per link; [`Site::source_paths`] for the rare walks in order.
+    pub sources: &'a HashMap<PathBuf, usize>,
     pub content: &'a Content,
     pub outside: &'a LinksConfig,
 }
 
 impl Site<'_> {
+    /// The keys of [`Site::sources`] in order: a hint picks the same page in every run.
+    fn source_paths(&self) -> Vec<&Path> {
+        let mut paths: Vec<&Path> = self.sources.keys().map(PathBuf::as_path).collect();
+        paths.sort_unstable();
+        paths
+    }
+
     /// The content folder as page paths show it (the home page's folder).
     fn content_dir(&self) -> PathBuf {
         let home = &self.content.pages[0].source.path;
@@ -185,7 +194,11 @@ pub(super) fn missing_page(
 
 fn nearby_hint(from: &Path, path: &Path, site: &Site) -> String {
     let name = path.file_name();
-    if let Some(p) = site.sources.keys().find(|p| p.file_name() == name) {
+    if let Some(p) = site
+        .source_paths()
+        .into_iter()
+        .find(|p| p.file_name() == name)
+    {
         return format!(
             "a file with that name exists at {}: from this page, link to {}",
             p.display(),
@@ -210,9 +223,9 @@ fn nearby_hint(from: &Path, path: &Path, site: &Site) -> String {
 fn closest_page<'s>(from: &Path, path: &Path, site: &'s Site) -> Option<&'s Path> {
     let wanted = path.to_string_lossy();
     let me = normalize_path(from);
-    site.sources
-        .keys()
-        .filter(|p| **p != me)
+    site.source_paths()
+        .into_iter()
+        .filter(|p| *p != me)
         .map(|p| {
             (
                 strsim::normalized_levenshtein(&wanted, &p.to_string_lossy()),
@@ -220,7 +233,7 @@ fn closest_page<'s>(from: &Path, path: &Path, site: &'s Site) -> Option<&'s Path
             )
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, p)| p.as_path())
+        .map(|(_, p)| p)
 }
 
 /// How the file `from` links to the file `to` (both as pages show them): `../02-b/x.md`.
@@ -354,7 +367,7 @@ fn is_mark(c: char) -> bool {
 
 /// A translation's pages are also reached by their originals' paths: a link to `q.md` from
 /// an English page goes to the English `q` (`q.en.md`) when it exists.
-pub(super) fn add_originals(sources: &mut BTreeMap<PathBuf, usize>, content: &Content) {
+pub(super) fn add_originals(sources: &mut HashMap<PathBuf, usize>, content: &Content) {
     let Some(code) = &content.language.code else {
         return;
     };

@@ -68,15 +68,23 @@ impl Record {
     /// The marker's text: the header, a note for people, then a line per file
     /// (`<sha256 hex> <size> <path as a JSON string>`), sorted by path.
     pub fn text(&self) -> String {
-        let mut lines: Vec<_> = self.0.iter().collect();
-        lines.sort_by(|a, b| a.0.cmp(b.0));
+        use rayon::prelude::*;
+        // Sorted and written on every thread: the build waits for it (a site in two
+        // languages of 10,000 pages each: 22,000 lines).
+        let mut files: Vec<_> = self.0.iter().collect();
+        files.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let lines: Vec<String> = files
+            .par_iter()
+            .map(|(path, d)| Record::line(path, **d))
+            .collect();
         let mut s = format!(
             "{HEADER}\nThis folder was written by faqsite: the next build replaces it whole, \
              if it holds only the files listed here, unchanged. Keep your own files \
              elsewhere.\n"
         );
-        for (path, d) in lines {
-            s.push_str(&Record::line(path, *d));
+        s.reserve(lines.iter().map(String::len).sum());
+        for line in lines {
+            s.push_str(&line);
         }
         s
     }
