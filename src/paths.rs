@@ -67,12 +67,84 @@ pub fn resolve(root_canon: &Path, path: &Path) -> std::io::Result<PathBuf> {
 /// The bytes of the site's file `path` (see [`resolve`]; `root_canon`: the canonical site
 /// folder).
 pub fn read(root_canon: &Path, path: &Path) -> std::io::Result<Vec<u8>> {
-    std::fs::read(resolve(root_canon, path)?)
+    match plain::read(root_canon, path) {
+        Some(bytes) => Ok(bytes),
+        None => std::fs::read(resolve(root_canon, path)?),
+    }
 }
 
 /// The text of the site's file `path` (see [`read`]).
 pub fn read_to_string(root_canon: &Path, path: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(resolve(root_canon, path)?)
+    match plain::read(root_canon, path).map(String::from_utf8) {
+        Some(Ok(text)) => Ok(text),
+        // Not text: read again the usual way, for its usual error.
+        _ => std::fs::read_to_string(resolve(root_canon, path)?),
+    }
+}
+
+/// The common case of [`read`] in one system call: a file reached through no symbolic link.
+/// Then its absolute path, without `.` or `..`, is its canonical path, and what [`resolve`]
+/// checks can be checked on that path; the kernel (`openat2` with `RESOLVE_NO_SYMLINKS`)
+/// refuses to open it if any of its components is a link. Every other case (a link anywhere,
+/// `..`, `.git/`, not a regular file, an error, an old kernel, another system) is `None` and
+/// goes through [`resolve`], which decides and reports it.
+mod plain {
+    use std::path::Path;
+
+    #[cfg(target_os = "linux")]
+    pub(super) fn read(root_canon: &Path, path: &Path) -> Option<Vec<u8>> {
+        use rustix::fs::{FileType, Mode, OFlags, ResolveFlags};
+        use std::path::{Component, PathBuf};
+        // Absolute, without `.` (the path is made of its components again).
+        let abs: PathBuf = match path.is_absolute() {
+            true => path.components().collect(),
+            false => cwd()?.join(path).components().collect(),
+        };
+        if abs.components().any(|c| c == Component::ParentDir) {
+            return None;
+        }
+        let rel = abs.strip_prefix(root_canon).ok()?;
+        let in_git = |c: Component| c.as_os_str().eq_ignore_ascii_case(".git");
+        if rel.as_os_str().is_empty() || rel.components().any(in_git) {
+            return None;
+        }
+        // Non-blocking: a FIFO opens at once (and is refused below) instead of waiting.
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+        let resolve = ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
+        let fd = rustix::fs::openat2(rustix::fs::CWD, &abs, flags, Mode::empty(), resolve).ok()?;
+        let stat = rustix::fs::fstat(&fd).ok()?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return None;
+        }
+        // Read to the end into room for the whole file and one byte more (the end is seen
+        // without growing); no seek or second stat, as `File::read_to_end` makes.
+        let size = usize::try_from(stat.st_size).unwrap_or(0);
+        let mut bytes = Vec::with_capacity(size + 1);
+        loop {
+            if bytes.len() == bytes.capacity() {
+                bytes.reserve(bytes.len().max(8192));
+            }
+            let spare = rustix::buffer::spare_capacity(&mut bytes);
+            if rustix::io::read(&fd, spare).ok()? == 0 {
+                break;
+            }
+        }
+        super::recorder::note(root_canon, &abs);
+        Some(bytes)
+    }
+
+    /// The working folder, asked once (faqsite never changes it): a relative path is read
+    /// from it.
+    #[cfg(target_os = "linux")]
+    fn cwd() -> Option<&'static Path> {
+        static CWD: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+        CWD.get_or_init(|| std::env::current_dir().ok()).as_deref()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn read(_root_canon: &Path, _path: &Path) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// [`read_to_string`] with a site folder not yet made canonical.
@@ -428,5 +500,83 @@ mod tests {
             w.outside[1].target,
             tmp.path().canonicalize().unwrap().join("secret")
         );
+    }
+
+    /// The one-call read and the canonicalizing one agree: the first takes only plain files
+    /// reached through no link, no `..` and not under `.git/`, and gives up on everything else
+    /// (which the second then decides, as before).
+    #[test]
+    fn the_plain_read_takes_only_what_resolve_would_accept_as_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        for d in ["content/a", ".git", "GIT/.Git", "linked"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("content/a/q.md"), "q").unwrap();
+        std::fs::write(root.join("content/empty.md"), "").unwrap();
+        std::fs::write(root.join(".git/config"), "c").unwrap();
+        std::fs::write(root.join("GIT/.Git/x"), "x").unwrap();
+        std::fs::write(tmp.path().join("secret"), "s").unwrap();
+        symlink("../content/a/q.md", root.join("linked/in.md")).unwrap();
+        symlink(tmp.path().join("secret"), root.join("linked/out.md")).unwrap();
+        symlink("../content", root.join("linked/dir")).unwrap();
+        let fifo = root.join("content/fifo.md");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let root = root.canonicalize().unwrap();
+        // Taken in one call (where the system has it).
+        for (rel, text) in [("content/a/q.md", "q"), ("content/empty.md", "")] {
+            let p = root.join(rel);
+            if cfg!(target_os = "linux") {
+                assert_eq!(
+                    plain::read(&root, &p).as_deref(),
+                    Some(text.as_bytes()),
+                    "{rel}"
+                );
+            }
+            assert_eq!(read_to_string(&root, &p).unwrap(), text, "{rel}");
+        }
+        // Left to `resolve`: links (inside or out), `..`, `.git/` in any case, a FIFO, a
+        // folder, a file outside, the site folder itself, a missing file.
+        let left = [
+            "linked/in.md",
+            "linked/out.md",
+            "linked/dir/a/q.md",
+            "content/a/../a/q.md",
+            ".git/config",
+            "GIT/.Git/x",
+            "content/fifo.md",
+            "content/a",
+            "../secret",
+            "",
+            "content/missing.md",
+        ];
+        for rel in left {
+            let p = root.join(rel);
+            assert_eq!(plain::read(&root, &p), None, "{rel}");
+            assert_eq!(
+                read(&root, &p).ok(),
+                resolve(&root, &p).ok().map(|r| std::fs::read(r).unwrap()),
+                "{rel}"
+            );
+        }
+        // What `resolve` accepts of those is still read (a link inside, `..` inside).
+        assert_eq!(
+            read_to_string(&root, &root.join("linked/in.md")).unwrap(),
+            "q"
+        );
+        assert_eq!(
+            read_to_string(&root, &root.join("content/a/../a/q.md")).unwrap(),
+            "q"
+        );
+        assert!(read(&root, &root.join("linked/out.md")).is_err());
+        assert!(
+            read(&root, &fifo).is_err(),
+            "a FIFO is refused, not waited on"
+        );
+        assert!(read(&root, &root.join("GIT/.Git/x")).is_err());
     }
 }
