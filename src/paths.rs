@@ -95,12 +95,23 @@ mod plain {
     pub(super) fn read(root_canon: &Path, path: &Path) -> Option<Vec<u8>> {
         use rustix::fs::{FileType, Mode, OFlags, ResolveFlags};
         use std::path::{Component, PathBuf};
-        // Absolute, without `.` (the path is made of its components again).
-        let abs: PathBuf = match path.is_absolute() {
-            true => path.components().collect(),
-            false => cwd()?.join(path).components().collect(),
+        // Absolute (a relative path from the working folder, its leading `./` dropped), and
+        // already in the form its components make: no `.` inside, no `//`, no trailing `/`
+        // (which the system reads differently: `q.md/` is no file).
+        let joined = match path.is_absolute() {
+            true => path.to_path_buf(),
+            false => {
+                let mut rel = path;
+                while let Ok(inner) = rel.strip_prefix(".") {
+                    rel = inner;
+                }
+                cwd()?.join(rel)
+            }
         };
-        if abs.components().any(|c| c == Component::ParentDir) {
+        let abs: PathBuf = joined.components().collect();
+        if abs.as_os_str() != joined.as_os_str()
+            || abs.components().any(|c| c == Component::ParentDir)
+        {
             return None;
         }
         let rel = abs.strip_prefix(root_canon).ok()?;
@@ -553,6 +564,10 @@ mod tests {
             "../secret",
             "",
             "content/missing.md",
+            "content/a/q.md/",
+            "content/a/q.md/.",
+            "content/./a/q.md",
+            "content//a/q.md",
         ];
         for rel in left {
             let p = root.join(rel);
