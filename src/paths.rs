@@ -48,10 +48,7 @@ pub fn resolve(root_canon: &Path, path: &Path) -> std::io::Result<PathBuf> {
         )));
     }
     let rel = real.strip_prefix(root_canon).unwrap_or(&real);
-    if rel
-        .components()
-        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
-    {
+    if in_git(rel) {
         return Err(refused(format!(
             "{} is (or leads to) a file of .git/, which faqsite never reads",
             path.display()
@@ -62,6 +59,13 @@ pub fn resolve(root_canon: &Path, path: &Path) -> std::io::Result<PathBuf> {
     }
     recorder::note(root_canon, &real);
     Ok(real)
+}
+
+/// Whether the site's path `rel` (relative to the site folder, as resolved) is under `.git/`,
+/// in any letter case: never read (only `history.rs` reads the history, with gix).
+fn in_git(rel: &Path) -> bool {
+    rel.components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
 }
 
 /// The bytes of the site's file `path` (see [`resolve`]; `root_canon`: the canonical site
@@ -115,8 +119,7 @@ mod plain {
             return None;
         }
         let rel = abs.strip_prefix(root_canon).ok()?;
-        let in_git = |c: Component| c.as_os_str().eq_ignore_ascii_case(".git");
-        if rel.as_os_str().is_empty() || rel.components().any(in_git) {
+        if rel.as_os_str().is_empty() || super::in_git(rel) {
             return None;
         }
         // Non-blocking: a FIFO opens at once (and is refused below) instead of waiting.
