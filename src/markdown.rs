@@ -14,7 +14,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::path::PathBuf;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -22,7 +21,6 @@ use rayon::prelude::*;
 use crate::config::MarkdownConfig;
 use crate::content::{Content, Page, PageKind};
 use crate::error::Diagnostic;
-use crate::urls::normalize_path;
 
 mod blocks;
 mod cache;
@@ -110,19 +108,8 @@ pub fn render_all(
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     // Made the first time a page is rendered: after a save in `serve` most pages come from
     // the cache, and at 10,000 pages this map took longer than rendering the one page.
-    let sources: std::sync::OnceLock<HashMap<PathBuf, usize>> = std::sync::OnceLock::new();
-    let sources = || {
-        sources.get_or_init(|| {
-            let mut sources: HashMap<PathBuf, usize> = content
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (normalize_path(&p.source.path), i))
-                .collect();
-            links::add_originals(&mut sources, content);
-            sources
-        })
-    };
+    let sources = std::sync::OnceLock::new();
+    let sources = || sources.get_or_init(|| links::Sources::new(content));
     let render = |p: &Page| {
         let site = Site {
             sources: sources(),

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -34,23 +35,46 @@ pub(super) enum LinkTarget {
     NotUtf8,
 }
 
+/// Every page's normalized source path (and, in a translation, its original's) → the page:
+/// looked up for each link; walked in order only by a dead link's hints (so a hint names the
+/// same page in every run), sorted once, when first asked.
+pub(super) struct Sources {
+    by_path: HashMap<PathBuf, usize>,
+    in_order: OnceLock<Vec<PathBuf>>,
+}
+
+impl Sources {
+    pub fn new(content: &Content) -> Sources {
+        let mut by_path: HashMap<PathBuf, usize> = content
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (normalize_path(&p.source.path), i))
+            .collect();
+        add_originals(&mut by_path, content);
+        Sources {
+            by_path,
+            in_order: OnceLock::new(),
+        }
+    }
+
+    fn in_order(&self) -> &[PathBuf] {
+        self.in_order.get_or_init(|| {
+            let mut paths: Vec<PathBuf> = self.by_path.keys().cloned().collect();
+            paths.sort_unstable();
+            paths
+        })
+    }
+}
+
 /// What a page's links are resolved against.
 pub(super) struct Site<'a> {
-    /// Every page's normalized source path (and, in a translation, its original's): looked
-    /// up per link; [`Site::source_paths`] for the rare walks in order.
-    pub sources: &'a HashMap<PathBuf, usize>,
+    pub sources: &'a Sources,
     pub content: &'a Content,
     pub outside: &'a LinksConfig,
 }
 
 impl Site<'_> {
-    /// The keys of [`Site::sources`] in order: a hint picks the same page in every run.
-    fn source_paths(&self) -> Vec<&Path> {
-        let mut paths: Vec<&Path> = self.sources.keys().map(PathBuf::as_path).collect();
-        paths.sort_unstable();
-        paths
-    }
-
     /// The content folder as page paths show it (the home page's folder).
     fn content_dir(&self) -> PathBuf {
         let home = &self.content.pages[0].source.path;
@@ -80,7 +104,7 @@ impl Site<'_> {
             Some(rooted) => normalize_path(&self.content_dir().join(rooted)),
             None => normalize_path(&from.parent().unwrap_or(Path::new("")).join(&*decoded)),
         };
-        let Some(&target) = self.sources.get(&resolved) else {
+        let Some(&target) = self.sources.by_path.get(&resolved) else {
             if let Some(url) = self.content.elsewhere.get(&resolved) {
                 let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
                 return LinkTarget::OtherLanguage(format!("{root}{url}{anchor}"));
@@ -195,8 +219,9 @@ pub(super) fn missing_page(
 fn nearby_hint(from: &Path, path: &Path, site: &Site) -> String {
     let name = path.file_name();
     if let Some(p) = site
-        .source_paths()
-        .into_iter()
+        .sources
+        .in_order()
+        .iter()
         .find(|p| p.file_name() == name)
     {
         return format!(
@@ -223,9 +248,10 @@ fn nearby_hint(from: &Path, path: &Path, site: &Site) -> String {
 fn closest_page<'s>(from: &Path, path: &Path, site: &'s Site) -> Option<&'s Path> {
     let wanted = path.to_string_lossy();
     let me = normalize_path(from);
-    site.source_paths()
-        .into_iter()
-        .filter(|p| *p != me)
+    site.sources
+        .in_order()
+        .iter()
+        .filter(|p| **p != me)
         .map(|p| {
             (
                 strsim::normalized_levenshtein(&wanted, &p.to_string_lossy()),
@@ -233,7 +259,7 @@ fn closest_page<'s>(from: &Path, path: &Path, site: &'s Site) -> Option<&'s Path
             )
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, p)| p)
+        .map(|(_, p)| p.as_path())
 }
 
 /// How the file `from` links to the file `to` (both as pages show them): `../02-b/x.md`.
@@ -367,7 +393,7 @@ fn is_mark(c: char) -> bool {
 
 /// A translation's pages are also reached by their originals' paths: a link to `q.md` from
 /// an English page goes to the English `q` (`q.en.md`) when it exists.
-pub(super) fn add_originals(sources: &mut HashMap<PathBuf, usize>, content: &Content) {
+fn add_originals(sources: &mut HashMap<PathBuf, usize>, content: &Content) {
     let Some(code) = &content.language.code else {
         return;
     };
