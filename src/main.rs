@@ -14,6 +14,25 @@ use faqsite::site::BuildOptions;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc's `mi_option_set` (linked with the allocator above; the `mimalloc` crate's
+    /// bindings to it need a crate not in this build).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// A command that ends when its one run ends (all but `serve`) keeps the memory it frees until
+/// it exits. mimalloc gives freed memory back to the system after a second (its
+/// `purge_delay`), and the next stage that needed it had it zeroed again page by page: at
+/// 10,000 questions a fifth of a build's CPU time was at times the kernel clearing pages
+/// (benches/README.md, "Memory given back mid-build"). `serve` keeps the default: it
+/// idles between rebuilds.
+fn keep_freed_memory() {
+    /// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (v2 and v3); -1: never purge.
+    const PURGE_DELAY: std::ffi::c_int = 15;
+    // SAFETY: sets one of mimalloc's options, which it reads atomically; any value is valid.
+    unsafe { mi_option_set(PURGE_DELAY, -1) }
+}
+
 /// faqsite: build a static FAQ / help-center site from Markdown.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
@@ -237,6 +256,9 @@ fn options(site: Site) -> BuildOptions {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        keep_freed_memory();
+    }
     match cli.command {
         Command::Build {
             site,
