@@ -101,28 +101,45 @@ struct PageLink {
 ///
 /// With `cache` (`serve`), a page rendered by the previous call from the same inputs is taken
 /// from it instead of rendered again (see [`RenderCache`]).
+///
+/// Without `cache` each page's Markdown is taken out of `content` and freed as soon as the
+/// page is rendered (`Content::release_sources` would free them all only after the last page:
+/// at 100,000 questions the sources, ~180 MB, stood beside the rendered pages).
 pub fn render_all(
-    content: &Content,
+    content: &mut Content,
     config: &MarkdownConfig,
     cache: Option<&mut RenderCache>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let bodies: Option<Vec<std::sync::Arc<str>>> = cache.is_none().then(|| {
+        content
+            .pages
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.source.body))
+            .collect()
+    });
+    let content = &*content;
     // Made the first time a page is rendered: after a save in `serve` most pages come from
     // the cache, and at 10,000 pages this map took longer than rendering the one page.
     let sources = std::sync::OnceLock::new();
     let sources = || sources.get_or_init(|| links::Sources::new(content));
-    let render = |p: &Page| {
+    let render = |p: &Page, body: &str| {
         let site = Site {
             sources: sources(),
             content,
             outside: &config.links,
         };
-        let (rendered, links, mut problems) = render_page(p, &site, config);
-        problems.extend(foreign::warnings(p));
+        let (rendered, links, mut problems) = render_page(p, body, &site, config);
+        problems.extend(foreign::warnings(p, body));
         (rendered, links, problems)
     };
-    let results: Vec<PageResult> = match cache {
-        Some(cache) => cache.render(content, config, render),
-        None => content.pages.par_iter().map(render).collect(),
+    let results: Vec<PageResult> = match (cache, bodies) {
+        (Some(cache), _) => cache.render(content, config, |p| render(p, &p.source.body)),
+        (None, bodies) => content
+            .pages
+            .par_iter()
+            .zip(bodies.unwrap_or_default())
+            .map(|(p, body)| render(p, &body))
+            .collect(),
     };
 
     let mut problems = Vec::with_capacity(results.len());
@@ -207,9 +224,15 @@ fn options() -> Options {
 /// One page rendered, the links it makes to other pages, and every problem in it.
 type PageResult = (Rendered, Vec<PageLink>, Vec<Diagnostic>);
 
-fn render_page<'a>(page: &'a Page, site: &'a Site<'a>, config: &'a MarkdownConfig) -> PageResult {
+/// Page `page` rendered from `source`, its Markdown after the front matter.
+fn render_page<'a>(
+    page: &'a Page,
+    source: &'a str,
+    site: &'a Site<'a>,
+    config: &'a MarkdownConfig,
+) -> PageResult {
     // `:::tip` containers are read as GitHub alerts (the same lines, see `callouts`).
-    let (body, callout_titles) = callouts::containers(&page.source.body);
+    let (body, callout_titles) = callouts::containers(source);
     let body = &*body;
     let mut r = PageRender::new(page, site, config, body, callout_titles);
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();

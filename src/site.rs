@@ -405,7 +405,7 @@ impl<'a> Run<'a> {
         // The theme first: the callouts' labels are its UI strings.
         let theme = Theme::load(root, self.config, &mut cache.templates);
         let (mut diagnostics, mut rendered, problems) =
-            self.markdown(&content, theme.as_ref().ok(), cache);
+            self.markdown(&mut content, theme.as_ref().ok(), cache);
         diagnostics.append(&mut content.warnings);
         diagnostics.extend(problems);
         diagnostics.extend(self.config.feed_warning(&root.join(CONFIG_FILE)));

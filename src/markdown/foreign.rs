@@ -12,8 +12,7 @@ use crate::content::Page;
 use crate::error::Diagnostic;
 
 /// One warning per piece of foreign syntax in `page`'s Markdown outside code.
-pub(super) fn warnings(page: &Page) -> Vec<Diagnostic> {
-    let body = &*page.source.body;
+pub(super) fn warnings(page: &Page, body: &str) -> Vec<Diagnostic> {
     let found = occurrences(body);
     if found.is_empty() {
         return Vec::new();

@@ -26,12 +26,12 @@ fn callout_labels(theme: &Theme) -> Vec<String> {
 }
 
 impl Run<'_> {
-    /// Every page's Markdown rendered (callouts labelled in `theme`'s words), beside the
-    /// site-wide checks (their time is counted in this stage): the checks' problems, the pages,
-    /// and the pages' problems.
+    /// The site-wide checks (their time is counted in this stage), then every page's Markdown
+    /// rendered (callouts labelled in `theme`'s words): the checks' problems, the pages, and the
+    /// pages' problems.
     pub(super) fn markdown(
         &self,
-        content: &Content,
+        content: &mut Content,
         theme: Option<&Theme>,
         cache: &mut BuildCache,
     ) -> (Vec<Diagnostic>, Vec<Rendered>, Vec<Diagnostic>) {
@@ -42,10 +42,9 @@ impl Run<'_> {
         // Only `serve` builds again: keeping the pages for the next build would only raise
         // the peak memory of the others.
         let reuse = self.purpose.serving().then_some(&mut cache.markdown);
-        let (lint, (rendered, problems)) = rayon::join(
-            || lint::site(content),
-            || markdown::render_all(content, &config, reuse),
-        );
+        // The checks first (a few ms; one reads the pages' Markdown, which rendering frees).
+        let lint = lint::site(content);
+        let (rendered, problems) = markdown::render_all(content, &config, reuse);
         (lint, rendered, problems)
     }
 
