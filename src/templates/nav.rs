@@ -5,9 +5,6 @@
 //! marked `aria-current="page"`. Rendering these loops again for each of 10,000 pages was most
 //! of the templates stage.
 
-use std::collections::HashMap;
-
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::{BaseCtx, Html, NavChapter, NavQuestion, Renderer};
@@ -58,18 +55,20 @@ struct RelatedCtx<'a> {
 /// A rendered fragment, its digest, and where each of its links can be marked current.
 type Fragment = (String, PageKey, LinkEnds);
 
-/// Every sidebar and related list the pages of a build show, by place; empty when the theme
-/// has neither `nav.html` nor `related.html` (a theme of its own that lists `chapters` and
-/// `chapter.questions` in its pages).
-#[derive(Default)]
-pub struct Navs(HashMap<NavPlace, (Fragment, Fragment)>);
+/// The sidebar and related list the pages at one place show, with the place's way up to the
+/// site root; none when the theme has neither `nav.html` nor `related.html` (a theme of its own
+/// that lists `chapters` and `chapter.questions` in its pages).
+pub struct Navs {
+    root: String,
+    shared: Option<(Fragment, Fragment)>,
+}
 
 impl Navs {
-    /// The sidebar and the related list of the page at `url` (at `place`).
-    pub fn for_page(&self, place: &NavPlace, url: &str) -> (PageNav<'_>, PageNav<'_>) {
-        match self.0.get(place) {
+    /// The sidebar and the related list of the page at `url` (at this place).
+    pub fn for_page(&self, url: &str) -> (PageNav<'_>, PageNav<'_>) {
+        match &self.shared {
             Some((nav, related)) => {
-                let href = format!("{}{url}", place.root);
+                let href = format!("{}{url}", self.root);
                 let shared = |f| PageNav::Shared {
                     nav: f,
                     href: href.clone(),
@@ -109,28 +108,26 @@ impl Serialize for PageNav<'_> {
 }
 
 impl Renderer<'_> {
-    /// The sidebar and related list of every place in `places`, rendered in parallel.
-    pub fn render_navs(&self, places: Vec<NavPlace>) -> Result<Navs> {
-        if !self.theme.has_template(NAV_TEMPLATE) && !self.theme.has_template(RELATED_TEMPLATE) {
-            return Ok(Navs::default());
-        }
-        let mut places = places;
-        places.sort_unstable();
-        places.dedup();
+    /// The sidebar and related list of `place`, rendered.
+    pub fn render_navs(&self, place: &NavPlace) -> Result<Navs> {
         let fragment = |html: String| {
             let key = digest(&html);
             let links = LinkEnds::of(&html);
             (html, key, links)
         };
-        let navs: Vec<(NavPlace, (Fragment, Fragment))> = places
-            .into_par_iter()
-            .map(|place| {
-                let nav = fragment(self.render_nav(&place)?);
-                let related = fragment(self.render_related(&place)?);
-                Ok((place, (nav, related)))
-            })
-            .collect::<Result<_>>()?;
-        Ok(Navs(navs.into_iter().collect()))
+        let themed =
+            self.theme.has_template(NAV_TEMPLATE) || self.theme.has_template(RELATED_TEMPLATE);
+        let shared = match themed {
+            true => Some((
+                fragment(self.render_nav(place)?),
+                fragment(self.render_related(place)?),
+            )),
+            false => None,
+        };
+        Ok(Navs {
+            root: place.root.clone(),
+            shared,
+        })
     }
 
     /// The related list at `place` ("" without `related.html`, or for a page outside

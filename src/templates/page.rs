@@ -192,7 +192,7 @@ impl<'a> Renderer<'a> {
     ) -> PageContext<'r, 'a> {
         let page = &self.content.pages[i];
         let root = root_prefix(&page.url);
-        let (nav, related) = navs.for_page(&self.nav_place(Some(i), root.clone()), &page.url);
+        let (nav, related) = navs.for_page(&page.url);
         let related = match page.kind {
             PageKind::Question(..) => related,
             _ => PageNav::Own(String::new()),

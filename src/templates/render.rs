@@ -98,7 +98,7 @@ impl<'a> Renderer<'a> {
         let mut results: Vec<(usize, PageResult)> = groups
             .into_par_iter()
             .map_init(Vec::new, |html, group| {
-                let navs = match self.render_navs(vec![group[0].0.clone()]) {
+                let navs = match self.render_navs(&group[0].0) {
                     Ok(navs) => navs,
                     // The same template error at every place: reported once (see `keys_of`).
                     Err(e) => return vec![(group[0].1, Err(e))],
