@@ -44,16 +44,21 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A table of the bytes `bytes` lists, and of the control bytes below 0x20 when `controls`.
-const fn byte_table(bytes: &[u8], controls: bool) -> [bool; 256] {
-    let mut t = [false; 256];
+/// `table` with the bytes `bytes` lists added.
+const fn with_bytes(mut table: [bool; 256], bytes: &[u8]) -> [bool; 256] {
     let mut i = 0;
     while i < bytes.len() {
-        t[bytes[i] as usize] = true;
+        table[bytes[i] as usize] = true;
         i += 1;
     }
+    table
+}
+
+/// The control bytes below 0x20.
+const fn controls() -> [bool; 256] {
+    let mut t = [false; 256];
     let mut b = 0;
-    while controls && b < 0x20 {
+    while b < 0x20 {
         t[b] = true;
         b += 1;
     }
@@ -62,11 +67,11 @@ const fn byte_table(bytes: &[u8], controls: bool) -> [bool; 256] {
 
 /// The bytes that lead a character no text may hold ([`forbidden_len`]): the controls, DEL,
 /// 0xC2 (the C1 controls) and 0xEF (the noncharacters); they lead many allowed characters too.
-static MAY_BE_FORBIDDEN: [bool; 256] = byte_table(b"\x7f\xc2\xef", true);
+const MAY_BE_FORBIDDEN: [bool; 256] = with_bytes(controls(), b"\x7f\xc2\xef");
 
 /// What [`escape`] looks at: the five characters it escapes and the bytes of
 /// [`MAY_BE_FORBIDDEN`].
-static ESCAPE_LOOKS_AT: [bool; 256] = byte_table(b"&<>\"'\x7f\xc2\xef", true);
+static ESCAPE_LOOKS_AT: [bool; 256] = with_bytes(MAY_BE_FORBIDDEN, b"&<>\"'");
 
 /// The length in bytes of the character `s` starts with if HTML and XML text may not hold it
 /// (a control character other than tab, line feed, carriage return; or a noncharacter of the
@@ -158,7 +163,7 @@ pub fn script_json(json: &str) -> String {
 }
 
 /// The first bytes of what [`script_json`] escapes.
-static SCRIPT_LOOKS_AT: [bool; 256] = byte_table(b"<>&\x7f\xc2\xe2", false);
+static SCRIPT_LOOKS_AT: [bool; 256] = with_bytes([false; 256], b"<>&\x7f\xc2\xe2");
 
 /// Bytes a URL path written by faqsite keeps as they are: everything but controls, space,
 /// non-ASCII, and what would end the path or the attribute, or split a `srcset` candidate.

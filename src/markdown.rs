@@ -110,13 +110,7 @@ pub fn render_all(
     config: &MarkdownConfig,
     cache: Option<&mut RenderCache>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let bodies: Option<Vec<std::sync::Arc<str>>> = cache.is_none().then(|| {
-        content
-            .pages
-            .iter_mut()
-            .map(|p| std::mem::take(&mut p.source.body))
-            .collect()
-    });
+    let bodies = cache.is_none().then(|| content.take_sources());
     let content = &*content;
     // Made the first time a page is rendered: after a save in `serve` most pages come from
     // the cache, and at 10,000 pages this map took longer than rendering the one page.
@@ -134,12 +128,10 @@ pub fn render_all(
     };
     let results: Vec<PageResult> = match (cache, bodies) {
         (Some(cache), _) => cache.render(content, config, |p| render(p, &p.source.body)),
-        (None, bodies) => content
-            .pages
-            .par_iter()
-            .zip(bodies.unwrap_or_default())
+        (None, Some(bodies)) => (content.pages.par_iter().zip(bodies))
             .map(|(p, body)| render(p, &body))
             .collect(),
+        (None, None) => unreachable!("the sources are taken when there is no cache"),
     };
 
     let mut problems = Vec::with_capacity(results.len());
