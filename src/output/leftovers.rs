@@ -12,7 +12,7 @@ use super::{has_marker, MARKER_FILE};
 /// of a build that was killed (its marker is not locked by a running build) and old outputs a
 /// stopped `serve` was still removing. Only folders faqsite marked are looked at (an old output
 /// whose removal got as far as its marker is empty), never one that merely has such a name, and
-/// of those only the files their marker's record vouches for (path, size, SHA-256) are removed
+/// of those only the files their marker's record vouches for (path, size, digest) are removed
 /// ([`remove_recorded`]): a marker committed by someone else cannot have a maintainer's files
 /// removed.
 pub(super) fn remove_leftovers(parent: &Path, name: &str) {

@@ -147,7 +147,7 @@ impl<S: Sink> Sink for Recording<'_, S> {
 pub const MARKER_FILE: &str = ".faqsite-output";
 
 /// Whether `dir` holds faqsite's marker (a file, not a link, whose first line is a marker
-/// line, of this version or the first): a staging folder or an old output of faqsite's. Which
+/// line of any version): a staging folder or an old output of faqsite's. Which
 /// folder a build may replace is decided by its record (`guard.rs`).
 fn has_marker(dir: &Path) -> bool {
     use std::io::Read;
@@ -162,8 +162,12 @@ fn has_marker(dir: &Path) -> bool {
                 .read_to_end(&mut head)
         })
         .is_ok()
-        && [record::HEADER.as_bytes(), &b"faqsite-output 1"[..]]
-            .contains(&head.strip_suffix(b"\n").unwrap_or_default())
+        && [
+            record::HEADER.as_bytes(),
+            record::HEADER_SHA256.as_bytes(),
+            &b"faqsite-output 1"[..],
+        ]
+        .contains(&head.strip_suffix(b"\n").unwrap_or_default())
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

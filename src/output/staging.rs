@@ -91,7 +91,11 @@ impl Staging {
             made_dirs: Default::default(),
             marker,
             digests: Default::default(),
-            previous: Record::read(out).unwrap_or_default(),
+            // Its digests stand in for files kept as they are only if made with this
+            // version's hash (an output of an older faqsite is digested again).
+            previous: Record::read(out)
+                .filter(|r| r.1 == record::Hash::default())
+                .unwrap_or_default(),
         })
     }
 

@@ -93,6 +93,7 @@ fn a_committed_marker_does_not_make_someones_notes_removable() {
     let markers = [
         "faqsite-output 1\nThis folder was written by faqsite.\n".to_string(),
         format!("faqsite-output 2\nnote\n{empty} 26 \"plans.txt\"\n"),
+        format!("faqsite-output 3\nnote\n{empty} 26 \"plans.txt\"\n"),
     ];
     for marker in markers {
         std::fs::write(notes.join(".faqsite-output"), &marker).unwrap();
@@ -235,6 +236,45 @@ fn faqsites_own_output_is_rebuilt_without_the_flag() {
     }
 }
 
+/// An output whose record is of the version before (SHA-256 digests, faqsite before
+/// 2026-12-05) is still faqsite's: rebuilt without the flag, and recorded anew; a file changed
+/// since that record still makes it someone else's.
+#[test]
+fn an_output_recorded_with_sha_256_is_rebuilt_without_the_flag() {
+    use sha2::Digest as _;
+    let (_tmp, site) = fixture("basic");
+    let (ok, _, err) = run(&["build"], &site);
+    assert!(ok, "{err}");
+    let out = site.join("public");
+    let marker = out.join(".faqsite-output");
+    let as_sha256 = |out: &Path| {
+        let text = read(&marker);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("faqsite-output 3"));
+        let mut old = format!("faqsite-output 2\n{}\n", lines.next().unwrap());
+        for line in lines {
+            let (_, rest) = line.split_once(' ').unwrap();
+            let path: String = serde_json::from_str(rest.split_once(' ').unwrap().1).unwrap();
+            let sha = sha2::Sha256::digest(std::fs::read(out.join(path)).unwrap());
+            let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+            old.push_str(&format!("{hex} {rest}\n"));
+        }
+        std::fs::write(&marker, old).unwrap();
+    };
+    as_sha256(&out);
+    let (ok, _, err) = run(&["build", "--force"], &site);
+    assert!(ok, "{err}");
+    assert!(
+        read(&marker).starts_with("faqsite-output 3\n"),
+        "recorded anew"
+    );
+    as_sha256(&out);
+    std::fs::write(out.join("index.html"), "mine now").unwrap();
+    let (ok, _, err) = run(&["build", "--force"], &site);
+    assert!(!ok && err.contains("index.html"), "{err}");
+    assert_eq!(read(&out.join("index.html")), "mine now");
+}
+
 /// An output written before faqsite marked its outputs has no marker; the build stamp of the
 /// build that wrote it (inputs, folder, every file's size and time) still says it is faqsite's,
 /// as long as nobody changed it.
@@ -282,7 +322,7 @@ fn a_killed_builds_staging_folder_is_removed_by_the_next_build() {
     std::fs::create_dir(&lookalike).unwrap();
     std::fs::write(lookalike.join("notes.txt"), "mine").unwrap();
     // Leftover-looking folders with a forged marker (attack review row 6): only files their
-    // record vouches for (path, size, SHA-256) go; mine.txt is not in the record, or is
+    // record vouches for (path, size, digest) go; mine.txt is not in the record, or is
     // recorded with another digest, so it stays.
     let header = read(&site.join("public/.faqsite-output"));
     let header: String = header.lines().take(2).map(|l| format!("{l}\n")).collect();
