@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use blake3::Hasher;
 
 use crate::config::CONFIG_FILE;
 use crate::hash::hex;
@@ -14,14 +14,15 @@ use crate::hash::hex;
 pub use crate::paths::CACHE_DIR;
 const STAMP_FILE: &str = "build-stamp";
 
-/// Hash of everything a build reads. `extra` carries the build options.
+/// Hash of everything a build reads (BLAKE3, as the output record's digests: the site's
+/// files are tens of MB at 10,000 questions). `extra` carries the build options.
 pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
-    let mut h = Sha256::new();
+    let mut h = Hasher::new();
     h.update(crate::builtin::GENERATOR.as_bytes());
     h.update(extra.as_bytes());
     // Answers are dated by the last commit that changed them: a new commit can change a date.
     h.update(crate::history::head(root).unwrap_or_default().as_bytes());
-    h.update([0]);
+    h.update(&[0]);
     for (rel, bytes) in crate::builtin::DEFAULT_THEME {
         h.update(rel.as_bytes());
         h.update(bytes);
@@ -43,36 +44,38 @@ pub fn input_hash(root: &Path, theme: &str, extra: &str) -> String {
     // Files are read and hashed in parallel (a large site is tens of MB); the digests are
     // combined in file order.
     use rayon::prelude::*;
-    let digests: Vec<Vec<u8>> = files
+    let digests: Vec<[u8; 32]> = files
         .par_iter()
         .map(|path| {
-            let mut fh = Sha256::new();
+            let mut fh = Hasher::new();
             hash_file(&mut fh, root, &root_canon, path);
-            fh.finalize().to_vec()
+            *fh.finalize().as_bytes()
         })
         .collect();
     for d in digests {
-        h.update(d);
+        h.update(&d);
     }
     for o in outside {
         h.update(o.link.to_string_lossy().as_bytes());
-        h.update([0]);
+        h.update(&[0]);
         h.update(o.target.to_string_lossy().as_bytes());
-        h.update([0]);
+        h.update(&[0]);
     }
-    hex(&h.finalize())
+    hex(h.finalize().as_bytes())
 }
 
-fn hash_file(h: &mut Sha256, root: &Path, root_canon: &Path, path: &Path) {
+fn hash_file(h: &mut Hasher, root: &Path, root_canon: &Path, path: &Path) {
     let rel = path.strip_prefix(root).unwrap_or(path);
     h.update(rel.to_string_lossy().as_bytes());
-    h.update([0]);
+    h.update(&[0]);
     match crate::paths::read(root_canon, path) {
         Ok(bytes) => {
-            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&(bytes.len() as u64).to_le_bytes());
             h.update(&bytes);
         }
-        Err(_) => h.update(b"<unreadable>"),
+        Err(_) => {
+            h.update(b"<unreadable>");
+        }
     }
 }
 
@@ -113,14 +116,14 @@ impl OutputListing {
     }
 
     fn fingerprint(&self) -> String {
-        let mut h = Sha256::new();
+        let mut h = Hasher::new();
         for (path, (len, modified)) in &self.0 {
             h.update(path.to_string_lossy().as_bytes());
-            h.update(len.to_le_bytes());
-            h.update(modified.to_le_bytes());
+            h.update(&len.to_le_bytes());
+            h.update(&modified.to_le_bytes());
         }
-        h.update((self.0.len() as u64).to_le_bytes());
-        hex(&h.finalize())
+        h.update(&(self.0.len() as u64).to_le_bytes());
+        hex(h.finalize().as_bytes())
     }
 }
 
