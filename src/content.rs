@@ -577,29 +577,36 @@ fn read_dir_sorted(
             let stamp = (stamps && file_type.is_file())
                 .then(|| entry.metadata().ok().and_then(|m| Stamp::from_meta(&m)))
                 .flatten();
-            v.push(Entry {
-                path,
-                is_dir,
-                stamp,
-            });
+            v.push((
+                name,
+                Entry {
+                    path,
+                    is_dir,
+                    stamp,
+                },
+            ));
             continue;
         }
         match paths::outside_link(&path, root_canon) {
             Some(o) => errors.push((path, o)),
             None => {
                 let is_dir = path.is_dir();
-                v.push(Entry {
-                    path,
-                    is_dir,
-                    stamp: None,
-                });
+                v.push((
+                    name,
+                    Entry {
+                        path,
+                        is_dir,
+                        stamp: None,
+                    },
+                ));
             }
         }
     }
-    // One folder's entries: ordered by their names, as by their paths, without comparing the
-    // folder's path again for each pair (a folder of 100 files and translations was sorted for
-    // every language).
-    v.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+    // One folder's entries: ordered by their names (as by their paths), by the names read
+    // with them: neither the folder's path nor each path's last component is looked at again
+    // for each pair (a folder of 100 files and translations is sorted for every language).
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let v = v.into_iter().map(|(_, e)| e).collect();
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     let errors = errors.iter().map(|(_, o)| outside_link_error(o)).collect();
     Ok((v, errors))
