@@ -130,9 +130,11 @@ impl Words {
 
     /// Whether `token` is one of the site language's stop words (never indexed).
     pub fn is_stop(&self, token: &str) -> bool {
-        let starts = token.as_bytes().first();
-        starts.is_some_and(|&b| self.stop_starts[usize::from(b)])
-            && self.language.stop.contains(&token)
+        let may_be = match token.as_bytes().first() {
+            Some(&b) => self.stop_starts[usize::from(b)],
+            None => true,
+        };
+        may_be && self.language.stop.contains(&token)
     }
 
     /// Bytes that change when the words do (part of the segmentation cache's key).
