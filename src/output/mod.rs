@@ -155,19 +155,19 @@ fn has_marker(dir: &Path) -> bool {
     if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
         return false;
     }
+    let longest = record::HEADERS
+        .iter()
+        .map(|(h, _)| h.len())
+        .max()
+        .unwrap_or(0);
     let mut head = Vec::new();
     std::fs::File::open(&p)
-        .and_then(|f| {
-            f.take(record::HEADER.len() as u64 + 1)
-                .read_to_end(&mut head)
-        })
+        .and_then(|f| f.take(longest as u64 + 1).read_to_end(&mut head))
         .is_ok()
-        && [
-            record::HEADER.as_bytes(),
-            record::HEADER_SHA256.as_bytes(),
-            &b"faqsite-output 1"[..],
-        ]
-        .contains(&head.strip_suffix(b"\n").unwrap_or_default())
+        && head.split(|&b| b == b'\n').next().is_some_and(|line| {
+            head.len() > line.len()
+                && (record::HEADERS.iter()).any(|(header, _)| header.as_bytes() == line)
+        })
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

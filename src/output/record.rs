@@ -18,6 +18,15 @@ pub const HEADER: &str = "faqsite-output 3";
 /// The first line of a marker whose digests are SHA-256 (faqsite before 2026-12-05).
 pub const HEADER_SHA256: &str = "faqsite-output 2";
 
+/// Every marker's first line faqsite has written, with the hash of its record's digests
+/// (`None`: version 1, which records no files): what marks a folder as faqsite's
+/// ([`super::has_marker`]) and how its record is read ([`Record::parse`]).
+pub const HEADERS: [(&str, Option<Hash>); 3] = [
+    (HEADER, Some(Hash::Blake3)),
+    (HEADER_SHA256, Some(Hash::Sha256)),
+    ("faqsite-output 1", None),
+];
+
 /// The hash a record's digests were made with.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum Hash {
@@ -143,11 +152,8 @@ impl Record {
     /// the one before (whose digests are SHA-256).
     pub fn parse(text: &str) -> Option<Record> {
         let mut lines = text.lines();
-        let hash = match lines.next()? {
-            HEADER => Hash::Blake3,
-            HEADER_SHA256 => Hash::Sha256,
-            _ => return None,
-        };
+        let first = lines.next()?;
+        let hash = HEADERS.iter().find(|(header, _)| *header == first)?.1?;
         lines.next()?;
         let mut files = HashMap::new();
         for line in lines {
